@@ -1,0 +1,76 @@
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "interpreter/load.hpp"
+
+namespace proviso::cli {
+
+namespace {
+
+int g_exit_code = kExitOk;
+
+std::string plural(std::size_t count, std::string_view word) {
+  return fmt::format("{} {}{}", count, word, count == 1 ? "" : "s");
+}
+
+// One line that says the contract is fine and what it holds.
+std::string summary(const LoadedContract& loaded) {
+  std::size_t tests = 0;
+  for (const auto& declaration : loaded.file->declarations) {
+    tests += std::holds_alternative<ast::TestDecl>(declaration) ? 1 : 0;
+  }
+  const CheckedContract& contract = loaded.checked;
+  return fmt::format("{}: ok: \"{}\", {}, {}, {}, {}", loaded.source->name, contract.title,
+                     plural(contract.clauses.size(), "clause"),
+                     plural(contract.metrics.size(), "metric"),
+                     plural(contract.events.size(), "event type"), plural(tests, "test"));
+}
+
+int run_check(const std::vector<std::string>& files) {
+  int code = kExitOk;
+  for (const std::string& path : files) {
+    const LoadedContract loaded = load_contract_file(path);
+    if (!loaded.source) {
+      std::fputs(render(loaded.diagnostics).c_str(), stderr);
+      code = kExitUsage;
+      continue;
+    }
+    std::fputs(render(loaded.diagnostics).c_str(), stderr);
+    if (loaded.ok()) {
+      fmt::print("{}\n", summary(loaded));
+    } else {
+      std::size_t errors = 0;
+      for (const auto& d : loaded.diagnostics) errors += d.severity == Severity::error ? 1 : 0;
+      fmt::print(stderr, "{}: {}\n", path, plural(errors, "error"));
+      if (code == kExitOk) code = kExitContractErrors;
+    }
+  }
+  return code;
+}
+
+}  // namespace
+
+void add_check_command(CLI::App& app) {
+  auto* command = app.add_subcommand(
+      "check",
+      "Parse and check contract files: names, types and units, deadlines, prerequisites.\n"
+      "Prints every mistake as file:line:col with the line and a caret; prints one 'ok' line\n"
+      "per correct file.");
+  auto files = std::make_shared<std::vector<std::string>>();
+  command->add_option("files", *files, "Contract files (.proviso)")->required();
+  command->footer("Exit codes: 0 every file is correct, 1 a file has errors, 2 a file cannot be "
+                  "read or the usage is wrong.");
+  command->callback([files] { set_exit_code(run_check(*files)); });
+}
+
+int exit_code() { return g_exit_code; }
+
+void set_exit_code(int code) { g_exit_code = code; }
+
+}  // namespace proviso::cli

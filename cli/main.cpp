@@ -1,0 +1,24 @@
+// The `proviso` command: a thin client of the library. Each subcommand lives in its own file.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "Proviso: write, check, replay and test contract conditions.\n"
+      "Contracts are .proviso files; see docs/reference.md for the language.",
+      "proviso"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "proviso 0.1.0");
+  app.footer(
+      "Exit codes: 0 ok, 1 the contract has errors, 2 wrong usage (unknown option, missing file).\n"
+      "Run 'proviso COMMAND --help' for a command's options.");
+  proviso::cli::add_check_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& failure) {
+    const int code = app.exit(failure);
+    return code == 0 ? 0 : proviso::cli::kExitUsage;
+  }
+  return proviso::cli::exit_code();
+}

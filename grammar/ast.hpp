@@ -1,0 +1,352 @@
+// The contract file as parsed: every node carries its source span and a numeric id that
+// the checker uses to key its side tables (types, resolved names). Nothing here is
+// resolved or checked; the checker leaves the tree as it found it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "grammar/source.hpp"
+#include "interpreter/decimal.hpp"
+#include "interpreter/time.hpp"
+
+namespace proviso::ast {
+
+using NodeId = std::uint32_t;
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+
+/// A name as written, with where it was written.
+struct Name {
+  std::string text;
+  Span span;
+};
+
+struct NumberLiteral {
+  Decimal value;
+  bool percent = false;  // `25%`: value already holds 0.25
+};
+struct TextLiteral {
+  std::string value;
+};
+struct BoolLiteral {
+  bool value = false;
+};
+struct DateLiteral {
+  Date date;
+};
+/// `2026-09-01T00:00Z`, `2026-09-01T09:30-05:00`, `2030-10-05 17:00 America/New_York`,
+/// or `2027-01-01 12:00` (in the contract's zone).
+struct TimestampLiteral {
+  Date date;
+  std::int64_t micros_of_day = 0;
+  std::optional<int> offset_minutes;  // set for `Z` (0) and `±HH:MM`
+  std::optional<Name> zone;           // set for a zone name
+};
+struct NameRef {
+  std::string name;
+};
+/// A value followed by a word: a unit (`250 USD`, `k GW`, `90 days`, `30 trading days`) or
+/// a clause state (`T1 vested`). Which one is the checker's call.
+struct Suffixed {
+  ExprPtr operand;
+  Name word;
+};
+struct Member {
+  ExprPtr object;
+  Name member;
+};
+struct Index {
+  ExprPtr object;
+  ExprPtr index;
+};
+
+enum class UnaryOp { negate, logical_not, once, ever };
+struct Unary {
+  UnaryOp op;
+  Span op_span;
+  ExprPtr operand;
+};
+
+enum class BinaryOp {
+  add,
+  subtract,
+  multiply,
+  divide,
+  equal,
+  not_equal,
+  less,
+  less_equal,
+  greater,
+  greater_equal,
+  logical_and,
+  logical_or,
+};
+struct Binary {
+  BinaryOp op;
+  Span op_span;
+  ExprPtr lhs;
+  ExprPtr rhs;
+};
+
+/// `x in low .. high` (both ends included) or `x in low ..< high` (high excluded).
+struct Band {
+  ExprPtr value;
+  ExprPtr low;
+  ExprPtr high;
+  bool high_excluded = false;
+  Span op_span;
+};
+
+/// `C for N consecutive trading days`.
+struct Consecutive {
+  ExprPtr condition;
+  ExprPtr count;
+  Name period;
+};
+/// `C on at least M of the last N trading days`.
+struct AtLeastOfLast {
+  ExprPtr condition;
+  ExprPtr needed;
+  ExprPtr window;
+  Name period;
+};
+
+enum class QuorumKind { all, any, at_least };
+/// `all of (…)`, `any of (…)`, `at least N of (…)`.
+struct Quorum {
+  QuorumKind kind;
+  ExprPtr needed;  // only for at_least
+  std::vector<ExprPtr> items;
+};
+
+enum class TimeRelation { before, by, after };
+/// `before X`, `by X`, `after X`: the clock against an instant or date.
+struct TimeTest {
+  TimeRelation relation;
+  ExprPtr instant;
+};
+/// `within D after X`.
+struct Within {
+  ExprPtr duration;
+  ExprPtr anchor;
+};
+
+struct Expr {
+  NodeId id = 0;
+  Span span;
+  std::variant<NumberLiteral, TextLiteral, BoolLiteral, DateLiteral, TimestampLiteral, NameRef,
+               Suffixed, Member, Index, Unary, Binary, Band, Consecutive, AtLeastOfLast, Quorum,
+               TimeTest, Within>
+      node;
+};
+
+// ---- Declarations -------------------------------------------------------------------------
+
+/// A quoted text with its span (titles, citations, paths).
+struct Text {
+  std::string value;
+  Span span;
+};
+
+struct Header {
+  Span span;
+  Text title;
+  std::optional<Text> source;
+  std::optional<Text> timezone;
+  std::optional<Name> calendar;
+  ExprPtr effective;
+  ExprPtr expires;
+};
+
+struct DimensionDecl {
+  Span span;
+  Name name;
+  Name base_unit;
+};
+struct UnitDecl {
+  Span span;
+  Name name;
+  ExprPtr definition;  // a quantity in an already declared unit: `1000 MW`
+};
+struct CurrencyDecl {
+  Span span;
+  std::vector<Name> codes;
+};
+
+struct FieldDecl {
+  Name name;
+  Name type;
+};
+struct EventDecl {
+  Span span;
+  Name name;
+  std::vector<FieldDecl> fields;
+};
+
+enum class AggregateFn { sum, count, latest, first, min, max, average, vwap };
+struct Window {
+  Span span;
+  ExprPtr length;
+  Name period;
+};
+/// `sum deployment.mw where vendor == "AMD" over the last 90 days`.
+struct Aggregate {
+  AggregateFn fn;
+  Span fn_span;
+  Name event;
+  std::optional<Name> field;   // absent for `count EVENT`
+  std::optional<Name> weight;  // `vwap trade.px weighted by qty`
+  ExprPtr filter;
+  std::optional<Window> window;
+};
+struct MetricDecl {
+  Span span;
+  Name name;
+  std::variant<Aggregate, ExprPtr> body;
+};
+struct LetDecl {
+  Span span;
+  Name name;
+  ExprPtr value;
+};
+
+/// `vests when C`: the clause reaches `state` (vested) when `condition` holds.
+struct Stage {
+  Span span;
+  Name verb;   // the words as written: `vests`, `becomes exercisable`
+  Name state;  // vested, unlocked, triggered, paid, released, or the word after `becomes`
+  ExprPtr condition;
+};
+/// `lapses if not vested by DEADLINE`.
+struct Lapse {
+  Span span;
+  Name state;
+  ExprPtr deadline;
+};
+/// `T1` or `F[k - 1]`.
+struct ClauseRef {
+  Span span;
+  Name name;
+  ExprPtr index;
+};
+struct ClauseDecl {
+  Span span;
+  Name kind;  // tranche, clause, covenant
+  Name name;
+  std::optional<Name> family_variable;  // `F[k]` inside `for each k …`
+  std::optional<Text> title;
+  std::vector<Text> citations;
+  ExprPtr grant;
+  std::vector<Stage> stages;
+  ExprPtr holds_while;
+  std::optional<Lapse> lapse;
+  std::vector<ClauseRef> prerequisites;
+  std::optional<Span> adjusted;  // `subject to adjustment`
+};
+/// `k in 1..10` or `price in [250 USD, 300 USD]`.
+struct Binding {
+  Span span;
+  Name variable;
+  ExprPtr low;
+  ExprPtr high;
+  std::vector<ExprPtr> values;  // used when low/high are null
+};
+struct FamilyDecl {
+  Span span;
+  std::vector<Binding> bindings;
+  ClauseDecl clause;
+};
+
+struct FixedDay {
+  Name month;
+  int day = 0;
+  Span day_span;
+};
+struct NthWeekday {
+  Name ordinal;  // first … fifth, last
+  Name weekday;
+  Name month;
+};
+struct EasterOffset {
+  int days = 0;
+  std::optional<Name> unit;
+};
+struct HolidayRule {
+  Span span;
+  Text name;
+  std::variant<FixedDay, NthWeekday, EasterOffset> date;
+  bool observed = false;
+  std::optional<int> from_year;
+  std::optional<int> until_year;
+  Span years_span;
+};
+struct ClosedDay {
+  Span span;
+  Date date;
+  Text name;
+};
+struct CalendarDecl {
+  Span span;
+  Name name;
+  std::vector<Name> weekend;
+  std::vector<HolidayRule> holidays;
+  std::vector<ClosedDay> closed_days;
+};
+
+struct FieldValue {
+  Name field;
+  ExprPtr value;
+};
+struct GivenEvent {
+  Span span;
+  TimestampLiteral ts;
+  Span ts_span;
+  Name type;
+  std::vector<FieldValue> fields;
+};
+struct GivenEvents {
+  std::vector<GivenEvent> events;
+};
+struct GivenLog {
+  Text path;
+};
+struct ClockAdvance {
+  ExprPtr to;
+};
+/// `expect CONDITION [at INSTANT]`.
+struct Expectation {
+  ExprPtr condition;
+  ExprPtr at;
+};
+/// `expect error "text"`.
+struct ExpectedError {
+  Text text;
+};
+struct TestItem {
+  Span span;
+  std::variant<GivenEvents, GivenLog, ClockAdvance, Expectation, ExpectedError> item;
+};
+struct TestDecl {
+  Span span;
+  Text name;
+  std::vector<TestItem> items;
+};
+
+using Declaration = std::variant<DimensionDecl, UnitDecl, CurrencyDecl, EventDecl, MetricDecl,
+                                 LetDecl, ClauseDecl, FamilyDecl, CalendarDecl, TestDecl>;
+
+/// One parsed file. `node_count` bounds every `Expr::id`.
+struct File {
+  const SourceFile* source = nullptr;
+  std::optional<Header> header;
+  std::vector<Declaration> declarations;
+  NodeId node_count = 0;
+};
+
+}  // namespace proviso::ast

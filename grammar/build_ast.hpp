@@ -1,0 +1,19 @@
+// Internal to grammar/: turns PEGTL's parse tree into the typed AST.
+#pragma once
+
+#include <memory>
+
+#include <tao/pegtl/contrib/parse_tree.hpp>
+
+#include "grammar/ast.hpp"
+#include "grammar/diagnostic.hpp"
+
+namespace proviso {
+
+/// Builds the AST of a successfully parsed file. Values the grammar cannot judge (a date
+/// that does not exist, a number too large) are reported into `diagnostics`.
+std::unique_ptr<ast::File> build_ast(const tao::pegtl::parse_tree::node& root,
+                                     const SourceFile& source, ast::NodeId first_node_id,
+                                     Diagnostics& diagnostics);
+
+}  // namespace proviso

@@ -1,0 +1,320 @@
+// The whole grammar of the Proviso contract language, one rule per line.
+//
+// Whitespace, newlines and `--` comments are insignificant: declarations and clause items
+// are introduced by reserved keywords, so an expression ends where the next keyword
+// begins. `must<>` marks the commit points; each rule that appears inside one has a
+// message in errors.hpp, and a missing message is a compile error.
+#pragma once
+
+#include <tao/pegtl.hpp>
+
+namespace proviso::grammar {
+
+namespace pegtl = tao::pegtl;
+using namespace tao::pegtl;
+
+// clang-format off
+
+// ---- Lexical ----------------------------------------------------------------------------
+struct comment : seq< two< '-' >, until< eolf > > {};
+struct blank : sor< space, comment > {};
+struct _ : star< blank > {};
+struct word_char : identifier_other {};
+struct word : seq< identifier_first, star< word_char > > {};
+
+#define PROVISO_KEYWORD( name, text ) struct kw_##name : TAO_PEGTL_KEYWORD( text ) {}
+PROVISO_KEYWORD( after, "after" );
+PROVISO_KEYWORD( all, "all" );
+PROVISO_KEYWORD( and, "and" );
+PROVISO_KEYWORD( any, "any" );
+PROVISO_KEYWORD( at, "at" );
+PROVISO_KEYWORD( average, "average" );
+PROVISO_KEYWORD( becomes, "becomes" );
+PROVISO_KEYWORD( before, "before" );
+PROVISO_KEYWORD( by, "by" );
+PROVISO_KEYWORD( calendar, "calendar" );
+PROVISO_KEYWORD( cites, "cites" );
+PROVISO_KEYWORD( clause, "clause" );
+PROVISO_KEYWORD( closed, "closed" );
+PROVISO_KEYWORD( consecutive, "consecutive" );
+PROVISO_KEYWORD( contract, "contract" );
+PROVISO_KEYWORD( count, "count" );
+PROVISO_KEYWORD( covenant, "covenant" );
+PROVISO_KEYWORD( currency, "currency" );
+PROVISO_KEYWORD( dimension, "dimension" );
+PROVISO_KEYWORD( each, "each" );
+PROVISO_KEYWORD( error, "error" );
+PROVISO_KEYWORD( effective, "effective" );
+PROVISO_KEYWORD( event, "event" );
+PROVISO_KEYWORD( ever, "ever" );
+PROVISO_KEYWORD( expect, "expect" );
+PROVISO_KEYWORD( expires, "expires" );
+PROVISO_KEYWORD( false_, "false" );
+PROVISO_KEYWORD( first, "first" );
+PROVISO_KEYWORD( for, "for" );
+PROVISO_KEYWORD( from, "from" );
+PROVISO_KEYWORD( given, "given" );
+PROVISO_KEYWORD( grants, "grants" );
+PROVISO_KEYWORD( holds, "holds" );
+PROVISO_KEYWORD( holiday, "holiday" );
+PROVISO_KEYWORD( if, "if" );
+PROVISO_KEYWORD( in, "in" );
+PROVISO_KEYWORD( last, "last" );
+PROVISO_KEYWORD( lapses, "lapses" );
+PROVISO_KEYWORD( latest, "latest" );
+PROVISO_KEYWORD( least, "least" );
+PROVISO_KEYWORD( let, "let" );
+PROVISO_KEYWORD( log, "log" );
+PROVISO_KEYWORD( max, "max" );
+PROVISO_KEYWORD( metric, "metric" );
+PROVISO_KEYWORD( min, "min" );
+PROVISO_KEYWORD( not, "not" );
+PROVISO_KEYWORD( observed, "observed" );
+PROVISO_KEYWORD( of, "of" );
+PROVISO_KEYWORD( on, "on" );
+PROVISO_KEYWORD( once, "once" );
+PROVISO_KEYWORD( or, "or" );
+PROVISO_KEYWORD( over, "over" );
+PROVISO_KEYWORD( pays, "pays" );
+PROVISO_KEYWORD( releases, "releases" );
+PROVISO_KEYWORD( source, "source" );
+PROVISO_KEYWORD( subject, "subject" );
+PROVISO_KEYWORD( sum, "sum" );
+PROVISO_KEYWORD( test, "test" );
+PROVISO_KEYWORD( the, "the" );
+PROVISO_KEYWORD( timezone, "timezone" );
+PROVISO_KEYWORD( to, "to" );
+PROVISO_KEYWORD( trading, "trading" );
+PROVISO_KEYWORD( tranche, "tranche" );
+PROVISO_KEYWORD( triggers, "triggers" );
+PROVISO_KEYWORD( true_, "true" );
+PROVISO_KEYWORD( unit, "unit" );
+PROVISO_KEYWORD( unlocks, "unlocks" );
+PROVISO_KEYWORD( until, "until" );
+PROVISO_KEYWORD( vests, "vests" );
+PROVISO_KEYWORD( vwap, "vwap" );
+PROVISO_KEYWORD( weekend, "weekend" );
+PROVISO_KEYWORD( weighted, "weighted" );
+PROVISO_KEYWORD( when, "when" );
+PROVISO_KEYWORD( where, "where" );
+PROVISO_KEYWORD( while, "while" );
+PROVISO_KEYWORD( within, "within" );
+#undef PROVISO_KEYWORD
+
+// Words that can never name anything: they start declarations, clause items or phrases.
+struct reserved : sor< kw_after, kw_all, kw_and, kw_any, kw_at, kw_average, kw_becomes, kw_before, kw_by, kw_calendar, kw_cites, kw_clause, kw_closed, kw_consecutive, kw_contract, kw_count, kw_covenant, kw_currency, kw_dimension, kw_each, kw_effective, kw_event, kw_ever, kw_expect, kw_expires, kw_false_, kw_first, kw_for, kw_from, kw_given, kw_grants, kw_holds, kw_holiday, kw_if, kw_in, kw_last, kw_lapses, kw_latest, kw_least, kw_let, kw_max, kw_metric, kw_min, kw_not, kw_observed, kw_of, kw_on, kw_once, kw_or, kw_over, kw_pays, kw_releases, kw_source, kw_subject, kw_sum, kw_test, kw_the, kw_timezone, kw_trading, kw_tranche, kw_triggers, kw_true_, kw_unit, kw_unlocks, kw_until, kw_vests, kw_vwap, kw_weekend, kw_weighted, kw_when, kw_where, kw_while, kw_within > {};
+struct identifier : seq< not_at< reserved >, word > {};
+
+// ---- Literals ---------------------------------------------------------------------------
+struct digits : seq< digit, star< opt< one< '_' > >, digit > > {};
+struct fraction : seq< one< '.' >, digit, star< digit > > {};
+struct percent_sign : one< '%' > {};
+struct number : seq< digits, opt< fraction >, opt< percent_sign >, not_at< word_char > > {};
+
+struct escaped : seq< one< '\\' >, one< '"', '\\', 'n', 't' > > {};
+struct string_char : sor< escaped, not_one< '"', '\\', '\r', '\n' > > {};
+struct string_body : star< string_char > {};
+struct string_close : one< '"' > {};
+struct text : seq< one< '"' >, string_body, must< string_close > > {};
+
+struct date : seq< rep< 4, digit >, one< '-' >, rep< 2, digit >, one< '-' >, rep< 2, digit >, not_at< word_char > > {};
+struct clock_time : seq< rep< 2, digit >, one< ':' >, rep< 2, digit >, opt< one< ':' >, rep< 2, digit >, opt< one< '.' >, plus< digit > > > > {};
+struct utc_offset : sor< one< 'Z' >, seq< one< '+', '-' >, rep< 2, digit >, one< ':' >, rep< 2, digit > > > {};
+struct zone_name : sor< seq< word, plus< one< '/' >, word > >, TAO_PEGTL_KEYWORD( "UTC" ) > {};
+struct zone_suffix : seq< star< one< ' ' > >, zone_name > {};
+struct timestamp : seq< rep< 4, digit >, one< '-' >, rep< 2, digit >, one< '-' >, rep< 2, digit >, one< 'T', ' ' >, clock_time, opt< sor< utc_offset, zone_suffix > >, not_at< word_char > > {};
+struct boolean : sor< kw_true_, kw_false_ > {};
+struct literal : sor< timestamp, date, number, text, boolean > {};
+
+// ---- Expressions ------------------------------------------------------------------------
+struct expression;
+struct additive;
+
+struct open_paren : one< '(' > {};
+struct close_paren : one< ')' > {};
+struct close_bracket : one< ']' > {};
+struct paren_expression : seq< open_paren, _, must< expression >, _, must< close_paren > > {};
+
+struct comma : one< ',' > {};
+struct item_list : seq< expression, star< _, comma, _, expression >, opt< _, comma > > {};
+struct quorum_items : seq< open_paren, _, must< item_list >, _, must< close_paren > > {};
+struct quorum_all : seq< kw_all, _, must< kw_of >, _, must< quorum_items > > {};
+struct quorum_any : seq< kw_any, _, must< kw_of >, _, must< quorum_items > > {};
+struct quorum_at_least : seq< kw_at, _, kw_least, _, must< additive >, _, must< kw_of >, _, must< quorum_items > > {};
+
+struct time_before : seq< kw_before, _, must< additive > > {};
+struct time_by : seq< kw_by, _, must< additive > > {};
+struct time_after : seq< kw_after, _, must< additive > > {};
+struct within : seq< kw_within, _, must< additive >, _, must< kw_after >, _, must< additive > > {};
+
+struct name_ref : identifier {};
+struct primary : sor< paren_expression, quorum_all, quorum_any, quorum_at_least, time_before, time_by, time_after, within, literal, name_ref > {};
+
+struct member_name : word {};
+struct member : seq< one< '.' >, not_at< one< '.' > >, must< member_name > > {};
+struct open_bracket : one< '[' > {};
+struct index : seq< open_bracket, _, must< expression >, _, must< close_bracket > > {};
+struct postfix : seq< primary, star< sor< member, index > > > {};
+
+// A word after a value: a unit (`250 USD`, `k GW`, `90 days`) or a state (`T1 vested`).
+// A word followed by `=` starts the next field of a test event, so it is not a suffix.
+struct trading_days : seq< kw_trading, _, word > {};
+struct assignment_ahead : seq< _, one< '=' >, not_at< one< '=' > > > {};
+struct suffix_word : seq< sor< trading_days, identifier >, not_at< assignment_ahead > > {};
+struct suffixed : seq< postfix, opt< _, suffix_word > > {};
+
+struct negate_op : seq< one< '-' >, not_at< one< '-' > > > {};
+struct operand : sor< seq< negate_op, _, must< operand > >, suffixed > {};
+
+struct multiply_op : one< '*' > {};
+struct divide_op : one< '/' > {};
+struct multiplicative : seq< operand, star< _, sor< multiply_op, divide_op >, _, must< operand > > > {};
+
+struct add_op : one< '+' > {};
+struct subtract_op : seq< one< '-' >, not_at< one< '-' > > > {};
+struct additive : seq< multiplicative, star< _, sor< add_op, subtract_op >, _, must< multiplicative > > > {};
+
+struct compare_op : sor< string< '=', '=' >, string< '!', '=' >, string< '<', '=' >, string< '>', '=' >, one< '<' >, one< '>' > > {};
+struct band_exclusive : string< '.', '.', '<' > {};
+struct band_inclusive : string< '.', '.' > {};
+struct band_op : sor< band_exclusive, band_inclusive > {};
+struct band : seq< kw_in, _, must< additive >, _, must< band_op >, _, must< additive > > {};
+struct comparison : seq< additive, opt< _, sor< seq< compare_op, _, must< additive > >, band > > > {};
+
+// A count of periods is a plain value (`30`, `k`, `(n + 1)`): a suffix would eat the period.
+struct period : sor< trading_days, identifier > {};
+struct count : postfix {};
+struct for_consecutive : seq< kw_for, _, count, _, kw_consecutive, _, must< period > > {};
+struct on_at_least : seq< kw_on, _, must< kw_at >, _, must< kw_least >, _, must< count >, _, must< kw_of >, _, must< kw_the >, _, must< kw_last >, _, must< count >, _, must< period > > {};
+struct temporal : seq< comparison, opt< _, sor< for_consecutive, on_at_least > > > {};
+
+struct not_op : kw_not {};
+struct once_op : kw_once {};
+struct ever_op : kw_ever {};
+struct prefix_condition : sor< seq< sor< not_op, once_op, ever_op >, _, must< prefix_condition > >, temporal > {};
+struct and_op : kw_and {};
+struct conjunction : seq< prefix_condition, star< _, and_op, _, must< prefix_condition > > > {};
+struct or_op : kw_or {};
+struct disjunction : seq< conjunction, star< _, or_op, _, must< conjunction > > > {};
+struct expression : disjunction {};
+
+// ---- Contract header --------------------------------------------------------------------
+struct contract_title : text {};
+struct header_text : text {};
+struct header_source : seq< kw_source, _, must< header_text > > {};
+struct header_timezone : seq< kw_timezone, _, must< header_text > > {};
+struct header_calendar : seq< kw_calendar, _, identifier, not_at< _, one< '{' > > > {};
+struct header_effective : seq< kw_effective, _, must< expression > > {};
+struct header_expires : seq< kw_expires, _, must< expression > > {};
+struct header_item : sor< header_source, header_timezone, header_calendar, header_effective, header_expires > {};
+struct contract_header : seq< kw_contract, _, must< contract_title >, star< _, header_item > > {};
+
+// ---- Units ------------------------------------------------------------------------------
+struct declared_name : identifier {};
+struct colon : one< ':' > {};
+struct equals : one< '=' > {};
+struct dimension_decl : seq< kw_dimension, _, must< declared_name >, _, must< colon >, _, must< declared_name > > {};
+struct unit_decl : seq< kw_unit, _, must< declared_name >, _, must< equals >, _, must< expression > > {};
+struct currency_decl : seq< kw_currency, _, must< declared_name >, star< _, comma, _, must< declared_name > > > {};
+
+// ---- Events and metrics -----------------------------------------------------------------
+struct field_name : identifier {};
+struct field_type : identifier {};
+struct field_decl : seq< field_name, _, must< colon >, _, must< field_type > > {};
+struct open_brace : one< '{' > {};
+struct close_brace : one< '}' > {};
+struct field_separator : seq< _, opt< comma > > {};
+struct event_decl : seq< kw_event, _, must< declared_name >, _, must< open_brace >, star< _, field_decl, field_separator >, _, must< close_brace > > {};
+
+struct aggregate_fn : sor< kw_sum, kw_count, kw_latest, kw_first, kw_min, kw_max, kw_average, kw_vwap > {};
+struct event_field : seq< identifier, one< '.' >, must< member_name > > {};
+struct aggregate_source : sor< event_field, identifier > {};
+struct weight_field : identifier {};
+struct weight : seq< kw_weighted, _, must< kw_by >, _, must< weight_field > > {};
+struct filter : seq< kw_where, _, must< expression > > {};
+struct window : seq< kw_over, _, must< kw_the >, _, must< kw_last >, _, must< count >, _, must< period > > {};
+struct aggregate : seq< aggregate_fn, _, must< aggregate_source >, opt< _, weight >, opt< _, filter >, opt< _, window > > {};
+struct metric_body : sor< aggregate, expression > {};
+struct metric_decl : seq< kw_metric, _, must< declared_name >, _, must< equals >, _, must< metric_body > > {};
+struct let_decl : seq< kw_let, _, must< declared_name >, _, must< equals >, _, must< expression > > {};
+
+// ---- Clauses ----------------------------------------------------------------------------
+struct clause_kind : sor< kw_tranche, kw_clause, kw_covenant > {};
+struct family_variable : identifier {};
+struct family_index : seq< open_bracket, _, must< family_variable >, _, must< close_bracket > > {};
+struct clause_name : seq< identifier, opt< family_index > > {};
+struct clause_title : text {};
+
+struct citation : seq< kw_cites, _, must< header_text > > {};
+struct grant : seq< kw_grants, _, must< expression > > {};
+struct custom_state : identifier {};
+struct stage_verb : sor< kw_vests, kw_unlocks, kw_triggers, kw_pays, kw_releases, seq< kw_becomes, _, must< custom_state > > > {};
+struct stage : seq< stage_verb, _, must< kw_when >, _, must< expression > > {};
+struct holds_while : seq< kw_holds, _, must< kw_while >, _, must< expression > > {};
+struct lapse_state : identifier {};
+struct lapse : seq< kw_lapses, _, must< kw_if >, _, must< kw_not >, _, must< lapse_state >, _, must< kw_by >, _, must< expression > > {};
+struct clause_ref : seq< identifier, opt< index > > {};
+struct prerequisites : seq< kw_after, _, must< clause_ref >, star< _, comma, _, must< clause_ref > > > {};
+struct kw_adjustment : TAO_PEGTL_KEYWORD( "adjustment" ) {};
+struct adjustment : seq< kw_subject, _, must< kw_to >, _, must< kw_adjustment > > {};
+struct clause_item : sor< citation, grant, stage, holds_while, lapse, prerequisites, adjustment > {};
+struct clause_decl : seq< clause_kind, _, must< clause_name >, opt< _, clause_title >, star< _, clause_item > > {};
+
+struct range : seq< additive, _, band_inclusive, _, must< additive > > {};
+struct value_list : seq< open_bracket, _, must< item_list >, _, must< close_bracket > > {};
+struct binding_values : sor< value_list, range > {};
+struct binding : seq< family_variable, _, must< kw_in >, _, must< binding_values > > {};
+struct family_clause : clause_decl {};
+struct family_decl : seq< kw_for, _, kw_each, _, must< binding >, star< _, comma, _, must< binding > >, _, must< family_clause > > {};
+
+// ---- Calendars --------------------------------------------------------------------------
+struct small_number : plus< digit > {};
+struct month_name : identifier {};
+struct weekday_name : identifier {};
+struct fixed_day : seq< month_name, _, small_number > {};
+struct ordinal : sor< kw_last, kw_first, identifier > {};
+struct nth_weekday : seq< ordinal, _, weekday_name, _, kw_of, _, must< month_name > > {};
+struct easter_sign : one< '+', '-' > {};
+struct day_unit : identifier {};
+struct easter_offset : seq< easter_sign, _, must< small_number >, _, must< day_unit > > {};
+struct easter : seq< TAO_PEGTL_KEYWORD( "Easter" ), opt< _, easter_offset > > {};
+struct holiday_date : sor< easter, nth_weekday, fixed_day > {};
+struct holiday_observed : kw_observed {};
+struct year_from : seq< kw_from, _, must< small_number > > {};
+struct year_until : seq< kw_until, _, must< small_number > > {};
+struct holiday_name : text {};
+struct holiday_rule : seq< kw_holiday, _, must< holiday_name >, _, must< kw_on >, _, must< holiday_date >, opt< _, holiday_observed >, opt< _, year_from >, opt< _, year_until > > {};
+struct closed_date : date {};
+struct closed_day : seq< kw_closed, _, must< closed_date >, _, must< holiday_name > > {};
+struct weekend_days : seq< kw_weekend, _, must< weekday_name >, star< _, comma, _, must< weekday_name > > > {};
+struct calendar_item : sor< holiday_rule, closed_day, weekend_days > {};
+struct calendar_decl : seq< kw_calendar, _, must< declared_name >, _, must< open_brace >, star< _, calendar_item >, _, must< close_brace > > {};
+
+// ---- Tests ------------------------------------------------------------------------------
+struct test_name : text {};
+struct field_value : seq< field_name, _, equals, not_at< one< '=' > >, _, must< expression > > {};
+struct event_type : identifier {};
+struct given_event : seq< timestamp, _, must< event_type >, star< _, field_value > > {};
+struct log_path : text {};
+struct given_log : seq< kw_log, _, must< log_path > > {};
+struct given_events : plus< given_event, _ > {};
+struct given_body : sor< given_log, given_events > {};
+struct given : seq< kw_given, _, must< given_body > > {};
+struct clock_advance : seq< kw_at, _, must< expression > > {};
+struct expected_text : text {};
+struct expected_error : seq< kw_error, _, must< expected_text > > {};
+struct expected_at : seq< kw_at, _, must< expression > > {};
+struct expected_condition : seq< expression, opt< _, expected_at > > {};
+struct expected : sor< expected_error, expected_condition > {};
+struct expectation : seq< kw_expect, _, must< expected > > {};
+struct test_item : sor< given, clock_advance, expectation > {};
+struct test_decl : seq< kw_test, _, must< test_name >, _, must< open_brace >, star< _, test_item >, _, must< close_brace > > {};
+
+// ---- Files ------------------------------------------------------------------------------
+struct declaration : sor< event_decl, metric_decl, let_decl, family_decl, clause_decl, calendar_decl, test_decl, unit_decl, dimension_decl, currency_decl > {};
+struct end_of_file : eof {};
+struct contract_file : seq< _, opt< contract_header >, star< _, declaration >, _, must< end_of_file > > {};
+
+// clang-format on
+
+}  // namespace proviso::grammar

@@ -1,0 +1,301 @@
+// The checker's steps for clauses, families of clauses and their prerequisites.
+#include <algorithm>
+#include <functional>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "grammar/ast_walk.hpp"
+#include "grammar/suggest.hpp"
+#include "interpreter/checker.hpp"
+
+namespace proviso {
+
+namespace {
+
+// A family may not grow without bound: the contract is checked and run as a whole.
+constexpr std::int64_t kMaxFamilySize = 10'000;
+
+}  // namespace
+
+void Checker::check_clause(const ast::ClauseDecl& decl,
+                           const std::map<std::string, Type>* variables) {
+  const Scope scope{Scope::Kind::condition, nullptr, variables};
+  const std::string& name = decl.name.text;
+  if (decl.stages.empty() && !decl.holds_while) {
+    error(decl.name.span, fmt::format("{} {} never changes state", decl.kind.text, name),
+          "give it a condition, e.g. 'vests when …' or 'holds while …'");
+  }
+  if (!decl.stages.empty() && decl.holds_while) {
+    error(decl.name.span,
+          fmt::format("{} {} both reaches a state ('{} when') and holds while a condition does; "
+                      "choose one",
+                      decl.kind.text, name, decl.stages.front().verb.text),
+          "split it into two clauses");
+  }
+  std::vector<std::string> seen{"pending", "lapsed", "holding", "breached"};
+  for (const ast::Stage& stage : decl.stages) {
+    if (std::find(seen.begin(), seen.end(), stage.state.text) != seen.end()) {
+      error(stage.state.span, fmt::format("{} {} already has a state '{}'", decl.kind.text, name,
+                                          stage.state.text));
+    }
+    seen.push_back(stage.state.text);
+    expect_condition(*stage.condition, scope,
+                     fmt::format("the condition for '{}'", stage.state.text));
+  }
+  if (decl.holds_while) expect_condition(*decl.holds_while, scope, "the 'holds while' condition");
+  if (decl.grant) {
+    const Type grant = check_expr(*decl.grant, scope);
+    if (!grant.is_error() && !grant.is_numeric()) {
+      error(decl.grant->span,
+            fmt::format("a clause grants an amount (shares, money or a number), not {}",
+                        describe(grant)));
+    }
+  }
+  if (decl.lapse) {
+    const ast::Lapse& lapse = *decl.lapse;
+    const bool known = std::any_of(decl.stages.begin(), decl.stages.end(), [&](const auto& s) {
+      return s.state.text == lapse.state.text;
+    });
+    if (!known) {
+      std::vector<std::string> states;
+      for (const auto& stage : decl.stages) states.push_back(stage.state.text);
+      const auto guess = closest_match(lapse.state.text, states);
+      error(lapse.state.span,
+            states.empty()
+                ? fmt::format("{} has no state to reach before a deadline", name)
+                : fmt::format("{} never becomes '{}'; it can become {}", name, lapse.state.text,
+                              fmt::join(states, ", ")),
+            guess ? fmt::format("did you mean {}?", *guess) : std::string());
+    }
+    const Type deadline = check_expr(*lapse.deadline, scope);
+    if (!deadline.is_error() && !deadline.is(Kind::date) && !deadline.is(Kind::timestamp)) {
+      error(lapse.deadline->span, fmt::format("a deadline must be a date or a timestamp, not {}",
+                                              describe(deadline)));
+    }
+  }
+  for (const ast::ClauseRef& ref : decl.prerequisites) {
+    if (!clause_decls_.count(ref.name.text)) {
+      std::vector<std::string> names;
+      for (const auto& [clause, _] : clause_decls_) names.push_back(clause);
+      const auto guess = closest_match(ref.name.text, names);
+      error(ref.name.span,
+            fmt::format("{} {} comes after {}, which is not declared", decl.kind.text, name,
+                        ref.name.text),
+            guess ? fmt::format("did you mean {}?", *guess) : std::string());
+    } else if (ref.index) {
+      const Type index = check_expr(*ref.index, scope);
+      if (!families_.count(ref.name.text)) {
+        error(ref.span, fmt::format("{} is not a family of clauses, so it takes no [ ]",
+                                    ref.name.text));
+      } else if (!index.is_error() && !index.is(Kind::number)) {
+        error(ref.index->span, fmt::format("a family member is chosen by a number, not {}",
+                                           describe(index)));
+      }
+    } else if (families_.count(ref.name.text)) {
+      error(ref.span, fmt::format("{} is a family of clauses: say which one, e.g. {}[1]",
+                                  ref.name.text, ref.name.text));
+    }
+  }
+  if (!variables) instantiate(decl, "", {});
+}
+
+std::vector<Bindings> Checker::expand_family(const ast::FamilyDecl& decl,
+                                             std::map<std::string, Type>& variables) {
+  std::vector<std::vector<Value>> columns;
+  const ast::Binding* longest = nullptr;
+  for (const ast::Binding& binding : decl.bindings) {
+    std::vector<Value> values;
+    if (binding.low) {
+      const auto low = evaluate_integer(*binding.low, {}, "the start of a range");
+      const auto high = evaluate_integer(*binding.high, {}, "the end of a range");
+      check_expr(*binding.low, Scope{});
+      check_expr(*binding.high, Scope{});
+      if (!low || !high) return {};
+      if (*high < *low) {
+        error(binding.span, fmt::format("the range {}..{} is empty", *low, *high),
+              "write the smaller number first");
+        return {};
+      }
+      if (*high - *low >= kMaxFamilySize) {
+        error(binding.span, fmt::format("a family may have at most {} members", kMaxFamilySize));
+        return {};
+      }
+      for (std::int64_t k = *low; k <= *high; ++k) values.push_back(Decimal::from_int(k));
+      variables[binding.variable.text] = Type::of(Kind::number);
+    } else {
+      std::optional<Type> common;
+      for (const auto& item : binding.values) {
+        const Type type = check_expr(*item, Scope{});
+        if (type.is_error()) return {};
+        if (common && !common->compatible(type)) {
+          error(item->span, fmt::format("the values of {} must be alike: {} after {}",
+                                        binding.variable.text, describe(type), describe(*common)));
+          return {};
+        }
+        common = type;
+        auto value = evaluate(*item, {});
+        if (!value) return {};
+        values.push_back(*value);
+      }
+      variables[binding.variable.text] = common.value_or(Type{});
+    }
+    if (declared_.count(binding.variable.text)) {
+      error(binding.variable.span,
+            fmt::format("the variable {} hides the {} of the same name", binding.variable.text,
+                        let_decls_.count(binding.variable.text) ? "constant" : "declaration"));
+    }
+    if (!columns.empty() && values.size() != columns.front().size()) {
+      error(binding.span,
+            fmt::format("{} has {} values but {} has {}: 'for each' pairs them one to one",
+                        binding.variable.text, values.size(), longest->variable.text,
+                        columns.front().size()));
+      return {};
+    }
+    longest = &binding;
+    columns.push_back(std::move(values));
+  }
+  std::vector<Bindings> rows(columns.empty() ? 0 : columns.front().size());
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      rows[r][decl.bindings[c].variable.text] = columns[c][r];
+    }
+  }
+  return rows;
+}
+
+void Checker::check_family(const ast::FamilyDecl& decl) {
+  const ast::ClauseDecl& clause = decl.clause;
+  std::map<std::string, Type> variables;
+  const std::vector<Bindings> rows = expand_family(decl, variables);
+  if (!clause.family_variable) {
+    error(clause.name.span,
+          fmt::format("each member of a family needs its own name: write {}[{}]",
+                      clause.name.text, decl.bindings.front().variable.text));
+    return;
+  }
+  const std::string& index = clause.family_variable->text;
+  if (!variables.count(index)) {
+    error(clause.family_variable->span,
+          fmt::format("{} is not a variable of this 'for each'", index));
+    return;
+  }
+  if (rows.empty()) return;
+  std::vector<std::int64_t> indices;
+  for (const Bindings& row : rows) {
+    const auto* number = std::get_if<Decimal>(&row.at(index));
+    const auto integer = number ? number->to_int64() : std::nullopt;
+    if (!integer) {
+      error(clause.family_variable->span,
+            fmt::format("family members are numbered by whole numbers, but {} takes {}", index,
+                        format_value(row.at(index))));
+      return;
+    }
+    indices.push_back(*integer);
+  }
+  family_ranges_[clause.name.text] = {*std::min_element(indices.begin(), indices.end()),
+                                      *std::max_element(indices.begin(), indices.end())};
+  check_clause(clause, &variables);
+  for (const Bindings& row : rows) instantiate(clause, clause.name.text, row);
+}
+
+std::optional<std::string> Checker::resolve_clause_ref(const ast::ClauseRef& ref,
+                                                       const Bindings& bindings) {
+  if (!ref.index) return ref.name.text;
+  const auto family = family_ranges_.find(ref.name.text);
+  if (family == family_ranges_.end()) return std::nullopt;
+  const auto index = evaluate_integer(*ref.index, bindings, "a family member's number");
+  if (!index) return std::nullopt;
+  const std::string name = fmt::format("{}[{}]", ref.name.text, *index);
+  const bool exists = std::any_of(result_.clauses.begin(), result_.clauses.end(),
+                                  [&](const ClauseInstance& c) { return c.name == name; }) ||
+                      (*index >= family->second.first && *index <= family->second.second);
+  if (!exists) {
+    std::string when;
+    for (const auto& [variable, value] : bindings) {
+      when += fmt::format("{}{} = {}", when.empty() ? " (when " : ", ", variable,
+                          format_value(value));
+    }
+    if (!when.empty()) when += ")";
+    error(ref.span,
+          fmt::format("{} does not exist: the family runs from {}[{}] to {}[{}]{}", name,
+                      ref.name.text, family->second.first, ref.name.text, family->second.second,
+                      when));
+    return std::nullopt;
+  }
+  return name;
+}
+
+void Checker::instantiate(const ast::ClauseDecl& decl, const std::string& family,
+                          const Bindings& bindings) {
+  ClauseInstance instance;
+  instance.decl = &decl;
+  instance.family = family;
+  instance.bindings = bindings;
+  instance.states = states_of(decl);
+  instance.name = family.empty() ? decl.name.text
+                                 : fmt::format("{}[{}]", decl.name.text,
+                                               format_value(bindings.at(decl.family_variable->text)));
+  for (const ast::ClauseRef& ref : decl.prerequisites) {
+    if (!clause_decls_.count(ref.name.text)) continue;  // reported by check_clause
+    if (auto target = resolve_clause_ref(ref, bindings)) {
+      prerequisite_edges_[instance.name].emplace_back(*target, ref.span);
+    }
+  }
+  // Family members named inside conditions must exist too: F[k - 1] with k = 1 does not.
+  std::function<void(const ast::Expr&)> check_members = [&](const ast::Expr& expr) {
+    if (const auto* index = std::get_if<ast::Index>(&expr.node)) {
+      const auto* ref = std::get_if<ast::NameRef>(&index->object->node);
+      if (ref && family_ranges_.count(ref->name)) {
+        resolve_clause_ref(ast::ClauseRef{expr.span, ast::Name{ref->name, index->object->span},
+                                          nullptr},
+                           bindings);
+      }
+    }
+    ast::for_each_child(expr, check_members);
+  };
+  for (const ast::Stage& stage : decl.stages) check_members(*stage.condition);
+  if (decl.holds_while) check_members(*decl.holds_while);
+  if (decl.lapse) check_deadline(*decl.lapse->deadline, bindings);
+  result_.clauses.push_back(std::move(instance));
+}
+
+void Checker::check_deadline(const ast::Expr& deadline, const Bindings& bindings) {
+  if (result_.types.at(deadline.id).is_error()) return;
+  const auto instant = evaluate_instant(deadline, bindings);
+  if (!instant) return;  // not a constant (T1.vested_at + 2 years): checked when it runs
+  if (result_.effective && *instant <= *result_.effective) {
+    error(deadline.span,
+          fmt::format("the deadline {} is not after the contract's effective date {}",
+                      format_utc(*instant), format_utc(*result_.effective)),
+          "a clause cannot lapse before the contract takes effect");
+  }
+}
+
+void Checker::check_prerequisite_cycles() {
+  enum class Mark { unvisited, active, done };
+  std::map<std::string, Mark> marks;
+  std::vector<std::string> path;
+  std::function<void(const std::string&)> visit = [&](const std::string& clause) {
+    marks[clause] = Mark::active;
+    path.push_back(clause);
+    for (const auto& [target, span] : prerequisite_edges_[clause]) {
+      if (marks[target] == Mark::active) {
+        const auto start = std::find(path.begin(), path.end(), target);
+        std::string cycle;
+        for (auto it = start; it != path.end(); ++it) cycle += *it + " after ";
+        error(span, fmt::format("these prerequisites go round in a circle: {}{}", cycle, target),
+              "no clause of the circle could ever be met; remove one 'after'");
+      } else if (marks[target] == Mark::unvisited) {
+        visit(target);
+      }
+    }
+    path.pop_back();
+    marks[clause] = Mark::done;
+  };
+  for (const ClauseInstance& clause : result_.clauses) {
+    if (marks[clause.name] == Mark::unvisited) visit(clause.name);
+  }
+}
+
+}  // namespace proviso
