@@ -118,7 +118,7 @@ class AstBuilder {
 
   ast::ExprPtr expr(const Node& node) {
     const auto& children = node.children;
-    if (node.is_type<g::disjunction>() || node.is_type<g::conjunction>() ||
+    if (node.is_type<g::expression>() || node.is_type<g::conjunction>() ||
         node.is_type<g::additive>() || node.is_type<g::multiplicative>()) {
       return left_fold(node);
     }

@@ -1,0 +1,30 @@
+// Helpers shared by the test files: reading files, running the `proviso` command.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace proviso::testing {
+
+/// The project's source folder.
+std::filesystem::path source_dir();
+
+/// A file's whole text; fails the test when it cannot be read.
+std::string read_file(const std::filesystem::path& path);
+
+/// What a command printed (stdout and stderr together) and its exit code.
+struct CommandResult {
+  std::string output;
+  int exit_code = -1;
+};
+
+/// Runs the built `proviso` with these arguments, from `working_dir`.
+CommandResult run_proviso(const std::string& arguments,
+                          const std::filesystem::path& working_dir = source_dir());
+
+/// The files of a folder with that extension, sorted by name.
+std::vector<std::filesystem::path> files_with_extension(const std::filesystem::path& folder,
+                                                        const std::string& extension);
+
+}  // namespace proviso::testing
