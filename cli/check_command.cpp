@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
 #include "interpreter/load.hpp"
@@ -64,13 +64,18 @@ void add_check_command(CLI::App& app) {
       "per correct file.");
   auto files = std::make_shared<std::vector<std::string>>();
   command->add_option("files", *files, "Contract files (.proviso)")->required();
-  command->footer("Exit codes: 0 every file is correct, 1 a file has errors, 2 a file cannot be "
-                  "read or the usage is wrong.");
+  command->footer(
+      "Exit codes: 0 every file is correct, 1 a file has errors, 2 a file cannot be "
+      "read or the usage is wrong.");
   command->callback([files] { set_exit_code(run_check(*files)); });
 }
 
-int exit_code() { return g_exit_code; }
+int exit_code() {
+  return g_exit_code;
+}
 
-void set_exit_code(int code) { g_exit_code = code; }
+void set_exit_code(int code) {
+  g_exit_code = code;
+}
 
 }  // namespace proviso::cli

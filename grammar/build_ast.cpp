@@ -126,8 +126,8 @@ class AstBuilder {
     if (node.is_type<g::temporal>()) return temporal(node);
     if (node.is_type<g::prefix_condition>() || node.is_type<g::operand>()) {
       if (children.size() == 1) return expr(*children.front());
-      return make(span(node), ast::Unary{unary_op(*children[0]), span(*children[0]),
-                                         expr(*children[1])});
+      return make(span(node),
+                  ast::Unary{unary_op(*children[0]), span(*children[0]), expr(*children[1])});
     }
     if (node.is_type<g::suffixed>()) {
       if (children.size() == 1) return expr(*children.front());
@@ -451,8 +451,7 @@ class AstBuilder {
         result.holds_while = expr(*item.children[0]);
       } else if (item.is_type<g::lapse>()) {
         if (result.lapse) error(span(item), "this clause already has a 'lapses if not … by'");
-        result.lapse =
-            ast::Lapse{span(item), name(*item.children[0]), expr(*item.children[1])};
+        result.lapse = ast::Lapse{span(item), name(*item.children[0]), expr(*item.children[1])};
       } else if (item.is_type<g::prerequisites>()) {
         for (const auto& ref : item.children) result.prerequisites.push_back(clause_ref(*ref));
       } else if (item.is_type<g::adjustment>()) {

@@ -37,7 +37,9 @@ std::string_view line_at(std::string_view text, std::size_t offset) {
   return text.substr(begin, end - begin);
 }
 
-bool is_continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+bool is_continuation_byte(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
 
 // Columns a terminal shows for these bytes: tabs to the next multiple of 8 (the line is
 // echoed with tabs expanded the same way), one per UTF-8 character.

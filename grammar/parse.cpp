@@ -31,12 +31,12 @@ std::string_view found_at(std::string_view text, std::size_t offset) {
 // The words a misspelling is most likely meant as: the keywords that start a clause
 // item or a declaration.
 constexpr std::array kKeywords{
-    "contract", "source",  "timezone",  "calendar", "effective", "expires",  "event",
-    "metric",   "let",     "tranche",   "clause",   "covenant",  "for",      "each",
-    "test",     "unit",    "dimension", "currency", "cites",     "grants",   "vests",
-    "unlocks",  "triggers", "pays",     "releases", "becomes",   "holds",    "while",
-    "lapses",   "after",   "subject",   "given",    "expect",    "when",     "where",
-    "over",     "holiday", "weekend",   "closed",   "within",    "before",   "consecutive",
+    "contract", "source",   "timezone",  "calendar", "effective", "expires", "event",
+    "metric",   "let",      "tranche",   "clause",   "covenant",  "for",     "each",
+    "test",     "unit",     "dimension", "currency", "cites",     "grants",  "vests",
+    "unlocks",  "triggers", "pays",      "releases", "becomes",   "holds",   "while",
+    "lapses",   "after",    "subject",   "given",    "expect",    "when",    "where",
+    "over",     "holiday",  "weekend",   "closed",   "within",    "before",  "consecutive",
 };
 
 Diagnostic syntax_error(const SourceFile& source, const pegtl::parse_error& failure) {

@@ -102,9 +102,15 @@ std::string print(const ast::Expr& expr) {
           [](const ast::Suffixed& s) {
             return fmt::format("({} {})", print(*s.operand), s.word.text);
           },
-          [](const ast::Member& m) { return fmt::format("{}.{}", print(*m.object), m.member.text); },
-          [](const ast::Index& i) { return fmt::format("{}[{}]", print(*i.object), print(*i.index)); },
-          [](const ast::Unary& u) { return fmt::format("({} {})", op_text(u.op), print(*u.operand)); },
+          [](const ast::Member& m) {
+            return fmt::format("{}.{}", print(*m.object), m.member.text);
+          },
+          [](const ast::Index& i) {
+            return fmt::format("{}[{}]", print(*i.object), print(*i.index));
+          },
+          [](const ast::Unary& u) {
+            return fmt::format("({} {})", op_text(u.op), print(*u.operand));
+          },
           [](const ast::Binary& b) {
             return fmt::format("({} {} {})", op_text(b.op), print(*b.lhs), print(*b.rhs));
           },

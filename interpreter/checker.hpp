@@ -23,7 +23,7 @@ struct Scope {
     test,       // expectations: as conditions
   };
   Kind kind = Kind::constant;
-  const EventInfo* event = nullptr;          // for filters
+  const EventInfo* event = nullptr;                        // for filters
   const std::map<std::string, Type>* variables = nullptr;  // family variables
 };
 

@@ -65,8 +65,9 @@ LoadedContract load_contract_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     LoadedContract failed;
-    failed.diagnostics.push_back(
-        {Severity::error, Span{}, fmt::format("cannot read {}: {}", path, std::strerror(errno)), ""});
+    failed.diagnostics.push_back({Severity::error, Span{},
+                                  fmt::format("cannot read {}: {}", path, std::strerror(errno)),
+                                  ""});
     return failed;
   }
   std::ostringstream text;

@@ -22,27 +22,26 @@ std::string format_duration(const Duration& duration) {
   if (duration.micros % kMicrosPerDay == 0) {
     return fmt::format("{} days", duration.micros / kMicrosPerDay);
   }
-  const Decimal seconds =
-      Decimal::from_int(duration.micros) / Decimal::from_int(kMicrosPerSecond);
+  const Decimal seconds = Decimal::from_int(duration.micros) / Decimal::from_int(kMicrosPerSecond);
   return fmt::format("{} seconds", seconds.to_string());
 }
 
 }  // namespace
 
 std::string format_value(const Value& value) {
-  return std::visit(
-      overloaded{
-          [](bool b) { return std::string(b ? "true" : "false"); },
-          [](const Decimal& d) { return d.to_grouped_string(); },
-          [](const std::string& s) { return fmt::format("\"{}\"", s); },
-          [](const Quantity& q) {
-            return fmt::format("{} {}", (q.base_amount / q.unit_scale).to_grouped_string(), q.unit);
-          },
-          [](const Date& d) { return format_date(d); },
-          [](const Timestamp& t) { return format_utc(t); },
-          [](const Duration& d) { return format_duration(d); },
-      },
-      value);
+  return std::visit(overloaded{
+                        [](bool b) { return std::string(b ? "true" : "false"); },
+                        [](const Decimal& d) { return d.to_grouped_string(); },
+                        [](const std::string& s) { return fmt::format("\"{}\"", s); },
+                        [](const Quantity& q) {
+                          return fmt::format(
+                              "{} {}", (q.base_amount / q.unit_scale).to_grouped_string(), q.unit);
+                        },
+                        [](const Date& d) { return format_date(d); },
+                        [](const Timestamp& t) { return format_utc(t); },
+                        [](const Duration& d) { return format_duration(d); },
+                    },
+                    value);
 }
 
 }  // namespace proviso

@@ -1,8 +1,8 @@
 // Golden tests for `proviso check`: each tests/golden/check/NAME.proviso is a contract with
 // one mistake; NAME.golden holds exactly what the command prints and, on its last line, the
 // exit code. scripts/refresh-golden.sh rewrites the .golden files after a deliberate change.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include "tests/support.hpp"
 
@@ -25,7 +25,8 @@ TEST_CASE("proviso check prints exactly the golden diagnostics", "[golden][check
   for (const auto& contract : contracts) {
     auto golden = contract;
     golden.replace_extension(".golden");
-    INFO("contract " << contract.filename().string() << " (refresh with scripts/refresh-golden.sh)");
+    INFO("contract " << contract.filename().string()
+                     << " (refresh with scripts/refresh-golden.sh)");
     REQUIRE(std::filesystem::exists(golden));
     const std::string actual = check_output(contract);
     CHECK(actual == read_file(golden));

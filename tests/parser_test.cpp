@@ -67,8 +67,7 @@ TEST_CASE("expressions parse with the documented precedence", "[parser]") {
       {"any of (a, b,)", "(any-of a b)"},
       {"at least 2 of (a, b, c)", "(at-least 2 a b c)"},
       {"before 2030-10-06", "(before 2030-10-06)"},
-      {"by 2030-10-05 17:00 America/New_York",
-       "(by 2030-10-05+61200000000us@America/New_York)"},
+      {"by 2030-10-05 17:00 America/New_York", "(by 2030-10-05+61200000000us@America/New_York)"},
       {"after 2026-09-01T00:00Z", "(after 2026-09-01+0us@0min)"},
       {"within 90 days after T1.vested_at", "(within (90 days) after T1.vested_at)"},
       {"2026-09-01T09:30:00.5-05:00", "2026-09-01+34200500000us@-300min"},
@@ -161,9 +160,10 @@ TEST_CASE("syntax errors say what was expected and what was found", "[parser]") 
         "expected ')' to close the '(' before it, but the file ends here");
   CHECK(first_error("contract \"x\"\nlet a = 2026-02-30") ==
         "2026-02-30 is not a date: February 2026 has 28 days");
-  CHECK(first_error("contract \"x\"\ntranche T1 vests when a >= 1 GW lapse if not vested by 2030") ==
-        "expected a declaration: event, metric, let, tranche, clause, covenant, for each, "
-        "calendar, test, unit, dimension or currency, found 'lapse'");
+  CHECK(
+      first_error("contract \"x\"\ntranche T1 vests when a >= 1 GW lapse if not vested by 2030") ==
+      "expected a declaration: event, metric, let, tranche, clause, covenant, for each, "
+      "calendar, test, unit, dimension or currency, found 'lapse'");
 }
 
 }  // namespace proviso

@@ -13,7 +13,9 @@
 
 namespace proviso::testing {
 
-std::filesystem::path source_dir() { return PROVISO_SOURCE_DIR; }
+std::filesystem::path source_dir() {
+  return PROVISO_SOURCE_DIR;
+}
 
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
