@@ -58,15 +58,14 @@ int run_check(const std::vector<std::string>& files) {
 
 void add_check_command(CLI::App& app) {
   auto* command = app.add_subcommand(
-      "check",
-      "Parse and check contract files: names, types and units, deadlines, prerequisites.\n"
-      "Prints every mistake as file:line:col with the line and a caret; prints one 'ok' line\n"
-      "per correct file.");
+      "check", "Check contracts: names, types and units, deadlines, prerequisites");
   auto files = std::make_shared<std::vector<std::string>>();
   command->add_option("files", *files, "Contract files (.proviso)")->required();
   command->footer(
-      "Exit codes: 0 every file is correct, 1 a file has errors, 2 a file cannot be "
-      "read or the usage is wrong.");
+      "Prints every mistake as file:line:col, the line and a caret under the mistake, with a\n"
+      "hint where one helps; prints one 'ok' line per correct file.\n"
+      "Exit codes: 0 every file is correct, 1 a file has errors, 2 a file cannot be read or\n"
+      "the usage is wrong.");
   command->callback([files] { set_exit_code(run_check(*files)); });
 }
 

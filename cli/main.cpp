@@ -1,4 +1,5 @@
 // The `proviso` command: a thin client of the library. Each subcommand lives in its own file.
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
@@ -14,6 +15,14 @@ int main(int argc, char** argv) {
       "Exit codes: 0 ok, 1 the contract has errors, 2 wrong usage (unknown option, missing file).\n"
       "Run 'proviso COMMAND --help' for a command's options.");
   proviso::cli::add_check_command(app);
+  // CLI11 would call an unknown command "an extra argument"; say what it is.
+  if (argc > 1 && argv[1][0] != '-' &&
+      app.get_subcommands([&](const CLI::App* command) { return command->get_name() == argv[1]; })
+          .empty()) {
+    fmt::print(stderr, "proviso: unknown command '{}'\nRun 'proviso --help' for the commands.\n",
+               argv[1]);
+    return proviso::cli::kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& failure) {

@@ -1,5 +1,6 @@
 // The message for every commit point of the grammar. A rule used inside `must<>` without
-// a message here fails to compile, so no syntax error can go unexplained.
+// a message here fails to compile, so no syntax error can go unexplained. A message may add
+// a hint after a line break; it is shown as the diagnostic's `help:`.
 #pragma once
 
 #include "grammar/grammar.hpp"
@@ -39,7 +40,7 @@ PROVISO_ERROR( colon, "expected ':' between a name and its type" );
 PROVISO_ERROR( equals, "expected '='" );
 PROVISO_ERROR( field_type, "expected the field's type: text, number, bool, date, timestamp or a unit such as MW or USD" );
 PROVISO_ERROR( open_brace, "expected '{'" );
-PROVISO_ERROR( close_brace, "expected '}' to close the block; is an item here misspelled?" );
+PROVISO_ERROR( close_brace, "expected '}' to close the block\nif the '}' is there, an item inside the block is misspelt" );
 PROVISO_ERROR( aggregate_source, "expected the event and field to aggregate, as event.field (e.g. deployment.mw)" );
 PROVISO_ERROR( kw_by, "expected the word 'by'" );
 PROVISO_ERROR( weight_field, "expected the name of the weighting field" );

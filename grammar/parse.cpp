@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -39,6 +40,38 @@ constexpr std::array kKeywords{
     "over",     "holiday",  "weekend",   "closed",   "within",    "before",  "consecutive",
 };
 
+// Where the code before `offset` ends, when `offset` starts its line: the end of the last
+// earlier line that has code on it, comments and trailing blanks left out. nullopt when
+// something comes before `offset` on its own line or no earlier line has code.
+std::optional<std::size_t> end_of_previous_line(std::string_view text, std::size_t offset) {
+  std::size_t line_begin = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+  line_begin = line_begin == std::string_view::npos ? 0 : line_begin + 1;
+  if (offset == 0 || text.find_first_not_of(" \t\r", line_begin) < offset) return std::nullopt;
+  while (line_begin > 0) {
+    const std::size_t line_end = line_begin - 1;  // the '\n' before this line
+    const std::size_t previous = text.rfind('\n', line_end == 0 ? 0 : line_end - 1);
+    line_begin = (previous == std::string_view::npos || line_end == 0) ? 0 : previous + 1;
+    // Code ends where a comment starts, outside any text in quotes.
+    std::size_t code_end = line_end;
+    bool in_text = false;
+    for (std::size_t i = line_begin; i < line_end; ++i) {
+      if (text[i] == '\\' && in_text) {
+        ++i;
+      } else if (text[i] == '"') {
+        in_text = !in_text;
+      } else if (!in_text && text[i] == '-' && i + 1 < line_end && text[i + 1] == '-') {
+        code_end = i;
+        break;
+      }
+    }
+    while (code_end > line_begin && std::isspace(static_cast<unsigned char>(text[code_end - 1]))) {
+      --code_end;
+    }
+    if (code_end > line_begin) return code_end;
+  }
+  return std::nullopt;
+}
+
 Diagnostic syntax_error(const SourceFile& source, const pegtl::parse_error& failure) {
   const auto& position = failure.positions().front();
   const std::string_view found = found_at(source.text, position.byte);
@@ -46,13 +79,42 @@ Diagnostic syntax_error(const SourceFile& source, const pegtl::parse_error& fail
              static_cast<std::uint32_t>(position.byte + std::max<std::size_t>(found.size(), 1)),
              static_cast<std::uint32_t>(position.line),
              static_cast<std::uint32_t>(position.column)};
+  // A message may carry its own hint on a second line.
   std::string message(failure.message());
+  std::string hint;
+  if (const std::size_t newline = message.find('\n'); newline != std::string::npos) {
+    hint = message.substr(newline + 1);
+    message.resize(newline);
+  }
+  // When the parser stops at the keyword that starts the next line (or at the file's end),
+  // what is missing belongs at the end of the line before: `vests when x >=` then `subject`.
+  // A declaration expected where the next line starts is the one case where the keyword
+  // found is itself the mistake (a stray `when`).
+  const bool starts_next_item =
+      (found.empty() || found == "}" ||
+       std::find(kKeywords.begin(), kKeywords.end(), found) != kKeywords.end()) &&
+      message != grammar::error_message<grammar::end_of_file>;
+  const auto previous_end =
+      starts_next_item ? end_of_previous_line(source.text, position.byte) : std::nullopt;
+  if (previous_end) {
+    const std::string_view before = std::string_view(source.text).substr(0, *previous_end);
+    const std::size_t newline = before.rfind('\n');
+    const std::size_t line_begin = newline == std::string_view::npos ? 0 : newline + 1;
+    const auto line =
+        static_cast<std::uint32_t>(std::count(before.begin(), before.end(), '\n') + 1);
+    where = Span{&source, static_cast<std::uint32_t>(*previous_end),
+                 static_cast<std::uint32_t>(*previous_end + 1), line,
+                 static_cast<std::uint32_t>(*previous_end - line_begin + 1)};
+  }
   if (found.empty()) {
     message += ", but the file ends here";
+  } else if (found == "\n" || found == "\r") {
+    // Only a text in quotes stops at a line break, and its message says so.
+  } else if (previous_end) {
+    message += fmt::format(", found '{}' on line {}", found, position.line);
   } else {
     message += fmt::format(", found '{}'", found);
   }
-  std::string hint;
   if (const auto guess = closest_match(found, kKeywords); guess && *guess != found) {
     hint = fmt::format("did you mean '{}'?", *guess);
   }

@@ -1,6 +1,7 @@
 // The checker's steps for clauses, families of clauses and their prerequisites.
 #include <algorithm>
 #include <functional>
+#include <set>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -16,6 +17,54 @@ namespace {
 // A family may not grow without bound: the contract is checked and run as a whole.
 constexpr std::int64_t kMaxFamilySize = 10'000;
 
+// The family variables an expression uses, with their values: " (when k = 1)", or "".
+std::string depends_on(const ast::Expr& expr, const Bindings& bindings) {
+  std::set<std::string> used;
+  std::function<void(const ast::Expr&)> collect = [&](const ast::Expr& e) {
+    if (const auto* ref = std::get_if<ast::NameRef>(&e.node); ref && bindings.count(ref->name)) {
+      used.insert(ref->name);
+    }
+    ast::for_each_child(e, collect);
+  };
+  collect(expr);
+  std::string when;
+  for (const std::string& variable : used) {
+    when += fmt::format("{}{} = {}", when.empty() ? " (when " : ", ", variable,
+                        format_value(bindings.at(variable)));
+  }
+  return when.empty() ? when : when + ")";
+}
+
+// Why the family member `name` (number `index`) does not exist; nullopt when it does.
+std::optional<std::string> missing_member(const std::string& name, std::int64_t index,
+                                          const std::pair<std::int64_t, std::int64_t>& range,
+                                          const std::vector<ClauseInstance>& clauses,
+                                          const std::string& when) {
+  const bool exists = (index >= range.first && index <= range.second) ||
+                      std::any_of(clauses.begin(), clauses.end(),
+                                  [&](const ClauseInstance& c) { return c.name == name; });
+  if (exists) return std::nullopt;
+  const std::string family = name.substr(0, name.find('['));
+  return fmt::format("{} does not exist: the family runs from {}[{}] to {}[{}]{}", name, family,
+                     range.first, family, range.second, when);
+}
+
+// An instant as the contract's author reads it: "2030-10-06" when it starts a day in the
+// contract's time zone, else "2030-10-05 17:00:00 -04:00".
+std::string local_text(Timestamp instant, const TimeZone& zone) {
+  const Date day = zone.local_date(instant);
+  return zone.start_of_day(day) == instant ? format_date(day) : format_local(instant, zone);
+}
+
+// Every member of a family shares its clause's text: a mistake that does not depend on the
+// member is reported once, not once per member.
+void report_once(Diagnostics& diagnostics, const Span& where, std::string message) {
+  const bool said = std::any_of(diagnostics.begin(), diagnostics.end(), [&](const Diagnostic& d) {
+    return d.span.file == where.file && d.span.begin == where.begin && d.message == message;
+  });
+  if (!said) diagnostics.push_back({Severity::error, where, std::move(message), {}});
+}
+
 }  // namespace
 
 void Checker::check_clause(const ast::ClauseDecl& decl,
@@ -23,7 +72,8 @@ void Checker::check_clause(const ast::ClauseDecl& decl,
   const Scope scope{Scope::Kind::condition, nullptr, variables};
   const std::string& name = decl.name.text;
   if (decl.stages.empty() && !decl.holds_while) {
-    error(decl.name.span, fmt::format("{} {} never changes state", decl.kind.text, name),
+    error(decl.name.span,
+          fmt::format("{} {} has no condition, so it never changes state", decl.kind.text, name),
           "give it a condition, e.g. 'vests when …' or 'holds while …'");
   }
   if (!decl.stages.empty() && decl.holds_while) {
@@ -106,11 +156,23 @@ std::vector<Bindings> Checker::expand_family(const ast::FamilyDecl& decl,
   const ast::Binding* longest = nullptr;
   for (const ast::Binding& binding : decl.bindings) {
     std::vector<Value> values;
+    // Known from here on, so that a mistake in its values is not also reported as a use of
+    // an unknown variable.
+    variables[binding.variable.text] = Type{};
     if (binding.low) {
+      for (const ast::Expr* end : {binding.low.get(), binding.high.get()}) {
+        const Type type = check_expr(*end, Scope{});
+        if (type.is_error()) return {};
+        if (!type.is(Kind::number)) {
+          error(end->span,
+                fmt::format("a range counts in plain numbers, but this is {}",
+                            type.is(Kind::quantity) ? "an amount in " + type.unit : describe(type)),
+                "e.g. for each k in 1..10; for other values, give a list: [250 USD, 300 USD]");
+          return {};
+        }
+      }
       const auto low = evaluate_integer(*binding.low, {}, "the start of a range");
       const auto high = evaluate_integer(*binding.high, {}, "the end of a range");
-      check_expr(*binding.low, Scope{});
-      check_expr(*binding.high, Scope{});
       if (!low || !high) return {};
       if (*high < *low) {
         error(binding.span, fmt::format("the range {}..{} is empty", *low, *high),
@@ -207,20 +269,9 @@ std::optional<std::string> Checker::resolve_clause_ref(const ast::ClauseRef& ref
   const auto index = evaluate_integer(*ref.index, bindings, "a family member's number");
   if (!index) return std::nullopt;
   const std::string name = fmt::format("{}[{}]", ref.name.text, *index);
-  const bool exists = std::any_of(result_.clauses.begin(), result_.clauses.end(),
-                                  [&](const ClauseInstance& c) { return c.name == name; }) ||
-                      (*index >= family->second.first && *index <= family->second.second);
-  if (!exists) {
-    std::string when;
-    for (const auto& [variable, value] : bindings) {
-      when += fmt::format("{}{} = {}", when.empty() ? " (when " : ", ", variable,
-                          format_value(value));
-    }
-    if (!when.empty()) when += ")";
-    error(ref.span,
-          fmt::format("{} does not exist: the family runs from {}[{}] to {}[{}]{}", name,
-                      ref.name.text, family->second.first, ref.name.text, family->second.second,
-                      when));
+  if (auto why = missing_member(name, *index, family->second, result_.clauses,
+                                depends_on(*ref.index, bindings))) {
+    report_once(diagnostics_, ref.span, std::move(*why));
     return std::nullopt;
   }
   return name;
@@ -236,26 +287,6 @@ void Checker::instantiate(const ast::ClauseDecl& decl, const std::string& family
   instance.name = family.empty() ? decl.name.text
                                  : fmt::format("{}[{}]", decl.name.text,
                                                format_value(bindings.at(decl.family_variable->text)));
-  for (const ast::ClauseRef& ref : decl.prerequisites) {
-    if (!clause_decls_.count(ref.name.text)) continue;  // reported by check_clause
-    if (auto target = resolve_clause_ref(ref, bindings)) {
-      prerequisite_edges_[instance.name].emplace_back(*target, ref.span);
-    }
-  }
-  // Family members named inside conditions must exist too: F[k - 1] with k = 1 does not.
-  std::function<void(const ast::Expr&)> check_members = [&](const ast::Expr& expr) {
-    if (const auto* index = std::get_if<ast::Index>(&expr.node)) {
-      const auto* ref = std::get_if<ast::NameRef>(&index->object->node);
-      if (ref && family_ranges_.count(ref->name)) {
-        resolve_clause_ref(ast::ClauseRef{expr.span, ast::Name{ref->name, index->object->span},
-                                          nullptr},
-                           bindings);
-      }
-    }
-    ast::for_each_child(expr, check_members);
-  };
-  for (const ast::Stage& stage : decl.stages) check_members(*stage.condition);
-  if (decl.holds_while) check_members(*decl.holds_while);
   if (decl.lapse) check_deadline(*decl.lapse->deadline, bindings);
   result_.clauses.push_back(std::move(instance));
 }
@@ -265,14 +296,48 @@ void Checker::check_deadline(const ast::Expr& deadline, const Bindings& bindings
   const auto instant = evaluate_instant(deadline, bindings);
   if (!instant) return;  // not a constant (T1.vested_at + 2 years): checked when it runs
   if (result_.effective && *instant <= *result_.effective) {
+    const TimeZone zone = zone_ ? *zone_ : *TimeZone::find("UTC");
     error(deadline.span,
           fmt::format("the deadline {} is not after the contract's effective date {}",
-                      format_utc(*instant), format_utc(*result_.effective)),
+                      local_text(*instant, zone), local_text(*result_.effective, zone)),
           "a clause cannot lapse before the contract takes effect");
   }
 }
 
+// Runs once every clause is known, since a clause may name a family declared after it: first
+// resolves each instance's references to family members, then looks for circles.
 void Checker::check_prerequisite_cycles() {
+  for (const ClauseInstance& instance : result_.clauses) {
+    const ast::ClauseDecl& decl = *instance.decl;
+    const Bindings& bindings = instance.bindings;
+    for (const ast::ClauseRef& ref : decl.prerequisites) {
+      if (!clause_decls_.count(ref.name.text)) continue;  // reported by check_clause
+      if (auto target = resolve_clause_ref(ref, bindings)) {
+        prerequisite_edges_[instance.name].emplace_back(*target, ref.span);
+      }
+    }
+    // Family members named inside conditions must exist too: F[k - 1] with k = 1 does not.
+    std::function<void(const ast::Expr&)> check_members = [&](const ast::Expr& expr) {
+      if (const auto* index = std::get_if<ast::Index>(&expr.node)) {
+        const auto* ref = std::get_if<ast::NameRef>(&index->object->node);
+        const auto family = ref ? family_ranges_.find(ref->name) : family_ranges_.end();
+        const auto number =
+            family == family_ranges_.end()
+                ? std::nullopt
+                : evaluate_integer(*index->index, bindings, "a family member's number");
+        if (number) {
+          const std::string name = fmt::format("{}[{}]", ref->name, *number);
+          if (auto why = missing_member(name, *number, family->second, result_.clauses,
+                                        depends_on(*index->index, bindings))) {
+            report_once(diagnostics_, expr.span, std::move(*why));
+          }
+        }
+      }
+      ast::for_each_child(expr, check_members);
+    };
+    for (const ast::Stage& stage : decl.stages) check_members(*stage.condition);
+    if (decl.holds_while) check_members(*decl.holds_while);
+  }
   enum class Mark { unvisited, active, done };
   std::map<std::string, Mark> marks;
   std::vector<std::string> path;

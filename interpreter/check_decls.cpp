@@ -140,7 +140,7 @@ void Checker::check_header(const ast::File& file) {
   if (result_.effective && result_.expires && *result_.expires <= *result_.effective) {
     error(header.expires->span,
           fmt::format("the contract expires ({}) before it takes effect ({})",
-                      format_utc(*result_.expires), format_utc(*result_.effective)));
+                      header.expires->span.text(), header.effective->span.text()));
   }
 }
 

@@ -71,6 +71,14 @@ std::string unit_hint(const Type& a, const Type& b, const ast::Expr& number_side
                      quantity.unit);
 }
 
+// A literal the parser already rejected (2026-02-30, a number too large) holds no value: it
+// takes the error type, so that nothing more is said about it.
+bool rejected_by_parser(const Diagnostics& diagnostics, const Span& span) {
+  return std::any_of(diagnostics.begin(), diagnostics.end(), [&](const Diagnostic& d) {
+    return d.span.file == span.file && d.span.begin == span.begin && d.span.end == span.end;
+  });
+}
+
 }  // namespace
 
 Type Checker::expect_condition(const ast::Expr& expr, const Scope& scope, std::string_view role) {
@@ -80,13 +88,14 @@ Type Checker::expect_condition(const ast::Expr& expr, const Scope& scope, std::s
   if (type.is(Kind::clause)) {
     hint = fmt::format("name the state, e.g. {} {}", expr.span.text(),
                        states_of(*clause_named(expr)).at(1));
-  } else if (type.is(Kind::quantity) || type.is(Kind::number)) {
-    hint = "compare it with a threshold, e.g. >= 1 GW";
+  } else if (type.is(Kind::quantity)) {
+    hint = fmt::format("compare it with a threshold, e.g. {} >= 1 {}", expr.span.text(), type.unit);
+  } else if (type.is(Kind::number)) {
+    hint = fmt::format("compare it with a threshold, e.g. {} >= 1", expr.span.text());
   }
-  error(expr.span,
-        fmt::format("{} must be a condition (true or false), but this is {}", role,
-                    describe(type)),
-        hint);
+  const std::string what =
+      type.is(Kind::quantity) ? fmt::format("an amount in {}", type.unit) : describe(type);
+  error(expr.span, fmt::format("{} must be true or false, but this is {}", role, what), hint);
   return Type{};
 }
 
@@ -98,13 +107,16 @@ Type Checker::check_expr(const ast::Expr& expr, const Scope& scope) {
       error(expr.span, fmt::format("{} can only be used in a clause's condition", what));
     }
   };
+  auto literal = [&](Type type) {
+    return rejected_by_parser(diagnostics_, expr.span) ? Type{} : type;
+  };
   const Type type = std::visit(
       overloaded{
-          [&](const ast::NumberLiteral&) { return Type::of(Kind::number); },
+          [&](const ast::NumberLiteral&) { return literal(Type::of(Kind::number)); },
           [&](const ast::TextLiteral&) { return Type::of(Kind::text); },
           [&](const ast::BoolLiteral&) { return Type::of(Kind::boolean); },
-          [&](const ast::DateLiteral&) { return Type::of(Kind::date); },
-          [&](const ast::TimestampLiteral& ts) { return check_timestamp(ts); },
+          [&](const ast::DateLiteral&) { return literal(Type::of(Kind::date)); },
+          [&](const ast::TimestampLiteral& ts) { return literal(check_timestamp(ts)); },
           [&](const ast::NameRef& ref) { return check_name(expr, ref, scope); },
           [&](const ast::Suffixed& suffixed) { return check_suffixed(expr, suffixed, scope); },
           [&](const ast::Member& member) { return check_member(expr, member, scope); },
@@ -130,8 +142,8 @@ Type Checker::check_expr(const ast::Expr& expr, const Scope& scope) {
               const auto window = evaluate_integer(*phrase.window, {}, "");
               if (needed && window && *needed > *window) {
                 error(phrase.needed->span,
-                      fmt::format("{} of the last {} can never hold: {} is more than {}", *needed,
-                                  *window, *needed, *window));
+                      fmt::format("{} of the last {} {} can never hold: {} is more than {}",
+                                  *needed, *window, phrase.period.text, *needed, *window));
               }
             }
             return Type::of(Kind::boolean);

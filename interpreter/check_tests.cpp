@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "grammar/suggest.hpp"
 #include "interpreter/checker.hpp"
@@ -109,6 +110,7 @@ void Checker::check_given_event(const ast::GivenEvent& event) {
   }
   const EventInfo& info = found->second;
   std::vector<std::string> given;
+  bool unknown_field = false;
   for (const ast::FieldValue& field : event.fields) {
     const int index = info.field_index(field.field.text);
     if (index < 0) {
@@ -116,7 +118,10 @@ void Checker::check_given_event(const ast::GivenEvent& event) {
       for (const auto& f : info.fields) names.push_back(f.name);
       const auto guess = closest_match(field.field.text, names);
       error(field.field.span, fmt::format("event {} has no field {}", info.name, field.field.text),
-            guess ? fmt::format("did you mean {}?", *guess) : std::string());
+            guess           ? fmt::format("did you mean {}?", *guess)
+            : names.empty() ? std::string()
+                            : fmt::format("its fields are {}", fmt::join(names, ", ")));
+      unknown_field = true;
       continue;
     }
     if (std::find(given.begin(), given.end(), field.field.text) != given.end()) {
@@ -138,6 +143,8 @@ void Checker::check_given_event(const ast::GivenEvent& event) {
       evaluate(*field.value, {});
     }
   }
+  // A misspelt field is also a missing one: it is reported once, as misspelt.
+  if (unknown_field) return;
   for (const FieldInfo& field : info.fields) {
     if (std::find(given.begin(), given.end(), field.name) == given.end()) {
       error(event.span, fmt::format("this {} event does not give its field {}", info.name,
