@@ -10,9 +10,16 @@ namespace proviso::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitContractErrors = 1;
 inline constexpr int kExitUsage = 2;
+inline constexpr int kExitBadData = 3;
 
 /// `proviso check FILES…`: parse and check contracts, print every diagnostic.
 void add_check_command(CLI::App& app);
+
+/// `proviso calendar NAME YEAR`: list a stdlib calendar's holidays in a year.
+void add_calendar_command(CLI::App& app);
+
+/// `proviso run CONTRACTS… LOGS…`: replay logs, print the timeline or the state at a time.
+void add_run_command(CLI::App& app);
 
 /// The exit code the subcommand that ran asked for.
 int exit_code();

@@ -40,12 +40,15 @@ struct MetricInfo {
   Type type;
 };
 
+/// The values of a family's variables for one member: k = 3, target = 300 USD.
+using Bindings = std::map<std::string, Value>;
+
 /// One clause as the contract states it; a family `F[k]` gives one instance per k.
 struct ClauseInstance {
   std::string name;    // "T1", "F[3]"
   std::string family;  // "F" for family members, else empty
   const ast::ClauseDecl* decl = nullptr;
-  std::map<std::string, Value> bindings;  // k = 3, price = 300 USD
+  Bindings bindings;
   std::vector<std::string> states;        // pending, vested, …, lapsed
 };
 

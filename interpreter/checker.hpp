@@ -27,9 +27,6 @@ struct Scope {
   const std::map<std::string, Type>* variables = nullptr;  // family variables
 };
 
-/// A family variable's values: `k in 1..10` gives 1, 2, …, 10.
-using Bindings = std::map<std::string, Value>;
-
 class Checker {
  public:
   Checker(const std::vector<const ast::File*>& prelude, const ast::File& contract,

@@ -1,0 +1,279 @@
+// `proviso run CONTRACTS… LOGS…`: replays logs through contracts and prints the timeline.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "interpreter/engine.hpp"
+#include "interpreter/read_events.hpp"
+#include "interpreter/transition_format.hpp"
+
+namespace proviso::cli {
+
+namespace {
+
+struct RunOptions {
+  std::vector<std::string> inputs;
+  std::string format = "text";
+  std::string input_format;
+  std::string at;
+  std::string until;
+  std::string reorder;
+  bool skip_bad_lines = false;
+  std::string save_state;
+  std::string resume;
+};
+
+// "2027-03-31" (the start of that day), "2027-03-31T12:00Z", "2027-03-31 12:00" (in `zone`).
+std::optional<Timestamp> parse_instant(const std::string& text, const std::string& zone_name,
+                                       std::string& error) {
+  const TimeZone zone = TimeZone::find(zone_name).value_or(*TimeZone::find("UTC"));
+  if (text.size() == 10) {
+    const auto date = parse_date(text);
+    if (const auto* day = std::get_if<Date>(&date)) return zone.start_of_day(*day);
+    error = std::get<TimeParseError>(date).reason;
+    return std::nullopt;
+  }
+  const auto parsed = parse_timestamp(text);
+  if (const auto* ts = std::get_if<ParsedTimestamp>(&parsed)) return to_instant(*ts, zone);
+  error = std::get<TimeParseError>(parsed).reason;
+  return std::nullopt;
+}
+
+// "30s", "15min", "2h", "1d", or plain seconds.
+std::optional<std::int64_t> parse_window(const std::string& text) {
+  std::size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  if (digits == 0) return std::nullopt;
+  const std::int64_t amount = std::stoll(text.substr(0, digits));
+  const std::string unit = text.substr(digits);
+  if (unit.empty() || unit == "s") return amount * kMicrosPerSecond;
+  if (unit == "min" || unit == "m") return amount * 60 * kMicrosPerSecond;
+  if (unit == "h") return amount * 3600 * kMicrosPerSecond;
+  if (unit == "d") return amount * kMicrosPerDay;
+  return std::nullopt;
+}
+
+int usage_error(const std::string& message) {
+  fmt::print(stderr, "proviso run: {}\n", message);
+  return kExitUsage;
+}
+
+bool write_atomically(const std::string& path, const std::string& text, std::string& error) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) {
+      error = fmt::format("cannot write {}", temporary);
+      return false;
+    }
+  }
+  std::error_code code;
+  std::filesystem::rename(temporary, path, code);
+  if (code) error = fmt::format("cannot rename {} to {}: {}", temporary, path, code.message());
+  return !code;
+}
+
+void print_state(const Engine& engine, Timestamp at) {
+  fmt::print("State at {}\n", format_utc(at));
+  for (const ClauseStatus& clause : engine.clause_states()) {
+    fmt::print("  {}  {}  {}{}{}\n", clause.contract, clause.clause, clause.state,
+               clause.since ? fmt::format(" since {}", format_utc(*clause.since)) : "",
+               clause.grant.empty() ? "" : fmt::format("  (grants {})", clause.grant));
+  }
+  for (const MetricStatus& metric : engine.metric_values()) {
+    fmt::print("  {}  {} = {}\n", metric.contract, metric.metric, metric.value);
+  }
+}
+
+void print_totals(const Engine& engine) {
+  const auto totals = engine.granted_totals();
+  fmt::print("Granted at {}: {}\n", engine.now() ? format_utc(*engine.now()) : "the start",
+             totals.empty() ? "nothing yet" : fmt::format("{}", fmt::join(totals, ", ")));
+}
+
+void report_reading(const MergedEvents& events) {
+  for (const auto& reader : events.readers()) {
+    if (reader->skipped_lines() > 0) {
+      fmt::print(stderr, "{}: skipped {} bad line{}; the first:\n", reader->file(),
+                 reader->skipped_lines(), reader->skipped_lines() == 1 ? "" : "s");
+      for (const ReadError& error : reader->first_skipped()) {
+        fmt::print(stderr, "  {}\n", render(error));
+      }
+    }
+    std::uint64_t passed = 0;
+    std::string kinds;
+    for (const auto& [type, count] : reader->undeclared_types()) {
+      passed += count;
+      kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", type, count);
+    }
+    if (passed > 0) {
+      fmt::print(stderr, "{}: passed over {} event{} of types no contract declares ({})\n",
+                 reader->file(), passed, passed == 1 ? "" : "s", kinds);
+    }
+  }
+}
+
+int run(const RunOptions& options) {
+  std::vector<std::string> contracts;
+  std::vector<std::string> logs;
+  for (const std::string& input : options.inputs) {
+    const std::string extension = std::filesystem::path(input).extension().string();
+    if (extension == ".proviso") {
+      contracts.push_back(input);
+    } else if (input == "-" || format_from_extension(input)) {
+      logs.push_back(input);
+    } else {
+      return usage_error(fmt::format(
+          "{} is neither a contract (.proviso) nor a log (.jsonl, .json, .csv, or - for standard "
+          "input with --input-format)",
+          input));
+    }
+  }
+  if (contracts.empty()) return usage_error("give at least one contract file (.proviso)");
+  std::optional<LogFormat> input_format;
+  if (!options.input_format.empty()) {
+    input_format = options.input_format == "csv" ? LogFormat::csv : LogFormat::jsonl;
+  }
+  if (std::find(logs.begin(), logs.end(), "-") != logs.end() && !input_format) {
+    return usage_error("reading standard input needs --input-format jsonl or csv");
+  }
+
+  Engine engine;
+  Diagnostics diagnostics;
+  for (const std::string& path : contracts) {
+    if (!engine.load_file(path, diagnostics)) {
+      std::fputs(render(diagnostics).c_str(), stderr);
+      return kExitContractErrors;
+    }
+  }
+  ReadOptions read_options;
+  read_options.skip_bad_lines = options.skip_bad_lines;
+  if (!options.reorder.empty()) {
+    read_options.reorder_window_micros = parse_window(options.reorder);
+    if (!read_options.reorder_window_micros) {
+      return usage_error(fmt::format("--reorder {}: give a duration such as 30s, 15min, 2h or 1d",
+                                     options.reorder));
+    }
+  }
+  std::string error;
+  std::optional<Timestamp> at;
+  std::optional<Timestamp> until;
+  if (!options.at.empty() && !(at = parse_instant(options.at, engine.timezone(), error))) {
+    return usage_error(fmt::format("--at {}: {}", options.at, error));
+  }
+  if (!options.until.empty() && !(until = parse_instant(options.until, engine.timezone(), error))) {
+    return usage_error(fmt::format("--until {}: {}", options.until, error));
+  }
+  if (!options.resume.empty()) {
+    std::ifstream in(options.resume, std::ios::binary);
+    if (!in) return usage_error(fmt::format("cannot read {}", options.resume));
+    std::ostringstream saved;
+    saved << in.rdbuf();
+    if (!engine.restore_state(saved.str(), error)) {
+      return usage_error(fmt::format("{}: {}", options.resume, error));
+    }
+  }
+
+  MergedEvents events;
+  std::vector<std::string> names;
+  for (std::uint32_t i = 0; i < logs.size(); ++i) {
+    ReadError open_error;
+    auto reader = EventReader::open(logs[i], input_format.has_value() && logs[i] == "-"
+                                                 ? input_format
+                                                 : std::nullopt,
+                                    engine.schemas(), i, read_options, open_error);
+    if (!reader) {
+      fmt::print(stderr, "{}\n", render(open_error));
+      return kExitUsage;
+    }
+    names.push_back(reader->file());
+    events.add(std::move(reader));
+  }
+  engine.set_log_names(names);
+  const bool json = options.format == "jsonl";
+  if (!at) {
+    engine.on_transition([json](const Transition& transition) {
+      fmt::print("{}\n", json ? format_transition_json(transition)
+                              : format_transition_text(transition));
+    });
+  }
+  const std::optional<Timestamp> resumed_at = engine.now();
+  Event event;
+  try {
+    while (events.next(event)) {
+      if (resumed_at && event.ts < *resumed_at) {
+        fmt::print(stderr,
+                   "{}:{}: error: this event ({}) is earlier than the resumed state's time {}\n",
+                   names[event.log], event.line, format_utc(event.ts), format_utc(*resumed_at));
+        return kExitBadData;
+      }
+      if (at && event.ts > *at) break;
+      engine.feed(event);
+    }
+    if (events.error()) {
+      report_reading(events);
+      fmt::print(stderr, "{}\n", render(*events.error()));
+      return kExitBadData;
+    }
+    if (at) engine.advance_to(*at);
+    if (until && !at) engine.advance_to(*until);
+  } catch (const RuntimeError& failure) {
+    std::fputs(render(failure.diagnostic()).c_str(), stderr);
+    fmt::print(stderr, "  while processing {}\n", failure.cause());
+    return kExitContractErrors;
+  }
+  report_reading(events);
+  if (at) print_state(engine, *at);
+  if (!json) print_totals(engine);
+  if (!options.save_state.empty() && !write_atomically(options.save_state, engine.save_state(), error)) {
+    fmt::print(stderr, "proviso run: {}\n", error);
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app) {
+  auto options = std::make_shared<RunOptions>();
+  auto* command =
+      app.add_subcommand("run", "Replay event logs through contracts and print every state change");
+  command->add_option("inputs", options->inputs,
+                      "Contract files (.proviso) and logs (.jsonl, .json, .csv; - for standard input)")
+      ->required();
+  command->add_option("--format", options->format, "Output: text (a readable timeline) or jsonl")
+      ->check(CLI::IsMember({"text", "jsonl"}));
+  command->add_option("--input-format", options->input_format,
+                      "Format of standard input: jsonl or csv")
+      ->check(CLI::IsMember({"jsonl", "csv"}));
+  command->add_option("--at", options->at,
+                      "Print the state of every clause and metric at this time (2027-03-31 or "
+                      "2027-03-31T12:00Z) instead of the timeline");
+  command->add_option("--until", options->until,
+                      "After the logs, move the clock to this time so deadlines up to it fire");
+  command->add_option("--reorder", options->reorder,
+                      "Accept events up to this late within a log (30s, 15min, 2h, 1d) and replay "
+                      "them in time order");
+  command->add_flag("--skip-bad-lines", options->skip_bad_lines,
+                    "Skip malformed lines, and report how many and where at the end");
+  command->add_option("--save-state", options->save_state,
+                      "Write the engine's state at the end to this file (atomically)");
+  command->add_option("--resume", options->resume, "Continue from a state saved by --save-state");
+  command->footer(
+      "Logs replay merged by timestamp; ties keep the order of the files, then line order.\n"
+      "A timestamp going backwards within a log is an error unless --reorder allows it.\n"
+      "Exit codes: 0 ok, 1 contract errors, 2 usage, 3 bad event data.");
+  command->callback([options] { set_exit_code(run(*options)); });
+}
+
+}  // namespace proviso::cli

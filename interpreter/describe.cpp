@@ -1,0 +1,184 @@
+// What the engine says about values: the deciding values of a transition, the states and
+// metrics it reports, and the totals of what met clauses grant.
+#include <map>
+
+#include <fmt/format.h>
+
+#include "grammar/ast_walk.hpp"
+#include "interpreter/runtime.hpp"
+
+namespace proviso {
+
+namespace {
+
+std::string_view op_symbol(ast::BinaryOp op) {
+  switch (op) {
+    case ast::BinaryOp::equal:
+      return "==";
+    case ast::BinaryOp::not_equal:
+      return "!=";
+    case ast::BinaryOp::less:
+      return "<";
+    case ast::BinaryOp::less_equal:
+      return "<=";
+    case ast::BinaryOp::greater:
+      return ">";
+    case ast::BinaryOp::greater_equal:
+      return ">=";
+    default:
+      return "";
+  }
+}
+
+// Shows a quantity in the given unit (the threshold's), else in the value's own unit.
+std::string quantity_text(const Decimal& base, const std::string& unit,
+                          const std::map<std::string, UnitInfo>& units) {
+  const auto it = units.find(unit);
+  if (it == units.end()) return base.to_grouped_string();
+  return fmt::format("{} {}", (base / it->second.scale).to_grouped_string(), unit);
+}
+
+}  // namespace
+
+std::string Engine::Impl::format(const ContractRuntime& contract, const RuntimeValue& value,
+                                 const Type& type) const {
+  if (!value.known) return "no value yet";
+  switch (type.kind) {
+    case Kind::number:
+      return value.number.to_grouped_string();
+    case Kind::quantity:
+      return quantity_text(value.number, type.unit, contract.loaded.checked.units);
+    case Kind::timestamp:
+      return format_utc(Timestamp{value.time});
+    case Kind::date:
+      return format_date(Date{static_cast<std::int32_t>(value.time)});
+    case Kind::text:
+      return fmt::format("\"{}\"", value.text);
+    case Kind::boolean:
+      return value.flag ? "true" : "false";
+    case Kind::duration:
+      return value.months ? fmt::format("{} months", value.months)
+                          : fmt::format("{} days", value.time / kMicrosPerDay);
+    case Kind::error:
+    case Kind::clause:
+      break;
+  }
+  return "";
+}
+
+std::vector<Transition::Value> Engine::Impl::deciding_values(ContractRuntime& contract,
+                                                             const Program& program) {
+  std::vector<Transition::Value> values;
+  const auto& types = contract.plan.types;
+  const auto& metric_names = contract.plan.metrics;
+  // Each comparison whose side is a metric: "amd_deployed = 1.02 GW" and ">= 1 GW".
+  auto metric_of = [&](const ast::Expr& expr) -> std::optional<std::uint32_t> {
+    const auto* ref = std::get_if<ast::NameRef>(&expr.node);
+    if (!ref) return std::nullopt;
+    for (std::uint32_t m = 0; m < metric_names.size(); ++m) {
+      if (metric_names[m].name == ref->name && !metric_names[m].derived) return m;
+    }
+    return std::nullopt;
+  };
+  std::function<void(const ast::Expr&)> walk = [&](const ast::Expr& expr) {
+    if (const auto* binary = std::get_if<ast::Binary>(&expr.node)) {
+      const std::string_view op = op_symbol(binary->op);
+      if (!op.empty()) {
+        if (const auto m = metric_of(*binary->lhs)) {
+          const Type shown = types.at(binary->rhs->id).is(Kind::quantity)
+                                 ? types.at(binary->rhs->id)
+                                 : types.at(binary->lhs->id);
+          values.push_back({metric_names[*m].name, format(contract, metric_value(contract, *m), shown),
+                            fmt::format("{} {}", op, binary->rhs->span.text())});
+          return;
+        }
+      }
+    }
+    if (std::holds_alternative<ast::AtLeastOfLast>(expr.node) ||
+        std::holds_alternative<ast::Consecutive>(expr.node)) {
+      // The window's own count, then the metrics its condition reads.
+      for (std::uint32_t w = 0; w < contract.plan.windows.size(); ++w) {
+        if (contract.plan.windows[w].condition.source == nullptr) continue;
+        const ast::Expr* inner = std::holds_alternative<ast::AtLeastOfLast>(expr.node)
+                                     ? std::get<ast::AtLeastOfLast>(expr.node).condition.get()
+                                     : std::get<ast::Consecutive>(expr.node).condition.get();
+        if (contract.plan.windows[w].condition.source != inner) continue;
+        values.push_back({std::string(inner->span.text()),
+                          fmt::format("{} of the last {} days", window_count(contract, w),
+                                      contract.plan.windows[w].span),
+                          fmt::format("needs {}", contract.plan.windows[w].needed)});
+        break;
+      }
+    }
+    ast::for_each_child(expr, walk);
+  };
+  if (program.source) walk(*program.source);
+  return values;
+}
+
+std::vector<ClauseStatus> Engine::clause_states() const {
+  std::vector<ClauseStatus> out;
+  for (const auto& owned : impl_->contracts) {
+    ContractRuntime& contract = *owned;
+    for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
+      const ClausePlan& plan = contract.plan.clauses[c];
+      const ClauseState& state = contract.clauses[c];
+      const auto& states = plan.instance->states;
+      std::uint32_t current = state.stage;
+      if (state.lapsed) current = static_cast<std::uint32_t>(states.size() - 1);
+      std::string name = states[current];
+      if (plan.holds_while && !state.lapsed) {
+        name = state.level == 1 ? "holding" : state.level == 2 ? "breached" : "pending";
+      }
+      const auto position = std::find(states.begin(), states.end(), name) - states.begin();
+      ClauseStatus status{contract.plan.title, plan.name, name, state.entered[position], {}};
+      if (plan.grant) {
+        const RuntimeValue grant = impl_->evaluate(contract, *plan.grant);
+        status.grant = impl_->format(contract, grant, contract.plan.types.at(plan.grant->source->id));
+      }
+      out.push_back(std::move(status));
+    }
+  }
+  return out;
+}
+
+std::vector<MetricStatus> Engine::metric_values() const {
+  std::vector<MetricStatus> out;
+  for (const auto& owned : impl_->contracts) {
+    ContractRuntime& contract = *owned;
+    for (std::uint32_t m = 0; m < contract.plan.metrics.size(); ++m) {
+      const MetricPlan& plan = contract.plan.metrics[m];
+      const RuntimeValue value = plan.derived ? impl_->evaluate(contract, *plan.derived)
+                                              : impl_->metric_value(contract, m);
+      out.push_back({contract.plan.title, plan.name, impl_->format(contract, value, plan.type)});
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> Engine::granted_totals() const {
+  // Totals per unit, in base units, shown in the unit the grants were written in.
+  std::map<std::string, std::pair<Decimal, const ContractRuntime*>> totals;
+  for (const auto& owned : impl_->contracts) {
+    ContractRuntime& contract = *owned;
+    for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
+      const ClausePlan& plan = contract.plan.clauses[c];
+      const ClauseState& state = contract.clauses[c];
+      if (!plan.grant || state.lapsed || (state.stage == 0 && state.level != 1)) continue;
+      const RuntimeValue grant = impl_->evaluate(contract, *plan.grant);
+      const Type& type = contract.plan.types.at(plan.grant->source->id);
+      auto& [sum, owner] = totals[type.is(Kind::quantity) ? type.unit : std::string()];
+      sum = sum + grant.number;
+      owner = &contract;
+    }
+  }
+  std::vector<std::string> out;
+  for (const auto& [unit, total] : totals) {
+    out.push_back(unit.empty() ? total.first.to_grouped_string()
+                               : quantity_text(total.first, unit,
+                                               total.second->loaded.checked.units));
+  }
+  return out;
+}
+
+}  // namespace proviso

@@ -1,0 +1,332 @@
+// Runs a compiled program on the reused value stack. Unknown values (a metric with no event
+// yet, a clause time not reached) propagate: a comparison with one is unknown, `and`/`or`
+// follow three-valued logic, and unknown never meets a clause.
+#include <fmt/format.h>
+
+#include "interpreter/runtime.hpp"
+
+namespace proviso {
+
+namespace {
+
+RuntimeValue unknown() {
+  RuntimeValue value;
+  value.known = false;
+  return value;
+}
+
+RuntimeValue boolean(bool flag) {
+  RuntimeValue value;
+  value.flag = flag;
+  return value;
+}
+
+template <typename T>
+bool compare(ast::BinaryOp op, const T& a, const T& b) {
+  switch (op) {
+    case ast::BinaryOp::equal:
+      return a == b;
+    case ast::BinaryOp::not_equal:
+      return a != b;
+    case ast::BinaryOp::less:
+      return a < b;
+    case ast::BinaryOp::less_equal:
+      return a <= b;
+    case ast::BinaryOp::greater:
+      return a > b;
+    case ast::BinaryOp::greater_equal:
+      return a >= b;
+    default:
+      break;
+  }
+  return false;
+}
+
+bool compare_values(ast::BinaryOp op, ValueKind kind, const RuntimeValue& a,
+                    const RuntimeValue& b) {
+  switch (kind) {
+    case ValueKind::number:
+      return compare(op, a.number, b.number);
+    case ValueKind::instant:
+    case ValueKind::date:
+      return compare(op, a.time, b.time);
+    case ValueKind::duration:
+      return compare(op, std::pair(a.months, a.time), std::pair(b.months, b.time));
+    case ValueKind::text:
+      return compare(op, a.text, b.text);
+    case ValueKind::boolean:
+      return compare(op, a.flag, b.flag);
+  }
+  return false;
+}
+
+// Calendar months move the local date and keep the wall-clock time.
+std::int64_t add_months(std::int64_t micros, std::int32_t months, const TimeZone& zone) {
+  if (months == 0) return micros;
+  const Date day = zone.local_date(Timestamp{micros});
+  const std::int64_t time_of_day = micros - zone.start_of_day(day).micros;
+  const CivilDate date = civil(day);
+  const int total = date.year * 12 + (date.month - 1) + months;
+  for (int d = date.day; d >= 1; --d) {
+    if (auto moved = make_date(total / 12, total % 12 + 1, d)) {
+      return zone.to_instant(*moved, time_of_day).micros;
+    }
+  }
+  return micros;
+}
+
+}  // namespace
+
+void Engine::Impl::fail(const ContractRuntime& contract, ast::NodeId node,
+                        const std::string& message) {
+  const auto& spans = contract.plan.spans;
+  const Span span = node < spans.size() ? spans[node] : Span{};
+  throw RuntimeError(Diagnostic{Severity::error, span, message, {}}, "");
+}
+
+RuntimeValue Engine::Impl::evaluate(ContractRuntime& contract, const Program& program,
+                                    const Event* event) {
+  const ContractPlan& plan = contract.plan;
+  auto& s = stack;
+  s.clear();
+  auto pop = [&s] {
+    RuntimeValue value = s.back();
+    s.pop_back();
+    return value;
+  };
+  for (const Step& step : program.steps) {
+    switch (step.op) {
+      case Op::constant:
+        s.push_back(plan.constants[step.a]);
+        break;
+      case Op::load_metric:
+        s.push_back(metric_value(contract, step.a));
+        break;
+      case Op::load_field: {
+        const FieldSlot& slot = event->fields[step.a];
+        RuntimeValue value;
+        value.number = slot.number;
+        value.time = slot.instant;
+        value.flag = slot.flag;
+        value.text = slot.text;
+        s.push_back(value);
+        break;
+      }
+      case Op::clause_state: {
+        const ClauseState& state = contract.clauses[step.a];
+        const ClausePlan& clause = plan.clauses[step.a];
+        const auto& states = clause.instance->states;
+        const std::string& wanted = states[step.b];
+        bool in_state = false;
+        if (wanted == "lapsed") {
+          in_state = state.lapsed;
+        } else if (wanted == "holding") {
+          in_state = state.level == 1;
+        } else if (wanted == "breached") {
+          in_state = state.level == 2;
+        } else if (wanted == "pending") {
+          in_state = !state.lapsed && state.stage == 0 && state.level == 0;
+        } else {
+          // A staged clause is "vested" from vesting on, also once exercisable.
+          in_state = state.stage >= step.b;
+        }
+        s.push_back(boolean(in_state));
+        break;
+      }
+      case Op::clause_time: {
+        const auto& entered = contract.clauses[step.a].entered[step.b];
+        if (!entered) {
+          s.push_back(unknown());
+        } else {
+          RuntimeValue value;
+          value.time = entered->micros;
+          s.push_back(value);
+        }
+        break;
+      }
+      case Op::now: {
+        RuntimeValue value;
+        value.time = clock ? clock->micros : 0;
+        s.push_back(value);
+        break;
+      }
+      case Op::add:
+      case Op::subtract:
+      case Op::multiply:
+      case Op::divide: {
+        const RuntimeValue b = pop();
+        RuntimeValue a = pop();
+        if (!a.known || !b.known) {
+          s.push_back(unknown());
+          break;
+        }
+        const auto lhs = static_cast<ValueKind>(step.b);
+        const auto rhs = static_cast<ValueKind>(step.c);
+        try {
+          if (lhs == ValueKind::number && rhs == ValueKind::number) {
+            a.number = step.op == Op::add        ? a.number + b.number
+                       : step.op == Op::subtract ? a.number - b.number
+                       : step.op == Op::multiply ? a.number * b.number
+                                                 : a.number / b.number;
+          } else if (lhs == ValueKind::instant && rhs == ValueKind::duration) {
+            const int sign = step.op == Op::subtract ? -1 : 1;
+            a.time = add_months(a.time + sign * b.time, sign * b.months, *plan.zone);
+          } else if (lhs == ValueKind::duration && rhs == ValueKind::instant) {
+            const std::int64_t at = b.time + a.time;
+            a = b;
+            a.time = add_months(at, a.months, *plan.zone);
+          } else if (lhs == ValueKind::date && rhs == ValueKind::duration) {
+            const int sign = step.op == Op::subtract ? -1 : 1;
+            const std::int64_t start = plan.zone->start_of_day(Date{static_cast<std::int32_t>(a.time)}).micros;
+            const std::int64_t moved = add_months(start + sign * b.time, sign * b.months, *plan.zone);
+            a.time = plan.zone->local_date(Timestamp{moved}).days;
+          } else if (lhs == rhs && (lhs == ValueKind::instant || lhs == ValueKind::date)) {
+            a.time = lhs == ValueKind::date ? (a.time - b.time) * kMicrosPerDay : a.time - b.time;
+            a.months = 0;
+          } else if (lhs == ValueKind::duration && rhs == ValueKind::duration) {
+            if (step.op == Op::divide) {
+              a.number = Decimal::from_int(a.time) / Decimal::from_int(b.time);
+            } else {
+              const int sign = step.op == Op::subtract ? -1 : 1;
+              a.time += sign * b.time;
+              a.months += sign * b.months;
+            }
+          } else if (lhs == ValueKind::duration || rhs == ValueKind::duration) {
+            // duration × number, number × duration, duration ÷ number
+            const RuntimeValue& duration = lhs == ValueKind::duration ? a : b;
+            const Decimal factor = lhs == ValueKind::duration ? b.number : a.number;
+            const Decimal micros = step.op == Op::divide
+                                       ? Decimal::from_int(duration.time) / factor
+                                       : Decimal::from_int(duration.time) * factor;
+            RuntimeValue result = duration;
+            result.time = micros.to_int64().value_or(0);
+            a = result;
+          }
+        } catch (const ArithmeticError& failure) {
+          fail(contract, step.node, failure.what());
+        }
+        s.push_back(a);
+        break;
+      }
+      case Op::negate: {
+        RuntimeValue a = pop();
+        a.number = -a.number;
+        a.time = -a.time;
+        a.months = -a.months;
+        s.push_back(a);
+        break;
+      }
+      case Op::compare: {
+        const RuntimeValue b = pop();
+        const RuntimeValue a = pop();
+        if (!a.known || !b.known) {
+          s.push_back(unknown());
+        } else {
+          s.push_back(boolean(compare_values(static_cast<ast::BinaryOp>(step.a),
+                                             static_cast<ValueKind>(step.b), a, b)));
+        }
+        break;
+      }
+      case Op::band: {
+        const RuntimeValue high = pop();
+        const RuntimeValue low = pop();
+        const RuntimeValue value = pop();
+        if (!value.known || !low.known || !high.known) {
+          s.push_back(unknown());
+          break;
+        }
+        const auto kind = static_cast<ValueKind>(step.b);
+        const bool above = compare_values(ast::BinaryOp::greater_equal, kind, value, low);
+        const bool below = compare_values(
+            step.a ? ast::BinaryOp::less : ast::BinaryOp::less_equal, kind, value, high);
+        s.push_back(boolean(above && below));
+        break;
+      }
+      case Op::logical_and:
+      case Op::logical_or: {
+        const RuntimeValue b = pop();
+        const RuntimeValue a = pop();
+        const bool is_and = step.op == Op::logical_and;
+        // The deciding value wins even when the other side is unknown.
+        if ((a.known && a.flag != is_and) || (b.known && b.flag != is_and)) {
+          s.push_back(boolean(!is_and));
+        } else if (a.known && b.known) {
+          s.push_back(boolean(is_and));
+        } else {
+          s.push_back(unknown());
+        }
+        break;
+      }
+      case Op::logical_not: {
+        RuntimeValue a = pop();
+        a.flag = !a.flag;
+        s.push_back(a);
+        break;
+      }
+      case Op::latch: {
+        const RuntimeValue a = pop();
+        std::uint8_t& latched = contract.latches[step.a];
+        if (a.known && a.flag) latched = 1;
+        s.push_back(latched ? boolean(true) : a);
+        break;
+      }
+      case Op::window:
+        s.push_back(window_value(contract, step.a));
+        break;
+      case Op::quorum: {
+        std::uint32_t trues = 0;
+        std::uint32_t unknowns = 0;
+        for (std::uint32_t i = 0; i < step.a; ++i) {
+          const RuntimeValue item = pop();
+          trues += item.known && item.flag ? 1 : 0;
+          unknowns += item.known ? 0 : 1;
+        }
+        if (trues >= step.b) {
+          s.push_back(boolean(true));
+        } else if (trues + unknowns < step.b) {
+          s.push_back(boolean(false));
+        } else {
+          s.push_back(unknown());
+        }
+        break;
+      }
+      case Op::time_before:
+      case Op::time_by:
+      case Op::time_after: {
+        const RuntimeValue instant = pop();
+        if (!instant.known || !clock) {
+          s.push_back(unknown());
+          break;
+        }
+        std::int64_t at = instant.time;
+        if (static_cast<ValueKind>(step.b) == ValueKind::date) {
+          at = plan.zone->start_of_day(Date{static_cast<std::int32_t>(at)}).micros;
+        }
+        const std::int64_t now = clock->micros;
+        s.push_back(boolean(step.op == Op::time_before ? now < at
+                            : step.op == Op::time_by   ? now <= at
+                                                       : now > at));
+        break;
+      }
+      case Op::within: {
+        const RuntimeValue anchor = pop();
+        const RuntimeValue duration = pop();
+        if (!anchor.known || !duration.known || !clock) {
+          s.push_back(unknown());
+          break;
+        }
+        std::int64_t from = anchor.time;
+        if (static_cast<ValueKind>(step.b) == ValueKind::date) {
+          from = plan.zone->start_of_day(Date{static_cast<std::int32_t>(from)}).micros;
+        }
+        const std::int64_t until = add_months(from + duration.time, duration.months, *plan.zone);
+        const std::int64_t now = clock->micros;
+        s.push_back(boolean(now >= from && now <= until));
+        break;
+      }
+    }
+  }
+  return s.back();
+}
+
+}  // namespace proviso

@@ -1,0 +1,305 @@
+// The engine's driver: loading, the event loop, timers, and clause state changes.
+#include <fmt/format.h>
+
+#include "interpreter/runtime.hpp"
+
+namespace proviso {
+
+RuntimeError::RuntimeError(Diagnostic diagnostic, std::string cause)
+    : std::runtime_error(diagnostic.message),
+      diagnostic_(std::move(diagnostic)),
+      cause_(std::move(cause)) {}
+
+Engine::Engine() : impl_(std::make_unique<Impl>()) {}
+Engine::~Engine() = default;
+Engine::Engine(Engine&&) noexcept = default;
+Engine& Engine::operator=(Engine&&) noexcept = default;
+
+namespace {
+
+std::optional<TradingCalendar> calendar_for(const LoadedContract& loaded) {
+  const std::string& name = loaded.checked.calendar;
+  if (name.empty()) return std::nullopt;
+  for (const auto& declaration : loaded.file->declarations) {
+    if (const auto* calendar = std::get_if<ast::CalendarDecl>(&declaration)) {
+      if (calendar->name.text == name) return TradingCalendar::from_decl(*calendar);
+    }
+  }
+  return find_stdlib_calendar(name);
+}
+
+}  // namespace
+
+bool Engine::load_file(const std::string& path, Diagnostics& diagnostics) {
+  LoadedContract loaded = load_contract_file(path);
+  if (!loaded.source) {
+    diagnostics.insert(diagnostics.end(), loaded.diagnostics.begin(), loaded.diagnostics.end());
+    return false;
+  }
+  return load_text(loaded.source->name, loaded.source->text, diagnostics);
+}
+
+bool Engine::load_text(std::string name, std::string text, Diagnostics& diagnostics) {
+  auto contract = std::make_unique<ContractRuntime>();
+  contract->loaded = load_contract(std::move(name), std::move(text));
+  diagnostics.insert(diagnostics.end(), contract->loaded.diagnostics.begin(),
+                     contract->loaded.diagnostics.end());
+  if (!contract->loaded.ok()) return false;
+  if (auto conflict = merge_schemas(contract->loaded.checked, impl_->schemas)) {
+    diagnostics.push_back({Severity::error, Span{}, *conflict, {}});
+    return false;
+  }
+  // Every contract's plan indexes event types by their place in the shared schemas, so
+  // earlier plans are rebuilt when a later contract adds fields or types.
+  impl_->contracts.push_back(std::move(contract));
+  for (std::uint32_t i = 0; i < impl_->contracts.size(); ++i) impl_->start_contract(i);
+  return true;
+}
+
+void Engine::Impl::start_contract(std::uint32_t index) {
+  ContractRuntime& contract = *contracts[index];
+  contract.index = index;
+  contract.plan = compile(contract.loaded.checked, schemas);
+  contract.calendar = calendar_for(contract.loaded);
+  contract.metrics.assign(contract.plan.metrics.size(), MetricState{});
+  contract.windows.assign(contract.plan.windows.size(), WindowState{});
+  contract.latches.assign(contract.plan.latch_count, 0);
+  contract.clauses.assign(contract.plan.clauses.size(), ClauseState{});
+  for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
+    contract.clauses[c].entered.assign(contract.plan.clauses[c].instance->states.size(),
+                                       std::nullopt);
+  }
+  contract.dirty.assign(contract.plan.clauses.size(), 1);
+  contract.started = !contract.plan.effective;
+  contract.expired = false;
+  // Timers are rebuilt from scratch whenever a contract is added.
+  if (index + 1 == contracts.size()) {
+    timers = {};
+    for (std::uint32_t i = 0; i < contracts.size(); ++i) {
+      const ContractPlan& plan = contracts[i]->plan;
+      if (plan.effective) timers.push({plan.effective->micros, i, 0, Timer::Kind::effective});
+      if (plan.expires) timers.push({plan.expires->micros, i, 0, Timer::Kind::expiry});
+    }
+  }
+}
+
+const EventSchemas& Engine::schemas() const { return impl_->schemas; }
+
+std::string Engine::timezone() const {
+  return impl_->contracts.empty() ? "UTC" : impl_->contracts.front()->plan.timezone;
+}
+
+void Engine::set_log_names(std::vector<std::string> names) { impl_->log_names = std::move(names); }
+
+void Engine::on_transition(std::function<void(const Transition&)> callback) {
+  impl_->callback = std::move(callback);
+}
+
+std::optional<Timestamp> Engine::now() const { return impl_->clock; }
+
+void Engine::feed(const Event& event) {
+  impl_->fire_timers(event.ts.micros);
+  impl_->clock = event.ts;
+  impl_->process(event);
+}
+
+void Engine::advance_to(Timestamp until) {
+  impl_->fire_timers(until.micros);
+  if (!impl_->clock || impl_->clock->micros < until.micros) impl_->clock = until;
+  for (auto& contract : impl_->contracts) {
+    if (contract->plan.windows.empty()) continue;
+    impl_->roll_windows(*contract, until.micros);
+  }
+}
+
+void Engine::Impl::fire_timers(std::int64_t until) {
+  // Deadlines a clause arms while a timer fires are due later, so the loop ends.
+  while (!timers.empty() && timers.top().at <= until) {
+    const Timer timer = timers.top();
+    timers.pop();
+    if (!clock || clock->micros < timer.at) clock = Timestamp{timer.at};
+    fire(timer);
+  }
+}
+
+void Engine::Impl::fire(const Timer& timer) {
+  ContractRuntime& contract = *contracts[timer.contract];
+  switch (timer.kind) {
+    case Timer::Kind::effective: {
+      contract.started = true;
+      std::fill(contract.dirty.begin(), contract.dirty.end(), 1);
+      evaluate_dirty(contract, Transition::Cause{"effective", {}, 0});
+      return;
+    }
+    case Timer::Kind::deadline: {
+      const ClausePlan& plan = contract.plan.clauses[timer.clause];
+      ClauseState& state = contract.clauses[timer.clause];
+      if (state.lapsed || state.stage >= plan.lapse_stage || contract.expired) return;
+      transition(contract, timer.clause, static_cast<std::uint32_t>(plan.instance->states.size() - 1),
+                 Transition::Cause{"deadline", {}, 0}, nullptr);
+      evaluate_dirty(contract, Transition::Cause{"deadline", {}, 0});
+      return;
+    }
+    case Timer::Kind::expiry: {
+      for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
+        const ClausePlan& plan = contract.plan.clauses[c];
+        const ClauseState& state = contract.clauses[c];
+        const bool unfinished = !plan.stages.empty() && !state.lapsed &&
+                                state.stage < plan.stages.size();
+        if (!unfinished) continue;
+        const auto& states = plan.instance->states;
+        if (states.back() != "lapsed") continue;  // no way to lapse: it stays where it is
+        transition(contract, c, static_cast<std::uint32_t>(states.size() - 1),
+                   Transition::Cause{"expiry", {}, 0}, nullptr);
+      }
+      contract.expired = true;
+      return;
+    }
+  }
+}
+
+void Engine::Impl::process(const Event& event) {
+  const Transition::Cause cause{
+      "event", event.log < log_names.size() ? log_names[event.log] : std::string(), event.line};
+  try {
+    for (auto& owned : contracts) {
+      ContractRuntime& contract = *owned;
+      if (contract.expired) continue;
+      if (!contract.plan.windows.empty()) roll_windows(contract, event.ts.micros);
+      for (std::uint32_t m = 0; m < contract.plan.metrics.size(); ++m) {
+        if (contract.plan.metrics[m].window_micros <= 0) continue;
+        bool changed = false;
+        expire_window_entries(contract, m, event.ts.micros, changed);
+        if (changed) {
+          for (std::uint32_t c : contract.plan.clauses_by_metric[m]) contract.dirty[c] = 1;
+        }
+      }
+      if (event.type < contract.plan.metrics_by_event.size()) {
+        for (std::uint32_t m : contract.plan.metrics_by_event[event.type]) {
+          const MetricPlan& metric = contract.plan.metrics[m];
+          if (metric.filter) {
+            const RuntimeValue pass = evaluate(contract, *metric.filter, &event);
+            if (!(pass.known && pass.flag)) continue;
+          }
+          update_metric(contract, m, event);
+          for (std::uint32_t c : contract.plan.clauses_by_metric[m]) contract.dirty[c] = 1;
+          for (std::uint32_t w = 0; w < contract.plan.windows.size(); ++w) {
+            const auto& inputs = contract.plan.windows[w].input_metrics;
+            if (std::find(inputs.begin(), inputs.end(), m) != inputs.end()) sample_window(contract, w);
+          }
+        }
+      }
+      for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
+        if (contract.plan.clauses[c].uses_clock) contract.dirty[c] = 1;
+      }
+      evaluate_dirty(contract, cause);
+    }
+  } catch (const RuntimeError& failure) {
+    throw RuntimeError(failure.diagnostic(),
+                       cause.file.empty() ? fmt::format("event at {}", format_utc(event.ts))
+                                          : fmt::format("{}:{}", cause.file, cause.line));
+  }
+}
+
+void Engine::Impl::evaluate_dirty(ContractRuntime& contract, const Transition::Cause& cause) {
+  if (!contract.started || contract.expired) return;
+  // Clauses only move forward, and a level clause changes at most once per instant, so the
+  // passes end; a pass re-runs only when a transition marked an earlier clause.
+  bool again = true;
+  while (again) {
+    again = false;
+    for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
+      if (!contract.dirty[c]) continue;
+      contract.dirty[c] = 0;
+      if (evaluate_clause(contract, c, cause)) {
+        for (std::uint32_t d : contract.plan.clauses_by_clause[c]) {
+          if (d <= c) again = true;
+        }
+      }
+    }
+  }
+}
+
+bool Engine::Impl::evaluate_clause(ContractRuntime& contract, std::uint32_t index,
+                                   const Transition::Cause& cause) {
+  const ClausePlan& plan = contract.plan.clauses[index];
+  ClauseState& state = contract.clauses[index];
+  if (state.lapsed) return false;
+  bool changed = false;
+  if (plan.deadline && !state.deadline_armed && state.stage < plan.lapse_stage) {
+    const RuntimeValue deadline = evaluate(contract, *plan.deadline);
+    if (deadline.known) {
+      std::int64_t at = deadline.time;
+      if (contract.plan.types.at(plan.deadline->source->id).is(Kind::date)) {
+        at = contract.plan.zone->start_of_day(Date{static_cast<std::int32_t>(at)}).micros;
+      }
+      state.deadline_armed = true;
+      if (clock && at <= clock->micros) {
+        // Already due: a clause whose deadline has passed cannot be met any more.
+        transition(contract, index, static_cast<std::uint32_t>(plan.instance->states.size() - 1),
+                   Transition::Cause{"deadline", {}, 0}, nullptr);
+        return true;
+      }
+      timers.push({at, contract.index, index, Timer::Kind::deadline});
+    }
+  }
+  for (std::uint32_t prerequisite : plan.prerequisites) {
+    if (contract.clauses[prerequisite].stage == 0) return changed;
+  }
+  if (plan.holds_while) {
+    const RuntimeValue holds = evaluate(contract, *plan.holds_while);
+    if (!holds.known) return changed;
+    const std::uint8_t level = holds.flag ? 1 : 2;
+    if (level == state.level) return changed;
+    if (state.last_level_change && clock && *state.last_level_change == clock->micros) {
+      return changed;  // at most one change per instant: a circle of level clauses settles
+    }
+    const auto& states = plan.instance->states;
+    const auto to = static_cast<std::uint32_t>(
+        std::find(states.begin(), states.end(), holds.flag ? "holding" : "breached") -
+        states.begin());
+    transition(contract, index, to, cause, &*plan.holds_while);
+    state.level = level;
+    if (clock) state.last_level_change = clock->micros;
+    return true;
+  }
+  while (state.stage < plan.stages.size()) {
+    const Program& condition = plan.stages[state.stage];
+    const RuntimeValue met = evaluate(contract, condition);
+    if (!(met.known && met.flag)) break;
+    transition(contract, index, state.stage + 1, cause, &condition);
+    changed = true;
+  }
+  return changed;
+}
+
+void Engine::Impl::transition(ContractRuntime& contract, std::uint32_t clause,
+                              std::uint32_t to_state, const Transition::Cause& cause,
+                              const Program* decided_by) {
+  const ClausePlan& plan = contract.plan.clauses[clause];
+  ClauseState& state = contract.clauses[clause];
+  const auto& states = plan.instance->states;
+  std::string from = "pending";
+  if (state.level == 1) from = "holding";
+  if (state.level == 2) from = "breached";
+  if (!plan.holds_while && state.stage > 0) from = states[state.stage];
+  const std::string& to = states[to_state];
+  if (to == "lapsed") {
+    state.lapsed = true;
+  } else if (!plan.holds_while) {
+    state.stage = to_state;
+  }
+  const Timestamp at = clock.value_or(Timestamp{});
+  state.entered[to_state] = at;
+  mark_dependents(contract, clause);
+  if (!callback) return;
+  Transition transition{at, contract.plan.title, plan.name, from, to, cause, {}};
+  if (decided_by) transition.values = deciding_values(contract, *decided_by);
+  callback(transition);
+}
+
+void Engine::Impl::mark_dependents(ContractRuntime& contract, std::uint32_t clause) {
+  for (std::uint32_t d : contract.plan.clauses_by_clause[clause]) contract.dirty[d] = 1;
+}
+
+}  // namespace proviso

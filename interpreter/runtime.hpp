@@ -1,0 +1,130 @@
+// Internal to the engine: the runtime state of each contract and the steps that change it.
+// runtime.cpp drives events and timers, evaluate.cpp runs programs, metrics.cpp updates
+// aggregates, windows.cpp keeps day windows, state_io.cpp saves and restores.
+#pragma once
+
+#include <deque>
+#include <optional>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include "interpreter/calendar.hpp"
+#include "interpreter/engine.hpp"
+#include "interpreter/load.hpp"
+#include "interpreter/plan.hpp"
+
+namespace proviso {
+
+/// One value of a windowed metric, kept until it leaves the window.
+struct WindowEntry {
+  std::int64_t ts = 0;
+  Decimal value;
+  Decimal weight;
+};
+
+struct MetricState {
+  bool has_value = false;  // latest/first/min/max/average/vwap: set by the first event
+  Decimal sum;             // sum, average: Σ value; vwap: Σ value × weight
+  Decimal weight_sum;      // vwap: Σ weight
+  std::uint64_t count = 0;
+  RuntimeValue value;  // latest, first, min, max
+  std::string text;    // storage for a text value
+  std::deque<WindowEntry> window;  // windowed metrics only: the values inside the window
+  std::deque<WindowEntry> extremes;  // windowed min/max: a monotonic deque over `window`
+};
+
+/// The samples of a day window: one per day, oldest first, in a ring of `span` days.
+struct WindowState {
+  std::vector<std::uint8_t> ring;
+  std::uint32_t head = 0;  // index of the oldest sample
+  std::uint32_t size = 0;
+  std::uint32_t trues = 0;
+  std::optional<std::int32_t> current_day;
+  std::optional<bool> today;  // the current day's sample, once its inputs changed that day
+};
+
+struct ClauseState {
+  std::uint32_t stage = 0;    // 0 pending, i after reaching states[i]
+  bool lapsed = false;
+  std::uint8_t level = 0;     // holds-while clauses: 0 pending, 1 holding, 2 breached
+  std::optional<std::int64_t> last_level_change;
+  bool deadline_armed = false;
+  std::vector<std::optional<Timestamp>> entered;  // by state index
+};
+
+struct ContractRuntime {
+  std::uint32_t index = 0;  // in Engine::Impl::contracts
+  LoadedContract loaded;
+  ContractPlan plan;
+  std::optional<TradingCalendar> calendar;
+  TradingCalendar every_day = TradingCalendar::every_day();
+  std::vector<MetricState> metrics;
+  std::vector<WindowState> windows;
+  std::vector<std::uint8_t> latches;
+  std::vector<ClauseState> clauses;
+  bool started = false;
+  bool expired = false;
+  std::vector<std::uint8_t> dirty;  // clauses to re-evaluate
+};
+
+/// A deadline, the effective date or the expiry, due at an instant.
+struct Timer {
+  std::int64_t at = 0;
+  std::uint32_t contract = 0;
+  std::uint32_t clause = 0;  // for deadlines
+  enum class Kind : std::uint8_t { effective, deadline, expiry } kind = Kind::deadline;
+
+  bool operator>(const Timer& other) const {
+    return std::tie(at, contract, kind, clause) >
+           std::tie(other.at, other.contract, other.kind, other.clause);
+  }
+};
+
+struct Engine::Impl {
+  std::vector<std::unique_ptr<ContractRuntime>> contracts;
+  EventSchemas schemas;
+  std::vector<std::string> log_names;
+  std::function<void(const Transition&)> callback;
+  std::optional<Timestamp> clock;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
+  std::vector<RuntimeValue> stack;  // reused by every evaluation: no allocation per event
+
+  // runtime.cpp
+  void start_contract(std::uint32_t index);
+  void fire_timers(std::int64_t until);
+  void fire(const Timer& timer);
+  void process(const Event& event);
+  void evaluate_dirty(ContractRuntime& contract, const Transition::Cause& cause);
+  bool evaluate_clause(ContractRuntime& contract, std::uint32_t index,
+                       const Transition::Cause& cause);
+  void transition(ContractRuntime& contract, std::uint32_t clause, std::uint32_t to_state,
+                  const Transition::Cause& cause, const Program* decided_by);
+  void mark_dependents(ContractRuntime& contract, std::uint32_t clause);
+
+  // evaluate.cpp
+  RuntimeValue evaluate(ContractRuntime& contract, const Program& program,
+                        const Event* event = nullptr);
+  [[noreturn]] void fail(const ContractRuntime& contract, ast::NodeId node,
+                         const std::string& message);
+
+  // metrics.cpp
+  void update_metric(ContractRuntime& contract, std::uint32_t index, const Event& event);
+  RuntimeValue metric_value(const ContractRuntime& contract, std::uint32_t index) const;
+  void expire_window_entries(ContractRuntime& contract, std::uint32_t index, std::int64_t now,
+                             bool& changed);
+
+  // windows.cpp
+  void roll_windows(ContractRuntime& contract, std::int64_t now);
+  void sample_window(ContractRuntime& contract, std::uint32_t index);
+  RuntimeValue window_value(const ContractRuntime& contract, std::uint32_t index) const;
+  /// Days in the window that met the condition, today's sample included.
+  std::uint32_t window_count(const ContractRuntime& contract, std::uint32_t index) const;
+
+  // describe.cpp
+  std::vector<Transition::Value> deciding_values(ContractRuntime& contract, const Program& program);
+  std::string format(const ContractRuntime& contract, const RuntimeValue& value,
+                     const Type& type) const;
+};
+
+}  // namespace proviso
