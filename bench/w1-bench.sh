@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# W1 throughput and memory: generates 1 M and 10 M event logs with ../shared/bench's generator
+# (kept in a temporary folder, never committed), replays them with `proviso run`, checks the
+# answer against the reference, and prints events/s and peak RSS (/usr/bin/time -v).
+#   bench/w1-bench.sh [SIZES…]      default: 1000000 10000000
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+proviso="${PROVISO:-$root/build/cli/proviso}"
+shared="${PROVISO_SHARED:-$root/../shared}/bench"
+[ -f "$shared/gen_events.py" ] || { echo "W1 needs $shared/gen_events.py"; exit 1; }
+[ -x "$proviso" ] || bash "$root/scripts/build.sh" "$root/build"
+command -v /usr/bin/time > /dev/null || apt-get install -y -qq time > /dev/null
+work="${W1_WORK:-$(mktemp -d)}"
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000000 10000000)
+for size in "${sizes[@]}"; do
+  log="$work/w1_$size.jsonl"
+  [ -f "$log" ] || python3 "$shared/gen_events.py" "$size" "$log" > /dev/null 2>&1
+  /usr/bin/time -v "$proviso" run "$root/bench/w1_amd.proviso" "$root/bench/w1_nvidia.proviso" \
+    "$log" --format jsonl > "$work/out.jsonl" 2> "$work/time.txt"
+  seconds=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time.txt" |
+            awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
+  rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
+  python3 "$root/bench/w1_answer.py" < "$work/out.jsonl" > "$work/actual.json"
+  python3 "$shared/reference.py" "$log" > "$work/expected.json" 2> /dev/null
+  verdict=$(python3 "$shared/check.py" "$work/expected.json" "$work/actual.json" > /dev/null 2>&1 &&
+            echo "answer matches the reference" || echo "ANSWER DIFFERS from the reference")
+  awk -v n="$size" -v s="$seconds" -v r="$rss_kb" -v v="$verdict" 'BEGIN {
+    printf "W1 %d events: %.2f s, %.2f M events/s, peak RSS %.1f MB; %s\n",
+           n, s, (s > 0 ? n / s / 1e6 : 0), r / 1024, v }'
+done
