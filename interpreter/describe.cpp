@@ -38,6 +38,32 @@ std::string quantity_text(const Decimal& base, const std::string& unit,
   return fmt::format("{} {}", (base / it->second.scale).to_grouped_string(), unit);
 }
 
+// The source text of an expression with family variables and constants replaced by their
+// values, so "amd_close >= target" reads "amd_close >= 250 USD" for the member it concerns.
+std::string substituted(const ast::Expr& expr, const ClauseInstance& clause,
+                        const CheckedContract& contract) {
+  if (const auto* ref = std::get_if<ast::NameRef>(&expr.node)) {
+    if (const auto it = clause.bindings.find(ref->name); it != clause.bindings.end()) {
+      return format_value(it->second);
+    }
+    if (const auto it = contract.constants.find(ref->name); it != contract.constants.end()) {
+      return format_value(it->second);
+    }
+  }
+  if (const auto* suffixed = std::get_if<ast::Suffixed>(&expr.node)) {
+    return fmt::format("{} {}", substituted(*suffixed->operand, clause, contract),
+                       suffixed->word.text);
+  }
+  if (const auto* binary = std::get_if<ast::Binary>(&expr.node)) {
+    const std::string_view op = op_symbol(binary->op);
+    if (!op.empty()) {
+      return fmt::format("{} {} {}", substituted(*binary->lhs, clause, contract), op,
+                         substituted(*binary->rhs, clause, contract));
+    }
+  }
+  return std::string(expr.span.text());
+}
+
 }  // namespace
 
 std::string Engine::Impl::format(const ContractRuntime& contract, const RuntimeValue& value,
@@ -67,7 +93,9 @@ std::string Engine::Impl::format(const ContractRuntime& contract, const RuntimeV
 }
 
 std::vector<Transition::Value> Engine::Impl::deciding_values(ContractRuntime& contract,
-                                                             const Program& program) {
+                                                             const Program& program,
+                                                             const ClauseInstance& clause) {
+  const CheckedContract& checked = contract.loaded.checked;
   std::vector<Transition::Value> values;
   const auto& types = contract.plan.types;
   const auto& metric_names = contract.plan.metrics;
@@ -89,7 +117,7 @@ std::vector<Transition::Value> Engine::Impl::deciding_values(ContractRuntime& co
                                  ? types.at(binary->rhs->id)
                                  : types.at(binary->lhs->id);
           values.push_back({metric_names[*m].name, format(contract, metric_value(contract, *m), shown),
-                            fmt::format("{} {}", op, binary->rhs->span.text())});
+                            fmt::format("{} {}", op, substituted(*binary->rhs, clause, checked))});
           return;
         }
       }
@@ -103,10 +131,11 @@ std::vector<Transition::Value> Engine::Impl::deciding_values(ContractRuntime& co
                                      ? std::get<ast::AtLeastOfLast>(expr.node).condition.get()
                                      : std::get<ast::Consecutive>(expr.node).condition.get();
         if (contract.plan.windows[w].condition.source != inner) continue;
-        values.push_back({std::string(inner->span.text()),
-                          fmt::format("{} of the last {} days", window_count(contract, w),
-                                      contract.plan.windows[w].span),
-                          fmt::format("needs {}", contract.plan.windows[w].needed)});
+        const DayWindowPlan& window = contract.plan.windows[w];
+        values.push_back({fmt::format("days with {}", substituted(*inner, clause, checked)),
+                          fmt::format("{} of the last {} {}", window_count(contract, w),
+                                      window.span, window.trading_days ? "trading days" : "days"),
+                          fmt::format("needs {}", window.needed)});
         break;
       }
     }

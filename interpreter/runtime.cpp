@@ -294,7 +294,7 @@ void Engine::Impl::transition(ContractRuntime& contract, std::uint32_t clause,
   mark_dependents(contract, clause);
   if (!callback) return;
   Transition transition{at, contract.plan.title, plan.name, from, to, cause, {}};
-  if (decided_by) transition.values = deciding_values(contract, *decided_by);
+  if (decided_by) transition.values = deciding_values(contract, *decided_by, *plan.instance);
   callback(transition);
 }
 

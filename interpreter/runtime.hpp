@@ -122,7 +122,8 @@ struct Engine::Impl {
   std::uint32_t window_count(const ContractRuntime& contract, std::uint32_t index) const;
 
   // describe.cpp
-  std::vector<Transition::Value> deciding_values(ContractRuntime& contract, const Program& program);
+  std::vector<Transition::Value> deciding_values(ContractRuntime& contract, const Program& program,
+                                                const ClauseInstance& clause);
   std::string format(const ContractRuntime& contract, const RuntimeValue& value,
                      const Type& type) const;
 };

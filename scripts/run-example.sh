@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Quick start, first command: set up, build, and run Proviso on the bundled example contract.
+# Quick start, first command: set up, build, check the bundled example contract and replay its
+# example log through it, printing the timeline of every state change.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/scripts/build.sh" "$root/build"
+cd "$root"
 echo
 echo "\$ proviso check contracts/amd_openai.proviso"
-cd "$root"
 "$root/build/cli/proviso" check contracts/amd_openai.proviso
+echo
+echo "\$ proviso run contracts/amd_openai.proviso contracts/logs/amd_openai.jsonl"
+"$root/build/cli/proviso" run contracts/amd_openai.proviso contracts/logs/amd_openai.jsonl
