@@ -159,8 +159,15 @@ void Engine::Impl::fire(const Timer& timer) {
 }
 
 void Engine::Impl::process(const Event& event) {
-  const Transition::Cause cause{
-      "event", event.log < log_names.size() ? log_names[event.log] : std::string(), event.line};
+  // Reused across events: assigning into its strings allocates nothing in the steady state.
+  Transition::Cause& cause = event_cause;
+  cause.kind = "event";
+  if (event.log < log_names.size()) {
+    cause.file.assign(log_names[event.log]);
+  } else {
+    cause.file.clear();
+  }
+  cause.line = event.line;
   try {
     for (auto& owned : contracts) {
       ContractRuntime& contract = *owned;

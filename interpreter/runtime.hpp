@@ -89,6 +89,7 @@ struct Engine::Impl {
   std::optional<Timestamp> clock;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
   std::vector<RuntimeValue> stack;  // reused by every evaluation: no allocation per event
+  Transition::Cause event_cause;    // reused by every event
 
   // runtime.cpp
   void start_contract(std::uint32_t index);
