@@ -218,8 +218,8 @@ std::vector<std::string> keyword_texts(tao::pegtl::type_list<Keywords...>) {
   return {keyword_text(static_cast<const Keywords*>(nullptr))...};
 }
 
-// The `quoted` words of the paragraph after the one holding `marker`: the lists the reference
-// prints of the reserved words and of the time zones.
+// The words in backticks in the paragraph after the one holding `marker`: the lists the
+// reference prints of the reserved words and of the time zones.
 std::vector<std::string> listed_after(std::string_view markdown, std::string_view marker) {
   std::vector<std::string> words;
   const std::size_t at = markdown.find(marker);
