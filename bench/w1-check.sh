@@ -16,7 +16,11 @@ trap 'rm -rf "$work"' EXIT
 check() {  # LABEL, then extra generator arguments
   local label="$1"
   shift
-  python3 "$shared/gen_events.py" "$events" "$work/log.jsonl" "$@" > /dev/null 2>&1
+  # The generator needs about 70,000 events or more for its fixed timeline.
+  if ! python3 "$shared/gen_events.py" "$events" "$work/log.jsonl" "$@" > "$work/gen.txt" 2>&1; then
+    cat "$work/gen.txt"
+    exit 1
+  fi
   "$proviso" run "$root/bench/w1_amd.proviso" "$root/bench/w1_nvidia.proviso" "$work/log.jsonl" \
     --format jsonl 2> /dev/null | python3 "$root/bench/w1_answer.py" > "$work/actual.json"
   python3 "$shared/reference.py" "$work/log.jsonl" > "$work/expected.json"
