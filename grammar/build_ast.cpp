@@ -1,5 +1,6 @@
 #include "grammar/build_ast.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include <fmt/format.h>
@@ -309,8 +310,21 @@ class AstBuilder {
   ast::Header header(const Node& node) {
     ast::Header result;
     result.span = span(node);
+    std::vector<std::string_view> given;
     for (const auto& child : node.children) {
       const Node& item = *child;
+      // Each header item says one thing about the contract; a second one is a contradiction.
+      if (!item.is_type<g::contract_title>()) {
+        const std::string_view word = item.string_view().substr(
+            0, item.string_view().find_first_of(" \t\r\n"));
+        if (std::find(given.begin(), given.end(), word) != given.end()) {
+          Span where = span(item);
+          where.end = where.begin + static_cast<std::uint32_t>(word.size());
+          error(where, fmt::format("the contract header gives '{}' twice", word),
+                "keep the one the agreement states");
+        }
+        given.push_back(word);
+      }
       if (item.is_type<g::contract_title>()) {
         result.title = text(item);
       } else if (item.is_type<g::header_source>()) {

@@ -23,6 +23,16 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+std::size_t common_prefix(std::string_view a, std::string_view b) {
+  std::size_t n = 0;
+  while (n < a.size() && n < b.size() &&
+         std::tolower(static_cast<unsigned char>(a[n])) ==
+             std::tolower(static_cast<unsigned char>(b[n]))) {
+    ++n;
+  }
+  return n;
+}
+
 bool is_likely_typo(std::string_view word, std::string_view candidate) {
   if (word.empty() || candidate.empty()) return false;
   // One edit in short names, about a third of the letters in longer ones.

@@ -293,13 +293,22 @@ void Checker::instantiate(const ast::ClauseDecl& decl, const std::string& family
 
 void Checker::check_deadline(const ast::Expr& deadline, const Bindings& bindings) {
   if (result_.types.at(deadline.id).is_error()) return;
-  const auto instant = evaluate_instant(deadline, bindings);
+  // A date deadline is the end of that day: "vested by 2030-10-06" includes 6 October.
+  const auto value = evaluate(deadline, bindings);
+  const TimeZone contract_zone = zone_ ? *zone_ : *TimeZone::find("UTC");
+  std::optional<Timestamp> instant;
+  if (const auto* date = value ? std::get_if<Date>(&*value) : nullptr) {
+    instant = contract_zone.start_of_day(Date{date->days + 1});
+  } else if (const auto* ts = value ? std::get_if<Timestamp>(&*value) : nullptr) {
+    instant = *ts;
+  }
   if (!instant) return;  // not a constant (T1.vested_at + 2 years): checked when it runs
   if (result_.effective && *instant <= *result_.effective) {
-    const TimeZone zone = zone_ ? *zone_ : *TimeZone::find("UTC");
+    const auto* date = std::get_if<Date>(&*value);
     error(deadline.span,
           fmt::format("the deadline {} is not after the contract's effective date {}",
-                      local_text(*instant, zone), local_text(*result_.effective, zone)),
+                      date ? format_date(*date) : local_text(*instant, contract_zone),
+                      local_text(*result_.effective, contract_zone)),
           "a clause cannot lapse before the contract takes effect");
   }
 }

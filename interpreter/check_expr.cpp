@@ -79,6 +79,24 @@ bool rejected_by_parser(const Diagnostics& diagnostics, const Span& span) {
   });
 }
 
+// -1, 0 or 1 for two constants of one ordered type; nullopt for other values.
+std::optional<int> compare_constants(const Value& a, const Value& b) {
+  auto sign = [](auto order) { return order < 0 ? -1 : order > 0 ? 1 : 0; };
+  if (const auto* x = std::get_if<Decimal>(&a)) {
+    if (const auto* y = std::get_if<Decimal>(&b)) return sign(*x <=> *y);
+  }
+  if (const auto* x = std::get_if<Quantity>(&a)) {
+    if (const auto* y = std::get_if<Quantity>(&b)) return sign(x->base_amount <=> y->base_amount);
+  }
+  if (const auto* x = std::get_if<Date>(&a)) {
+    if (const auto* y = std::get_if<Date>(&b)) return sign(*x <=> *y);
+  }
+  if (const auto* x = std::get_if<Timestamp>(&a)) {
+    if (const auto* y = std::get_if<Timestamp>(&b)) return sign(*x <=> *y);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Type Checker::expect_condition(const ast::Expr& expr, const Scope& scope, std::string_view role) {
@@ -393,7 +411,6 @@ Type Checker::check_member(const ast::Expr& expr, const ast::Member& member, con
 }
 
 Type Checker::check_index(const ast::Expr& expr, const ast::Index& index, const Scope& scope) {
-  (void)expr;
   const auto* ref = std::get_if<ast::NameRef>(&index.object->node);
   const auto family = ref ? families_.find(ref->name) : families_.end();
   if (family == families_.end()) {
@@ -412,6 +429,19 @@ Type Checker::check_index(const ast::Expr& expr, const ast::Index& index, const 
   if (scope.kind != Scope::Kind::condition && scope.kind != Scope::Kind::test) {
     error(index.object->span, fmt::format("clause {} cannot be used here", ref->name));
     return Type{};
+  }
+  // Clause conditions are resolved member by member once every family is known; a test names
+  // one member with a constant, checked here.
+  const auto range = family_ranges_.find(ref->name);
+  if (scope.kind == Scope::Kind::test && range != family_ranges_.end() && !position.is_error()) {
+    const auto member = evaluate_integer(*index.index, {}, "a family member's number");
+    if (member && (*member < range->second.first || *member > range->second.second)) {
+      error(expr.span,
+            fmt::format("{}[{}] does not exist: the family runs from {}[{}] to {}[{}]", ref->name,
+                        *member, ref->name, range->second.first, ref->name,
+                        range->second.second));
+      return Type{};
+    }
   }
   return Type::of(Kind::clause);
 }
@@ -525,6 +555,21 @@ Type Checker::check_band(const ast::Band& band, const Scope& scope) {
       return Type{};
     }
   }
+  // Constant ends written the wrong way round make a band nothing can be in.
+  if (!scope.variables) {
+    const auto low_value = evaluate(*band.low, {});
+    const auto high_value = evaluate(*band.high, {});
+    const auto order = low_value && high_value ? compare_constants(*low_value, *high_value)
+                                               : std::nullopt;
+    if (order && (*order > 0 || (*order == 0 && band.high_excluded))) {
+      error(band.op_span,
+            fmt::format("nothing is in the band {} {} {}: its low end is not below its high end",
+                        band.low->span.text(), band.high_excluded ? "..<" : "..",
+                        band.high->span.text()),
+            "write the lower value first");
+      return Type{};
+    }
+  }
   return Type::of(Kind::boolean);
 }
 
@@ -549,10 +594,16 @@ Type Checker::check_period(const ast::Name& period, bool allow_events) {
   const std::string& word = period.text;
   const DurationWord* duration = duration_word(word);
   const bool is_event = word == "events" || word == "event";
-  const bool is_day = duration && (duration->unit == "days" || duration->unit == "trading days");
-  if (!(is_day || (allow_events && (is_event || duration)))) {
+  // Day windows count days; a metric's window may also count events or exact time, but not
+  // calendar months, whose length varies.
+  const bool is_day = word == "day" || word == "days" || word == "trading day" ||
+                      word == "trading days";
+  const bool is_exact = duration && duration->time_kind == "exact";
+  if (!(is_day || (allow_events && (is_event || is_exact)))) {
     std::vector<std::string> candidates{"days", "trading days"};
-    if (allow_events) candidates.insert(candidates.end(), {"events", "hours", "weeks"});
+    if (allow_events) {
+      candidates.insert(candidates.end(), {"events", "weeks", "hours", "minutes", "seconds"});
+    }
     const auto guess = closest_match(word, candidates);
     error(period.span,
           fmt::format("'{}' is not a period here; use {}", word, fmt::join(candidates, ", ")),

@@ -112,7 +112,9 @@ std::optional<Value> Checker::evaluate(const ast::Expr& expr, const Bindings& bi
       return evaluate_binary(*binary, bindings);
     }
   } catch (const ArithmeticError& failure) {
-    error(expr.span, failure.what());
+    const auto* binary = std::get_if<ast::Binary>(&expr.node);
+    error(expr.span,
+          binary ? arithmetic_failure(failure, binary->rhs->span.text()) : failure.what());
   }
   return std::nullopt;
 }

@@ -79,9 +79,9 @@ std::int64_t add_months(std::int64_t micros, std::int32_t months, const TimeZone
 
 void Engine::Impl::fail(const ContractRuntime& contract, ast::NodeId node,
                         const std::string& message) {
-  const auto& spans = contract.plan.spans;
-  const Span span = node < spans.size() ? spans[node] : Span{};
-  throw RuntimeError(Diagnostic{Severity::error, span, message, {}}, "");
+  const auto& nodes = contract.plan.nodes;
+  const ast::Expr* expr = node < nodes.size() ? nodes[node] : nullptr;
+  throw RuntimeError(Diagnostic{Severity::error, expr ? expr->span : Span{}, message, {}}, "");
 }
 
 RuntimeValue Engine::Impl::evaluate(ContractRuntime& contract, const Program& program,
@@ -203,7 +203,10 @@ RuntimeValue Engine::Impl::evaluate(ContractRuntime& contract, const Program& pr
             a = result;
           }
         } catch (const ArithmeticError& failure) {
-          fail(contract, step.node, failure.what());
+          const ast::Expr* expr = step.node < plan.nodes.size() ? plan.nodes[step.node] : nullptr;
+          const auto* binary = expr ? std::get_if<ast::Binary>(&expr->node) : nullptr;
+          fail(contract, step.node,
+               binary ? arithmetic_failure(failure, binary->rhs->span.text()) : failure.what());
         }
         s.push_back(a);
         break;
@@ -298,14 +301,21 @@ RuntimeValue Engine::Impl::evaluate(ContractRuntime& contract, const Program& pr
           s.push_back(unknown());
           break;
         }
-        std::int64_t at = instant.time;
+        // A date is a whole day: `before D` ends when D starts, `by D` when D ends, and
+        // `after D` starts when D ends. A timestamp is one instant, and `by T` ends at T as a
+        // deadline at T does.
+        std::int64_t start = instant.time;
+        std::int64_t end = instant.time;
         if (static_cast<ValueKind>(step.b) == ValueKind::date) {
-          at = plan.zone->start_of_day(Date{static_cast<std::int32_t>(at)}).micros;
+          const Date day{static_cast<std::int32_t>(instant.time)};
+          start = plan.zone->start_of_day(day).micros;
+          end = plan.zone->start_of_day(Date{day.days + 1}).micros;
         }
         const std::int64_t now = clock->micros;
-        s.push_back(boolean(step.op == Op::time_before ? now < at
-                            : step.op == Op::time_by   ? now <= at
-                                                       : now > at));
+        const bool is_date = static_cast<ValueKind>(step.b) == ValueKind::date;
+        s.push_back(boolean(step.op == Op::time_before ? now < start
+                            : step.op == Op::time_by   ? now < end
+                                                       : (is_date ? now >= end : now > end)));
         break;
       }
       case Op::within: {

@@ -1,6 +1,8 @@
 // Metric updates: each aggregate keeps running state, so an event costs O(1) amortised.
 // Windowed metrics keep the values inside their window; min and max over a window use a
 // monotonic deque, so eviction never rescans.
+#include <fmt/format.h>
+
 #include "interpreter/runtime.hpp"
 
 namespace proviso {
@@ -121,7 +123,11 @@ void Engine::Impl::update_metric(ContractRuntime& contract, std::uint32_t index,
       }
     }
   } catch (const ArithmeticError& failure) {
-    fail(contract, 0, failure.what());
+    throw RuntimeError(
+        Diagnostic{Severity::error, plan.span,
+                   fmt::format("metric {}: {}", plan.name, arithmetic_failure(failure, "the weight")),
+                   {}},
+        "");
   }
   state.has_value = true;
 }

@@ -126,8 +126,8 @@ class Compiler {
 
   Step step(Op op, const ast::Expr& expr, std::uint32_t a = 0, std::uint32_t b = 0,
             std::uint32_t c = 0) {
-    if (expr.id >= plan_.spans.size()) plan_.spans.resize(expr.id + 1);
-    plan_.spans[expr.id] = expr.span;
+    if (expr.id >= plan_.nodes.size()) plan_.nodes.resize(expr.id + 1, nullptr);
+    plan_.nodes[expr.id] = &expr;
     return Step{op, a, b, c, expr.id};
   }
 
@@ -430,6 +430,7 @@ class Compiler {
     MetricPlan& metric = plan_.metrics[metric_index_.at(info.name)];
     if (!metric.name.empty()) return;  // compiled already, as another's input
     metric.name = info.name;
+    metric.span = info.decl->span;
     metric.type = info.type;
     if (const auto* derived = std::get_if<ast::ExprPtr>(&info.decl->body)) {
       // Inputs of derived metrics are compiled first so that inlining finds them.

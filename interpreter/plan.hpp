@@ -81,6 +81,7 @@ struct DayWindowPlan {
 
 struct MetricPlan {
   std::string name;
+  Span span;  // the declaration, for arithmetic failures while aggregating
   Type type;
   ast::AggregateFn fn = ast::AggregateFn::latest;
   std::uint32_t event_type = 0;  // into EventSchemas
@@ -125,7 +126,7 @@ struct ContractPlan {
   std::vector<std::vector<std::uint32_t>> clauses_by_metric;
   std::vector<std::vector<std::uint32_t>> clauses_by_clause;
   std::vector<Type> types;  // by node id, from the checker
-  std::vector<Span> spans;  // by node id, for runtime errors
+  std::vector<const ast::Expr*> nodes;  // by node id, for runtime errors
 };
 
 /// Adds the contract's event types to `schemas` (merging with types other contracts declared).

@@ -185,8 +185,8 @@ class CsvReader final : public EventReader {
   Line read_row(std::uint64_t line, Event& event) {
     if (cells_.size() != columns_.size()) {
       return fail(line, "",
-                  fmt::format("this row has {} cells but the header row has {}", cells_.size(),
-                              columns_.size()));
+                  fmt::format("this row has {} cell{} but the header row has {}", cells_.size(),
+                              cells_.size() == 1 ? "" : "s", columns_.size()));
     }
     const Cell& type_cell = cells_[static_cast<std::size_t>(type_column_)];
     if (type_cell.text.empty()) return fail(line, "type", "missing field \"type\"");

@@ -4,10 +4,11 @@
 
 #include <fcntl.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
+#include <stdexcept>
 
 #include "interpreter/read_fields.hpp"
 #include "interpreter/read_input.hpp"
@@ -36,10 +37,19 @@ std::string format_duration(std::int64_t micros) {
     if (!text.empty()) text += ' ';
     std::string fraction = fmt::format("{:06}", seconds % kMicrosPerSecond);
     fraction.erase(fraction.find_last_not_of('0') + 1);
-    text += fmt::format("{}{}{}s", seconds / kMicrosPerSecond, fraction.empty() ? "" : ".",
-                        fraction);
+    text +=
+        fmt::format("{}{}{}s", seconds / kMicrosPerSecond, fraction.empty() ? "" : ".", fraction);
   }
   return text;
+}
+
+// An instant as messages show it; format_utc's range is narrower than what offsets can reach.
+std::string show(Timestamp instant) {
+  try {
+    return format_utc(instant);
+  } catch (const std::out_of_range&) {
+    return fmt::format("{} microseconds after 1970-01-01T00:00:00Z", instant.micros);
+  }
 }
 
 // Min-heap order of buffered events: by timestamp, then line.
@@ -67,9 +77,8 @@ std::string render(const ReadError& error) {
 
 std::unique_ptr<EventReader> EventReader::open(const std::string& path,
                                                std::optional<LogFormat> format,
-                                               const EventSchemas& schemas,
-                                               std::uint32_t log_index, const ReadOptions& options,
-                                               ReadError& error) {
+                                               const EventSchemas& schemas, std::uint32_t log_index,
+                                               const ReadOptions& options, ReadError& error) {
   const bool is_stdin = path == "-";
   std::string file = is_stdin ? std::string(kStdinName) : path;
   if (!format && !is_stdin) format = format_from_extension(path);
@@ -177,7 +186,7 @@ bool EventReader::next_in_order(Event& event) {
       fail(event.line, "ts",
            fmt::format("timestamp {} is earlier than the previous event's {} (line {}); use "
                        "--reorder WINDOW to accept late events",
-                       format_utc(event.ts), format_utc(*latest_), latest_line_));
+                       show(event.ts), show(*latest_), latest_line_));
       if (!handle_bad()) return false;
       continue;
     }
@@ -222,8 +231,8 @@ bool EventReader::next_reordered(Event& event) {
       fail(slot.line, "ts",
            fmt::format("timestamp {} is {} late, more than the reorder window of {}: the log "
                        "had already reached {} (line {})",
-                       format_utc(slot.ts), format_duration(latest_->micros - slot.ts.micros),
-                       format_duration(window), format_utc(*latest_), latest_line_));
+                       show(slot.ts), format_duration(latest_->micros - slot.ts.micros),
+                       format_duration(window), show(*latest_), latest_line_));
       free_.push_back(index);
       if (!handle_bad()) exhausted_ = true;
       continue;

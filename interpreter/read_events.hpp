@@ -57,8 +57,7 @@ class EventReader {
   /// Opens `path` ("-" for standard input) in `format`, or the format its extension implies.
   /// Events get `log_index` as Event::log. Returns nullptr and sets `error` when the file cannot
   /// be opened or its format is unknown. `schemas` must outlive the reader.
-  static std::unique_ptr<EventReader> open(const std::string& path,
-                                           std::optional<LogFormat> format,
+  static std::unique_ptr<EventReader> open(const std::string& path, std::optional<LogFormat> format,
                                            const EventSchemas& schemas, std::uint32_t log_index,
                                            const ReadOptions& options, ReadError& error);
 
@@ -93,7 +92,7 @@ class EventReader {
               const ReadOptions& options);
 
   /// Reads the next line: an event of a declared type into `event` (type, ts, line, fields),
-  /// an undeclared one (already counted through count_undeclared), a bad line (after calling
+  /// an undeclared one (already counted by resolve_type), a bad line (after calling
   /// fail), or the end of the log.
   virtual Line read_line(Event& event) = 0;
 

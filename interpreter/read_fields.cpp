@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <variant>
 
@@ -11,7 +12,9 @@ namespace {
 
 constexpr std::size_t kShownLength = 40;
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Decimal text as logs write it: -?D+(.D+)?([eE][+-]?D+)?. Decimal::parse alone would also take
 // "+1" and "1_000", which are Proviso literals, not log data.
@@ -51,11 +54,28 @@ std::string field_says(const EventSchema& event, const FieldSchema& field, std::
 }  // namespace
 
 std::string shown(std::string_view raw) {
-  if (raw.size() <= kShownLength) return std::string(raw);
-  return fmt::format("{}…", raw.substr(0, kShownLength));
+  std::size_t length = std::min(raw.size(), kShownLength);
+  // Cut before a character, not inside one (UTF-8 continuation bytes are 10xxxxxx).
+  while (length < raw.size() && length > 0 &&
+         (static_cast<unsigned char>(raw[length]) & 0xC0) == 0x80) {
+    --length;
+  }
+  std::string text;
+  for (const char c : raw.substr(0, length)) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F) {
+      text += fmt::format("\\x{:02X}", byte);  // control characters would garble the terminal
+    } else {
+      text += c;
+    }
+  }
+  if (length < raw.size()) text += "…";
+  return text;
 }
 
-std::string quoted(std::string_view text) { return fmt::format("\"{}\"", shown(text)); }
+std::string quoted(std::string_view text) {
+  return fmt::format("\"{}\"", shown(text));
+}
 
 std::string missing_field(const EventSchema& event, const FieldSchema& field) {
   return fmt::format("missing field \"{}\" of {} event", field.name, event.name);

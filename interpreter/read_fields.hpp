@@ -14,10 +14,8 @@
 namespace proviso::detail {
 
 /// A JSON Lines reader of `input`.
-std::unique_ptr<EventReader> make_jsonl_reader(std::string file,
-                                               std::unique_ptr<InputBuffer> input,
-                                               const EventSchemas& schemas,
-                                               std::uint32_t log_index,
+std::unique_ptr<EventReader> make_jsonl_reader(std::string file, std::unique_ptr<InputBuffer> input,
+                                               const EventSchemas& schemas, std::uint32_t log_index,
                                                const ReadOptions& options);
 
 /// A CSV reader of `input`; its first non-blank row is the header.

@@ -2,9 +2,9 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
 
 namespace proviso::detail {
 
@@ -47,6 +47,11 @@ bool InputBuffer::fill() {
     const ssize_t got = ::read(fd_, end_, capacity_ - kept);
     if (got > 0) {
       end_ += got;
+      if (at_start_) {
+        at_start_ = false;
+        // A byte order mark some editors put before UTF-8 text is no part of the first line.
+        if (end_ - begin_ >= 3 && std::memcmp(begin_, "\xEF\xBB\xBF", 3) == 0) begin_ += 3;
+      }
       return true;
     }
     if (got == 0) {

@@ -49,6 +49,7 @@ class InputBuffer {
   int fd_;
   bool owned_;
   bool eof_ = false;
+  bool at_start_ = true;
   std::unique_ptr<char[]> buffer_;
   std::size_t capacity_;  // usable bytes, excluding the padding
   char* begin_;

@@ -152,8 +152,9 @@ class JsonlReader final : public EventReader {
       return not_object(explain(error));
     }
     if (value.get_string().get(type_name) != simdjson::SUCCESS) {
-      return fail(line_, "type",
-                  fmt::format("\"type\" must be the name of an event type, found {}", found(value)));
+      return fail(
+          line_, "type",
+          fmt::format("\"type\" must be the name of an event type, found {}", found(value)));
     }
     const std::int64_t type = resolve_type(type_name);
     if (type < 0) return Line::undeclared;
@@ -164,9 +165,10 @@ class JsonlReader final : public EventReader {
       return not_object(explain(error));
     }
     if (value.get_string().get(ts_text) != simdjson::SUCCESS) {
-      return fail(line_, "ts",
-                  fmt::format("\"ts\" must be a timestamp such as \"2026-09-01T14:30:00Z\", found {}",
-                              found(value)));
+      return fail(
+          line_, "ts",
+          fmt::format("\"ts\" must be a timestamp such as \"2026-09-01T14:30:00Z\", found {}",
+                      found(value)));
     }
     if (!read_timestamp(ts_text, event.ts, why_)) {
       return fail(line_, "ts", fmt::format("\"ts\" is not a timestamp: {}", why_));
@@ -233,10 +235,8 @@ class JsonlReader final : public EventReader {
 
 }  // namespace
 
-std::unique_ptr<EventReader> make_jsonl_reader(std::string file,
-                                               std::unique_ptr<InputBuffer> input,
-                                               const EventSchemas& schemas,
-                                               std::uint32_t log_index,
+std::unique_ptr<EventReader> make_jsonl_reader(std::string file, std::unique_ptr<InputBuffer> input,
+                                               const EventSchemas& schemas, std::uint32_t log_index,
                                                const ReadOptions& options) {
   return std::make_unique<JsonlReader>(std::move(file), std::move(input), schemas, log_index,
                                        options);

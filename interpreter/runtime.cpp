@@ -238,7 +238,8 @@ bool Engine::Impl::evaluate_clause(ContractRuntime& contract, std::uint32_t inde
     if (deadline.known) {
       std::int64_t at = deadline.time;
       if (contract.plan.types.at(plan.deadline->source->id).is(Kind::date)) {
-        at = contract.plan.zone->start_of_day(Date{static_cast<std::int32_t>(at)}).micros;
+        // A date deadline is the end of that day: "by 2030-10-06" includes 6 October.
+        at = contract.plan.zone->start_of_day(Date{static_cast<std::int32_t>(at) + 1}).micros;
       }
       state.deadline_armed = true;
       if (clock && at <= clock->micros) {

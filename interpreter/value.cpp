@@ -1,5 +1,7 @@
 #include "interpreter/value.hpp"
 
+#include <cctype>
+
 #include <fmt/format.h>
 
 namespace proviso {
@@ -27,6 +29,15 @@ std::string format_duration(const Duration& duration) {
 }
 
 }  // namespace
+
+std::string arithmetic_failure(const ArithmeticError& failure, std::string_view divisor) {
+  if (failure.kind() == ArithmeticError::Kind::division_by_zero) {
+    // A written-out zero needs no naming; a name or an expression does.
+    const bool literal = !divisor.empty() && std::isdigit(static_cast<unsigned char>(divisor[0]));
+    return literal ? std::string("division by zero") : fmt::format("division by zero: {} is 0", divisor);
+  }
+  return "the exact result needs more digits than a number can hold (about 38)";
+}
 
 std::string format_value(const Value& value) {
   return std::visit(overloaded{

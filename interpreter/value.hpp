@@ -28,6 +28,10 @@ struct Duration {
 
 using Value = std::variant<bool, Decimal, std::string, Quantity, Date, Timestamp, Duration>;
 
+/// What went wrong in contract arithmetic, in the author's terms: "division by zero: ebitda is
+/// 0" (naming the divisor as written, not its value in base units), or the overflow message.
+std::string arithmetic_failure(const ArithmeticError& failure, std::string_view divisor);
+
 /// The value as a contract author would write it: "1.02 GW", "2030-10-06", "90 days".
 std::string format_value(const Value& value);
 

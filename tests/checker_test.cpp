@@ -81,7 +81,8 @@ TEST_CASE("families give one clause per value, zipped with their lists", "[check
   CHECK(clauses[2].states == std::vector<std::string>{"pending", "vested"});
 }
 
-TEST_CASE("a date-only deadline is the start of that day in the contract's zone", "[checker]") {
+TEST_CASE("deadlines are instants in the contract's zone; a date deadline ends with its day",
+          "[checker]") {
   // Effective 2025-10-06 is 04:00Z in New York (EDT); a deadline at 03:00Z the same day is
   // still before it.
   const auto loaded = load(
@@ -93,6 +94,15 @@ TEST_CASE("a date-only deadline is the start of that day in the contract's zone"
   REQUIRE(load("tranche T1 vests when amd_deployed >= 1 GW lapses if not vested by "
                "2025-10-06T05:00Z\n")
               .ok());
+  // "by 2025-10-06" is the end of the effective day, so it is after the effective date;
+  // "by 2025-10-05" ends when the contract takes effect.
+  REQUIRE(load("tranche T1 vests when amd_deployed >= 1 GW lapses if not vested by 2025-10-06\n")
+              .ok());
+  const auto day_before =
+      load("tranche T1 vests when amd_deployed >= 1 GW lapses if not vested by 2025-10-05\n");
+  REQUIRE(messages(day_before).size() == 1);
+  CHECK(messages(day_before)[0] ==
+        "the deadline 2025-10-05 is not after the contract's effective date 2025-10-06");
 }
 
 TEST_CASE("every error in a file is reported in one run", "[checker]") {
