@@ -42,6 +42,10 @@ std::string quantity_text(const Decimal& base, const std::string& unit,
 // values, so "amd_close >= target" reads "amd_close >= 250 USD" for the member it concerns.
 std::string substituted(const ast::Expr& expr, const ClauseInstance& clause,
                         const CheckedContract& contract) {
+  if (const auto* number = std::get_if<ast::NumberLiteral>(&expr.node)) {
+    // "5_000_000" reads "5,000,000", like the values it is compared with.
+    if (!number->percent) return number->value.to_grouped_string();
+  }
   if (const auto* ref = std::get_if<ast::NameRef>(&expr.node)) {
     if (const auto it = clause.bindings.find(ref->name); it != clause.bindings.end()) {
       return format_value(it->second);
@@ -62,6 +66,23 @@ std::string substituted(const ast::Expr& expr, const ClauseInstance& clause,
     }
   }
   return std::string(expr.span.text());
+}
+
+// The state a clause reports: its latest stage, lapsed, or for a level clause holding or
+// breached.
+std::string state_name(const ClausePlan& plan, const ClauseState& state) {
+  const auto& states = plan.instance->states;
+  if (state.lapsed) return states.back();
+  if (plan.holds_while) return state.level == 1 ? "holding" : state.level == 2 ? "breached" : "pending";
+  return states[state.stage];
+}
+
+// The step of `program` that `node` compiled to, with that operation.
+const Step* step_of(const Program& program, Op op, ast::NodeId node) {
+  for (const Step& step : program.steps) {
+    if (step.op == op && step.node == node) return &step;
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -104,9 +125,13 @@ std::vector<Transition::Value> Engine::Impl::deciding_values(ContractRuntime& co
     const auto* ref = std::get_if<ast::NameRef>(&expr.node);
     if (!ref) return std::nullopt;
     for (std::uint32_t m = 0; m < metric_names.size(); ++m) {
-      if (metric_names[m].name == ref->name && !metric_names[m].derived) return m;
+      if (metric_names[m].name == ref->name) return m;
     }
     return std::nullopt;
+  };
+  auto value_of = [&](std::uint32_t m) {
+    const MetricPlan& metric = metric_names[m];
+    return metric.derived ? evaluate(contract, *metric.derived) : metric_value(contract, m);
   };
   std::function<void(const ast::Expr&)> walk = [&](const ast::Expr& expr) {
     if (const auto* binary = std::get_if<ast::Binary>(&expr.node)) {
@@ -116,11 +141,31 @@ std::vector<Transition::Value> Engine::Impl::deciding_values(ContractRuntime& co
           const Type shown = types.at(binary->rhs->id).is(Kind::quantity)
                                  ? types.at(binary->rhs->id)
                                  : types.at(binary->lhs->id);
-          values.push_back({metric_names[*m].name, format(contract, metric_value(contract, *m), shown),
+          values.push_back({metric_names[*m].name, format(contract, value_of(*m), shown),
                             fmt::format("{} {}", op, substituted(*binary->rhs, clause, checked))});
           return;
         }
       }
+    }
+    if (const auto* unary = std::get_if<ast::Unary>(&expr.node)) {
+      // `once C`: whether and since when C has held, not C's values now.
+      const Step* latch = step_of(program, Op::latch, expr.id);
+      if (latch && (unary->op == ast::UnaryOp::once || unary->op == ast::UnaryOp::ever)) {
+        const auto& since = contract.latches[latch->a];
+        values.push_back({fmt::format("{} {}", unary->op == ast::UnaryOp::once ? "once" : "ever",
+                                      substituted(*unary->operand, clause, checked)),
+                          since ? "true" : "false",
+                          since ? fmt::format("since {}", format_utc(Timestamp{*since}))
+                                : std::string("not held yet")});
+        return;
+      }
+    }
+    if (const Step* state = step_of(program, Op::clause_state, expr.id)) {
+      // `T1 vested`: the state T1 is in.
+      const ClausePlan& other = contract.plan.clauses[state->a];
+      values.push_back({other.name, state_name(other, contract.clauses[state->a]),
+                        fmt::format("is {}", other.instance->states[state->b])});
+      return;
     }
     if (std::holds_alternative<ast::AtLeastOfLast>(expr.node) ||
         std::holds_alternative<ast::Consecutive>(expr.node)) {

@@ -268,8 +268,8 @@ RuntimeValue Engine::Impl::evaluate(ContractRuntime& contract, const Program& pr
       }
       case Op::latch: {
         const RuntimeValue a = pop();
-        std::uint8_t& latched = contract.latches[step.a];
-        if (a.known && a.flag) latched = 1;
+        std::optional<std::int64_t>& latched = contract.latches[step.a];
+        if (a.known && a.flag && !latched) latched = clock ? clock->micros : 0;
         s.push_back(latched ? boolean(true) : a);
         break;
       }

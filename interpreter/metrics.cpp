@@ -57,10 +57,11 @@ void Engine::Impl::update_metric(ContractRuntime& contract, std::uint32_t index,
   const EventSchema& schema = schemas.events[plan.event_type];
   const FieldSlot* field = plan.field >= 0 ? &event.fields[plan.field] : nullptr;
   const Type field_type = plan.field >= 0 ? schema.fields[plan.field].type : Type{};
-  const bool windowed = plan.window_events > 0 || plan.window_micros > 0;
+  const bool windowed = plan.windowed();
   try {
     if (windowed) {
-      WindowEntry entry{event.ts.micros, field ? field->number : Decimal(),
+      WindowEntry entry{event.ts.micros, contract.plan.zone->local_date(event.ts).days,
+                        field ? field->number : Decimal(),
                         plan.weight >= 0 ? event.fields[plan.weight].number : Decimal()};
       if (plan.fn == ast::AggregateFn::min || plan.fn == ast::AggregateFn::max) {
         push_extreme(state.extremes, entry, plan.fn == ast::AggregateFn::min);
@@ -135,9 +136,18 @@ void Engine::Impl::update_metric(ContractRuntime& contract, std::uint32_t index,
 void Engine::Impl::expire_window_entries(ContractRuntime& contract, std::uint32_t index,
                                          std::int64_t now, bool& changed) {
   const MetricPlan& plan = contract.plan.metrics[index];
-  if (plan.window_micros <= 0) return;
+  if (!plan.expires_with_time()) return;
   MetricState& state = contract.metrics[index];
-  while (!state.window.empty() && state.window.front().ts <= now - plan.window_micros) {
+  // A trading-day window holds the last N sessions up to today: an entry leaves once more
+  // than N sessions lie between its day and the end of today.
+  const std::int32_t today = contract.plan.zone->local_date(Timestamp{now}).days;
+  const TradingCalendar& sessions = contract.calendar ? *contract.calendar : contract.every_day;
+  auto outside = [&](const WindowEntry& entry) {
+    if (plan.window_micros > 0) return entry.ts <= now - plan.window_micros;
+    return sessions.trading_days_between(Date{entry.day}, Date{today + 1}) >
+           static_cast<std::int64_t>(plan.window_trading_days);
+  };
+  while (!state.window.empty() && outside(state.window.front())) {
     const WindowEntry old = state.window.front();
     state.window.pop_front();
     state.sum = state.sum - (plan.fn == ast::AggregateFn::vwap ? old.value * old.weight : old.value);
@@ -152,7 +162,7 @@ RuntimeValue Engine::Impl::metric_value(const ContractRuntime& contract,
                                         std::uint32_t index) const {
   const MetricPlan& plan = contract.plan.metrics[index];
   const MetricState& state = contract.metrics[index];
-  const bool windowed = plan.window_events > 0 || plan.window_micros > 0;
+  const bool windowed = plan.windowed();
   RuntimeValue value;
   auto unknown = [] {
     RuntimeValue v;

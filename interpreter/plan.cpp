@@ -226,6 +226,7 @@ class Compiler {
               case ast::UnaryOp::once:
               case ast::UnaryOp::ever:
                 steps.push_back(step(Op::latch, expr, plan_.latch_count++));
+                out.has_latch = true;
                 break;
             }
           } else if constexpr (std::is_same_v<T, ast::Binary>) {
@@ -460,6 +461,8 @@ class Compiler {
       const std::string& period = aggregate.window->period.text;
       if (period == "events" || period == "event") {
         metric.window_events = length;
+      } else if (period.rfind("trading", 0) == 0) {
+        metric.window_trading_days = length;
       } else {
         metric.window_micros = duration_value(Decimal::from_int(length), period).time;
       }

@@ -67,6 +67,7 @@ struct Program {
   std::vector<Step> steps;
   const ast::Expr* source = nullptr;
   bool uses_clock = false;  // re-evaluate at every event, not only when inputs change
+  bool has_latch = false;   // holds `once` or `ever`: must run whenever its inputs change
 };
 
 /// `C on at least M of the last N (trading) days` and `C for N consecutive (trading) days`:
@@ -91,6 +92,11 @@ struct MetricPlan {
   std::optional<Program> derived;  // derived metrics: computed from others
   std::uint32_t window_events = 0;  // `over the last N events`, 0 for the whole history
   std::int64_t window_micros = 0;   // `over the last N days` (exact time)
+  std::uint32_t window_trading_days = 0;  // `over the last N trading days`
+
+  bool windowed() const { return window_events > 0 || window_micros > 0 || window_trading_days > 0; }
+  /// Windows whose entries leave with time, not with newer events.
+  bool expires_with_time() const { return window_micros > 0 || window_trading_days > 0; }
 };
 
 struct ClausePlan {

@@ -44,7 +44,10 @@ bool Engine::load_text(std::string name, std::string text, Diagnostics& diagnost
   contract->loaded = load_contract(std::move(name), std::move(text));
   diagnostics.insert(diagnostics.end(), contract->loaded.diagnostics.begin(),
                      contract->loaded.diagnostics.end());
-  if (!contract->loaded.ok()) return false;
+  if (!contract->loaded.ok()) {
+    impl_->rejected.push_back(std::move(contract->loaded));
+    return false;
+  }
   if (auto conflict = merge_schemas(contract->loaded.checked, impl_->schemas)) {
     diagnostics.push_back({Severity::error, Span{}, *conflict, {}});
     return false;
@@ -63,7 +66,7 @@ void Engine::Impl::start_contract(std::uint32_t index) {
   contract.calendar = calendar_for(contract.loaded);
   contract.metrics.assign(contract.plan.metrics.size(), MetricState{});
   contract.windows.assign(contract.plan.windows.size(), WindowState{});
-  contract.latches.assign(contract.plan.latch_count, 0);
+  contract.latches.assign(contract.plan.latch_count, std::nullopt);
   contract.clauses.assign(contract.plan.clauses.size(), ClauseState{});
   for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
     contract.clauses[c].entered.assign(contract.plan.clauses[c].instance->states.size(),
@@ -79,6 +82,14 @@ void Engine::Impl::start_contract(std::uint32_t index) {
       const ContractPlan& plan = contracts[i]->plan;
       if (plan.effective) timers.push({plan.effective->micros, i, 0, Timer::Kind::effective});
       if (plan.expires) timers.push({plan.expires->micros, i, 0, Timer::Kind::expiry});
+      // Fixed deadlines are armed now, so they fire even when no event reaches the clause.
+      for (std::uint32_t c = 0; c < plan.clauses.size(); ++c) {
+        if (!plan.clauses[c].deadline) continue;
+        if (const auto at = deadline_of(*contracts[i], plan.clauses[c])) {
+          contracts[i]->clauses[c].deadline_armed = true;
+          timers.push({*at, i, c, Timer::Kind::deadline});
+        }
+      }
     }
   }
 }
@@ -105,10 +116,34 @@ void Engine::feed(const Event& event) {
 
 void Engine::advance_to(Timestamp until) {
   impl_->fire_timers(until.micros);
-  if (!impl_->clock || impl_->clock->micros < until.micros) impl_->clock = until;
-  for (auto& contract : impl_->contracts) {
-    if (contract->plan.windows.empty()) continue;
-    impl_->roll_windows(*contract, until.micros);
+  if (impl_->clock && impl_->clock->micros >= until.micros) return;
+  impl_->clock = until;
+  // Time alone moves windows and `before`/`after` conditions: re-evaluate what depends on it.
+  const Transition::Cause cause{"clock", {}, 0};
+  try {
+    for (auto& owned : impl_->contracts) {
+      ContractRuntime& contract = *owned;
+      if (contract.expired) continue;
+      impl_->pass_time(contract, until.micros);
+      impl_->evaluate_dirty(contract, cause);
+    }
+  } catch (const RuntimeError& failure) {
+    throw RuntimeError(failure.diagnostic(), fmt::format("the clock at {}", format_utc(until)));
+  }
+}
+
+void Engine::Impl::pass_time(ContractRuntime& contract, std::int64_t now) {
+  if (!contract.plan.windows.empty()) roll_windows(contract, now);
+  for (std::uint32_t m = 0; m < contract.plan.metrics.size(); ++m) {
+    if (!contract.plan.metrics[m].expires_with_time()) continue;
+    bool changed = false;
+    expire_window_entries(contract, m, now, changed);
+    if (changed) {
+      for (std::uint32_t c : contract.plan.clauses_by_metric[m]) contract.dirty[c] = 1;
+    }
+  }
+  for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
+    if (contract.plan.clauses[c].uses_clock) contract.dirty[c] = 1;
   }
 }
 
@@ -136,7 +171,7 @@ void Engine::Impl::fire(const Timer& timer) {
       ClauseState& state = contract.clauses[timer.clause];
       if (state.lapsed || state.stage >= plan.lapse_stage || contract.expired) return;
       transition(contract, timer.clause, static_cast<std::uint32_t>(plan.instance->states.size() - 1),
-                 Transition::Cause{"deadline", {}, 0}, nullptr);
+                 Transition::Cause{"deadline", {}, 0}, unmet_stage(plan, state));
       evaluate_dirty(contract, Transition::Cause{"deadline", {}, 0});
       return;
     }
@@ -150,7 +185,7 @@ void Engine::Impl::fire(const Timer& timer) {
         const auto& states = plan.instance->states;
         if (states.back() != "lapsed") continue;  // no way to lapse: it stays where it is
         transition(contract, c, static_cast<std::uint32_t>(states.size() - 1),
-                   Transition::Cause{"expiry", {}, 0}, nullptr);
+                   Transition::Cause{"expiry", {}, 0}, unmet_stage(plan, state));
       }
       contract.expired = true;
       return;
@@ -172,15 +207,7 @@ void Engine::Impl::process(const Event& event) {
     for (auto& owned : contracts) {
       ContractRuntime& contract = *owned;
       if (contract.expired) continue;
-      if (!contract.plan.windows.empty()) roll_windows(contract, event.ts.micros);
-      for (std::uint32_t m = 0; m < contract.plan.metrics.size(); ++m) {
-        if (contract.plan.metrics[m].window_micros <= 0) continue;
-        bool changed = false;
-        expire_window_entries(contract, m, event.ts.micros, changed);
-        if (changed) {
-          for (std::uint32_t c : contract.plan.clauses_by_metric[m]) contract.dirty[c] = 1;
-        }
-      }
+      pass_time(contract, event.ts.micros);
       if (event.type < contract.plan.metrics_by_event.size()) {
         for (std::uint32_t m : contract.plan.metrics_by_event[event.type]) {
           const MetricPlan& metric = contract.plan.metrics[m];
@@ -195,9 +222,6 @@ void Engine::Impl::process(const Event& event) {
             if (std::find(inputs.begin(), inputs.end(), m) != inputs.end()) sample_window(contract, w);
           }
         }
-      }
-      for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
-        if (contract.plan.clauses[c].uses_clock) contract.dirty[c] = 1;
       }
       evaluate_dirty(contract, cause);
     }
@@ -234,25 +258,22 @@ bool Engine::Impl::evaluate_clause(ContractRuntime& contract, std::uint32_t inde
   if (state.lapsed) return false;
   bool changed = false;
   if (plan.deadline && !state.deadline_armed && state.stage < plan.lapse_stage) {
-    const RuntimeValue deadline = evaluate(contract, *plan.deadline);
-    if (deadline.known) {
-      std::int64_t at = deadline.time;
-      if (contract.plan.types.at(plan.deadline->source->id).is(Kind::date)) {
-        // A date deadline is the end of that day: "by 2030-10-06" includes 6 October.
-        at = contract.plan.zone->start_of_day(Date{static_cast<std::int32_t>(at) + 1}).micros;
-      }
+    if (const auto at = deadline_of(contract, plan)) {
       state.deadline_armed = true;
-      if (clock && at <= clock->micros) {
+      if (clock && *at <= clock->micros) {
         // Already due: a clause whose deadline has passed cannot be met any more.
         transition(contract, index, static_cast<std::uint32_t>(plan.instance->states.size() - 1),
-                   Transition::Cause{"deadline", {}, 0}, nullptr);
+                   Transition::Cause{"deadline", {}, 0}, unmet_stage(plan, state));
         return true;
       }
-      timers.push({at, contract.index, index, Timer::Kind::deadline});
+      timers.push({*at, contract.index, index, Timer::Kind::deadline});
     }
   }
   for (std::uint32_t prerequisite : plan.prerequisites) {
-    if (contract.clauses[prerequisite].stage == 0) return changed;
+    if (contract.clauses[prerequisite].stage == 0) {
+      update_latches(contract, plan, state.stage);
+      return changed;
+    }
   }
   if (plan.holds_while) {
     const RuntimeValue holds = evaluate(contract, *plan.holds_while);
@@ -278,7 +299,35 @@ bool Engine::Impl::evaluate_clause(ContractRuntime& contract, std::uint32_t inde
     transition(contract, index, state.stage + 1, cause, &condition);
     changed = true;
   }
+  update_latches(contract, plan, state.stage + 1);
   return changed;
+}
+
+std::optional<std::int64_t> Engine::Impl::deadline_of(ContractRuntime& contract,
+                                                      const ClausePlan& plan) {
+  const RuntimeValue deadline = evaluate(contract, *plan.deadline);
+  if (!deadline.known) return std::nullopt;  // T1.vested_at + 2 years, before T1 vests
+  if (contract.plan.types.at(plan.deadline->source->id).is(Kind::date)) {
+    // A date deadline is the end of that day: "by 2030-10-06" includes 6 October.
+    return contract.plan.zone->start_of_day(Date{static_cast<std::int32_t>(deadline.time) + 1})
+        .micros;
+  }
+  return deadline.time;
+}
+
+void Engine::Impl::update_latches(ContractRuntime& contract, const ClausePlan& plan,
+                                  std::uint32_t from_stage) {
+  // `once C` holds from the first instant C held, also in a stage not reached yet or while a
+  // prerequisite is pending: such programs run for their latches alone.
+  for (std::uint32_t s = from_stage; s < plan.stages.size(); ++s) {
+    if (plan.stages[s].has_latch) evaluate(contract, plan.stages[s]);
+  }
+  if (plan.holds_while && plan.holds_while->has_latch) evaluate(contract, *plan.holds_while);
+}
+
+const Program* Engine::Impl::unmet_stage(const ClausePlan& plan, const ClauseState& state) {
+  if (plan.holds_while) return &*plan.holds_while;
+  return state.stage < plan.stages.size() ? &plan.stages[state.stage] : nullptr;
 }
 
 void Engine::Impl::transition(ContractRuntime& contract, std::uint32_t clause,

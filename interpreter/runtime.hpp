@@ -19,6 +19,7 @@ namespace proviso {
 /// One value of a windowed metric, kept until it leaves the window.
 struct WindowEntry {
   std::int64_t ts = 0;
+  std::int32_t day = 0;  // the local date, for windows counted in trading days
   Decimal value;
   Decimal weight;
 };
@@ -61,7 +62,7 @@ struct ContractRuntime {
   TradingCalendar every_day = TradingCalendar::every_day();
   std::vector<MetricState> metrics;
   std::vector<WindowState> windows;
-  std::vector<std::uint8_t> latches;
+  std::vector<std::optional<std::int64_t>> latches;  // `once C`: when C first held
   std::vector<ClauseState> clauses;
   bool started = false;
   bool expired = false;
@@ -83,6 +84,7 @@ struct Timer {
 
 struct Engine::Impl {
   std::vector<std::unique_ptr<ContractRuntime>> contracts;
+  std::vector<LoadedContract> rejected;  // kept so that their diagnostics' spans stay valid
   EventSchemas schemas;
   std::vector<std::string> log_names;
   std::function<void(const Transition&)> callback;
@@ -96,12 +98,19 @@ struct Engine::Impl {
   void fire_timers(std::int64_t until);
   void fire(const Timer& timer);
   void process(const Event& event);
+  /// Moves windows and expiring metric entries to `now` and marks clock-driven clauses dirty.
+  void pass_time(ContractRuntime& contract, std::int64_t now);
   void evaluate_dirty(ContractRuntime& contract, const Transition::Cause& cause);
   bool evaluate_clause(ContractRuntime& contract, std::uint32_t index,
                        const Transition::Cause& cause);
   void transition(ContractRuntime& contract, std::uint32_t clause, std::uint32_t to_state,
                   const Transition::Cause& cause, const Program* decided_by);
   void mark_dependents(ContractRuntime& contract, std::uint32_t clause);
+  /// The instant a clause's deadline falls at, once its value is known.
+  std::optional<std::int64_t> deadline_of(ContractRuntime& contract, const ClausePlan& plan);
+  void update_latches(ContractRuntime& contract, const ClausePlan& plan, std::uint32_t from_stage);
+  /// The values a lapse is shown with: those of the stage the clause did not reach.
+  static const Program* unmet_stage(const ClausePlan& plan, const ClauseState& state);
 
   // evaluate.cpp
   RuntimeValue evaluate(ContractRuntime& contract, const Program& program,

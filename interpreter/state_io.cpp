@@ -11,7 +11,7 @@ namespace proviso {
 
 namespace {
 
-constexpr std::string_view kMagic = "proviso-state 1";
+constexpr std::string_view kMagic = "proviso-state 2";
 
 std::string int128_text(int128 value) {
   if (value == 0) return "0";
@@ -122,11 +122,11 @@ std::string Engine::save_state() const {
                          m.value.months, m.value.flag ? 1 : 0, text_field(m.text),
                          m.window.size());
       for (const WindowEntry& e : m.window) {
-        out += fmt::format(" {} {} {}", e.ts, exact(e.value), exact(e.weight));
+        out += fmt::format(" {} {} {} {}", e.ts, e.day, exact(e.value), exact(e.weight));
       }
       out += fmt::format(" {}", m.extremes.size());
       for (const WindowEntry& e : m.extremes) {
-        out += fmt::format(" {} {} {}", e.ts, exact(e.value), exact(e.weight));
+        out += fmt::format(" {} {} {} {}", e.ts, e.day, exact(e.value), exact(e.weight));
       }
       out += "\n";
     }
@@ -140,9 +140,9 @@ std::string Engine::save_state() const {
                                                      : std::nullopt),
                          w.today ? (*w.today ? "1" : "0") : "-", w.size, bits.empty() ? "-" : bits);
     }
-    std::string latches;
-    for (std::uint8_t l : contract.latches) latches.push_back(l ? '1' : '0');
-    out += fmt::format("latches {}\n", latches.empty() ? "-" : latches);
+    out += fmt::format("latches {}", contract.latches.size());
+    for (const auto& latched : contract.latches) out += " " + optional_time(latched);
+    out += "\n";
     for (const ClauseState& c : contract.clauses) {
       out += fmt::format("clause {} {} {} {} {}", c.stage, c.lapsed ? 1 : 0, c.level,
                          optional_time(c.last_level_change), c.deadline_armed ? 1 : 0);
@@ -166,7 +166,7 @@ bool Engine::restore_state(std::string_view saved, std::string& error) {
   Impl& impl = *impl_;
   try {
     Reader in(saved);
-    for (std::string_view part : {"proviso-state", "1", "clock"}) in.expect(part);
+    for (std::string_view part : {"proviso-state", "2", "clock"}) in.expect(part);
     const auto clock = in.optional_integer();
     for (auto& owned : impl.contracts) {
       ContractRuntime& contract = *owned;
@@ -201,6 +201,7 @@ bool Engine::restore_state(std::string_view saved, std::string& error) {
           for (auto n = in.integer(); n > 0; --n) {
             WindowEntry e;
             e.ts = in.integer();
+            e.day = static_cast<std::int32_t>(in.integer());
             e.value = in.decimal();
             e.weight = in.decimal();
             entries->push_back(e);
@@ -229,10 +230,10 @@ bool Engine::restore_state(std::string_view saved, std::string& error) {
         }
       }
       in.expect("latches");
-      const std::string_view latches = in.word();
-      for (std::size_t i = 0; i < contract.latches.size() && i < latches.size(); ++i) {
-        contract.latches[i] = latches[i] == '1' ? 1 : 0;
+      if (in.integer() != static_cast<std::int64_t>(contract.latches.size())) {
+        throw std::runtime_error("it was saved with other contracts (other conditions)");
       }
+      for (auto& latched : contract.latches) latched = in.optional_integer();
       for (ClauseState& c : contract.clauses) {
         in.expect("clause");
         c.stage = static_cast<std::uint32_t>(in.integer());
