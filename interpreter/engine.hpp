@@ -11,6 +11,7 @@
 
 #include "grammar/diagnostic.hpp"
 #include "interpreter/event.hpp"
+#include "interpreter/load.hpp"
 #include "interpreter/time.hpp"
 
 namespace proviso {
@@ -44,6 +45,26 @@ struct ClauseStatus {
   std::string state;
   std::optional<Timestamp> since;  // when it entered that state; none while pending
   std::string grant;               // what it grants, e.g. "26,666,667 shares"; empty if nothing
+  /// Until it is met (or, for `holds while`, always): the values its next condition reads now,
+  /// e.g. {"amd_deployed", "0.6 GW", ">= 1 GW"}.
+  std::vector<Transition::Value> values;
+  /// Every state the clause can be in, with the time it entered it (none if it has not).
+  std::vector<std::pair<std::string, std::optional<Timestamp>>> entered;
+};
+
+/// A condition or value of a contract, evaluated at the engine's current time.
+struct Evaluation {
+  bool known = false;  // false while an input has no value yet (no close price seen)
+  bool truth = false;  // for conditions
+  std::string text;    // the value as the contract would write it: "1.02 GW", "true"
+};
+
+/// Whether the replays so far drove a condition of a clause true, false, or both.
+struct ConditionCoverage {
+  std::string clause;                    // a family's name once for all its members
+  const ast::Expr* condition = nullptr;  // the condition or sub-condition, with its span
+  bool seen_true = false;
+  bool seen_false = false;
 };
 
 /// A metric's value at the engine's current time.
@@ -76,7 +97,8 @@ class Engine {
   Engine(Engine&&) noexcept;
   Engine& operator=(Engine&&) noexcept;
 
-  /// Loads a contract file; on errors returns false and adds them to `diagnostics`.
+  /// Loads a contract file; on errors returns false and adds them to `diagnostics`, whose
+  /// spans point into text the engine keeps for as long as it lives.
   bool load_file(const std::string& path, Diagnostics& diagnostics);
   /// Loads contract text; `name` names it in diagnostics.
   bool load_text(std::string name, std::string text, Diagnostics& diagnostics);
@@ -104,6 +126,19 @@ class Engine {
   std::vector<MetricStatus> metric_values() const;
   /// Totals of what met clauses grant, by unit ("53,333,334 shares", "20,000,000,000 USD").
   std::vector<std::string> granted_totals() const;
+
+  /// How many contracts are loaded, and each one's text, tree and checker result.
+  std::size_t contract_count() const;
+  const LoadedContract& contract(std::size_t index) const;
+
+  /// Evaluates an expression the checker typed in contract `index` (a test's expectation, in
+  /// the contract's terms) at the current time. Throws RuntimeError.
+  Evaluation evaluate(const ast::Expr& expr, std::size_t index = 0);
+
+  /// From now on, record which conditions were seen true and false.
+  void enable_coverage();
+  /// Every condition inside contract `index`'s clauses, in source order, with what was seen.
+  std::vector<ConditionCoverage> coverage(std::size_t index = 0) const;
 
   /// The whole state as text (clock, metrics, windows, clauses), for save/resume.
   std::string save_state() const;

@@ -75,6 +75,28 @@ std::int64_t add_months(std::int64_t micros, std::int32_t months, const TimeZone
   return micros;
 }
 
+// Steps whose result is a condition: what coverage counts.
+bool is_condition(Op op) {
+  switch (op) {
+    case Op::compare:
+    case Op::band:
+    case Op::logical_and:
+    case Op::logical_or:
+    case Op::logical_not:
+    case Op::latch:
+    case Op::window:
+    case Op::quorum:
+    case Op::clause_state:
+    case Op::time_before:
+    case Op::time_by:
+    case Op::time_after:
+    case Op::within:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 void Engine::Impl::fail(const ContractRuntime& contract, ast::NodeId node,
@@ -87,14 +109,30 @@ void Engine::Impl::fail(const ContractRuntime& contract, ast::NodeId node,
 RuntimeValue Engine::Impl::evaluate(ContractRuntime& contract, const Program& program,
                                     const Event* event) {
   const ContractPlan& plan = contract.plan;
+  stack.clear();
+  for (const Step& step : program.steps) {
+    execute(contract, plan, step, event);
+    if (coverage_on && is_condition(step.op)) record_coverage(contract, step.node, stack.back());
+  }
+  return stack.back();
+}
+
+void Engine::Impl::record_coverage(ContractRuntime& contract, ast::NodeId node,
+                                   const RuntimeValue& value) {
+  if (!value.known) return;
+  if (node >= contract.coverage.size()) contract.coverage.resize(node + 1, 0);
+  contract.coverage[node] |= value.flag ? 1 : 2;
+}
+
+void Engine::Impl::execute(ContractRuntime& contract, const ContractPlan& plan, const Step& step,
+                           const Event* event) {
   auto& s = stack;
-  s.clear();
   auto pop = [&s] {
     RuntimeValue value = s.back();
     s.pop_back();
     return value;
   };
-  for (const Step& step : program.steps) {
+  {
     switch (step.op) {
       case Op::constant:
         s.push_back(plan.constants[step.a]);
@@ -336,7 +374,6 @@ RuntimeValue Engine::Impl::evaluate(ContractRuntime& contract, const Program& pr
       }
     }
   }
-  return s.back();
 }
 
 }  // namespace proviso

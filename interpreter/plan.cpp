@@ -53,13 +53,24 @@ class Compiler {
   Compiler(const CheckedContract& contract, const EventSchemas& schemas, ContractPlan& plan)
       : contract_(contract), schemas_(schemas), plan_(plan) {}
 
-  void run() {
+  // Names to indices, as run() and every later program use them.
+  void prepare() {
     for (const auto& [name, info] : contract_.metrics) metric_index_[name] = 0;
     std::uint32_t next = 0;
     for (auto& [name, index] : metric_index_) index = next++;
     for (std::uint32_t i = 0; i < contract_.clauses.size(); ++i) {
       clause_index_[contract_.clauses[i].name] = i;
     }
+  }
+
+  /// An expression outside the clauses (a test's expectation), in the same terms.
+  Program expression(const ast::Expr& expr) {
+    prepare();
+    return program(expr);
+  }
+
+  void run() {
+    prepare();
     plan_.metrics.resize(metric_index_.size());
     for (const auto& [name, info] : contract_.metrics) compile_metric(info);
     plan_.metrics_by_event.resize(schemas_.events.size());
@@ -534,6 +545,11 @@ std::optional<std::string> merge_schemas(const CheckedContract& contract, EventS
     }
   }
   return std::nullopt;
+}
+
+Program compile_expression(ContractPlan& plan, const EventSchemas& schemas,
+                           const ast::Expr& expr) {
+  return Compiler(*plan.checked, schemas, plan).expression(expr);
 }
 
 ContractPlan compile(const CheckedContract& contract, const EventSchemas& schemas) {

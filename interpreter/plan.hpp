@@ -142,4 +142,8 @@ std::optional<std::string> merge_schemas(const CheckedContract& contract, EventS
 /// Compiles a checked contract. `schemas` must already hold its event types.
 ContractPlan compile(const CheckedContract& contract, const EventSchemas& schemas);
 
+/// Compiles one more expression of the contract that the checker typed (a test's
+/// expectation); it may add constants, windows and latches to the plan.
+Program compile_expression(ContractPlan& plan, const EventSchemas& schemas, const ast::Expr& expr);
+
 }  // namespace proviso

@@ -1,6 +1,9 @@
 // The engine's driver: loading, the event loop, timers, and clause state changes.
 #include <fmt/format.h>
 
+#include <functional>
+
+#include "grammar/ast_walk.hpp"
 #include "interpreter/runtime.hpp"
 
 namespace proviso {
@@ -357,6 +360,59 @@ void Engine::Impl::transition(ContractRuntime& contract, std::uint32_t clause,
 
 void Engine::Impl::mark_dependents(ContractRuntime& contract, std::uint32_t clause) {
   for (std::uint32_t d : contract.plan.clauses_by_clause[clause]) contract.dirty[d] = 1;
+}
+
+}  // namespace proviso
+
+namespace proviso {
+
+std::size_t Engine::contract_count() const { return impl_->contracts.size(); }
+
+const LoadedContract& Engine::contract(std::size_t index) const {
+  return impl_->contracts.at(index)->loaded;
+}
+
+Evaluation Engine::evaluate(const ast::Expr& expr, std::size_t index) {
+  ContractRuntime& contract = *impl_->contracts.at(index);
+  auto compiled = contract.extra.find(&expr);
+  if (compiled == contract.extra.end()) {
+    compiled = contract.extra.emplace(&expr, compile_expression(contract.plan, impl_->schemas, expr))
+                   .first;
+    // The expression may bring windows and latches of its own; they start empty now.
+    contract.windows.resize(contract.plan.windows.size());
+    contract.latches.resize(contract.plan.latch_count);
+  }
+  const RuntimeValue value = impl_->evaluate(contract, compiled->second);
+  Evaluation result;
+  result.known = value.known;
+  result.truth = value.known && value.flag;
+  result.text = impl_->format(contract, value, contract.plan.types.at(expr.id));
+  return result;
+}
+
+void Engine::enable_coverage() { impl_->coverage_on = true; }
+
+std::vector<ConditionCoverage> Engine::coverage(std::size_t index) const {
+  const ContractRuntime& contract = *impl_->contracts.at(index);
+  std::vector<ConditionCoverage> out;
+  std::vector<const ast::ClauseDecl*> seen;
+  for (const ClausePlan& clause : contract.plan.clauses) {
+    const ast::ClauseDecl* decl = clause.instance->decl;
+    if (std::find(seen.begin(), seen.end(), decl) != seen.end()) continue;  // a family, once
+    seen.push_back(decl);
+    const std::string name = clause.instance->family.empty() ? clause.name
+                                                             : clause.instance->family;
+    std::function<void(const ast::Expr&)> walk = [&](const ast::Expr& expr) {
+      if (contract.plan.types.at(expr.id).is(Kind::boolean)) {
+        const std::uint8_t bits = expr.id < contract.coverage.size() ? contract.coverage[expr.id] : 0;
+        out.push_back({name, &expr, (bits & 1) != 0, (bits & 2) != 0});
+      }
+      ast::for_each_child(expr, walk);
+    };
+    for (const ast::Stage& stage : decl->stages) walk(*stage.condition);
+    if (decl->holds_while) walk(*decl->holds_while);
+  }
+  return out;
 }
 
 }  // namespace proviso

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <deque>
+#include <map>
 #include <optional>
 #include <queue>
 #include <string>
@@ -67,6 +68,8 @@ struct ContractRuntime {
   bool started = false;
   bool expired = false;
   std::vector<std::uint8_t> dirty;  // clauses to re-evaluate
+  std::vector<std::uint8_t> coverage;  // by node id: bit 0 seen true, bit 1 seen false
+  std::map<const ast::Expr*, Program> extra;  // expressions compiled after loading (tests)
 };
 
 /// A deadline, the effective date or the expiry, due at an instant.
@@ -92,6 +95,7 @@ struct Engine::Impl {
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
   std::vector<RuntimeValue> stack;  // reused by every evaluation: no allocation per event
   Transition::Cause event_cause;    // reused by every event
+  bool coverage_on = false;
 
   // runtime.cpp
   void start_contract(std::uint32_t index);
@@ -115,6 +119,9 @@ struct Engine::Impl {
   // evaluate.cpp
   RuntimeValue evaluate(ContractRuntime& contract, const Program& program,
                         const Event* event = nullptr);
+  void execute(ContractRuntime& contract, const ContractPlan& plan, const Step& step,
+               const Event* event);
+  void record_coverage(ContractRuntime& contract, ast::NodeId node, const RuntimeValue& value);
   [[noreturn]] void fail(const ContractRuntime& contract, ast::NodeId node,
                          const std::string& message);
 
