@@ -61,8 +61,16 @@ std::optional<std::int64_t> parse_window(const std::string& text) {
   return std::nullopt;
 }
 
+// Standard output is buffered and standard error is not: the timeline printed so far goes out
+// before any message, so that the two read in order when they share a terminal or a file.
+template <typename... Args>
+void print_error(fmt::format_string<Args...> format, Args&&... args) {
+  std::fflush(stdout);
+  fmt::print(stderr, format, std::forward<Args>(args)...);
+}
+
 int usage_error(const std::string& message) {
-  fmt::print(stderr, "proviso run: {}\n", message);
+  print_error("proviso run: {}\n", message);
   return kExitUsage;
 }
 
@@ -86,9 +94,14 @@ bool write_atomically(const std::string& path, const std::string& text, std::str
 void print_state(const Engine& engine, Timestamp at) {
   fmt::print("State at {}\n", format_utc(at));
   for (const ClauseStatus& clause : engine.clause_states()) {
-    fmt::print("  {}  {}  {}{}{}\n", clause.contract, clause.clause, clause.state,
+    std::string values;
+    for (const auto& value : clause.values) {
+      values += fmt::format("{}{} = {} ({})", values.empty() ? "  " : "; ", value.name, value.value,
+                            value.test);
+    }
+    fmt::print("  {}  {}  {}{}{}{}\n", clause.contract, clause.clause, clause.state,
                clause.since ? fmt::format(" since {}", format_utc(*clause.since)) : "",
-               clause.grant.empty() ? "" : fmt::format("  (grants {})", clause.grant));
+               clause.grant.empty() ? "" : fmt::format("  (grants {})", clause.grant), values);
   }
   for (const MetricStatus& metric : engine.metric_values()) {
     fmt::print("  {}  {} = {}\n", metric.contract, metric.metric, metric.value);
@@ -104,11 +117,12 @@ void print_totals(const Engine& engine) {
 void report_reading(const MergedEvents& events) {
   for (const auto& reader : events.readers()) {
     if (reader->skipped_lines() > 0) {
-      fmt::print(stderr, "{}: skipped {} bad line{}; the first:\n", reader->file(),
-                 reader->skipped_lines(), reader->skipped_lines() == 1 ? "" : "s");
-      for (const ReadError& error : reader->first_skipped()) {
-        fmt::print(stderr, "  {}\n", render(error));
-      }
+      const auto skipped = reader->skipped_lines();
+      const auto shown = reader->first_skipped().size();
+      print_error("{}: skipped {} bad line{}{}:\n", reader->file(), skipped,
+                  skipped == 1 ? "" : "s",
+                  shown < skipped ? fmt::format("; the first {}", shown) : "");
+      for (const ReadError& error : reader->first_skipped()) print_error("  {}\n", render(error));
     }
     std::uint64_t passed = 0;
     std::string kinds;
@@ -117,8 +131,8 @@ void report_reading(const MergedEvents& events) {
       kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", type, count);
     }
     if (passed > 0) {
-      fmt::print(stderr, "{}: passed over {} event{} of types no contract declares ({})\n",
-                 reader->file(), passed, passed == 1 ? "" : "s", kinds);
+      print_error("{}: passed over {} event{} of types no contract declares ({})\n",
+                  reader->file(), passed, passed == 1 ? "" : "s", kinds);
     }
   }
 }
@@ -152,7 +166,11 @@ int run(const RunOptions& options) {
   Diagnostics diagnostics;
   for (const std::string& path : contracts) {
     if (!engine.load_file(path, diagnostics)) {
+      std::size_t errors = 0;
+      for (const auto& d : diagnostics) errors += d.severity == Severity::error ? 1 : 0;
       std::fputs(render(diagnostics).c_str(), stderr);
+      fmt::print(stderr, "{}: {} error{}; nothing was replayed\n", path, errors,
+                 errors == 1 ? "" : "s");
       return kExitContractErrors;
     }
   }
@@ -193,7 +211,7 @@ int run(const RunOptions& options) {
                                                  : std::nullopt,
                                     engine.schemas(), i, read_options, open_error);
     if (!reader) {
-      fmt::print(stderr, "{}\n", render(open_error));
+      print_error("{}\n", render(open_error));
       return kExitUsage;
     }
     names.push_back(reader->file());
@@ -212,9 +230,8 @@ int run(const RunOptions& options) {
   try {
     while (events.next(event)) {
       if (resumed_at && event.ts < *resumed_at) {
-        fmt::print(stderr,
-                   "{}:{}: error: this event ({}) is earlier than the resumed state's time {}\n",
-                   names[event.log], event.line, format_utc(event.ts), format_utc(*resumed_at));
+        print_error("{}:{}: error: this event ({}) is earlier than the resumed state's time {}\n",
+                    names[event.log], event.line, format_utc(event.ts), format_utc(*resumed_at));
         return kExitBadData;
       }
       if (at && event.ts > *at) break;
@@ -222,22 +239,20 @@ int run(const RunOptions& options) {
     }
     if (events.error()) {
       report_reading(events);
-      fmt::print(stderr, "{}\n", render(*events.error()));
+      print_error("{}\n", render(*events.error()));
       return kExitBadData;
     }
     if (at) engine.advance_to(*at);
     if (until && !at) engine.advance_to(*until);
   } catch (const RuntimeError& failure) {
-    std::fputs(render(failure.diagnostic()).c_str(), stderr);
-    fmt::print(stderr, "  while processing {}\n", failure.cause());
+    print_error("{}  while processing {}\n", render(failure.diagnostic()), failure.cause());
     return kExitContractErrors;
   }
   report_reading(events);
   if (at) print_state(engine, *at);
-  if (!json) print_totals(engine);
+  if (!json || at) print_totals(engine);
   if (!options.save_state.empty() && !write_atomically(options.save_state, engine.save_state(), error)) {
-    fmt::print(stderr, "proviso run: {}\n", error);
-    return kExitUsage;
+    return usage_error(error);
   }
   return kExitOk;
 }

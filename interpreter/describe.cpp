@@ -198,17 +198,23 @@ std::vector<ClauseStatus> Engine::clause_states() const {
       const ClausePlan& plan = contract.plan.clauses[c];
       const ClauseState& state = contract.clauses[c];
       const auto& states = plan.instance->states;
-      std::uint32_t current = state.stage;
-      if (state.lapsed) current = static_cast<std::uint32_t>(states.size() - 1);
-      std::string name = states[current];
-      if (plan.holds_while && !state.lapsed) {
-        name = state.level == 1 ? "holding" : state.level == 2 ? "breached" : "pending";
-      }
+      const std::string name = state_name(plan, state);
       const auto position = std::find(states.begin(), states.end(), name) - states.begin();
-      ClauseStatus status{contract.plan.title, plan.name, name, state.entered[position], {}};
+      ClauseStatus status{contract.plan.title, plan.name, name, state.entered[position], {}, {}, {}};
+      for (std::size_t i = 0; i < states.size(); ++i) {
+        status.entered.emplace_back(states[i], state.entered[i]);
+      }
       if (plan.grant) {
         const RuntimeValue grant = impl_->evaluate(contract, *plan.grant);
         status.grant = impl_->format(contract, grant, contract.plan.types.at(plan.grant->source->id));
+      }
+      const Program* next = state.lapsed ? nullptr : Impl::unmet_stage(plan, state);
+      if (next) {
+        try {
+          status.values = impl_->deciding_values(contract, *next, *plan.instance);
+        } catch (const RuntimeError&) {
+          // A value that cannot be computed now: the metrics report says why.
+        }
       }
       out.push_back(std::move(status));
     }
@@ -222,9 +228,15 @@ std::vector<MetricStatus> Engine::metric_values() const {
     ContractRuntime& contract = *owned;
     for (std::uint32_t m = 0; m < contract.plan.metrics.size(); ++m) {
       const MetricPlan& plan = contract.plan.metrics[m];
-      const RuntimeValue value = plan.derived ? impl_->evaluate(contract, *plan.derived)
-                                              : impl_->metric_value(contract, m);
-      out.push_back({contract.plan.title, plan.name, impl_->format(contract, value, plan.type)});
+      std::string text;
+      try {
+        const RuntimeValue value = plan.derived ? impl_->evaluate(contract, *plan.derived)
+                                                : impl_->metric_value(contract, m);
+        text = impl_->format(contract, value, plan.type);
+      } catch (const RuntimeError& failure) {
+        text = fmt::format("cannot be computed: {}", failure.diagnostic().message);
+      }
+      out.push_back({contract.plan.title, plan.name, std::move(text)});
     }
   }
   return out;
