@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -36,8 +37,8 @@ EventSchemas schemas() {
     result.events.push_back(EventSchema{std::move(name), std::move(fields)});
   };
   const Decimal one = Decimal::from_int(1);
-  add("close", {{"symbol", Type::of(Kind::text), one},
-                {"px", Type::quantity("money:USD", "USD"), one}});
+  add("close",
+      {{"symbol", Type::of(Kind::text), one}, {"px", Type::quantity("money:USD", "USD"), one}});
   add("deployment", {{"vendor", Type::of(Kind::text), one},
                      {"mw", Type::quantity("power", "MW"), Decimal::from_int(1'000'000)}});
   add("milestone", {{"name", Type::of(Kind::text), one}});
@@ -111,24 +112,25 @@ constexpr std::string_view kGoodLine =
     R"({"ts":"2026-09-01T00:00:00Z","type":"deployment","vendor":"AMD","mw":600})";
 
 TEST_CASE("JSON Lines: declared events with exact values, others counted", "[read]") {
-  const TempLog log("good.jsonl",
-                    "{\"ts\":\"2026-09-01T00:00:00Z\",\"type\":\"deployment\",\"vendor\":\"AMD\","
-                    "\"mw\":600}\n"
-                    "{\"ts\":\"2026-09-01T01:00:00.5+01:00\",\"type\":\"close\",\"symbol\":\"AMD\","
-                    "\"px\":\"123.45\"}\r\n"
-                    "\n"
-                    "   \n"
-                    "{\"type\":\"trade\",\"ts\":\"whenever\",\"symbol\":\"X\",\"px\":\"1\"}\n"
-                    "{\"ts\":\"2026-09-02T00:00:00Z\",\"type\":\"trade\"}\n"
-                    "{\"ts\":\"2026-09-02T00:00:00Z\",\"type\":\"news\",\"headline\":\"hi\"}\n"
-                    "{\"extra\":{\"a\":[1,2]},\"px\":123.45,\"symbol\":\"AMD\",\"type\":\"close\","
-                    "\"ts\":\"2026-09-02T00:00Z\"}\n"
-                    "{\"ts\":\"2026-09-03T00:00:00Z\",\"type\":\"close\",\"symbol\":\"B\\u00e9\","
-                    "\"px\":0.1}\n"
-                    "{ \"ts\" : \"2026-09-03T00:00:00Z\" , \"type\" : \"milestone\" , \"name\" : "
-                    "\"final_tech\" }\n"
-                    "{\"ts\":\"2026-09-04T00:00:00Z\",\"type\":\"deployment\",\"vendor\":\"NVIDIA\","
-                    "\"mw\":-1.5e3}");
+  const TempLog log(
+      "good.jsonl",
+      "{\"ts\":\"2026-09-01T00:00:00Z\",\"type\":\"deployment\",\"vendor\":\"AMD\","
+      "\"mw\":600}\n"
+      "{\"ts\":\"2026-09-01T01:00:00.5+01:00\",\"type\":\"close\",\"symbol\":\"AMD\","
+      "\"px\":\"123.45\"}\r\n"
+      "\n"
+      "   \n"
+      "{\"type\":\"trade\",\"ts\":\"whenever\",\"symbol\":\"X\",\"px\":\"1\"}\n"
+      "{\"ts\":\"2026-09-02T00:00:00Z\",\"type\":\"trade\"}\n"
+      "{\"ts\":\"2026-09-02T00:00:00Z\",\"type\":\"news\",\"headline\":\"hi\"}\n"
+      "{\"extra\":{\"a\":[1,2]},\"px\":123.45,\"symbol\":\"AMD\",\"type\":\"close\","
+      "\"ts\":\"2026-09-02T00:00Z\"}\n"
+      "{\"ts\":\"2026-09-03T00:00:00Z\",\"type\":\"close\",\"symbol\":\"B\\u00e9\","
+      "\"px\":0.1}\n"
+      "{ \"ts\" : \"2026-09-03T00:00:00Z\" , \"type\" : \"milestone\" , \"name\" : "
+      "\"final_tech\" }\n"
+      "{\"ts\":\"2026-09-04T00:00:00Z\",\"type\":\"deployment\",\"vendor\":\"NVIDIA\","
+      "\"mw\":-1.5e3}");
   auto reader = open_log(log, {}, 3);
   const std::vector<Event> events = read_all(*reader);
   CHECK_FALSE(reader->error().has_value());
@@ -246,6 +248,7 @@ TEST_CASE("JSON Lines: each bad line names file, line, field", "[read]") {
   const std::vector<Case> cases = {
       {"not json", "", R"(this line is not a JSON object: it begins "not json")"},
       {"[1,2]", "", R"(this line is not a JSON object: it begins "[1,2]")"},
+      {"\x01oops", "", R"(this line is not a JSON object: it begins "\x01oops")"},
       {R"({"ts":"2026-09-01T00:00:00Z","type":"close","symbol":"AMD)", "",
        "this line is not a JSON object: a string is not closed"},
       {R"({"ts":"2026-09-01T00:00:00Z","mw":1})", "type", R"(missing field "type")"},
@@ -267,6 +270,10 @@ TEST_CASE("JSON Lines: each bad line names file, line, field", "[read]") {
        R"(deployment event: field "mw" must be a number, found "abc")"},
       {R"({"ts":"2026-09-01T00:00:00Z","type":"deployment","vendor":"AMD","mw":"1_000"})", "mw",
        R"(deployment event: field "mw" must be a number, found "1_000")"},
+      {R"({"ts":"2026-09-01T00:00:00Z","type":"deployment","vendor":"AMD","mw":")" +
+           std::string(50, '9') + "x\"}",
+       "mw",
+       R"(deployment event: field "mw" must be a number, found ")" + std::string(40, '9') + "…\""},
       {R"({"ts":"2026-09-01T00:00:00Z","type":"deployment","vendor":"AMD","mw":true})", "mw",
        R"(deployment event: field "mw" must be a number, found true)"},
       {R"({"ts":"2026-09-01T00:00:00Z","type":"deployment","vendor":"AMD","mw":null})", "mw",
@@ -285,20 +292,22 @@ TEST_CASE("JSON Lines: each bad line names file, line, field", "[read]") {
        "ok", R"(report event: field "ok" must be true or false, found "yes")"},
       {R"({"ts":"2026-09-01T00:00:00Z","type":"report","ok":true,"on":"2026-02-30",)"
        R"("at":"2026-09-01T00:00:00Z","n":1})",
-       "on", "report event: field \"on\" is not a date: 2026-02-30 is not a date: February 2026 "
-             "has 28 days"},
+       "on",
+       "report event: field \"on\" is not a date: 2026-02-30 is not a date: February 2026 "
+       "has 28 days"},
       {R"({"ts":"2026-09-01T00:00:00Z","type":"report","ok":true,"on":20301006,)"
        R"("at":"2026-09-01T00:00:00Z","n":1})",
        "on", R"(report event: field "on" must be a date such as "2030-10-06", found 20301006)"},
       {R"({"ts":"2026-09-01T00:00:00Z","type":"report","ok":true,"on":"2030-10-06",)"
        R"("at":"2026-09-01 00:00","n":1})",
-       "at", "report event: field \"at\" is not a timestamp: \"2026-09-01 00:00\" has no time "
-             "zone (end it with Z or an offset such as +02:00)"},
+       "at",
+       "report event: field \"at\" is not a timestamp: \"2026-09-01 00:00\" has no time "
+       "zone (end it with Z or an offset such as +02:00)"},
   };
   for (const Case& c : cases) {
     INFO(c.line);
-    const TempLog log("bad.jsonl", std::string(kGoodLine) + "\n" + c.line + "\n" +
-                                       std::string(kGoodLine) + "\n");
+    const TempLog log(
+        "bad.jsonl", std::string(kGoodLine) + "\n" + c.line + "\n" + std::string(kGoodLine) + "\n");
     auto reader = open_log(log);
     Event event;
     REQUIRE(reader->next(event));
@@ -355,20 +364,23 @@ TEST_CASE("CSV: each bad row names file, line, field", "[read]") {
 }
 
 TEST_CASE("CSV: header and file-level errors", "[read]") {
-  CHECK(strip_folder(first_error("h.csv", "time,type,mw\n1,2,3\n")) ==
-        expected("h.csv", 1,
-                 R"(the first row must be a header naming the columns, "ts" and "type" among them)"));
+  CHECK(
+      strip_folder(first_error("h.csv", "time,type,mw\n1,2,3\n")) ==
+      expected("h.csv", 1,
+               R"(the first row must be a header naming the columns, "ts" and "type" among them)"));
   CHECK(strip_folder(first_error("h.csv", "\nts,type,ts\n")) ==
         expected("h.csv", 2, R"(the header row names the column "ts" twice)"));
-  CHECK(strip_folder(first_error("q.csv", "ts,type,vendor,mw\n" + std::string(
-                                               "2026-09-01T00:00:00Z,deployment,\"AMD,1\n\n\n"))) ==
+  CHECK(strip_folder(first_error(
+            "q.csv", "ts,type,vendor,mw\n" +
+                         std::string("2026-09-01T00:00:00Z,deployment,\"AMD,1\n\n\n"))) ==
         expected("q.csv", 2, "a quoted cell is not closed before the end of the file"));
   // A broken header stops even a lenient reader: nothing after it can be read.
   ReadOptions lenient;
   lenient.skip_bad_lines = true;
-  CHECK(strip_folder(first_error("h.csv", "a,b\n1,2\n", lenient)) ==
-        expected("h.csv", 1,
-                 R"(the first row must be a header naming the columns, "ts" and "type" among them)"));
+  CHECK(
+      strip_folder(first_error("h.csv", "a,b\n1,2\n", lenient)) ==
+      expected("h.csv", 1,
+               R"(the first row must be a header naming the columns, "ts" and "type" among them)"));
   // An empty CSV file is an empty log.
   const TempLog empty("empty.csv", "");
   auto reader = open_log(empty);
@@ -457,9 +469,10 @@ TEST_CASE("Reordering releases events as the window passes, and a bad line after
   // 2000 events, each pair swapped: 1 s apart, reordered within a window of 1 s.
   for (int i = 0; i < 2000; ++i) {
     const int second = i % 2 == 0 ? i + 1 : i - 1;
-    content += fmt::format(R"({{"ts":"2026-09-01T00:{:02}:{:02}Z","type":"milestone","name":"{}"}})",
-                           second / 60, second % 60, second) +
-               "\n";
+    content +=
+        fmt::format(R"({{"ts":"2026-09-01T00:{:02}:{:02}Z","type":"milestone","name":"{}"}})",
+                    second / 60, second % 60, second) +
+        "\n";
   }
   content += "oops\n";
   const TempLog log("many.jsonl", content);
@@ -484,7 +497,8 @@ TEST_CASE("Lenient reading skips bad lines, counts them and keeps the first five
                           : std::string(kGoodLine);
     content += i == 5 ? "\nnot json\n" : "\n";
   }
-  content += "{\"ts\":\"2026-09-01T00:00:00Z\",\"type\":\"deployment\",\"vendor\":\"AMD\",\"mw\":\"x\"}";
+  content +=
+      "{\"ts\":\"2026-09-01T00:00:00Z\",\"type\":\"deployment\",\"vendor\":\"AMD\",\"mw\":\"x\"}";
   const TempLog log("lenient.jsonl", content);
   ReadOptions options;
   options.skip_bad_lines = true;
@@ -512,15 +526,14 @@ TEST_CASE("Lenient reading skips bad lines, counts them and keeps the first five
 }
 
 TEST_CASE("Merging logs: by timestamp, ties by log order then line", "[read]") {
-  const TempLog first("a.jsonl",
-                      R"({"ts":"2026-09-01T00:00:00Z","type":"milestone","name":"a1"})"
-                      "\n"
-                      R"({"ts":"2026-09-01T00:00:02Z","type":"milestone","name":"a2"})"
-                      "\n"
-                      R"({"ts":"2026-09-01T00:00:02Z","type":"milestone","name":"a3"})"
-                      "\n"
-                      R"({"ts":"2026-09-01T00:00:05Z","type":"milestone","name":"a4"})"
-                      "\n");
+  const TempLog first("a.jsonl", R"({"ts":"2026-09-01T00:00:00Z","type":"milestone","name":"a1"})"
+                                 "\n"
+                                 R"({"ts":"2026-09-01T00:00:02Z","type":"milestone","name":"a2"})"
+                                 "\n"
+                                 R"({"ts":"2026-09-01T00:00:02Z","type":"milestone","name":"a3"})"
+                                 "\n"
+                                 R"({"ts":"2026-09-01T00:00:05Z","type":"milestone","name":"a4"})"
+                                 "\n");
   const TempLog second("b.csv",
                        "ts,type,name\n"
                        "2026-09-01T00:00:01Z,milestone,b1\n"
@@ -547,16 +560,14 @@ TEST_CASE("Merging logs: by timestamp, ties by log order then line", "[read]") {
 }
 
 TEST_CASE("Merging stops at the first bad line of any log", "[read]") {
-  const TempLog first("a.jsonl",
-                      R"({"ts":"2026-09-01T00:00:00Z","type":"milestone","name":"a1"})"
-                      "\n"
-                      R"({"ts":"2026-09-01T00:00:03Z","type":"milestone","name":"a2"})"
-                      "\n");
-  const TempLog second("b.jsonl",
-                       R"({"ts":"2026-09-01T00:00:01Z","type":"milestone","name":"b1"})"
-                       "\n"
-                       R"({"ts":"2026-09-01T00:00:02Z","type":"milestone"})"
-                       "\n");
+  const TempLog first("a.jsonl", R"({"ts":"2026-09-01T00:00:00Z","type":"milestone","name":"a1"})"
+                                 "\n"
+                                 R"({"ts":"2026-09-01T00:00:03Z","type":"milestone","name":"a2"})"
+                                 "\n");
+  const TempLog second("b.jsonl", R"({"ts":"2026-09-01T00:00:01Z","type":"milestone","name":"b1"})"
+                                  "\n"
+                                  R"({"ts":"2026-09-01T00:00:02Z","type":"milestone"})"
+                                  "\n");
   MergedEvents merged;
   merged.add(open_log(first, {}, 0));
   merged.add(open_log(second, {}, 1));
@@ -577,8 +588,7 @@ TEST_CASE("Opening logs: formats, names and failures", "[read]") {
   CHECK_FALSE(format_from_extension("csv").has_value());
 
   ReadError error;
-  CHECK(EventReader::open("/nonexistent/x.jsonl", std::nullopt, kSchemas, 0, {}, error) ==
-        nullptr);
+  CHECK(EventReader::open("/nonexistent/x.jsonl", std::nullopt, kSchemas, 0, {}, error) == nullptr);
   CHECK(render(error) ==
         "/nonexistent/x.jsonl: error: cannot open this log: No such file or directory");
 
@@ -596,6 +606,53 @@ TEST_CASE("Opening logs: formats, names and failures", "[read]") {
   CHECK(read_all(*reader).size() == 1);
   CHECK(render(ReadError{"x.csv", 0, "", "m"}) == "x.csv: error: m");
   CHECK(render(ReadError{"x.csv", 7, "mw", "m"}) == "x.csv:7: error: m");
+}
+
+TEST_CASE("A byte order mark before the first line is ignored", "[read]") {
+  const TempLog jsonl("bom.jsonl", "\xEF\xBB\xBF" + std::string(kGoodLine) + "\n");
+  auto reader = open_log(jsonl);
+  CHECK(read_all(*reader).size() == 1);
+  CHECK_FALSE(reader->error().has_value());
+  const TempLog csv("bom.csv", "\xEF\xBB\xBFts,type,name\n2026-09-01T00:00:00Z,milestone,m\n");
+  reader = open_log(csv);
+  CHECK(read_all(*reader).size() == 1);
+  CHECK_FALSE(reader->error().has_value());
+}
+
+TEST_CASE("Standard input is read like a file, named <stdin>", "[read]") {
+  const TempLog log("in.csv", "ts,type,name\n2026-09-01T00:00:00Z,milestone,m\nbad\n");
+  const int saved = ::dup(0);
+  REQUIRE(saved >= 0);
+  {
+    std::FILE* file = std::fopen(log.path().c_str(), "rb");
+    REQUIRE(file != nullptr);
+    REQUIRE(::dup2(::fileno(file), 0) == 0);
+    std::fclose(file);
+  }
+  ReadError error;
+  auto reader = EventReader::open("-", LogFormat::csv, kSchemas, 0, {}, error);
+  REQUIRE(reader != nullptr);
+  const std::vector<Event> events = read_all(*reader);
+  const std::optional<ReadError> stopped = reader->error();
+  reader.reset();
+  REQUIRE(::dup2(saved, 0) == 0);  // the reader leaves standard input open; restore the original
+  ::close(saved);
+  CHECK(events.size() == 1);
+  REQUIRE(stopped.has_value());
+  CHECK(render(*stopped) == "<stdin>:3: error: this row has 1 cell but the header row has 3");
+}
+
+TEST_CASE("Instants past the formatter's range still give a message", "[read]") {
+  const Timestamp late = at("9999-12-31T23:00:00-05:00");
+  CHECK(strip_folder(first_error(
+            "edge.jsonl", R"({"ts":"9999-12-31T23:00:00-05:00","type":"milestone","name":"a"})"
+                          "\n"
+                          R"({"ts":"9999-12-31T00:00:00Z","type":"milestone","name":"b"})")) ==
+        expected("edge.jsonl", 2,
+                 fmt::format("timestamp 9999-12-31T00:00:00Z is earlier than the previous "
+                             "event's {} microseconds after 1970-01-01T00:00:00Z (line 1); use "
+                             "--reorder WINDOW to accept late events",
+                             late.micros)));
 }
 
 TEST_CASE("Long logs and long lines stream through the buffer", "[read]") {
