@@ -338,8 +338,19 @@ struct TestDecl {
   std::vector<TestItem> items;
 };
 
+/// `splits from split.ratio where symbol == "AMD"`: each such event multiplies share counts
+/// by its ratio (2 for a 2-for-1 split) and divides per-share prices, in clauses that are
+/// `subject to adjustment`.
+struct SplitsDecl {
+  Span span;
+  Name event;
+  Name field;
+  ExprPtr filter;
+};
+
 using Declaration = std::variant<DimensionDecl, UnitDecl, CurrencyDecl, EventDecl, MetricDecl,
-                                 LetDecl, ClauseDecl, FamilyDecl, CalendarDecl, TestDecl>;
+                                 LetDecl, ClauseDecl, FamilyDecl, CalendarDecl, TestDecl,
+                                 SplitsDecl>;
 
 /// One parsed file. `node_count` bounds every `Expr::id`.
 struct File {

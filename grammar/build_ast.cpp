@@ -363,6 +363,13 @@ class AstBuilder {
     if (node.is_type<g::clause_decl>()) return clause(node);
     if (node.is_type<g::family_decl>()) return family(node);
     if (node.is_type<g::calendar_decl>()) return calendar(node);
+    if (node.is_type<g::splits_decl>()) {
+      const Node& source = *children[0];
+      ast::SplitsDecl splits{span(node), name(*source.children[0]), name(*source.children[1]),
+                             nullptr};
+      if (children.size() > 1) splits.filter = expr(*children[1]->children[0]);
+      return splits;
+    }
     return test(node);
   }
 

@@ -74,7 +74,9 @@ PROVISO_ERROR( given_body, "expected events, one per line as TIMESTAMP TYPE fiel
 PROVISO_ERROR( expected_text, "expected the error's text in quotes" );
 PROVISO_ERROR( expected, "expected a condition or 'error \"text\"' after 'expect'" );
 PROVISO_ERROR( test_name, "expected the test's name in quotes" );
-PROVISO_ERROR( end_of_file, "expected a declaration: event, metric, let, tranche, clause, covenant, for each, calendar, test, unit, dimension or currency" );
+PROVISO_ERROR( kw_from, "expected 'from' and the field that gives each split's ratio, e.g. splits from split.ratio" );
+PROVISO_ERROR( split_source, "expected the event and field that give each split's ratio, as event.field (e.g. split.ratio)" );
+PROVISO_ERROR( end_of_file, "expected a declaration: event, metric, let, tranche, clause, covenant, for each, calendar, test, unit, dimension, currency or splits" );
 #undef PROVISO_ERROR
 // clang-format on
 

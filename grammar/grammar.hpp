@@ -78,6 +78,7 @@ PROVISO_KEYWORD( over, "over" );
 PROVISO_KEYWORD( pays, "pays" );
 PROVISO_KEYWORD( releases, "releases" );
 PROVISO_KEYWORD( source, "source" );
+PROVISO_KEYWORD( splits, "splits" );
 PROVISO_KEYWORD( subject, "subject" );
 PROVISO_KEYWORD( sum, "sum" );
 PROVISO_KEYWORD( test, "test" );
@@ -102,7 +103,7 @@ PROVISO_KEYWORD( within, "within" );
 #undef PROVISO_KEYWORD
 
 // Words that can never name anything: they start declarations, clause items or phrases.
-struct reserved : sor< kw_after, kw_all, kw_and, kw_any, kw_at, kw_average, kw_becomes, kw_before, kw_by, kw_calendar, kw_cites, kw_clause, kw_closed, kw_consecutive, kw_contract, kw_count, kw_covenant, kw_currency, kw_dimension, kw_each, kw_effective, kw_event, kw_ever, kw_expect, kw_expires, kw_false_, kw_first, kw_for, kw_from, kw_given, kw_grants, kw_holds, kw_holiday, kw_if, kw_in, kw_last, kw_lapses, kw_latest, kw_least, kw_let, kw_max, kw_metric, kw_min, kw_not, kw_observed, kw_of, kw_on, kw_once, kw_or, kw_over, kw_pays, kw_releases, kw_source, kw_subject, kw_sum, kw_test, kw_the, kw_timezone, kw_trading, kw_tranche, kw_triggers, kw_true_, kw_unit, kw_unlocks, kw_until, kw_vests, kw_vwap, kw_weekend, kw_weighted, kw_when, kw_where, kw_while, kw_within > {};
+struct reserved : sor< kw_after, kw_all, kw_and, kw_any, kw_at, kw_average, kw_becomes, kw_before, kw_by, kw_calendar, kw_cites, kw_clause, kw_closed, kw_consecutive, kw_contract, kw_count, kw_covenant, kw_currency, kw_dimension, kw_each, kw_effective, kw_event, kw_ever, kw_expect, kw_expires, kw_false_, kw_first, kw_for, kw_from, kw_given, kw_grants, kw_holds, kw_holiday, kw_if, kw_in, kw_last, kw_lapses, kw_latest, kw_least, kw_let, kw_max, kw_metric, kw_min, kw_not, kw_observed, kw_of, kw_on, kw_once, kw_or, kw_over, kw_pays, kw_releases, kw_source, kw_splits, kw_subject, kw_sum, kw_test, kw_the, kw_timezone, kw_trading, kw_tranche, kw_triggers, kw_true_, kw_unit, kw_unlocks, kw_until, kw_vests, kw_vwap, kw_weekend, kw_weighted, kw_when, kw_where, kw_while, kw_within > {};
 struct identifier : seq< not_at< reserved >, word > {};
 
 // ---- Literals ---------------------------------------------------------------------------
@@ -310,8 +311,12 @@ struct expectation : seq< kw_expect, _, must< expected > > {};
 struct test_item : sor< given, clock_advance, expectation > {};
 struct test_decl : seq< kw_test, _, must< test_name >, _, must< open_brace >, star< _, test_item >, _, must< close_brace > > {};
 
+// ---- Adjustments ------------------------------------------------------------------------
+struct split_source : event_field {};
+struct splits_decl : seq< kw_splits, _, must< kw_from >, _, must< split_source >, opt< _, filter > > {};
+
 // ---- Files ------------------------------------------------------------------------------
-struct declaration : sor< event_decl, metric_decl, let_decl, family_decl, clause_decl, calendar_decl, test_decl, unit_decl, dimension_decl, currency_decl > {};
+struct declaration : sor< event_decl, metric_decl, let_decl, family_decl, clause_decl, calendar_decl, test_decl, unit_decl, dimension_decl, currency_decl, splits_decl > {};
 struct end_of_file : eof {};
 struct contract_file : seq< _, opt< contract_header >, star< _, declaration >, _, must< end_of_file > > {};
 

@@ -21,7 +21,8 @@ using selector = tao::pegtl::parse_tree::selector< Rule, tao::pegtl::parse_tree:
    contract_header, contract_title, header_source, header_timezone, header_calendar,
    header_effective, header_expires, header_text, dimension_decl, unit_decl, currency_decl,
    declared_name, event_decl, field_decl, field_name, field_type, metric_decl, aggregate,
-   aggregate_fn, event_field, weight, weight_field, filter, window, let_decl,
+   aggregate_fn, event_field, weight, weight_field, filter, window, let_decl, splits_decl,
+   split_source,
    // clauses
    clause_decl, family_clause, clause_kind, clause_name, family_variable, clause_title, citation,
    grant, stage, stage_verb, custom_state, holds_while, lapse, lapse_state, clause_ref,

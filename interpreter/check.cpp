@@ -37,12 +37,15 @@ CheckedContract Checker::run() {
             check_family(decl);
           } else if constexpr (std::is_same_v<T, ast::TestDecl>) {
             check_test(decl);
+          } else if constexpr (std::is_same_v<T, ast::SplitsDecl>) {
+            check_splits(decl);
           }
           // Units, events and calendars were checked as they were declared.
         },
         declaration);
   }
   check_prerequisite_cycles();
+  check_adjusted_clauses();
   return std::move(result_);
 }
 

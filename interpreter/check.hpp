@@ -19,6 +19,14 @@ struct UnitInfo {
   std::string name;
   std::string dimension;
   Decimal scale;
+  bool currency = false;  // money: its amounts in conditions are per-share prices
+};
+
+/// Where split ratios come from: `splits from split.ratio where symbol == "AMD"`.
+struct SplitsInfo {
+  const ast::SplitsDecl* decl = nullptr;
+  std::string event;
+  std::string field;
 };
 
 struct FieldInfo {
@@ -65,6 +73,7 @@ struct CheckedContract {
   std::map<std::string, Value> constants;  // `let` values
   std::vector<ClauseInstance> clauses;     // in declaration order
   std::vector<std::string> calendars;      // declared in the stdlib or the contract
+  std::optional<SplitsInfo> splits;
   std::vector<Type> types;                 // by ast::NodeId
 };
 

@@ -197,7 +197,7 @@ void Checker::check_currency(const ast::CurrencyDecl& decl) {
     }
     // Every currency is its own dimension: USD never converts to EUR implicitly.
     dimensions_[code.text] = {code.text, code.span};
-    result_.units[code.text] = UnitInfo{code.text, code.text, Decimal::from_int(1)};
+    result_.units[code.text] = UnitInfo{code.text, code.text, Decimal::from_int(1), true};
   }
 }
 
@@ -376,6 +376,56 @@ void Checker::check_aggregate(const ast::MetricDecl& decl, const ast::Aggregate&
     check_period(aggregate.window->period, true);
   }
   info.type = type.value_or(Type{});
+}
+
+void Checker::check_splits(const ast::SplitsDecl& decl) {
+  if (result_.splits) {
+    error(decl.span, "the contract already says where splits come from",
+          fmt::format("first at line {}", result_.splits->decl->span.line));
+    return;
+  }
+  const auto event = result_.events.find(decl.event.text);
+  if (event == result_.events.end()) {
+    std::vector<std::string> names;
+    for (const auto& [name, _] : result_.events) names.push_back(name);
+    error(decl.event.span, fmt::format("splits come from events of type {}, which is not declared",
+                                       decl.event.text),
+          with_hint("", closest_match(decl.event.text, names)));
+    return;
+  }
+  const int index = event->second.field_index(decl.field.text);
+  if (index < 0) {
+    error(decl.field.span,
+          fmt::format("event {} has no field {}", decl.event.text, decl.field.text));
+    return;
+  }
+  const Type& ratio = event->second.fields[index].type;
+  if (!ratio.is_error() && !ratio.is(Kind::number)) {
+    error(decl.field.span,
+          fmt::format("a split's ratio is a plain number (2 for a 2-for-1 split, 0.1 for "
+                      "1-for-10), but {}.{} is {}",
+                      decl.event.text, decl.field.text, describe(ratio)));
+    return;
+  }
+  if (decl.filter) {
+    expect_condition(*decl.filter, Scope{Scope::Kind::filter, &event->second, nullptr},
+                     "the 'where' filter");
+  }
+  result_.splits = SplitsInfo{&decl, decl.event.text, decl.field.text};
+}
+
+void Checker::check_adjusted_clauses() {
+  if (result_.splits) return;
+  const ast::ClauseDecl* reported = nullptr;
+  for (const ClauseInstance& clause : result_.clauses) {
+    if (!clause.decl->adjusted || clause.decl == reported) continue;
+    reported = clause.decl;
+    error(*clause.decl->adjusted,
+          fmt::format("{} is subject to adjustment, but the contract does not say where splits "
+                      "come from",
+                      clause.family.empty() ? clause.name : clause.family),
+          "declare them, e.g. splits from split.ratio where symbol == \"AMD\"");
+  }
 }
 
 }  // namespace proviso

@@ -43,6 +43,8 @@ class Checker {
   void check_event(const ast::EventDecl& decl);
   void check_let(const ast::LetDecl& decl);
   void check_metric(const ast::MetricDecl& decl);
+  void check_splits(const ast::SplitsDecl& decl);
+  void check_adjusted_clauses();
   void check_aggregate(const ast::MetricDecl& decl, const ast::Aggregate& aggregate);
   Type metric_type(const std::string& name, const Span& used_at);
   std::optional<Type> field_type(const ast::Name& type_name);

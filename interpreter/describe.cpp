@@ -117,6 +117,15 @@ std::vector<Transition::Value> Engine::Impl::deciding_values(ContractRuntime& co
                                                              const Program& program,
                                                              const ClauseInstance& clause) {
   const CheckedContract& checked = contract.loaded.checked;
+  // Prices of an adjusted clause moved with the splits: say so next to the written amount.
+  const bool adjusted = clause.decl->adjusted && !(contract.split_factor == Decimal::from_int(1));
+  const std::string split_note =
+      adjusted ? fmt::format(", ÷ {} for splits", contract.split_factor.to_string()) : "";
+  auto note_for = [&](const ast::Expr& expr) {
+    const Type& type = contract.plan.types.at(expr.id);
+    const auto unit = type.is(Kind::quantity) ? checked.units.find(type.unit) : checked.units.end();
+    return unit != checked.units.end() && unit->second.currency ? split_note : std::string();
+  };
   std::vector<Transition::Value> values;
   const auto& types = contract.plan.types;
   const auto& metric_names = contract.plan.metrics;
@@ -142,7 +151,8 @@ std::vector<Transition::Value> Engine::Impl::deciding_values(ContractRuntime& co
                                  ? types.at(binary->rhs->id)
                                  : types.at(binary->lhs->id);
           values.push_back({metric_names[*m].name, format(contract, value_of(*m), shown),
-                            fmt::format("{} {}", op, substituted(*binary->rhs, clause, checked))});
+                            fmt::format("{} {}{}", op, substituted(*binary->rhs, clause, checked),
+                                        note_for(*binary->rhs))});
           return;
         }
       }
@@ -177,7 +187,9 @@ std::vector<Transition::Value> Engine::Impl::deciding_values(ContractRuntime& co
                                      : std::get<ast::Consecutive>(expr.node).condition.get();
         if (contract.plan.windows[w].condition.source != inner) continue;
         const DayWindowPlan& window = contract.plan.windows[w];
-        values.push_back({fmt::format("days with {}", substituted(*inner, clause, checked)),
+        const auto* compared = std::get_if<ast::Binary>(&inner->node);
+        values.push_back({fmt::format("days with {}{}", substituted(*inner, clause, checked),
+                                      compared ? note_for(*compared->rhs) : std::string()),
                           fmt::format("{} of the last {} {}", window_count(contract, w),
                                       window.span, window.trading_days ? "trading days" : "days"),
                           fmt::format("needs {}", window.needed)});

@@ -314,6 +314,12 @@ void Engine::Impl::execute(ContractRuntime& contract, const ContractPlan& plan, 
       case Op::window:
         s.push_back(window_value(contract, step.a));
         break;
+      case Op::adjust_price:
+        s.back().number = s.back().number / contract.split_factor;
+        break;
+      case Op::adjust_shares:
+        s.back().number = s.back().number * contract.split_factor;
+        break;
       case Op::quorum: {
         std::uint32_t trues = 0;
         std::uint32_t unknowns = 0;

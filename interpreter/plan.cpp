@@ -79,6 +79,20 @@ class Compiler {
         plan_.metrics_by_event[plan_.metrics[m].event_type].push_back(m);
       }
     }
+    if (contract_.splits) {
+      SplitPlan splits;
+      splits.event_type = *schemas_.find(contract_.splits->event);
+      const EventSchema& schema = schemas_.events[splits.event_type];
+      for (std::uint32_t f = 0; f < schema.fields.size(); ++f) {
+        if (schema.fields[f].name == contract_.splits->field) splits.field = f;
+      }
+      if (contract_.splits->decl->filter) {
+        filtered_event_ = &schema;
+        splits.filter = program(*contract_.splits->decl->filter);
+        filtered_event_ = nullptr;
+      }
+      plan_.splits = std::move(splits);
+    }
     plan_.clauses_by_metric.resize(plan_.metrics.size());
     plan_.clauses_by_clause.resize(contract_.clauses.size());
     for (std::uint32_t c = 0; c < contract_.clauses.size(); ++c) compile_clause(c);
@@ -98,6 +112,7 @@ class Compiler {
     bool clock = false;
   };
   Reads* reads_ = nullptr;
+  bool adjust_prices_ = false;  // compiling the conditions of a clause subject to adjustment
   const Bindings* bindings_ = nullptr;
   const EventSchema* filtered_event_ = nullptr;
 
@@ -289,6 +304,7 @@ class Compiler {
     if (bindings_) {
       if (const auto it = bindings_->find(ref.name); it != bindings_->end()) {
         out.steps.push_back(step(Op::constant, expr, constant_of(it->second)));
+        adjust_if_price(expr, out);
         return;
       }
     }
@@ -302,6 +318,7 @@ class Compiler {
     }
     if (const auto it = contract_.constants.find(ref.name); it != contract_.constants.end()) {
       out.steps.push_back(step(Op::constant, expr, constant_of(it->second)));
+      adjust_if_price(expr, out);
       return;
     }
     if (const auto it = metric_index_.find(ref.name); it != metric_index_.end()) {
@@ -323,6 +340,19 @@ class Compiler {
     throw std::logic_error("plan: unresolved name " + ref.name);
   }
 
+  // In a clause subject to adjustment, money amounts in conditions are per-share prices: a
+  // 2-for-1 split halves them from its time on. Metrics are prices as traded, so only the
+  // contract's own amounts move.
+  void adjust_if_price(const ast::Expr& expr, Program& out) {
+    if (!adjust_prices_) return;
+    const Type& type = type_of(expr);
+    if (!type.is(Kind::quantity)) return;
+    const auto unit = contract_.units.find(type.unit);
+    if (unit != contract_.units.end() && unit->second.currency) {
+      out.steps.push_back(step(Op::adjust_price, expr));
+    }
+  }
+
   void emit_suffixed(const ast::Expr& expr, const ast::Suffixed& suffixed, Program& out) {
     const Type& type = type_of(expr);
     if (type.is(Kind::boolean)) {  // `T1 vested`
@@ -342,6 +372,7 @@ class Compiler {
         RuntimeValue value = plan_.constants[operand.steps[0].a];
         value.number = value.number * scale;
         out.steps.push_back(step(Op::constant, expr, add_constant(value)));
+        adjust_if_price(expr, out);
         return;
       }
       for (const Step& s : operand.steps) out.steps.push_back(s);
@@ -489,9 +520,17 @@ class Compiler {
     Reads reads;
     reads_ = &reads;
     bindings_ = &instance.bindings;
+    adjust_prices_ = decl.adjusted.has_value();
     for (const ast::Stage& stage : decl.stages) clause.stages.push_back(program(*stage.condition));
     if (decl.holds_while) clause.holds_while = program(*decl.holds_while);
-    if (decl.grant) clause.grant = program(*decl.grant);
+    adjust_prices_ = false;
+    if (decl.grant) {
+      clause.grant = program(*decl.grant);
+      const Type& granted = type_of(*decl.grant);
+      const bool shares = granted.is(Kind::quantity) &&
+                          contract_.units.at(granted.unit).dimension == "shares";
+      if (decl.adjusted && shares) clause.grant->steps.push_back(step(Op::adjust_shares, *decl.grant));
+    }
     if (decl.lapse) {
       clause.deadline = program(*decl.lapse->deadline);
       clause.lapse_stage = state_index(index, decl.lapse->state.text);

@@ -46,6 +46,8 @@ enum class Op : std::uint8_t {
   logical_or,
   logical_not,
   latch,          // a = latch index: true from the first time the operand was true
+  adjust_price,   // a per-share price constant of an adjusted clause: ÷ the splits so far
+  adjust_shares,  // a share count an adjusted clause grants: × the splits so far
   window,         // a = day-window index: its result (the window evaluates its own program)
   quorum,         // a = number of items, b = needed (a for all, 1 for any)
   time_before,    // b = ValueKind of the instant (date or instant)
@@ -113,6 +115,13 @@ struct ClausePlan {
   bool uses_clock = false;
 };
 
+/// Where split ratios come from (`splits from split.ratio where …`).
+struct SplitPlan {
+  std::uint32_t event_type = 0;
+  std::uint32_t field = 0;
+  std::optional<Program> filter;
+};
+
 /// Everything the runtime needs for one contract.
 struct ContractPlan {
   const CheckedContract* checked = nullptr;
@@ -127,6 +136,7 @@ struct ContractPlan {
   std::vector<MetricPlan> metrics;
   std::vector<ClausePlan> clauses;
   std::vector<DayWindowPlan> windows;
+  std::optional<SplitPlan> splits;
   std::uint32_t latch_count = 0;
   std::vector<std::vector<std::uint32_t>> metrics_by_event;  // event type -> metric indices
   std::vector<std::vector<std::uint32_t>> clauses_by_metric;

@@ -135,6 +135,33 @@ void Engine::advance_to(Timestamp until) {
   }
 }
 
+void Engine::Impl::apply_split(ContractRuntime& contract, const Event& event) {
+  const SplitPlan& splits = *contract.plan.splits;
+  if (splits.filter) {
+    const RuntimeValue pass = evaluate(contract, *splits.filter, &event);
+    if (!(pass.known && pass.flag)) return;
+  }
+  const Decimal& ratio = event.fields[splits.field].number;
+  if (!(ratio > Decimal())) {
+    throw RuntimeError(
+        Diagnostic{Severity::error, contract.loaded.checked.splits->decl->span,
+                   fmt::format("a split's ratio must be above 0, but this event gives {}",
+                               ratio.to_string()),
+                   "2 is a 2-for-1 split, 0.1 a 1-for-10 reverse split"},
+        "");
+  }
+  try {
+    contract.split_factor = contract.split_factor * ratio;
+  } catch (const ArithmeticError& failure) {
+    throw RuntimeError(Diagnostic{Severity::error, contract.loaded.checked.splits->decl->span,
+                                  arithmetic_failure(failure, ""), {}},
+                       "");
+  }
+  for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
+    if (contract.plan.clauses[c].instance->decl->adjusted) contract.dirty[c] = 1;
+  }
+}
+
 void Engine::Impl::pass_time(ContractRuntime& contract, std::int64_t now) {
   if (!contract.plan.windows.empty()) roll_windows(contract, now);
   for (std::uint32_t m = 0; m < contract.plan.metrics.size(); ++m) {
@@ -211,6 +238,9 @@ void Engine::Impl::process(const Event& event) {
       ContractRuntime& contract = *owned;
       if (contract.expired) continue;
       pass_time(contract, event.ts.micros);
+      if (contract.plan.splits && event.type == contract.plan.splits->event_type) {
+        apply_split(contract, event);
+      }
       if (event.type < contract.plan.metrics_by_event.size()) {
         for (std::uint32_t m : contract.plan.metrics_by_event[event.type]) {
           const MetricPlan& metric = contract.plan.metrics[m];
@@ -344,18 +374,21 @@ void Engine::Impl::transition(ContractRuntime& contract, std::uint32_t clause,
   if (state.level == 2) from = "breached";
   if (!plan.holds_while && state.stage > 0) from = states[state.stage];
   const std::string& to = states[to_state];
+  const Timestamp at = clock.value_or(Timestamp{});
+  // The values are taken before the change, as the condition saw them ("Warrant = vested" for
+  // a stage that needs `Warrant vested`).
+  Transition transition{at, contract.plan.title, plan.name, from, to, cause, {}};
+  if (callback && decided_by) {
+    transition.values = deciding_values(contract, *decided_by, *plan.instance);
+  }
   if (to == "lapsed") {
     state.lapsed = true;
   } else if (!plan.holds_while) {
     state.stage = to_state;
   }
-  const Timestamp at = clock.value_or(Timestamp{});
   state.entered[to_state] = at;
   mark_dependents(contract, clause);
-  if (!callback) return;
-  Transition transition{at, contract.plan.title, plan.name, from, to, cause, {}};
-  if (decided_by) transition.values = deciding_values(contract, *decided_by, *plan.instance);
-  callback(transition);
+  if (callback) callback(transition);
 }
 
 void Engine::Impl::mark_dependents(ContractRuntime& contract, std::uint32_t clause) {

@@ -69,6 +69,7 @@ struct ContractRuntime {
   bool expired = false;
   std::vector<std::uint8_t> dirty;  // clauses to re-evaluate
   std::vector<std::uint8_t> coverage;  // by node id: bit 0 seen true, bit 1 seen false
+  Decimal split_factor = Decimal::from_int(1);  // the product of every split's ratio so far
   std::map<const ast::Expr*, Program> extra;  // expressions compiled after loading (tests)
 };
 
@@ -104,6 +105,8 @@ struct Engine::Impl {
   void process(const Event& event);
   /// Moves windows and expiring metric entries to `now` and marks clock-driven clauses dirty.
   void pass_time(ContractRuntime& contract, std::int64_t now);
+  /// A split event: scales adjusted clauses' share counts and per-share prices.
+  void apply_split(ContractRuntime& contract, const Event& event);
   void evaluate_dirty(ContractRuntime& contract, const Transition::Cause& cause);
   bool evaluate_clause(ContractRuntime& contract, std::uint32_t index,
                        const Transition::Cause& cause);

@@ -143,6 +143,7 @@ std::string Engine::save_state() const {
     out += fmt::format("latches {}", contract.latches.size());
     for (const auto& latched : contract.latches) out += " " + optional_time(latched);
     out += "\n";
+    out += fmt::format("splits {}\n", exact(contract.split_factor));
     for (const ClauseState& c : contract.clauses) {
       out += fmt::format("clause {} {} {} {} {}", c.stage, c.lapsed ? 1 : 0, c.level,
                          optional_time(c.last_level_change), c.deadline_armed ? 1 : 0);
@@ -175,12 +176,17 @@ bool Engine::restore_state(std::string_view saved, std::string& error) {
       const auto metrics = in.integer();
       const auto windows = in.integer();
       const auto clauses = in.integer();
-      if (title != contract.plan.title || metrics != static_cast<std::int64_t>(contract.metrics.size()) ||
+      if (title != contract.plan.title) {
+        throw std::runtime_error(fmt::format(
+            "it was saved with the contract \"{}\", and \"{}\" is loaded", title,
+            contract.plan.title));
+      }
+      if (metrics != static_cast<std::int64_t>(contract.metrics.size()) ||
           windows != static_cast<std::int64_t>(contract.windows.size()) ||
           clauses != static_cast<std::int64_t>(contract.clauses.size())) {
         throw std::runtime_error(fmt::format(
-            "it was saved with other contracts (\"{}\" where \"{}\" is loaded, or other clauses)",
-            title, contract.plan.title));
+            "it was saved with another version of \"{}\" (other metrics, windows or clauses)",
+            title));
       }
       contract.started = in.integer() != 0;
       contract.expired = in.integer() != 0;
@@ -231,9 +237,12 @@ bool Engine::restore_state(std::string_view saved, std::string& error) {
       }
       in.expect("latches");
       if (in.integer() != static_cast<std::int64_t>(contract.latches.size())) {
-        throw std::runtime_error("it was saved with other contracts (other conditions)");
+        throw std::runtime_error(fmt::format(
+            "it was saved with another version of \"{}\" (other conditions)", title));
       }
       for (auto& latched : contract.latches) latched = in.optional_integer();
+      in.expect("splits");
+      contract.split_factor = in.decimal();
       for (ClauseState& c : contract.clauses) {
         in.expect("clause");
         c.stage = static_cast<std::uint32_t>(in.integer());

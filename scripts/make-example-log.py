@@ -5,7 +5,8 @@ Usage: scripts/make-example-log.py PROVISO_BINARY > contracts/logs/amd_openai.js
 
 One AMD close per NYSE trading day (holidays from `proviso calendar NYSE YEAR`), on a made-up
 but plausible path from 165 USD (January 2026) to 640 USD (December 2029), deployments of AMD
-and NVIDIA GPUs, and the milestones. Deterministic: the same output every time.
+and NVIDIA GPUs, the milestones, and a 2-for-1 split in July 2029 (closes after it are halved).
+Deterministic: the same output every time.
 """
 import datetime as dt
 import json
@@ -42,18 +43,23 @@ deployments = [  # (date, vendor, MW)
     ("2028-07-03", "AMD", 900), ("2029-01-02", "AMD", 600), ("2029-05-01", "AMD", 500),
     ("2029-09-04", "AMD", 450),
 ]
-milestones = [("2029-03-15", "pilot_cluster"), ("2029-10-01", "final_tech")]
+milestones = [("2026-12-01", "technical_certification"), ("2027-09-01", "commercial_readiness"),
+              ("2029-03-15", "pilot_cluster"), ("2029-10-01", "final_tech")]
+# A 2-for-1 split: closes from that day on are half the pre-split path.
+SPLIT = dt.date(2029, 7, 2)
 
 events = []
 for date, vendor, mw in deployments:
     events.append((date + "T14:00:00Z", {"type": "deployment", "vendor": vendor, "mw": mw}))
 for date, name in milestones:
     events.append((date + "T15:00:00Z", {"type": "milestone", "name": name}))
+events.append((SPLIT.isoformat() + "T12:00:00Z", {"type": "split", "symbol": "AMD", "ratio": 2}))
 day = dt.date(2026, 1, 2)
 while day <= dt.date(2029, 12, 31):
     if day.weekday() < 5 and day.isoformat() not in holidays:
+        px = price(day) / (2 if day >= SPLIT else 1)
         events.append((day.isoformat() + "T21:00:00Z",
-                       {"type": "close", "symbol": "AMD", "px": "%.2f" % price(day)}))
+                       {"type": "close", "symbol": "AMD", "px": "%.2f" % px}))
     day += dt.timedelta(days=1)
 
 for ts, fields in sorted(events, key=lambda e: e[0]):

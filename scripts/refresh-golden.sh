@@ -1,17 +1,50 @@
 #!/usr/bin/env bash
-# Rewrites tests/golden/check/*.golden from what `proviso check` prints now. Run it after a
-# deliberate change to a message, then read the diff: the goldens pin the exact text.
+# Rewrites the golden files from what the command prints now: tests/golden/check/*.golden from
+# `proviso check`, tests/golden/run/*.golden from `proviso run` with each case's .args (and the
+# saved state the resume cases start from). Run it after a deliberate change to a message or
+# an output, then read the diff: the goldens pin the exact text.
+#   scripts/refresh-golden.sh          both folders
+#   scripts/refresh-golden.sh check    only tests/golden/check
+#   scripts/refresh-golden.sh run      only tests/golden/run
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 proviso="${PROVISO:-$root/build/cli/proviso}"
+which="${1:-all}"
+case "$which" in
+  all | check | run) ;;
+  *) echo "usage: $0 [check|run]" >&2; exit 2 ;;
+esac
 [ -x "$proviso" ] || bash "$root/scripts/build.sh" "$root/build"
 cd "$root"
-for contract in tests/golden/check/*.proviso; do
-  golden="${contract%.proviso}.golden"
-  set +e
-  output="$("$proviso" check "$contract" 2>&1)"
-  code=$?
-  set -e
-  printf '%s\nexit code %s\n' "$output" "$code" > "$golden"
-done
-echo "refreshed $(ls tests/golden/check/*.golden | wc -l) golden files; review with git diff"
+
+if [ "$which" != run ]; then
+  for contract in tests/golden/check/*.proviso; do
+    golden="${contract%.proviso}.golden"
+    set +e
+    output="$("$proviso" check "$contract" 2>&1)"
+    code=$?
+    set -e
+    printf '%s\nexit code %s\n' "$output" "$code" > "$golden"
+  done
+  echo "refreshed $(ls tests/golden/check/*.golden | wc -l) golden files of proviso check"
+fi
+
+if [ "$which" != check ]; then
+  # The state the resume cases start from: the first part of the window case.
+  "$proviso" run tests/golden/run/window.proviso tests/golden/run/window_1.jsonl \
+    --save-state tests/golden/run/window_1.state > /dev/null
+  output="$(mktemp)"
+  trap 'rm -f "$output"' EXIT
+  for args in tests/golden/run/*.args; do
+    golden="${args%.args}.golden"
+    set +e
+    # eval: a case may redirect standard input ("- --input-format jsonl < FILE").
+    eval "\"\$proviso\" run $(cat "$args")" > "$output" 2>&1
+    code=$?
+    set -e
+    # Exactly what the command printed, then its exit code: no newline added or removed.
+    { cat "$output"; printf 'exit code %s\n' "$code"; } > "$golden"
+  done
+  echo "refreshed $(ls tests/golden/run/*.golden | wc -l) golden files of proviso run"
+fi
+echo "review with git diff"

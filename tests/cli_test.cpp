@@ -40,7 +40,7 @@ TEST_CASE("proviso check says ok for a correct contract", "[cli]") {
   const CommandResult result = run_proviso("check contracts/amd_openai.proviso");
   CHECK(result.exit_code == 0);
   CHECK(result.output ==
-        "contracts/amd_openai.proviso: ok: \"AMD–OpenAI warrant\", 7 clauses, 3 metrics, 3 event "
+        "contracts/amd_openai.proviso: ok: \"AMD–OpenAI warrant\", 6 clauses, 5 metrics, 4 event "
         "types, 2 tests\n");
 }
 

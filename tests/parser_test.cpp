@@ -163,7 +163,7 @@ TEST_CASE("syntax errors say what was expected and what was found", "[parser]") 
   CHECK(
       first_error("contract \"x\"\ntranche T1 vests when a >= 1 GW lapse if not vested by 2030") ==
       "expected a declaration: event, metric, let, tranche, clause, covenant, for each, "
-      "calendar, test, unit, dimension or currency, found 'lapse'");
+      "calendar, test, unit, dimension, currency or splits, found 'lapse'");
 }
 
 }  // namespace proviso
