@@ -96,6 +96,21 @@ class Compiler {
     plan_.clauses_by_metric.resize(plan_.metrics.size());
     plan_.clauses_by_clause.resize(contract_.clauses.size());
     for (std::uint32_t c = 0; c < contract_.clauses.size(); ++c) compile_clause(c);
+    // The money metrics that adjusted clauses compare with targets are per-share prices: a
+    // split restates what they hold in post-split terms, like a split-adjusted price series.
+    for (const ClausePlan& clause : plan_.clauses) {
+      if (!clause.instance->decl->adjusted) continue;
+      for (std::uint32_t m : clause.input_metrics) {
+        const Type& type = plan_.metrics[m].type;
+        const auto unit = type.is(Kind::quantity) ? contract_.units.find(type.unit)
+                                                  : contract_.units.end();
+        auto& prices = plan_.per_share_prices;
+        if (unit != contract_.units.end() && unit->second.currency &&
+            std::find(prices.begin(), prices.end(), m) == prices.end()) {
+          prices.push_back(m);
+        }
+      }
+    }
   }
 
  private:

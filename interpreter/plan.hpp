@@ -137,6 +137,7 @@ struct ContractPlan {
   std::vector<ClausePlan> clauses;
   std::vector<DayWindowPlan> windows;
   std::optional<SplitPlan> splits;
+  std::vector<std::uint32_t> per_share_prices;  // money metrics adjusted clauses read
   std::uint32_t latch_count = 0;
   std::vector<std::vector<std::uint32_t>> metrics_by_event;  // event type -> metric indices
   std::vector<std::vector<std::uint32_t>> clauses_by_metric;

@@ -152,6 +152,14 @@ void Engine::Impl::apply_split(ContractRuntime& contract, const Event& event) {
   }
   try {
     contract.split_factor = contract.split_factor * ratio;
+    for (std::uint32_t m : contract.plan.per_share_prices) {
+      MetricState& state = contract.metrics[m];
+      state.value.number = state.value.number / ratio;
+      state.sum = state.sum / ratio;
+      for (WindowEntry& entry : state.window) entry.value = entry.value / ratio;
+      for (WindowEntry& entry : state.extremes) entry.value = entry.value / ratio;
+      for (std::uint32_t c : contract.plan.clauses_by_metric[m]) contract.dirty[c] = 1;
+    }
   } catch (const ArithmeticError& failure) {
     throw RuntimeError(Diagnostic{Severity::error, contract.loaded.checked.splits->decl->span,
                                   arithmetic_failure(failure, ""), {}},

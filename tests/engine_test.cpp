@@ -1,0 +1,216 @@
+// The replay engine through its embedding API: windows at their edges, calendars, time zones,
+// latches, splits. Each test feeds events built here and reads transitions and states back.
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include "interpreter/engine.hpp"
+#include "interpreter/transition_format.hpp"
+
+namespace proviso {
+
+namespace {
+
+// An engine with one contract, recording every transition as a timeline line.
+struct Replay {
+  Engine engine;
+  std::vector<std::string> timeline;
+  std::uint64_t line = 0;
+
+  explicit Replay(const std::string& contract) {
+    Diagnostics diagnostics;
+    const bool loaded = engine.load_text("test.proviso", contract, diagnostics);
+    INFO(render(diagnostics));
+    REQUIRE(loaded);
+    engine.on_transition([this](const Transition& t) {
+      timeline.push_back(fmt::format("{} {} {}->{}", format_utc(t.ts), t.clause, t.from, t.to));
+    });
+  }
+
+  // `fields` as name=value pairs; numbers in a quantity field are in the field's unit.
+  void feed(std::string_view type, std::string_view ts,
+            const std::vector<std::pair<std::string, std::string>>& fields) {
+    Event event;
+    event.type = *engine.schemas().find(type);
+    event.ts = *parse_instant_fast(ts);
+    event.line = ++line;
+    const EventSchema& schema = engine.schemas().events[event.type];
+    event.fields.resize(schema.fields.size());
+    for (const auto& [name, value] : fields) {
+      for (std::size_t i = 0; i < schema.fields.size(); ++i) {
+        if (schema.fields[i].name != name) continue;
+        if (schema.fields[i].type.is(Kind::text)) {
+          event.fields[i].text = value;
+        } else {
+          event.fields[i].number = *Decimal::parse(value) * schema.fields[i].scale;
+        }
+      }
+    }
+    engine.feed(event);
+  }
+
+  std::string state(const std::string& clause) const {
+    for (const ClauseStatus& status : engine.clause_states()) {
+      if (status.clause == clause) return status.state;
+    }
+    return "no such clause";
+  }
+};
+
+const std::string kPriceContract = R"(
+contract "Price test"
+  timezone "America/New_York"
+  calendar NYSE
+event close { symbol: text, px: USD }
+metric px = latest close.px where symbol == "AMD"
+tranche P vests when px >= 100 USD on at least 3 of the last 4 trading days
+tranche C vests when px >= 100 USD for 3 consecutive trading days
+)";
+
+void close_on(Replay& replay, std::string_view date, std::string_view px) {
+  replay.feed("close", fmt::format("{}T21:00:00Z", date), {{"symbol", "AMD"}, {"px", std::string(px)}});
+}
+
+}  // namespace
+
+TEST_CASE("M of the last N trading days: exactly at the threshold, and one day short",
+          "[engine][window]") {
+  Replay replay(kPriceContract);
+  // 2026-06-01 is a Monday: four sessions Mon–Thu.
+  close_on(replay, "2026-06-01", "100");   // at the threshold: counts
+  close_on(replay, "2026-06-02", "99.99"); // just below
+  close_on(replay, "2026-06-03", "100");
+  CHECK(replay.state("P") == "pending");   // three days seen, the window spans four
+  close_on(replay, "2026-06-04", "101");   // 3 of the last 4
+  CHECK(replay.timeline == std::vector<std::string>{"2026-06-04T21:00:00Z P pending->vested"});
+  CHECK(replay.state("C") == "pending");   // Wed and Thu only: two consecutive days
+  close_on(replay, "2026-06-05", "100");
+  CHECK(replay.state("C") == "vested");
+}
+
+TEST_CASE("a holiday inside a window is not a trading day", "[engine][window][calendar]") {
+  Replay replay(kPriceContract);
+  // 2026-07-03 (Friday) is Independence Day observed: Thu 2nd, Mon 6th, Tue 7th are
+  // consecutive sessions.
+  close_on(replay, "2026-07-02", "120");
+  close_on(replay, "2026-07-06", "120");
+  close_on(replay, "2026-07-07", "120");
+  CHECK(replay.state("C") == "vested");
+}
+
+TEST_CASE("a trading day without data counts as not meeting the condition",
+          "[engine][window]") {
+  Replay replay(kPriceContract);
+  close_on(replay, "2026-06-01", "120");
+  close_on(replay, "2026-06-02", "120");
+  // No close on Wednesday 2026-06-03.
+  close_on(replay, "2026-06-04", "120");
+  CHECK(replay.state("C") == "pending");  // the missing Wednesday breaks the run
+  CHECK(replay.state("P") == "vested");   // 3 of the last 4 still hold
+}
+
+TEST_CASE("a date deadline lapses at the end of its day in the contract's zone, across DST",
+          "[engine][deadline]") {
+  // 2026-11-01 is the day New York leaves summer time; its end is 2026-11-02T05:00Z.
+  Replay replay(R"(
+contract "Deadline test"
+  timezone "America/New_York"
+event deployment { mw: MW }
+metric deployed = sum deployment.mw
+tranche T vests when deployed >= 1 GW lapses if not vested by 2026-11-01
+tranche U vests when deployed >= 1 GW lapses if not vested by 2026-11-01 17:00 America/New_York
+)");
+  replay.feed("deployment", "2026-11-01T23:00:00Z", {{"mw", "10"}});  // 18:00 local: U has lapsed
+  replay.feed("deployment", "2026-11-02T06:00:00Z", {{"mw", "10"}});  // after T's deadline
+  CHECK(replay.timeline == std::vector<std::string>{
+                               "2026-11-01T22:00:00Z U pending->lapsed",
+                               "2026-11-02T05:00:00Z T pending->lapsed",
+                           });
+}
+
+TEST_CASE("deadlines fire between events and when the clock is advanced", "[engine][deadline]") {
+  Replay replay(R"(
+contract "Timer test"
+  timezone "UTC"
+event deployment { mw: MW }
+metric deployed = sum deployment.mw
+tranche T vests when deployed >= 1 GW lapses if not vested by 2027-01-01T00:00Z
+tranche V vests when deployed >= 1 GW lapses if not vested by 2028-01-01T00:00Z
+)");
+  replay.feed("deployment", "2026-06-01T00:00:00Z", {{"mw", "100"}});
+  replay.feed("deployment", "2027-03-01T00:00:00Z", {{"mw", "2000"}});  // too late for T
+  replay.engine.advance_to(*parse_instant_fast("2029-01-01T00:00:00Z"));
+  CHECK(replay.timeline == std::vector<std::string>{
+                               "2027-01-01T00:00:00Z T pending->lapsed",
+                               "2027-03-01T00:00:00Z V pending->vested",
+                           });
+}
+
+TEST_CASE("once latches a hurdle; and needs both at one instant", "[engine][latch]") {
+  Replay replay(R"(
+contract "Latch test"
+  timezone "UTC"
+event close { px: USD }
+event deployment { mw: MW }
+metric px = latest close.px
+metric deployed = sum deployment.mw
+tranche Latched vests when once px >= 600 USD and deployed >= 1 GW
+tranche Both vests when px >= 600 USD and deployed >= 1 GW
+)");
+  replay.feed("close", "2026-01-05T21:00:00Z", {{"px", "610"}});
+  replay.feed("close", "2026-01-06T21:00:00Z", {{"px", "550"}});
+  replay.feed("deployment", "2026-02-01T00:00:00Z", {{"mw", "1000"}});
+  CHECK(replay.timeline == std::vector<std::string>{"2026-02-01T00:00:00Z Latched pending->vested"});
+  CHECK(replay.state("Both") == "pending");
+}
+
+TEST_CASE("a split doubles adjusted share grants and halves adjusted price targets",
+          "[engine][adjustment]") {
+  Replay replay(R"(
+contract "Split test"
+  timezone "UTC"
+event close { px: USD }
+event split { ratio: number }
+metric px = latest close.px
+splits from split.ratio
+tranche A grants 1_000 shares vests when px >= 600 USD subject to adjustment
+tranche B grants 1_000 shares vests when px >= 600 USD
+)");
+  replay.feed("close", "2026-01-05T21:00:00Z", {{"px", "590"}});
+  replay.feed("split", "2026-01-06T12:00:00Z", {{"ratio", "2"}});
+  replay.feed("close", "2026-01-06T21:00:00Z", {{"px", "300"}});  // 600 USD before the split
+  CHECK(replay.timeline == std::vector<std::string>{"2026-01-06T21:00:00Z A pending->vested"});
+  CHECK(replay.state("B") == "pending");  // not adjusted: still needs 600 USD
+  CHECK(replay.engine.granted_totals() == std::vector<std::string>{"2,000 shares"});
+}
+
+TEST_CASE("metric windows over events, days and trading days", "[engine][window]") {
+  Replay replay(R"(
+contract "Window test"
+  timezone "UTC"
+  calendar NYSE
+event trade { px: USD, qty: number }
+metric last2 = sum trade.qty over the last 2 events
+metric days2 = sum trade.qty over the last 2 days
+metric sessions2 = sum trade.qty over the last 2 trading days
+metric low = min trade.px over the last 2 trading days
+clause Big holds while sessions2 >= 50
+)");
+  replay.feed("trade", "2026-07-02T15:00:00Z", {{"px", "10"}, {"qty", "20"}});
+  replay.feed("trade", "2026-07-06T15:00:00Z", {{"px", "9"}, {"qty", "30"}});  // after a holiday
+  auto metric = [&](const std::string& name) {
+    for (const MetricStatus& m : replay.engine.metric_values()) {
+      if (m.metric == name) return m.value;
+    }
+    return std::string("no such metric");
+  };
+  CHECK(metric("last2") == "50");
+  CHECK(metric("days2") == "30");      // 07-02 is more than two days before
+  CHECK(metric("sessions2") == "50");  // 07-03 is a holiday: 07-02 and 07-06 are two sessions
+  CHECK(metric("low") == "9 USD");
+  CHECK(replay.state("Big") == "holding");
+  replay.engine.advance_to(*parse_instant_fast("2026-07-09T00:00:00Z"));
+  CHECK(metric("sessions2") == "0");  // the clock alone empties the window
+  CHECK(replay.state("Big") == "breached");
+}
+
+}  // namespace proviso
