@@ -1,14 +1,17 @@
 // `proviso run CONTRACTS… LOGS…`: replays logs through contracts and prints the timeline.
+#include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
 #include "interpreter/engine.hpp"
@@ -47,18 +50,21 @@ std::optional<Timestamp> parse_instant(const std::string& text, const std::strin
   return std::nullopt;
 }
 
-// "30s", "15min", "2h", "1d", or plain seconds.
+// "30s", "15min", "2h", "1d", or plain seconds; nullopt for anything else or too long a window.
 std::optional<std::int64_t> parse_window(const std::string& text) {
-  std::size_t digits = 0;
-  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
-  if (digits == 0) return std::nullopt;
-  const std::int64_t amount = std::stoll(text.substr(0, digits));
-  const std::string unit = text.substr(digits);
-  if (unit.empty() || unit == "s") return amount * kMicrosPerSecond;
-  if (unit == "min" || unit == "m") return amount * 60 * kMicrosPerSecond;
-  if (unit == "h") return amount * 3600 * kMicrosPerSecond;
-  if (unit == "d") return amount * kMicrosPerDay;
-  return std::nullopt;
+  std::int64_t amount = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), amount);
+  if (error != std::errc() || end == text.data() || amount < 0) return std::nullopt;
+  const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+  std::int64_t per_unit = 0;
+  if (unit.empty() || unit == "s") per_unit = kMicrosPerSecond;
+  if (unit == "min" || unit == "m") per_unit = 60 * kMicrosPerSecond;
+  if (unit == "h") per_unit = 3600 * kMicrosPerSecond;
+  if (unit == "d") per_unit = kMicrosPerDay;
+  if (per_unit == 0 || amount > std::numeric_limits<std::int64_t>::max() / per_unit) {
+    return std::nullopt;
+  }
+  return amount * per_unit;
 }
 
 // Standard output is buffered and standard error is not: the timeline printed so far goes out
@@ -109,6 +115,10 @@ void print_state(const Engine& engine, Timestamp at) {
 }
 
 void print_totals(const Engine& engine) {
+  const auto clauses = engine.clause_states();
+  const bool grants = std::any_of(clauses.begin(), clauses.end(),
+                                  [](const ClauseStatus& clause) { return !clause.grant.empty(); });
+  if (!grants) return;  // contracts that grant nothing (covenants, alerts) have no totals
   const auto totals = engine.granted_totals();
   fmt::print("Granted at {}: {}\n", engine.now() ? format_utc(*engine.now()) : "the start",
              totals.empty() ? "nothing yet" : fmt::format("{}", fmt::join(totals, ", ")));
@@ -131,8 +141,8 @@ void report_reading(const MergedEvents& events) {
       kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", type, count);
     }
     if (passed > 0) {
-      print_error("{}: passed over {} event{} of types no contract declares ({})\n",
-                  reader->file(), passed, passed == 1 ? "" : "s", kinds);
+      print_error("{}: passed over {} event{} of types no contract declares ({})\n", reader->file(),
+                  passed, passed == 1 ? "" : "s", kinds);
     }
   }
 }
@@ -206,10 +216,9 @@ int run(const RunOptions& options) {
   std::vector<std::string> names;
   for (std::uint32_t i = 0; i < logs.size(); ++i) {
     ReadError open_error;
-    auto reader = EventReader::open(logs[i], input_format.has_value() && logs[i] == "-"
-                                                 ? input_format
-                                                 : std::nullopt,
-                                    engine.schemas(), i, read_options, open_error);
+    auto reader = EventReader::open(
+        logs[i], input_format.has_value() && logs[i] == "-" ? input_format : std::nullopt,
+        engine.schemas(), i, read_options, open_error);
     if (!reader) {
       print_error("{}\n", render(open_error));
       return kExitUsage;
@@ -221,10 +230,11 @@ int run(const RunOptions& options) {
   const bool json = options.format == "jsonl";
   if (!at) {
     engine.on_transition([json](const Transition& transition) {
-      fmt::print("{}\n", json ? format_transition_json(transition)
-                              : format_transition_text(transition));
+      fmt::print("{}\n",
+                 json ? format_transition_json(transition) : format_transition_text(transition));
     });
   }
+  engine.on_note([](const std::string& note) { fmt::print(stderr, "note: {}\n", note); });
   const std::optional<Timestamp> resumed_at = engine.now();
   Event event;
   try {
@@ -251,7 +261,8 @@ int run(const RunOptions& options) {
   report_reading(events);
   if (at) print_state(engine, *at);
   if (!json || at) print_totals(engine);
-  if (!options.save_state.empty() && !write_atomically(options.save_state, engine.save_state(), error)) {
+  if (!options.save_state.empty() &&
+      !write_atomically(options.save_state, engine.save_state(), error)) {
     return usage_error(error);
   }
   return kExitOk;
@@ -263,13 +274,15 @@ void add_run_command(CLI::App& app) {
   auto options = std::make_shared<RunOptions>();
   auto* command =
       app.add_subcommand("run", "Replay event logs through contracts and print every state change");
-  command->add_option("inputs", options->inputs,
-                      "Contract files (.proviso) and logs (.jsonl, .json, .csv; - for standard input)")
+  command
+      ->add_option("inputs", options->inputs,
+                   "Contract files (.proviso) and logs (.jsonl, .json, .csv; - for standard input)")
       ->required();
   command->add_option("--format", options->format, "Output: text (a readable timeline) or jsonl")
       ->check(CLI::IsMember({"text", "jsonl"}));
-  command->add_option("--input-format", options->input_format,
-                      "Format of standard input: jsonl or csv")
+  command
+      ->add_option("--input-format", options->input_format,
+                   "Format of standard input: jsonl or csv")
       ->check(CLI::IsMember({"jsonl", "csv"}));
   command->add_option("--at", options->at,
                       "Print the state of every clause and metric at this time (2027-03-31 or "

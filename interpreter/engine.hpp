@@ -114,6 +114,9 @@ class Engine {
 
   /// Called for every transition, in order.
   void on_transition(std::function<void(const Transition&)> callback);
+  /// Called with notes that are not transitions, such as a trading day without data inside a
+  /// day window ("… counts as not met"), once per day and contract.
+  void on_note(std::function<void(const std::string&)> callback);
 
   /// Processes one event (its type indexes schemas()). Throws RuntimeError.
   void feed(const Event& event);

@@ -109,6 +109,10 @@ void Engine::on_transition(std::function<void(const Transition&)> callback) {
   impl_->callback = std::move(callback);
 }
 
+void Engine::on_note(std::function<void(const std::string&)> callback) {
+  impl_->note_callback = std::move(callback);
+}
+
 std::optional<Timestamp> Engine::now() const { return impl_->clock; }
 
 void Engine::feed(const Event& event) {

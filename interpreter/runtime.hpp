@@ -69,6 +69,7 @@ struct ContractRuntime {
   bool expired = false;
   std::vector<std::uint8_t> dirty;  // clauses to re-evaluate
   std::vector<std::uint8_t> coverage;  // by node id: bit 0 seen true, bit 1 seen false
+  std::int32_t last_missing_day = INT32_MIN;  // missing trading days are noted once
   Decimal split_factor = Decimal::from_int(1);  // the product of every split's ratio so far
   std::map<const ast::Expr*, Program> extra;  // expressions compiled after loading (tests)
 };
@@ -92,6 +93,8 @@ struct Engine::Impl {
   EventSchemas schemas;
   std::vector<std::string> log_names;
   std::function<void(const Transition&)> callback;
+  std::function<void(const std::string&)> note_callback;
+  void note_missing_day(ContractRuntime& contract, const DayWindowPlan& window, Date day);
   std::optional<Timestamp> clock;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
   std::vector<RuntimeValue> stack;  // reused by every evaluation: no allocation per event

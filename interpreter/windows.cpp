@@ -3,6 +3,8 @@
 // whose inputs never changed (no close that day) has no sample and counts as not meeting C
 // (the conservative rule). A day joins the window once it has a sample or once it is over, so
 // before today's close the window is the last N finished days. Memory: N bits per window.
+#include <fmt/format.h>
+
 #include "interpreter/runtime.hpp"
 
 namespace proviso {
@@ -40,16 +42,33 @@ void Engine::Impl::roll_windows(ContractRuntime& contract, std::int64_t now) {
     if (*state.current_day >= today) continue;
     const TradingCalendar& days = days_of(contract, plan);
     const Date finished{*state.current_day};
-    if (days.is_trading_day(finished)) push_sample(state, plan.span, state.today.value_or(false));
+    if (days.is_trading_day(finished)) {
+      push_sample(state, plan.span, state.today.value_or(false));
+      if (!state.today) note_missing_day(contract, plan, finished);
+    }
     // Trading days with no event at all count as not met; more than a window's worth of them
     // empties the window, so the loop is bounded by the span.
     const std::int64_t skipped = days.trading_days_between(Date{finished.days + 1}, Date{today});
+    Date missing = finished;
     for (std::int64_t i = 0; i < std::min<std::int64_t>(skipped, plan.span); ++i) {
       push_sample(state, plan.span, false);
+      missing = days.next_trading_day(Date{missing.days + 1});
+      note_missing_day(contract, plan, missing);
     }
     state.current_day = today;
     state.today.reset();
   }
+}
+
+void Engine::Impl::note_missing_day(ContractRuntime& contract, const DayWindowPlan& window,
+                                    Date day) {
+  if (!note_callback || day.days <= contract.last_missing_day) return;
+  contract.last_missing_day = day.days;
+  const TradingCalendar& days = days_of(contract, window);
+  note_callback(fmt::format(
+      "{}: {} is a {} day without data for {}; it counts as not met", contract.plan.title,
+      format_date(day), window.trading_days ? days.name() + " trading" : std::string("calendar"),
+      window.condition.source ? window.condition.source->span.text() : "a day window"));
 }
 
 void Engine::Impl::sample_window(ContractRuntime& contract, std::uint32_t index) {

@@ -108,6 +108,20 @@ TEST_CASE("a trading day without data counts as not meeting the condition",
   CHECK(replay.state("P") == "vested");   // 3 of the last 4 still hold
 }
 
+TEST_CASE("a trading day without data is named in a note", "[engine][window]") {
+  Replay replay(kPriceContract);
+  std::vector<std::string> notes;
+  replay.engine.on_note([&](const std::string& note) { notes.push_back(note); });
+  close_on(replay, "2026-06-01", "120");
+  close_on(replay, "2026-06-04", "120");
+  CHECK(notes == std::vector<std::string>{
+                     "Price test: 2026-06-02 is a NYSE trading day without data for px >= 100 "
+                     "USD; it counts as not met",
+                     "Price test: 2026-06-03 is a NYSE trading day without data for px >= 100 "
+                     "USD; it counts as not met",
+                 });
+}
+
 TEST_CASE("a date deadline lapses at the end of its day in the contract's zone, across DST",
           "[engine][deadline]") {
   // 2026-11-01 is the day New York leaves summer time; its end is 2026-11-02T05:00Z.
