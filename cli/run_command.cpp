@@ -234,7 +234,11 @@ int run(const RunOptions& options) {
                  json ? format_transition_json(transition) : format_transition_text(transition));
     });
   }
-  engine.on_note([](const std::string& note) { fmt::print(stderr, "note: {}\n", note); });
+  // Notes go to standard error in their place among the transitions.
+  engine.on_note([](const std::string& note) {
+    std::fflush(stdout);
+    fmt::print(stderr, "note: {}\n", note);
+  });
   const std::optional<Timestamp> resumed_at = engine.now();
   Event event;
   try {
