@@ -63,10 +63,14 @@ class Compiler {
     }
   }
 
-  /// An expression outside the clauses (a test's expectation), in the same terms.
-  Program expression(const ast::Expr& expr) {
+  /// An expression outside the clauses (a test's expectation), or a part of a clause's
+  /// condition for one family member (`bindings`), in the same terms.
+  Program expression(const ast::Expr& expr, const Bindings* bindings) {
     prepare();
-    return program(expr);
+    bindings_ = bindings;
+    Program out = program(expr);
+    bindings_ = nullptr;
+    return out;
   }
 
   void run() {
@@ -601,9 +605,9 @@ std::optional<std::string> merge_schemas(const CheckedContract& contract, EventS
   return std::nullopt;
 }
 
-Program compile_expression(ContractPlan& plan, const EventSchemas& schemas,
-                           const ast::Expr& expr) {
-  return Compiler(*plan.checked, schemas, plan).expression(expr);
+Program compile_expression(ContractPlan& plan, const EventSchemas& schemas, const ast::Expr& expr,
+                           const Bindings* bindings) {
+  return Compiler(*plan.checked, schemas, plan).expression(expr, bindings);
 }
 
 ContractPlan compile(const CheckedContract& contract, const EventSchemas& schemas) {

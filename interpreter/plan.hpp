@@ -154,7 +154,9 @@ std::optional<std::string> merge_schemas(const CheckedContract& contract, EventS
 ContractPlan compile(const CheckedContract& contract, const EventSchemas& schemas);
 
 /// Compiles one more expression of the contract that the checker typed (a test's
-/// expectation); it may add constants, windows and latches to the plan.
-Program compile_expression(ContractPlan& plan, const EventSchemas& schemas, const ast::Expr& expr);
+/// expectation, or part of a clause's condition with a family member's `bindings`, for
+/// explanations); it may add constants, windows and latches to the plan.
+Program compile_expression(ContractPlan& plan, const EventSchemas& schemas, const ast::Expr& expr,
+                           const Bindings* bindings = nullptr);
 
 }  // namespace proviso
