@@ -45,6 +45,8 @@ int main(int argc, char** argv) {
     std::fputs(proviso::render(diagnostics).c_str(), stderr);
     return 1;
   }
+  // Event::log indexes these names, which transitions give as their cause.
+  engine.set_log_names({"trading-system"});
   engine.on_transition([](const proviso::Transition& transition) {
     fmt::print("transition: {}\n", proviso::format_transition_text(transition));
   });
@@ -64,6 +66,15 @@ int main(int argc, char** argv) {
       set_field(engine, event, "vendor", deployment.vendor);
       set_field(engine, event, "mw", deployment.mw);
       engine.feed(event);
+    }
+    // Events can also come as JSON text, checked like a log line.
+    std::string error;
+    const char* json =
+        "{\"ts\":\"2026-10-01T12:00:00Z\",\"type\":\"deployment\",\"vendor\":\"AMD\",\"mw\":150}\n"
+        "{\"ts\":\"2026-11-02T15:00:00Z\",\"type\":\"milestone\",\"name\":\"technical_certification\"}\n";
+    if (!engine.feed_json(json, error, "feed")) {
+      fmt::print(stderr, "{}\n", error);
+      return 1;
     }
     engine.advance_to(*proviso::parse_instant_fast("2026-12-31T00:00:00Z"));
   } catch (const proviso::RuntimeError& failure) {

@@ -120,6 +120,11 @@ class Engine {
 
   /// Processes one event (its type indexes schemas()). Throws RuntimeError.
   void feed(const Event& event);
+  /// Processes events given as JSON Lines text (one object per line, as in a log), checked
+  /// against the schemas like a log; `name` names them in causes and messages. Returns false
+  /// with `error` ("NAME:LINE: error: …") at the first bad line, after feeding the good ones
+  /// before it. Events of types no contract declares are passed over. Throws RuntimeError.
+  bool feed_json(std::string_view lines, std::string& error, const std::string& name = "json");
   /// Fires every deadline up to and including `until` and moves the clock there.
   void advance_to(Timestamp until);
   /// The engine's clock: the last event's or advance_to's instant.

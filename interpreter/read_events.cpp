@@ -3,6 +3,8 @@
 #include "interpreter/read_events.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 #include <algorithm>
@@ -108,6 +110,31 @@ std::unique_ptr<EventReader> EventReader::open(const std::string& path,
                                      options);
   }
   throw std::logic_error("unknown log format");
+}
+
+std::unique_ptr<EventReader> EventReader::from_text(std::string name, std::string_view text,
+                                                    LogFormat format, const EventSchemas& schemas,
+                                                    std::uint32_t log_index,
+                                                    const ReadOptions& options, ReadError& error) {
+  // The readers stream from a file descriptor; an anonymous in-memory file gives them one.
+  const int fd = ::memfd_create("proviso-events", MFD_CLOEXEC);
+  bool written = fd >= 0;
+  for (std::size_t done = 0; written && done < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    written = n > 0;
+    done += written ? static_cast<std::size_t>(n) : 0;
+  }
+  if (!written || ::lseek(fd, 0, SEEK_SET) != 0) {
+    error = ReadError{name, 0, "", fmt::format("cannot hold these events in memory: {}",
+                                               std::strerror(errno))};
+    if (fd >= 0) ::close(fd);
+    return nullptr;
+  }
+  auto input = std::make_unique<detail::InputBuffer>(fd, true);
+  if (format == LogFormat::csv) {
+    return detail::make_csv_reader(std::move(name), std::move(input), schemas, log_index, options);
+  }
+  return detail::make_jsonl_reader(std::move(name), std::move(input), schemas, log_index, options);
 }
 
 EventReader::EventReader(std::string file, const EventSchemas& schemas, std::uint32_t log_index,

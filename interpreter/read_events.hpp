@@ -61,6 +61,12 @@ class EventReader {
                                            const EventSchemas& schemas, std::uint32_t log_index,
                                            const ReadOptions& options, ReadError& error);
 
+  /// A reader of events given as text (JSON Lines or CSV with its header), named `name` in
+  /// messages: for hosts that hold events in memory.
+  static std::unique_ptr<EventReader> from_text(std::string name, std::string_view text,
+                                                LogFormat format, const EventSchemas& schemas,
+                                                std::uint32_t log_index, const ReadOptions& options,
+                                                ReadError& error);
   virtual ~EventReader();
   EventReader(const EventReader&) = delete;
   EventReader& operator=(const EventReader&) = delete;

@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "grammar/ast_walk.hpp"
+#include "interpreter/read_events.hpp"
 #include "interpreter/runtime.hpp"
 
 namespace proviso {
@@ -85,8 +86,12 @@ void Engine::Impl::start_contract(std::uint32_t index) {
       const ContractPlan& plan = contracts[i]->plan;
       if (plan.effective) timers.push({plan.effective->micros, i, 0, Timer::Kind::effective});
       if (plan.expires) timers.push({plan.expires->micros, i, 0, Timer::Kind::expiry});
-      // Fixed deadlines are armed now, so they fire even when no event reaches the clause.
+      // Fixed deadlines are armed now, so they fire even when no event reaches the clause;
+      // so are the instants at which its fixed time tests change.
       for (std::uint32_t c = 0; c < plan.clauses.size(); ++c) {
+        for (const std::int64_t at : plan.clauses[c].time_boundaries) {
+          timers.push({at, i, c, Timer::Kind::clock});
+        }
         if (!plan.clauses[c].deadline) continue;
         if (const auto at = deadline_of(*contracts[i], plan.clauses[c])) {
           contracts[i]->clauses[c].deadline_armed = true;
@@ -119,6 +124,31 @@ void Engine::feed(const Event& event) {
   impl_->fire_timers(event.ts.micros);
   impl_->clock = event.ts;
   impl_->process(event);
+}
+
+bool Engine::feed_json(std::string_view lines, std::string& error, const std::string& name) {
+  const auto log = static_cast<std::uint32_t>(impl_->log_names.size());
+  ReadError failure;
+  auto reader = EventReader::from_text(name, lines, LogFormat::jsonl, impl_->schemas, log, {}, failure);
+  if (!reader) {
+    error = render(failure);
+    return false;
+  }
+  impl_->log_names.push_back(name);
+  Event event;
+  while (reader->next(event)) {
+    if (impl_->clock && event.ts < *impl_->clock) {
+      error = fmt::format("{}:{}: error: this event ({}) is earlier than the engine's clock ({})",
+                          name, event.line, format_utc(event.ts), format_utc(*impl_->clock));
+      return false;
+    }
+    feed(event);
+  }
+  if (reader->error()) {
+    error = render(*reader->error());
+    return false;
+  }
+  return true;
 }
 
 void Engine::advance_to(Timestamp until) {
@@ -212,9 +242,15 @@ void Engine::Impl::fire(const Timer& timer) {
       const ClausePlan& plan = contract.plan.clauses[timer.clause];
       ClauseState& state = contract.clauses[timer.clause];
       if (state.lapsed || state.stage >= plan.lapse_stage || contract.expired) return;
-      transition(contract, timer.clause, static_cast<std::uint32_t>(plan.instance->states.size() - 1),
+      transition(contract, timer.clause,
+                 static_cast<std::uint32_t>(plan.instance->states.size() - 1),
                  Transition::Cause{"deadline", {}, 0}, unmet_stage(plan, state));
       evaluate_dirty(contract, Transition::Cause{"deadline", {}, 0});
+      return;
+    }
+    case Timer::Kind::clock: {
+      contract.dirty[timer.clause] = 1;
+      evaluate_dirty(contract, Transition::Cause{"clock", {}, 0});
       return;
     }
     case Timer::Kind::expiry: {
