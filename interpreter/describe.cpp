@@ -73,7 +73,8 @@ std::string substituted(const ast::Expr& expr, const ClauseInstance& clause,
 std::string state_name(const ClausePlan& plan, const ClauseState& state) {
   const auto& states = plan.instance->states;
   if (state.lapsed) return states.back();
-  if (plan.holds_while) return state.level == 1 ? "holding" : state.level == 2 ? "breached" : "pending";
+  if (plan.holds_while)
+    return state.level == 1 ? "holding" : state.level == 2 ? "breached" : "pending";
   return states[state.stage];
 }
 

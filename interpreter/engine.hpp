@@ -16,6 +16,8 @@
 
 namespace proviso {
 
+struct Explanation;  // explain.hpp
+
 /// One change of one clause's state.
 struct Transition {
   Timestamp ts;
@@ -148,6 +150,13 @@ class Engine {
   /// Every condition inside contract `index`'s clauses, in source order, with what was seen.
   std::vector<ConditionCoverage> coverage(std::size_t index = 0) const;
 
+  /// Why clause `clause` of contract `index` is or is not met now: its conditions as trees
+  /// with their values and what is missing (explain.hpp). `history` holds transitions this
+  /// engine reported, to name the events that met its stages. Throws std::out_of_range when
+  /// the contract has no such clause.
+  Explanation explain(std::string_view clause, std::size_t index = 0,
+                      const std::vector<Transition>& history = {}) const;
+
   /// The whole state as text (clock, metrics, windows, clauses), for save/resume.
   std::string save_state() const;
   /// Restores a saved state into an engine that has loaded the same contracts; false with a
@@ -156,6 +165,7 @@ class Engine {
 
  private:
   struct Impl;
+  friend struct EngineInternals;  // inspect.hpp: read-only views for explain and report
   std::unique_ptr<Impl> impl_;
 };
 

@@ -129,6 +129,7 @@ class Compiler {
     std::vector<std::uint32_t> metrics;
     std::vector<std::uint32_t> clauses;
     bool clock = false;
+    std::vector<std::int64_t> boundaries;  // instants at which a fixed time test changes
   };
   Reads* reads_ = nullptr;
   bool adjust_prices_ = false;  // compiling the conditions of a clause subject to adjustment
@@ -216,6 +217,20 @@ class Compiler {
     return static_cast<std::uint32_t>(it - states.begin());
   }
 
+  // The instant a fixed `before`, `by` or `after` test changes its answer, as evaluate.cpp
+  // decides it: a date's day starts or ends, `after T` holds just after T.
+  void note_boundary(Op op, const RuntimeValue& instant, const Type& type) {
+    if (!reads_) return;
+    std::int64_t at = instant.time;
+    if (type.is(Kind::date)) {
+      const Date day{static_cast<std::int32_t>(instant.time)};
+      at = plan_.zone->start_of_day(op == Op::time_before ? day : Date{day.days + 1}).micros;
+    } else if (op == Op::time_after) {
+      at += 1;
+    }
+    reads_->boundaries.push_back(at);
+  }
+
   void note_clause(std::uint32_t clause) {
     if (reads_ && std::find(reads_->clauses.begin(), reads_->clauses.end(), clause) ==
                       reads_->clauses.end()) {
@@ -294,10 +309,14 @@ class Compiler {
             if (node.kind == ast::QuorumKind::at_least) needed = constant_count(*node.needed);
             steps.push_back(step(Op::quorum, expr, count, needed));
           } else if constexpr (std::is_same_v<T, ast::TimeTest>) {
+            const std::size_t first = steps.size();
             emit(*node.instant, out);
             const Op op = node.relation == ast::TimeRelation::before ? Op::time_before
                           : node.relation == ast::TimeRelation::by   ? Op::time_by
                                                                      : Op::time_after;
+            if (steps.size() == first + 1 && steps[first].op == Op::constant) {
+              note_boundary(op, plan_.constants[steps[first].a], type_of(*node.instant));
+            }
             steps.push_back(step(op, expr, 0,
                                  static_cast<std::uint32_t>(kind_of(type_of(*node.instant)))));
             out.uses_clock = true;
@@ -574,6 +593,7 @@ class Compiler {
     for (const Program& stage : clause.stages) clause.uses_clock |= stage.uses_clock;
     clause.input_metrics = reads.metrics;
     clause.input_clauses = reads.clauses;
+    clause.time_boundaries = reads.boundaries;
     for (std::uint32_t m : reads.metrics) plan_.clauses_by_metric[m].push_back(index);
     for (std::uint32_t c : reads.clauses) plan_.clauses_by_clause[c].push_back(index);
     plan_.clauses.push_back(std::move(clause));

@@ -113,6 +113,9 @@ struct ClausePlan {
   std::vector<std::uint32_t> input_metrics;  // metrics its programs read
   std::vector<std::uint32_t> input_clauses;  // clauses whose state its programs read
   bool uses_clock = false;
+  /// When a fixed `before`, `by` or `after` test in its conditions changes its answer: the
+  /// clause is evaluated then, even when no event comes.
+  std::vector<std::int64_t> time_boundaries;
 };
 
 /// Where split ratios come from (`splits from split.ratio where …`).

@@ -79,7 +79,8 @@ struct Timer {
   std::int64_t at = 0;
   std::uint32_t contract = 0;
   std::uint32_t clause = 0;  // for deadlines
-  enum class Kind : std::uint8_t { effective, deadline, expiry } kind = Kind::deadline;
+  // clock: a fixed `before`/`by`/`after` test of `clause` changes its answer.
+  enum class Kind : std::uint8_t { effective, deadline, expiry, clock } kind = Kind::deadline;
 
   bool operator>(const Timer& other) const {
     return std::tie(at, contract, kind, clause) >

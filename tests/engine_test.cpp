@@ -197,6 +197,29 @@ tranche B grants 1_000 shares vests when px >= 600 USD
   CHECK(replay.engine.granted_totals() == std::vector<std::string>{"2,000 shares"});
 }
 
+TEST_CASE("a split inside a day window: each day is judged against its own target",
+          "[engine][window][adjustment]") {
+  Replay replay(R"(
+contract "Split window"
+  timezone "America/New_York"
+  calendar NYSE
+event close { px: USD }
+event split { ratio: number }
+metric px = latest close.px
+splits from split.ratio
+tranche W grants 100 shares vests when px >= 600 USD on at least 4 of the last 4 trading days
+  subject to adjustment
+)");
+  close_on(replay, "2026-06-01", "610");
+  close_on(replay, "2026-06-02", "620");
+  replay.feed("split", "2026-06-03T12:00:00Z", {{"ratio", "2"}});
+  close_on(replay, "2026-06-03", "305");  // 610 before the split: meets the halved target
+  CHECK(replay.state("W") == "pending");
+  close_on(replay, "2026-06-04", "301");
+  CHECK(replay.timeline == std::vector<std::string>{"2026-06-04T21:00:00Z W pending->vested"});
+  CHECK(replay.engine.granted_totals() == std::vector<std::string>{"200 shares"});
+}
+
 TEST_CASE("metric windows over events, days and trading days", "[engine][window]") {
   Replay replay(R"(
 contract "Window test"
