@@ -313,7 +313,9 @@ std::vector<std::string> Checker::states_of(const ast::ClauseDecl& decl) const {
     states.push_back("holding");
     states.push_back("breached");
   }
-  if (decl.lapse) states.push_back("lapsed");
+  // A clause that reaches states lapses at its deadline, and at the contract's expiry.
+  const bool expires = contract_.header && contract_.header->expires;
+  if (decl.lapse || (expires && !decl.stages.empty())) states.push_back("lapsed");
   return states;
 }
 

@@ -351,7 +351,7 @@ bool Engine::Impl::evaluate_clause(ContractRuntime& contract, std::uint32_t inde
     }
   }
   for (std::uint32_t prerequisite : plan.prerequisites) {
-    if (contract.clauses[prerequisite].stage == 0) {
+    if (!has_been_met(contract, prerequisite)) {
       update_latches(contract, plan, state.stage);
       return changed;
     }
@@ -437,6 +437,15 @@ void Engine::Impl::transition(ContractRuntime& contract, std::uint32_t clause,
   state.entered[to_state] = at;
   mark_dependents(contract, clause);
   if (callback) callback(transition);
+}
+
+// `after X`: X reached its first met state, or (for `holds while`) has been holding.
+bool Engine::Impl::has_been_met(const ContractRuntime& contract, std::uint32_t clause) const {
+  const ClauseState& state = contract.clauses[clause];
+  if (state.stage > 0) return true;
+  const auto& states = contract.plan.clauses[clause].instance->states;
+  const auto holding = std::find(states.begin(), states.end(), "holding");
+  return holding != states.end() && state.entered[holding - states.begin()].has_value();
 }
 
 void Engine::Impl::mark_dependents(ContractRuntime& contract, std::uint32_t clause) {

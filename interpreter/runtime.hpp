@@ -117,6 +117,7 @@ struct Engine::Impl {
   void transition(ContractRuntime& contract, std::uint32_t clause, std::uint32_t to_state,
                   const Transition::Cause& cause, const Program* decided_by);
   void mark_dependents(ContractRuntime& contract, std::uint32_t clause);
+  bool has_been_met(const ContractRuntime& contract, std::uint32_t clause) const;
   /// The instant a clause's deadline falls at, once its value is known.
   std::optional<std::int64_t> deadline_of(ContractRuntime& contract, const ClausePlan& plan);
   void update_latches(ContractRuntime& contract, const ClausePlan& plan, std::uint32_t from_stage);
