@@ -87,6 +87,12 @@ enum class BinaryOp {
   logical_and,
   logical_or,
 };
+/// `==`, `!=`, `<`, `<=`, `>`, `>=`: the operators whose result is a condition.
+inline bool is_comparison(BinaryOp op) {
+  return op == BinaryOp::equal || op == BinaryOp::not_equal || op == BinaryOp::less ||
+         op == BinaryOp::less_equal || op == BinaryOp::greater || op == BinaryOp::greater_equal;
+}
+
 struct Binary {
   BinaryOp op;
   Span op_span;

@@ -4,16 +4,7 @@
 
 namespace proviso {
 
-namespace {
-
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
-
-std::string_view op_text(ast::BinaryOp op) {
+std::string_view operator_text(ast::BinaryOp op) {
   switch (op) {
     case ast::BinaryOp::add:
       return "+";
@@ -40,8 +31,17 @@ std::string_view op_text(ast::BinaryOp op) {
     case ast::BinaryOp::logical_or:
       return "or";
   }
-  throw std::logic_error("op_text: unknown operator");
+  throw std::logic_error("operator_text: unknown operator");
 }
+
+namespace {
+
+template <class... Ts>
+struct overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+overloaded(Ts...) -> overloaded<Ts...>;
 
 std::string_view op_text(ast::UnaryOp op) {
   switch (op) {
@@ -112,7 +112,7 @@ std::string print(const ast::Expr& expr) {
             return fmt::format("({} {})", op_text(u.op), print(*u.operand));
           },
           [](const ast::Binary& b) {
-            return fmt::format("({} {} {})", op_text(b.op), print(*b.lhs), print(*b.rhs));
+            return fmt::format("({} {} {})", operator_text(b.op), print(*b.lhs), print(*b.rhs));
           },
           [](const ast::Band& b) {
             return fmt::format("(in {} {} {} {})", print(*b.value), print(*b.low),

@@ -2,10 +2,14 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "grammar/ast.hpp"
 
 namespace proviso {
+
+/// How the operator is written: "+", ">=", "and".
+std::string_view operator_text(ast::BinaryOp op);
 
 /// `(>= amd_deployed (1 GW))`: operators prefix, suffixes in parentheses.
 std::string print(const ast::Expr& expr);

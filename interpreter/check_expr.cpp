@@ -42,25 +42,6 @@ const DurationWord* duration_word(std::string_view word) {
   return nullptr;
 }
 
-bool is_comparison(ast::BinaryOp op) {
-  switch (op) {
-    case ast::BinaryOp::equal:
-    case ast::BinaryOp::not_equal:
-    case ast::BinaryOp::less:
-    case ast::BinaryOp::less_equal:
-    case ast::BinaryOp::greater:
-    case ast::BinaryOp::greater_equal:
-      return true;
-    case ast::BinaryOp::add:
-    case ast::BinaryOp::subtract:
-    case ast::BinaryOp::multiply:
-    case ast::BinaryOp::divide:
-    case ast::BinaryOp::logical_and:
-    case ast::BinaryOp::logical_or:
-      return false;
-  }
-  return false;
-}
 
 // "write 1 GW" when a plain number meets a quantity.
 std::string unit_hint(const Type& a, const Type& b, const ast::Expr& number_side) {
@@ -478,7 +459,7 @@ Type Checker::check_binary(const ast::Expr& expr, const ast::Binary& binary, con
   const Type lhs = check_expr(*binary.lhs, scope);
   const Type rhs = check_expr(*binary.rhs, scope);
   if (lhs.is_error() || rhs.is_error()) return Type{};
-  return is_comparison(binary.op) ? check_comparison(binary, lhs, rhs)
+  return ast::is_comparison(binary.op) ? check_comparison(binary, lhs, rhs)
                                   : check_arithmetic(binary, lhs, rhs);
 }
 

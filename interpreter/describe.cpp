@@ -5,29 +5,16 @@
 #include <fmt/format.h>
 
 #include "grammar/ast_walk.hpp"
+#include "grammar/print_ast.hpp"
 #include "interpreter/runtime.hpp"
 
 namespace proviso {
 
 namespace {
 
+// The comparison operator as written, or "" for any other operator.
 std::string_view op_symbol(ast::BinaryOp op) {
-  switch (op) {
-    case ast::BinaryOp::equal:
-      return "==";
-    case ast::BinaryOp::not_equal:
-      return "!=";
-    case ast::BinaryOp::less:
-      return "<";
-    case ast::BinaryOp::less_equal:
-      return "<=";
-    case ast::BinaryOp::greater:
-      return ">";
-    case ast::BinaryOp::greater_equal:
-      return ">=";
-    default:
-      return "";
-  }
+  return ast::is_comparison(op) ? operator_text(op) : std::string_view();
 }
 
 // Shows a quantity in the given unit (the threshold's), else in the value's own unit.
