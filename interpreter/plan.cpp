@@ -100,6 +100,12 @@ class Compiler {
     plan_.clauses_by_metric.resize(plan_.metrics.size());
     plan_.clauses_by_clause.resize(contract_.clauses.size());
     for (std::uint32_t c = 0; c < contract_.clauses.size(); ++c) compile_clause(c);
+    for (std::uint32_t m = 0; m < plan_.metrics.size(); ++m) {
+      if (plan_.metrics[m].expires_with_time()) plan_.timed_metrics.push_back(m);
+    }
+    for (std::uint32_t c = 0; c < plan_.clauses.size(); ++c) {
+      if (plan_.clauses[c].uses_clock) plan_.clock_clauses.push_back(c);
+    }
     // The money metrics that adjusted clauses compare with targets are per-share prices: a
     // split restates what they hold in post-split terms, like a split-adjusted price series.
     for (const ClausePlan& clause : plan_.clauses) {

@@ -143,6 +143,8 @@ struct ContractPlan {
   std::vector<std::uint32_t> per_share_prices;  // money metrics adjusted clauses read
   std::uint32_t latch_count = 0;
   std::vector<std::vector<std::uint32_t>> metrics_by_event;  // event type -> metric indices
+  std::vector<std::uint32_t> timed_metrics;   // windows whose entries leave as time passes
+  std::vector<std::uint32_t> clock_clauses;   // clauses that time alone can change
   std::vector<std::vector<std::uint32_t>> clauses_by_metric;
   std::vector<std::vector<std::uint32_t>> clauses_by_clause;
   std::vector<Type> types;  // by node id, from the checker

@@ -206,17 +206,14 @@ void Engine::Impl::apply_split(ContractRuntime& contract, const Event& event) {
 
 void Engine::Impl::pass_time(ContractRuntime& contract, std::int64_t now) {
   if (!contract.plan.windows.empty()) roll_windows(contract, now);
-  for (std::uint32_t m = 0; m < contract.plan.metrics.size(); ++m) {
-    if (!contract.plan.metrics[m].expires_with_time()) continue;
+  for (std::uint32_t m : contract.plan.timed_metrics) {
     bool changed = false;
     expire_window_entries(contract, m, now, changed);
     if (changed) {
       for (std::uint32_t c : contract.plan.clauses_by_metric[m]) contract.dirty[c] = 1;
     }
   }
-  for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
-    if (contract.plan.clauses[c].uses_clock) contract.dirty[c] = 1;
-  }
+  for (std::uint32_t c : contract.plan.clock_clauses) contract.dirty[c] = 1;
 }
 
 void Engine::Impl::fire_timers(std::int64_t until) {
