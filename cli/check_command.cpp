@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "interpreter/contract_tests.hpp"
 #include "interpreter/load.hpp"
 
 namespace proviso::cli {
@@ -32,9 +33,31 @@ std::string summary(const LoadedContract& loaded) {
                      plural(contract.events.size(), "event type"), plural(tests, "test"));
 }
 
+// A test file is checked as the contract it names followed by its tests.
+int check_test_file(const std::string& path) {
+  const TestSuite suite = TestSuite::load(path);
+  std::fputs(render(suite.diagnostics()).c_str(), stderr);
+  if (suite.ok()) {
+    fmt::print("{}: ok: {} of \"{}\" ({})\n", path, plural(suite.test_names().size(), "test"),
+               suite.title(), suite.contract_path());
+    return kExitOk;
+  }
+  const auto& diagnostics = suite.diagnostics();
+  if (diagnostics.size() == 1 && !diagnostics.front().span.file) return kExitUsage;
+  std::size_t errors = 0;
+  for (const auto& d : diagnostics) errors += d.severity == Severity::error ? 1 : 0;
+  fmt::print(stderr, "{}: {}\n", path, plural(errors, "error"));
+  return kExitContractErrors;
+}
+
 int run_check(const std::vector<std::string>& files) {
   int code = kExitOk;
   for (const std::string& path : files) {
+    if (is_test_file_name(path)) {
+      const int result = check_test_file(path);
+      if (result == kExitUsage || (result != kExitOk && code == kExitOk)) code = result;
+      continue;
+    }
     const LoadedContract loaded = load_contract_file(path);
     if (!loaded.source) {
       std::fputs(render(loaded.diagnostics).c_str(), stderr);

@@ -11,6 +11,7 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitContractErrors = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitBadData = 3;
+inline constexpr int kExitTestFailed = 4;
 
 /// `proviso check FILES…`: parse and check contracts, print every diagnostic.
 void add_check_command(CLI::App& app);
@@ -20,6 +21,15 @@ void add_calendar_command(CLI::App& app);
 
 /// `proviso run CONTRACTS… LOGS…`: replay logs, print the timeline or the state at a time.
 void add_run_command(CLI::App& app);
+
+/// `proviso test [FILES or DIRS]`: run contract tests, report failures and coverage.
+void add_test_command(CLI::App& app);
+
+/// `proviso explain CONTRACTS… LOGS… CLAUSES…`: why each clause is or is not met.
+void add_explain_command(CLI::App& app);
+
+/// `proviso report CONTRACTS… LOGS… -o FILE.html`: a self-contained HTML report with charts.
+void add_report_command(CLI::App& app);
 
 /// The exit code the subcommand that ran asked for.
 int exit_code();

@@ -43,7 +43,8 @@ struct CoveredCondition {
   std::string text;  // the condition as written, on one line
   bool seen_true = false;
   bool seen_false = false;
-  std::uint32_t offset = 0;  // where it begins in the contract, to merge runs
+  std::uint32_t begin = 0;  // where it is in the contract's text, to merge runs
+  std::uint32_t end = 0;
 };
 
 /// Condition coverage of one contract over every test run for it.
@@ -96,8 +97,10 @@ class TestSuite {
   /// The contract's conditions, none covered yet: what run() adds to.
   CoverageReport coverage_of() const;
 
- private:
+  /// The runner's view of the suite (test_runner.hpp); not for hosts.
   struct Impl;
+
+ private:
   explicit TestSuite(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -34,8 +34,8 @@ std::optional<Value> arithmetic(ast::BinaryOp op, const Value& a, const Value& b
       if (x && y) return add ? *x + *y : *x - *y;
       if (qa && qb) {
         Quantity sum = *qa;
-        sum.base_amount = add ? qa->base_amount + qb->base_amount
-                              : qa->base_amount - qb->base_amount;
+        sum.base_amount =
+            add ? qa->base_amount + qb->base_amount : qa->base_amount - qb->base_amount;
         return sum;
       }
       return std::nullopt;
@@ -105,34 +105,32 @@ std::optional<Value> given_value(const ast::Expr& expr, const CheckedContract& c
 }
 
 // Fills a field's slot as a log reader would: amounts in base units, a plain number in a
-// quantity field in the field's own unit.
+// quantity field in the field's own unit. False when the value does not fit the field.
 bool fill_slot(const FieldSchema& field, const Value& value, FieldSlot& slot) {
+  const auto* number = std::get_if<Decimal>(&value);
   switch (field.type.kind) {
     case Kind::number:
-      if (const auto* number = std::get_if<Decimal>(&value)) return slot.number = *number, true;
-      return false;
+      if (number) slot.number = *number;
+      return number != nullptr;
     case Kind::quantity:
-      if (const auto* number = std::get_if<Decimal>(&value)) {
-        slot.number = *number * field.scale;
-        return true;
-      }
       if (const auto* quantity = std::get_if<Quantity>(&value)) {
         slot.number = quantity->base_amount;
         return quantity->dimension == field.type.dimension;
       }
-      return false;
+      if (number) slot.number = *number * field.scale;
+      return number != nullptr;
     case Kind::text:
-      if (const auto* text = std::get_if<std::string>(&value)) return slot.text = *text, true;
-      return false;
+      if (const auto* text = std::get_if<std::string>(&value)) slot.text = *text;
+      return std::holds_alternative<std::string>(value);
     case Kind::boolean:
-      if (const auto* flag = std::get_if<bool>(&value)) return slot.flag = *flag, true;
-      return false;
+      if (const auto* flag = std::get_if<bool>(&value)) slot.flag = *flag;
+      return std::holds_alternative<bool>(value);
     case Kind::date:
-      if (const auto* date = std::get_if<Date>(&value)) return slot.instant = date->days, true;
-      return false;
+      if (const auto* date = std::get_if<Date>(&value)) slot.instant = date->days;
+      return std::holds_alternative<Date>(value);
     case Kind::timestamp:
-      if (const auto* ts = std::get_if<Timestamp>(&value)) return slot.instant = ts->micros, true;
-      return false;
+      if (const auto* ts = std::get_if<Timestamp>(&value)) slot.instant = ts->micros;
+      return std::holds_alternative<Timestamp>(value);
     case Kind::duration:
     case Kind::clause:
     case Kind::error:
@@ -175,9 +173,10 @@ std::optional<Event> given_event(const ast::GivenEvent& given, const Engine& eng
       return std::nullopt;
     }
     if (!value || !fill_slot(schema.fields[index], *value, event.fields[index])) {
-      error = fmt::format("field {}: {} cannot be given as a value; write a number, an amount, "
-                          "a text, a date or a timestamp",
-                          field.field.text, one_line(field.value->span.text()));
+      error = fmt::format(
+          "field {}: {} cannot be given as a value; write a number, an amount, "
+          "a text, a date or a timestamp",
+          field.field.text, one_line(field.value->span.text()));
       return std::nullopt;
     }
   }

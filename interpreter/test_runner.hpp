@@ -17,9 +17,9 @@ struct TestSuite::Impl {
   std::string path;           // the file holding the tests
   std::string contract_path;  // the contract
   bool test_file = false;
-  std::string text;                 // what the engine loads: the contract, then the test file
-  std::uint32_t own_begin = 0;      // where the test file starts in `text` (0 for a contract)
-  std::uint32_t line_offset = 0;    // lines of `text` before the test file's first line
+  std::string text;               // what the engine loads: the contract, then the test file
+  std::uint32_t own_begin = 0;    // where the test file starts in `text` (0 for a contract)
+  std::uint32_t line_offset = 0;  // lines of `text` before the test file's first line
   std::unique_ptr<SourceFile> tests_source;  // the test file alone, for its diagnostics
   LoadedContract loaded;
   Diagnostics diagnostics;  // mapped to the file they concern
@@ -35,6 +35,10 @@ struct TestSuite::Impl {
 
 /// One replay of a test's items through a fresh engine, with every transition it made.
 struct Replay {
+  Replay() = default;
+  Replay(const Replay&) = delete;  // its engine reports transitions to this object
+  Replay& operator=(const Replay&) = delete;
+
   Engine engine;
   std::vector<Transition> transitions;
   const ast::TestDecl* test = nullptr;  // the test, in this engine's tree

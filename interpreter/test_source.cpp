@@ -41,7 +41,9 @@ std::optional<std::string> named_contract(const std::string& path, std::string_v
   if (first.substr(0, kTestsLine.size()) != kTestsLine) return std::nullopt;
   const std::string_view name = trim(first.substr(kTestsLine.size()));
   if (name.empty()) return std::nullopt;
-  return (std::filesystem::path(path).parent_path() / std::string(name)).lexically_normal().string();
+  return (std::filesystem::path(path).parent_path() / std::string(name))
+      .lexically_normal()
+      .string();
 }
 
 Diagnostic file_error(const SourceFile& file, std::string message, std::string hint = {}) {
@@ -137,13 +139,25 @@ TestSuite::TestSuite(TestSuite&&) noexcept = default;
 TestSuite& TestSuite::operator=(TestSuite&&) noexcept = default;
 TestSuite::~TestSuite() = default;
 
-bool TestSuite::ok() const { return impl_->ok; }
-const Diagnostics& TestSuite::diagnostics() const { return impl_->diagnostics; }
-const std::string& TestSuite::path() const { return impl_->path; }
-const std::string& TestSuite::contract_path() const { return impl_->contract_path; }
-bool TestSuite::is_test_file() const { return impl_->test_file; }
+bool TestSuite::ok() const {
+  return impl_->ok;
+}
+const Diagnostics& TestSuite::diagnostics() const {
+  return impl_->diagnostics;
+}
+const std::string& TestSuite::path() const {
+  return impl_->path;
+}
+const std::string& TestSuite::contract_path() const {
+  return impl_->contract_path;
+}
+bool TestSuite::is_test_file() const {
+  return impl_->test_file;
+}
 
-std::string TestSuite::title() const { return impl_->ok ? impl_->loaded.checked.title : ""; }
+std::string TestSuite::title() const {
+  return impl_->ok ? impl_->loaded.checked.title : "";
+}
 
 std::vector<std::string> TestSuite::test_names() const {
   std::vector<std::string> names;
@@ -174,8 +188,8 @@ CoverageReport TestSuite::coverage_of() const {
   if (!engine.load_text(impl_->contract_path, impl_->text, ignored)) return report;
   for (const ConditionCoverage& condition : engine.coverage()) {
     const Span& span = condition.condition->span;
-    report.conditions.push_back({condition.clause, impl_->locate(span),
-                                 one_line(span.text()), false, false, span.begin});
+    report.conditions.push_back({condition.clause, impl_->locate(span), one_line(span.text()),
+                                 false, false, span.begin, span.end});
   }
   return report;
 }
@@ -224,7 +238,17 @@ std::string one_line(std::string_view text) {
     blank = false;
     out.push_back(c);
   }
-  return out;
+  // The span of `(a and b) or c` starts inside the parenthesis: close what it leaves open.
+  std::size_t open = 0;
+  std::size_t unopened = 0;
+  quoted = false;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (out[i] == '"' && (i == 0 || out[i - 1] != '\\')) quoted = !quoted;
+    if (quoted) continue;
+    if (out[i] == '(') ++open;
+    if (out[i] == ')') open > 0 ? --open : ++unopened;
+  }
+  return std::string(unopened, '(') + out + std::string(open, ')');
 }
 
 }  // namespace proviso

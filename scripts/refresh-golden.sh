@@ -1,23 +1,26 @@
 #!/usr/bin/env bash
 # Rewrites the golden files from what the command prints now: tests/golden/check/*.golden from
 # `proviso check`, tests/golden/run/*.golden from `proviso run` with each case's .args (and the
-# saved state the resume cases start from). Run it after a deliberate change to a message or
-# an output, then read the diff: the goldens pin the exact text.
-#   scripts/refresh-golden.sh          both folders
+# saved state the resume cases start from), tests/golden/test/*.golden from `proviso test` and
+# tests/golden/explain/*.golden from `proviso explain`, each with its case's .args. Run it after a deliberate change to a message or an output, then read the
+# diff: the goldens pin the exact text.
+#   scripts/refresh-golden.sh          every folder
 #   scripts/refresh-golden.sh check    only tests/golden/check
 #   scripts/refresh-golden.sh run      only tests/golden/run
+#   scripts/refresh-golden.sh explain  only tests/golden/explain
+#   scripts/refresh-golden.sh test     only tests/golden/test
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 proviso="${PROVISO:-$root/build/cli/proviso}"
 which="${1:-all}"
 case "$which" in
-  all | check | run) ;;
-  *) echo "usage: $0 [check|run]" >&2; exit 2 ;;
+  all | check | run | test | explain) ;;
+  *) echo "usage: $0 [check|run|test|explain]" >&2; exit 2 ;;
 esac
 [ -x "$proviso" ] || bash "$root/scripts/build.sh" "$root/build"
 cd "$root"
 
-if [ "$which" != run ]; then
+if [ "$which" = all ] || [ "$which" = check ]; then
   for contract in tests/golden/check/*.proviso; do
     golden="${contract%.proviso}.golden"
     set +e
@@ -29,7 +32,7 @@ if [ "$which" != run ]; then
   echo "refreshed $(ls tests/golden/check/*.golden | wc -l) golden files of proviso check"
 fi
 
-if [ "$which" != check ]; then
+if [ "$which" = all ] || [ "$which" = run ]; then
   # The state the resume cases start from: the first part of the window case.
   "$proviso" run tests/golden/run/window.proviso tests/golden/run/window_1.jsonl \
     --save-state tests/golden/run/window_1.state > /dev/null
@@ -46,5 +49,31 @@ if [ "$which" != check ]; then
     { cat "$output"; printf 'exit code %s\n' "$code"; } > "$golden"
   done
   echo "refreshed $(ls tests/golden/run/*.golden | wc -l) golden files of proviso run"
+fi
+if [ "$which" = all ] || [ "$which" = test ]; then
+  output="$(mktemp)"
+  trap 'rm -f "$output"' EXIT
+  for args in tests/golden/test/*.args; do
+    golden="${args%.args}.golden"
+    set +e
+    eval "\"\$proviso\" test $(cat "$args")" > "$output" 2>&1
+    code=$?
+    set -e
+    { cat "$output"; printf 'exit code %s\n' "$code"; } > "$golden"
+  done
+  echo "refreshed $(ls tests/golden/test/*.golden | wc -l) golden files of proviso test"
+fi
+if [ "$which" = all ] || [ "$which" = explain ]; then
+  output="$(mktemp)"
+  trap 'rm -f "$output"' EXIT
+  for args in tests/golden/explain/*.args; do
+    golden="${args%.args}.golden"
+    set +e
+    eval "\"\$proviso\" explain $(cat "$args")" > "$output" 2>&1
+    code=$?
+    set -e
+    { cat "$output"; printf 'exit code %s\n' "$code"; } > "$golden"
+  done
+  echo "refreshed $(ls tests/golden/explain/*.golden | wc -l) golden files of proviso explain"
 fi
 echo "review with git diff"

@@ -5,11 +5,28 @@
 // docs/reference.md prints in its introduction. A ```proviso-error block is a whole contract
 // that must fail to check; the ```text block right after it holds exactly what the checker
 // reports for it, with the file named example.proviso.
+//
+// A ```proviso block may be followed by a replay that pins what the engine does with it: an
+// ```events block (JSON Lines, one event per line) and then a ```timeline block holding exactly
+// what `proviso run example.proviso events.jsonl ARGS` prints, standard output and standard
+// error together, ARGS being the words after `timeline` on its fence (```timeline --until
+// 2027-01-01). Several ```timeline blocks may follow, each with its own ARGS (the whole
+// timeline, then the state `--at` an instant). A ```timeline block right after the ```proviso
+// block replays no events. Only blank lines may separate the blocks, each replay must succeed
+// (exit code 0), and a fragment is replayed after the preamble, as it is checked.
+//
+// A ```sh block holding one `proviso calendar NAME YEAR` command is followed by a ```text block
+// holding exactly what it prints.
+#include <unistd.h>
+
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +63,7 @@ constexpr std::string_view kErrorFileName = "example.proviso";
 /// A fenced code block of a Markdown file.
 struct Block {
   std::string info;       // the word after the opening fence: proviso, proviso-error, text…
+  std::string args;       // the rest of the fence's line: `--until 2027-01-01` for a timeline
   std::string text;       // the lines between the fences, each ending with '\n'
   std::size_t line = 0;   // line of the opening fence, 1-based
   bool adjacent = false;  // only blank lines separate it from the block before
@@ -59,8 +77,10 @@ struct Fences {
 
 /// What checking one Markdown file's examples found.
 struct Report {
-  std::size_t clean = 0;   // ```proviso blocks that checked clean
-  std::size_t errors = 0;  // ```proviso-error blocks that printed their documented text
+  std::size_t clean = 0;      // ```proviso blocks that checked clean
+  std::size_t errors = 0;     // ```proviso-error blocks that printed their documented text
+  std::size_t replays = 0;    // ```timeline blocks that `proviso run` printed exactly
+  std::size_t calendars = 0;  // `proviso calendar` commands that printed their ```text block
   std::vector<std::string> problems;
 };
 
@@ -100,8 +120,10 @@ Fences fenced_blocks(std::string_view markdown) {
       // ```` ```text ```` is inline code.
       if (fence && info.find('`') == std::string_view::npos) {
         indent = line.size() - stripped.size();
-        open = Block{std::string(info.substr(0, info.find_first_of(" \t{"))), "", line_number,
-                     only_blanks_since_close};
+        const std::size_t word_end = std::min(info.find_first_of(" \t{"), info.size());
+        open =
+            Block{std::string(info.substr(0, word_end)), std::string(trim(info.substr(word_end))),
+                  "", line_number, only_blanks_since_close};
       } else if (!trim(line).empty()) {
         only_blanks_since_close = false;
       }
@@ -139,6 +161,67 @@ std::size_t line_count(std::string_view text) {
   return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
+// A folder of its own for the files a replay writes, removed when the test program ends.
+const std::filesystem::path& replay_folder() {
+  struct Folder {
+    std::filesystem::path path =
+        std::filesystem::temp_directory_path() / fmt::format("proviso-docs-replay-{}", ::getpid());
+    Folder() { std::filesystem::create_directories(path); }
+    ~Folder() {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    }
+  };
+  static const Folder folder;
+  return folder.path;
+}
+
+void write_text(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out.good()) throw std::runtime_error("cannot write " + path.string());
+}
+
+// The ```events and ```timeline blocks after the ```proviso block at `i`, if any: replays
+// `contract` and compares what `proviso run` prints with the timeline. Returns the index of the
+// last block it used.
+std::size_t check_replay(const std::vector<Block>& blocks, std::size_t i,
+                         const std::string& contract, const std::string& where, Report& report) {
+  auto next_is = [&](std::size_t at, std::string_view info) {
+    return at + 1 < blocks.size() && blocks[at + 1].info == info && blocks[at + 1].adjacent;
+  };
+  std::optional<std::string> events;
+  if (next_is(i, "events")) events = blocks[++i].text;
+  if (!next_is(i, "timeline")) {
+    if (events) {
+      report.problems.push_back(fmt::format(
+          "{}: its ```events block must be followed immediately by a ```timeline block", where));
+    }
+    return i;
+  }
+  const std::filesystem::path& folder = replay_folder();
+  write_text(folder / "example.proviso", contract);
+  if (events) write_text(folder / "events.jsonl", *events);
+  while (next_is(i, "timeline")) {
+    const Block& timeline = blocks[++i];
+    std::string arguments = events ? "run example.proviso events.jsonl" : "run example.proviso";
+    if (!timeline.args.empty()) arguments += " " + timeline.args;
+    const CommandResult result = run_proviso(arguments, folder);
+    if (result.exit_code != 0) {
+      report.problems.push_back(fmt::format("{}: `proviso {}` failed with exit code {}:\n{}", where,
+                                            arguments, result.exit_code, result.output));
+    } else if (result.output != timeline.text) {
+      report.problems.push_back(fmt::format(
+          "{}: `proviso {}` prints another timeline than the ```timeline block at line {}.\n"
+          "Documented:\n{}Printed:\n{}",
+          where, arguments, timeline.line, timeline.text, result.output));
+    } else {
+      ++report.replays;
+    }
+  }
+  return i;
+}
+
 // Checks every example of one Markdown file; `doc` names it in the problems reported.
 Report check_examples(const std::string& doc, std::string_view markdown) {
   Report report;
@@ -152,6 +235,36 @@ Report check_examples(const std::string& doc, std::string_view markdown) {
   std::size_t example = 0;
   for (std::size_t i = 0; i < blocks.size(); ++i) {
     const Block& block = blocks[i];
+    if (block.info == "events" || block.info == "timeline") {
+      report.problems.push_back(
+          fmt::format("{} line {}: a ```{} block must follow a ```proviso block{}", doc, block.line,
+                      block.info, block.info == "timeline" ? " or its ```events block" : ""));
+      continue;
+    }
+    if (block.info == "sh" && block.text.rfind("proviso calendar ", 0) == 0 &&
+        line_count(block.text) == 1) {
+      // The arguments after `proviso`, without the line's end.
+      std::string command = block.text.substr(std::string_view("proviso ").size());
+      command.pop_back();
+      const bool has_text =
+          i + 1 < blocks.size() && blocks[i + 1].info == "text" && blocks[i + 1].adjacent;
+      const CommandResult result = run_proviso(command);
+      if (!has_text) {
+        report.problems.push_back(fmt::format(
+            "{} line {}: `proviso {}` must be followed immediately by a ```text block with what "
+            "it prints",
+            doc, block.line, command));
+      } else if (result.output != blocks[i + 1].text) {
+        report.problems.push_back(fmt::format(
+            "{} line {}: `proviso {}` prints other lines than the ```text block after it.\n"
+            "Documented:\n{}Printed:\n{}",
+            doc, block.line, command, blocks[i + 1].text, result.output));
+      } else {
+        ++report.calendars;
+      }
+      if (has_text) ++i;
+      continue;
+    }
     if (block.info.rfind("proviso", 0) != 0) continue;
     ++example;
     const std::string where =
@@ -162,6 +275,7 @@ Report check_examples(const std::string& doc, std::string_view markdown) {
       const LoadedContract loaded = load_contract(fmt::format("{}#{}", doc, example), text);
       if (loaded.ok()) {
         ++report.clean;
+        i = check_replay(blocks, i, text, where, report);
         continue;
       }
       report.problems.push_back(fmt::format(
@@ -170,6 +284,11 @@ Report check_examples(const std::string& doc, std::string_view markdown) {
                 : fmt::format(" (a fragment: its line 1 is line {} here, after the preamble)",
                               line_count(kPreamble) + 2),
           render(loaded.diagnostics)));
+      // Its replay cannot run; the blocks are not reported a second time as misplaced.
+      while (i + 1 < blocks.size() && blocks[i + 1].adjacent &&
+             (blocks[i + 1].info == "events" || blocks[i + 1].info == "timeline")) {
+        ++i;
+      }
     } else if (block.info == "proviso-error") {
       if (!is_whole_contract(block.text)) {
         report.problems.push_back(fmt::format(
@@ -246,16 +365,22 @@ TEST_CASE("every example in docs/ checks as documented", "[docs]") {
   REQUIRE_FALSE(docs.empty());
   std::size_t clean = 0;
   std::size_t errors = 0;
+  std::size_t replays = 0;
+  std::size_t calendars = 0;
   for (const auto& path : docs) {
     const std::string doc = "docs/" + path.filename().string();
     const Report report = check_examples(doc, read_file(path));
     for (const std::string& problem : report.problems) FAIL_CHECK(problem);
     clean += report.clean;
     errors += report.errors;
+    replays += report.replays;
+    calendars += report.calendars;
   }
   // Guards the extraction itself: the reference alone has far more examples than this.
   CHECK(clean >= 40);
   CHECK(errors >= 4);
+  CHECK(replays >= 10);   // docs/stdlib.md replays its key examples
+  CHECK(calendars >= 1);  // and lists the NYSE's holidays of a year
 }
 
 TEST_CASE("the reference prints the preamble that fragments are checked after", "[docs]") {
@@ -276,12 +401,26 @@ TEST_CASE("the reference lists exactly the grammar's reserved words", "[docs]") 
   CHECK(listed_after(reference, "cannot be used as names:") == reserved);
 }
 
-TEST_CASE("the reference lists exactly the time zones Proviso knows", "[docs]") {
+TEST_CASE("the reference and the stdlib guide list exactly the time zones Proviso knows",
+          "[docs]") {
   std::vector<std::string> zones;
   for (const ZoneEntry& zone : known_zones()) zones.emplace_back(zone.name);
   std::sort(zones.begin(), zones.end());
   const std::string reference = read_file(source_dir() / "docs/reference.md");
   CHECK(listed_after(reference, "Proviso knows these zones") == zones);
+  const std::string stdlib = read_file(source_dir() / "docs/stdlib.md");
+  CHECK(listed_after(stdlib, "Proviso knows these zones") == zones);
+}
+
+TEST_CASE("the stdlib guide prints the NYSE calendar as the stdlib declares it", "[docs]") {
+  const Fences fences = fenced_blocks(read_file(source_dir() / "docs/stdlib.md"));
+  REQUIRE_FALSE(fences.unclosed_line);
+  const auto printed = std::find_if(fences.blocks.begin(), fences.blocks.end(), [](const Block& b) {
+    return b.info.empty() && b.text.rfind("calendar NYSE {", 0) == 0;
+  });
+  REQUIRE(printed != fences.blocks.end());
+  const std::string declared = read_file(source_dir() / "stdlib/calendars.proviso");
+  CHECK(declared.find(printed->text) != std::string::npos);
 }
 
 TEST_CASE("a broken docs example fails the docs test", "[docs]") {
@@ -330,6 +469,56 @@ TEST_CASE("a broken docs example fails the docs test", "[docs]") {
   SECTION("a misspelt kind of example or an unclosed fence") {
     CHECK(check_examples("demo.md", "```proviso-err\ncontract \"x\"\n```\n").problems.size() == 1);
     CHECK(check_examples("demo.md", "```proviso\ncontract \"x\"\n").problems.size() == 1);
+  }
+  SECTION("a replay prints its timeline, or the difference is reported") {
+    const std::string contract =
+        "```proviso\ncontract \"Demo\"\nevent deployment { mw: MW }\n"
+        "metric deployed = sum deployment.mw\ntranche T vests when deployed >= 1 GW\n```\n\n"
+        "```events\n{\"ts\":\"2026-01-05T12:00:00Z\",\"type\":\"deployment\",\"mw\":1000}\n```\n";
+    const std::string vested =
+        "2026-01-05T12:00:00Z  Demo  T  pending → vested  deployed = 1 GW (>= 1 GW)  "
+        "[events.jsonl:1]\n";
+    const Report good = check_examples("demo.md", contract + "```timeline\n" + vested + "```\n");
+    CHECK(good.problems.empty());
+    CHECK(good.replays == 1);
+    const Report bad = check_examples("demo.md", contract + "```timeline\nsomething else\n```\n");
+    REQUIRE(bad.problems.size() == 1);
+    CHECK(bad.problems[0].find("prints another timeline") != std::string::npos);
+    CHECK(bad.problems[0].find(vested) != std::string::npos);
+  }
+  SECTION("a timeline's arguments, and a replay without events") {
+    const Report report = check_examples(
+        "demo.md",
+        "```proviso\ncontract \"Demo\"\n  timezone \"UTC\"\nevent deployment { mw: MW }\n"
+        "metric deployed = sum deployment.mw\n"
+        "tranche T vests when deployed >= 1 GW lapses if not vested by 2026-01-31\n```\n"
+        "```timeline --until 2026-03-01\n"
+        "2026-02-01T00:00:00Z  Demo  T  pending → lapsed  deployed = 0 GW (>= 1 GW)  "
+        "[deadline 2026-02-01T00:00:00Z]\n```\n");
+    CHECK(report.problems.empty());
+    CHECK(report.replays == 1);
+  }
+  SECTION("events without a timeline, or a timeline on its own") {
+    CHECK(check_examples("demo.md", "```proviso\ncontract \"x\"\n```\n```events\n```\n")
+              .problems.size() == 1);
+    CHECK(check_examples("demo.md", "Text.\n```timeline\n```\n").problems.size() == 1);
+    CHECK(check_examples("demo.md", "```proviso\ncontract \"x\"\n```\nText.\n```events\n```\n")
+              .problems.size() == 1);
+  }
+  SECTION("a proviso calendar command and what it prints") {
+    const std::string command = "```sh\nproviso calendar NYSE 2026\n```\n\n```text\n";
+    const Report good = check_examples(
+        "demo.md", command +
+                       "2026-01-01 New Year's Day\n2026-01-19 Martin Luther King, Jr. Day\n"
+                       "2026-02-16 Washington's Birthday\n2026-04-03 Good Friday\n"
+                       "2026-05-25 Memorial Day\n2026-06-19 Juneteenth National Independence Day\n"
+                       "2026-07-03 Independence Day\n2026-09-07 Labor Day\n"
+                       "2026-11-26 Thanksgiving Day\n2026-12-25 Christmas Day\n```\n");
+    CHECK(good.problems.empty());
+    CHECK(good.calendars == 1);
+    const Report bad = check_examples("demo.md", command + "2026-01-01 New Year's Day\n```\n");
+    REQUIRE(bad.problems.size() == 1);
+    CHECK(bad.problems[0].find("prints other lines") != std::string::npos);
   }
   SECTION("inline code at the start of a line is not a fence") {
     const Report report = check_examples(

@@ -1,0 +1,131 @@
+// `proviso explain CONTRACT… LOG… CLAUSE… [--at TS] [--format text|json]`: replays the logs,
+// then says why each clause is or is not met (docs/explain.md).
+#include <map>
+#include <memory>
+#include <tuple>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/replay.hpp"
+#include "interpreter/explain.hpp"
+
+namespace proviso::cli {
+
+namespace {
+
+struct ExplainOptions {
+  std::vector<std::string> inputs;
+  std::string at;
+  std::string format = "text";
+};
+
+constexpr std::string_view kCommand = "explain";
+
+// The clauses a word names in a contract: the clause itself, or every member of a family.
+std::vector<std::string> clauses_named(const std::vector<ClauseStatus>& states,
+                                       const std::string& contract, const std::string& word) {
+  std::vector<std::string> found;
+  for (const ClauseStatus& status : states) {
+    if (status.contract != contract) continue;
+    const bool member = status.clause.rfind(word + "[", 0) == 0;
+    if (status.clause == word || member) found.push_back(status.clause);
+  }
+  return found;
+}
+
+int explain(const ExplainOptions& options) {
+  const SortedInputs inputs = sort_inputs(options.inputs);
+  if (inputs.contracts.empty()) {
+    return usage_error(kCommand, "give a contract file (.proviso), its logs and a clause's name");
+  }
+  Engine engine;
+  if (const int code = load_contracts(engine, inputs.contracts)) return code;
+  std::vector<std::string> titles;
+  for (std::size_t i = 0; i < engine.contract_count(); ++i) {
+    titles.push_back(engine.contract(i).checked.title);
+  }
+  // Which clauses to explain, checked before the replay so that a typo fails fast.
+  const std::vector<ClauseStatus> states = engine.clause_states();
+  std::vector<std::pair<std::size_t, std::string>> wanted;
+  for (const std::string& word : inputs.words) {
+    std::size_t matches = 0;
+    for (std::size_t i = 0; i < titles.size(); ++i) {
+      for (const std::string& clause : clauses_named(states, titles[i], word)) {
+        wanted.emplace_back(i, clause);
+        ++matches;
+      }
+    }
+    if (matches == 0) {
+      std::string names;
+      for (const ClauseStatus& status : states) {
+        names += fmt::format("{}{}", names.empty() ? "" : ", ", status.clause);
+      }
+      return usage_error(
+          kCommand, fmt::format("{} is not a clause of the contract{} (its clauses: {}), nor a "
+                                "file: contracts end in .proviso, logs in .jsonl, .json or .csv",
+                                word, titles.size() == 1 ? "" : "s", names));
+    }
+  }
+  if (wanted.empty()) {
+    std::string names;
+    for (const ClauseStatus& status : states) {
+      names += fmt::format("{}{}", names.empty() ? "" : ", ", status.clause);
+    }
+    return usage_error(kCommand, fmt::format("name the clause to explain ({})", names));
+  }
+  std::string error;
+  std::optional<Timestamp> at;
+  if (!options.at.empty() && !(at = parse_instant(options.at, engine.timezone(), error))) {
+    return usage_error(kCommand, fmt::format("--at {}: {}", options.at, error));
+  }
+  // The last transition of each clause into each state: what explanations name as the cause.
+  std::map<std::tuple<std::string, std::string, std::string>, Transition> last;
+  engine.on_transition([&last](const Transition& transition) {
+    last.insert_or_assign({transition.contract, transition.clause, transition.to}, transition);
+  });
+  if (const int code = replay_logs(engine, inputs.logs, at, {}, kCommand)) return code;
+  std::vector<Transition> history;
+  for (auto& [key, transition] : last) history.push_back(std::move(transition));
+  std::sort(history.begin(), history.end(),
+            [](const Transition& a, const Transition& b) { return a.ts < b.ts; });
+
+  const bool json = options.format == "json";
+  std::string out = json ? "[" : "";
+  for (std::size_t i = 0; i < wanted.size(); ++i) {
+    const Explanation explanation = engine.explain(wanted[i].second, wanted[i].first, history);
+    if (json) {
+      out += fmt::format("{}\n  {}", i == 0 ? "" : ",", format_explanation_json(explanation, 1));
+    } else {
+      out += fmt::format("{}{}", i == 0 ? "" : "\n", format_explanation_text(explanation));
+    }
+  }
+  if (json) out += "\n]\n";
+  fmt::print("{}", out);
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_explain_command(CLI::App& app) {
+  auto options = std::make_shared<ExplainOptions>();
+  auto* command = app.add_subcommand(
+      "explain", "Replay logs, then show why a clause is or is not met, part by part");
+  command
+      ->add_option("inputs", options->inputs,
+                   "Contract files (.proviso), logs (.jsonl, .json, .csv) and the names of the "
+                   "clauses to explain (T1, A[3], or A for every member of family A)")
+      ->required();
+  command->add_option("--at", options->at,
+                      "Explain the state at this time (2027-03-31 or 2027-03-31T12:00Z) instead "
+                      "of after the last event");
+  command->add_option("--format", options->format, "Output: text (a tree with ✓ and ✗) or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  command->footer(
+      "A word that does not end in .proviso, .jsonl, .json or .csv is a clause's name.\n"
+      "Exit codes: 0 ok, 1 contract errors, 2 usage, 3 bad event data.");
+  command->callback([options] { set_exit_code(explain(*options)); });
+}
+
+}  // namespace proviso::cli
