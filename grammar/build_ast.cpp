@@ -136,6 +136,12 @@ class AstBuilder {
     }
     if (node.is_type<g::postfix>() || node.is_type<g::count>()) return postfix(node);
     if (node.is_type<g::item_list>()) return expr(*children.front());
+    if (node.is_type<g::paren_expression>()) {
+      // `(a + b)` is the expression inside, spanning its parentheses too.
+      ast::ExprPtr inner = expr(*children.front());
+      inner->span = span(node);
+      return inner;
+    }
     return primary(node);
   }
 

@@ -374,6 +374,18 @@ void Checker::check_aggregate(const ast::MetricDecl& decl, const ast::Aggregate&
   if (aggregate.window) {
     check_count(*aggregate.window->length, Scope{}, "a window's length");
     check_period(aggregate.window->period, true);
+    // A window keeps the numbers that pass through it; the first, smallest or largest of
+    // dates, timestamps or texts over a window is not kept.
+    const bool keeps_values = aggregate.fn == ast::AggregateFn::first ||
+                              aggregate.fn == ast::AggregateFn::min ||
+                              aggregate.fn == ast::AggregateFn::max;
+    if (type && keeps_values && !type->is_error() && !type->is_numeric()) {
+      error(aggregate.window->span,
+            fmt::format("{} over a window needs numbers, but {}.{} is {}", fn, source.name,
+                        aggregate.field->text, describe(*type)),
+            "use it over the whole history, or window a number");
+      type.reset();
+    }
   }
   info.type = type.value_or(Type{});
 }

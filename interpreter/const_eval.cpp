@@ -176,16 +176,22 @@ std::optional<Value> Checker::evaluate_binary(const ast::Binary& binary, const B
     // Trading days need the calendar, which runs with the engine.
     if (b_duration->trading_days != 0) return std::nullopt;
     if (const auto* ts = std::get_if<Timestamp>(&*lhs)) {
+      // Whole days and months move the local date and keep the wall-clock time, as the engine
+      // does; hours, minutes and seconds are exact.
       const TimeZone zone = zone_ ? *zone_ : *TimeZone::find("UTC");
-      Timestamp moved{ts->micros + sign * b_duration->micros};
+      const bool whole_days = b_duration->micros % kMicrosPerDay == 0;
+      Timestamp moved{ts->micros + (whole_days ? 0 : sign * b_duration->micros)};
+      const Date day = zone.local_date(moved);
+      const std::int64_t time_of_day = moved.micros - zone.start_of_day(day).micros;
+      Date target{day.days + (whole_days ? static_cast<std::int32_t>(sign * b_duration->micros /
+                                                                       kMicrosPerDay)
+                                         : 0)};
       if (b_duration->months != 0) {
-        const Date day = zone.local_date(moved);
-        const std::int64_t time_of_day = moved.micros - zone.start_of_day(day).micros;
-        const auto shifted = add_months(day, sign * b_duration->months);
+        const auto shifted = add_months(target, sign * b_duration->months);
         if (!shifted) return std::nullopt;
-        moved = zone.to_instant(*shifted, time_of_day);
+        target = *shifted;
       }
-      return moved;
+      return zone.to_instant(target, time_of_day);
     }
     if (const auto* date = std::get_if<Date>(&*lhs)) {
       Date moved{date->days + static_cast<std::int32_t>(sign * (b_duration->micros / kMicrosPerDay))};

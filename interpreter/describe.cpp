@@ -167,13 +167,13 @@ std::vector<Transition::Value> Engine::Impl::deciding_values(ContractRuntime& co
     }
     if (std::holds_alternative<ast::AtLeastOfLast>(expr.node) ||
         std::holds_alternative<ast::Consecutive>(expr.node)) {
-      // The window's own count, then the metrics its condition reads.
-      for (std::uint32_t w = 0; w < contract.plan.windows.size(); ++w) {
-        if (contract.plan.windows[w].condition.source == nullptr) continue;
+      // The window's own count, then the metrics its condition reads. Family members share
+      // the tree but each has its own window: the one this clause's program runs.
+      if (const Step* found = step_of(program, Op::window, expr.id)) {
+        const std::uint32_t w = found->a;
         const ast::Expr* inner = std::holds_alternative<ast::AtLeastOfLast>(expr.node)
                                      ? std::get<ast::AtLeastOfLast>(expr.node).condition.get()
                                      : std::get<ast::Consecutive>(expr.node).condition.get();
-        if (contract.plan.windows[w].condition.source != inner) continue;
         const DayWindowPlan& window = contract.plan.windows[w];
         const auto* compared = std::get_if<ast::Binary>(&inner->node);
         values.push_back({fmt::format("days with {}{}", substituted(*inner, clause, checked),
@@ -181,7 +181,6 @@ std::vector<Transition::Value> Engine::Impl::deciding_values(ContractRuntime& co
                           fmt::format("{} of the last {} {}", window_count(contract, w),
                                       window.span, window.trading_days ? "trading days" : "days"),
                           fmt::format("needs {}", window.needed)});
-        break;
       }
     }
     ast::for_each_child(expr, walk);

@@ -556,14 +556,22 @@ Explanation Engine::explain(std::string_view clause, std::size_t index,
     ExplainedCondition after;
     after.kind = "state";
     after.condition = fmt::format("after {}", prerequisite.name);
-    after.truth = other_state.stage > 0 ? Truth::met : Truth::not_met;
+    // Met once it reached its first stage, or, for a `holds while` clause, once it held.
+    const auto& other_states = prerequisite.instance->states;
+    const auto first = prerequisite.holds_while
+                           ? std::find(other_states.begin(), other_states.end(), "holding")
+                           : other_states.begin() + (other_states.size() > 1 ? 1 : 0);
+    after.truth = impl.has_been_met(contract, other) ? Truth::met : Truth::not_met;
     after.value = state_name(prerequisite, other_state);
-    after.target = prerequisite.instance->states.size() > 1 ? prerequisite.instance->states[1] : "";
-    after.since = other_state.stage > 0 ? other_state.entered[1] : std::nullopt;
+    after.target = first == other_states.end() ? std::string() : *first;
+    if (after.truth == Truth::met && first != other_states.end()) {
+      after.since = other_state.entered[first - other_states.begin()];
+    }
     after.summary =
         after.truth == Truth::met
-            ? fmt::format("after {}: {} is {}{}", prerequisite.name, prerequisite.name, after.value,
-                          after.since ? " since " + local_time(*after.since, zone) : "")
+            ? fmt::format("after {}: {} first {}{}{}", prerequisite.name, prerequisite.name,
+                          after.target, after.since ? " at " + local_time(*after.since, zone) : "",
+                          after.value == after.target ? "" : " (now " + after.value + ")")
             : fmt::format("after {}: {} is {}, needs {} first", prerequisite.name,
                           prerequisite.name, after.value, after.target);
     out.prerequisites.push_back(std::move(after));

@@ -60,7 +60,8 @@ void Engine::Impl::update_metric(ContractRuntime& contract, std::uint32_t index,
   const bool windowed = plan.windowed();
   try {
     if (windowed) {
-      WindowEntry entry{event.ts.micros, contract.plan.zone->local_date(event.ts).days,
+      WindowEntry entry{state.next_seq++, event.ts.micros,
+                        contract.plan.zone->local_date(event.ts).days,
                         field ? field->number : Decimal(),
                         plan.weight >= 0 ? event.fields[plan.weight].number : Decimal()};
       if (plan.fn == ast::AggregateFn::min || plan.fn == ast::AggregateFn::max) {
@@ -76,8 +77,7 @@ void Engine::Impl::update_metric(ContractRuntime& contract, std::uint32_t index,
         state.sum = state.sum - (plan.fn == ast::AggregateFn::vwap ? old.value * old.weight
                                                                    : old.value);
         state.weight_sum = state.weight_sum - old.weight;
-        if (!state.extremes.empty() && state.extremes.front().ts == old.ts &&
-            state.extremes.front().value == old.value) {
+        if (!state.extremes.empty() && state.extremes.front().seq == old.seq) {
           state.extremes.pop_front();
         }
       }
@@ -152,7 +152,7 @@ void Engine::Impl::expire_window_entries(ContractRuntime& contract, std::uint32_
     state.window.pop_front();
     state.sum = state.sum - (plan.fn == ast::AggregateFn::vwap ? old.value * old.weight : old.value);
     state.weight_sum = state.weight_sum - old.weight;
-    if (!state.extremes.empty() && state.extremes.front().ts == old.ts) state.extremes.pop_front();
+    if (!state.extremes.empty() && state.extremes.front().seq == old.seq) state.extremes.pop_front();
     if (plan.fn == ast::AggregateFn::count || plan.fn == ast::AggregateFn::average) --state.count;
     changed = true;
   }

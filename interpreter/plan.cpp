@@ -45,6 +45,9 @@ RuntimeValue duration_value(const Decimal& amount, std::string_view word) {
   if (word == "week" || word == "weeks") micros(7 * kMicrosPerDay);
   if (word == "month" || word == "months") value.months = *amount.to_int64();
   if (word == "year" || word == "years") value.months = 12 * static_cast<int>(*amount.to_int64());
+  if (word == "trading day" || word == "trading days") {
+    value.trading_days = static_cast<std::int32_t>(*amount.to_int64());
+  }
   return value;
 }
 
@@ -170,6 +173,7 @@ class Compiler {
           } else {
             runtime.time = v.micros;
             runtime.months = v.months;
+            runtime.trading_days = v.trading_days;
           }
         },
         value);

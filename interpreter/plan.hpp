@@ -23,6 +23,7 @@ struct RuntimeValue {
   Decimal number;           // numbers and quantities (in base units)
   std::int64_t time = 0;    // instants (micros), dates (days), exact durations (micros)
   std::int32_t months = 0;  // calendar part of a duration
+  std::int32_t trading_days = 0;  // trading-day part of a duration
   bool flag = false;        // booleans
   bool known = true;
   std::string_view text;

@@ -489,11 +489,10 @@ class Writer {
       }
       out_ += render_chart_svg(spec) + "\n";
       if (metric.markers_omitted > 0) {
-        out_ += fmt::format(
-            "<p class=\"not-charted\">{} more changes of state are not marked; the timeline "
-            "lists them.</p>\n",
-            Decimal::from_int(static_cast<std::int64_t>(metric.markers_omitted))
-                .to_grouped_string());
+        out_ +=
+            fmt::format("<p class=\"not-charted\">{} more changes of state are not marked.</p>\n",
+                        Decimal::from_int(static_cast<std::int64_t>(metric.markers_omitted))
+                            .to_grouped_string());
       }
       out_ += "</figure>\n";
     }

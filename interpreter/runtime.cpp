@@ -222,7 +222,13 @@ void Engine::Impl::fire_timers(std::int64_t until) {
     const Timer timer = timers.top();
     timers.pop();
     if (!clock || clock->micros < timer.at) clock = Timestamp{timer.at};
-    fire(timer);
+    try {
+      fire(timer);
+    } catch (const RuntimeError& failure) {
+      if (!failure.cause().empty()) throw;
+      throw RuntimeError(failure.diagnostic(),
+                         fmt::format("the clock reaching {}", format_utc(Timestamp{timer.at})));
+    }
   }
 }
 

@@ -19,6 +19,7 @@ namespace proviso {
 
 /// One value of a windowed metric, kept until it leaves the window.
 struct WindowEntry {
+  std::uint64_t seq = 0;  // the entry's number in its metric, so equal values stay distinct
   std::int64_t ts = 0;
   std::int32_t day = 0;  // the local date, for windows counted in trading days
   Decimal value;
@@ -34,6 +35,7 @@ struct MetricState {
   std::string text;    // storage for a text value
   std::deque<WindowEntry> window;  // windowed metrics only: the values inside the window
   std::deque<WindowEntry> extremes;  // windowed min/max: a monotonic deque over `window`
+  std::uint64_t next_seq = 0;
 };
 
 /// The samples of a day window: one per day, oldest first, in a ring of `span` days.
@@ -129,6 +131,8 @@ struct Engine::Impl {
                         const Event* event = nullptr);
   void execute(ContractRuntime& contract, const ContractPlan& plan, const Step& step,
                const Event* event);
+  /// The contract's trading calendar, or every day when it names none.
+  static const TradingCalendar& sessions(const ContractRuntime& contract);
   void record_coverage(ContractRuntime& contract, ast::NodeId node, const RuntimeValue& value);
   [[noreturn]] void fail(const ContractRuntime& contract, ast::NodeId node,
                          const std::string& message);

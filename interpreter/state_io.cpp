@@ -122,11 +122,11 @@ std::string Engine::save_state() const {
                          m.value.months, m.value.flag ? 1 : 0, text_field(m.text),
                          m.window.size());
       for (const WindowEntry& e : m.window) {
-        out += fmt::format(" {} {} {} {}", e.ts, e.day, exact(e.value), exact(e.weight));
+        out += fmt::format(" {} {} {} {} {}", e.seq, e.ts, e.day, exact(e.value), exact(e.weight));
       }
       out += fmt::format(" {}", m.extremes.size());
       for (const WindowEntry& e : m.extremes) {
-        out += fmt::format(" {} {} {} {}", e.ts, e.day, exact(e.value), exact(e.weight));
+        out += fmt::format(" {} {} {} {} {}", e.seq, e.ts, e.day, exact(e.value), exact(e.weight));
       }
       out += "\n";
     }
@@ -206,6 +206,7 @@ bool Engine::restore_state(std::string_view saved, std::string& error) {
           entries->clear();
           for (auto n = in.integer(); n > 0; --n) {
             WindowEntry e;
+            e.seq = static_cast<std::uint64_t>(in.integer());
             e.ts = in.integer();
             e.day = static_cast<std::int32_t>(in.integer());
             e.value = in.decimal();
@@ -213,6 +214,7 @@ bool Engine::restore_state(std::string_view saved, std::string& error) {
             entries->push_back(e);
           }
         }
+        m.next_seq = m.window.empty() ? 0 : m.window.back().seq + 1;
       }
       for (std::uint32_t w = 0; w < contract.windows.size(); ++w) {
         WindowState& state = contract.windows[w];
