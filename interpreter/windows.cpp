@@ -2,7 +2,7 @@
 // Each day gets one sample: C's value after the last change of its inputs that day. A day
 // whose inputs never changed (no close that day) has no sample and counts as not meeting C
 // (the conservative rule). A day joins the window once it has a sample or once it is over, so
-// before today's close the window is the last N finished days. Memory: N bits per window.
+// before today's close the window is the last N finished days. Memory: N bytes per window.
 #include <fmt/format.h>
 
 #include "interpreter/runtime.hpp"

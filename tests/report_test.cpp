@@ -196,9 +196,17 @@ covenant Above holds while level >= 500 MW
       ++pinned;
     }
     CHECK(metric.points.size() <= points + pinned + 2);
+    CHECK(metric.markers.size() <= points);
     CHECK(std::is_sorted(metric.points.begin(), metric.points.end(),
                          [](const auto& a, const auto& b) { return a.micros < b.micros; }));
   }
+  // The covenant flips thousands of times: a chart's worth of changes is marked, the rest counted.
+  const MetricReport& level = contract.metrics[0];
+  REQUIRE(level.name == "level");
+  CHECK(level.markers.size() == points);
+  CHECK(level.markers_omitted + level.markers.size() >= contract.transitions_total - 20);
+  const std::string html = render_report_html(data);
+  CHECK(html.find("more changes of state are not marked.") != std::string::npos);
   // The chart of the sum keeps its range: from the first reading to the total at the end.
   const MetricReport& total = contract.metrics[1];
   REQUIRE(total.name == "total");
