@@ -27,6 +27,7 @@ struct TestOptions {
   std::string junit;
   bool coverage = false;
   double coverage_min = -1;
+  bool update = false;
 };
 
 // Standard output is buffered and standard error is not: flush first, so that the two read in
@@ -127,8 +128,11 @@ int run(const TestOptions& options) {
       }
       report = &found->second;
     }
-    result.tests = suite.run(options.filter, report);
+    result.tests = suite.run(options.filter, report, options.update);
     for (const TestResult& test : result.tests) {
+      for (const std::string& written : test.written) {
+        fmt::print("wrote {} (test \"{}\")\n", written, test.name);
+      }
       if (test.passed()) {
         ++passed;
       } else {
@@ -172,6 +176,9 @@ void add_test_command(CLI::App& app) {
   command->add_option("--filter", options->filter, "Run only the tests whose name contains TEXT");
   command->add_option("--junit", options->junit, "Also write the results as JUnit XML to FILE")
       ->type_name("FILE");
+  command->add_flag("--update", options->update,
+                    "Write the files that 'expect timeline' compares with, from this run, "
+                    "instead of comparing");
   command->add_flag("--coverage", options->coverage,
                     "Print, per contract, which conditions of its clauses the tests drove true "
                     "and false");

@@ -334,14 +334,30 @@ struct Expectation {
 struct ExpectedError {
   Text text;
 };
+/// `expect granted 53_333_334 shares [at INSTANT]`: the total the met clauses grant in the
+/// amount's dimension (a plain number: the total of grants without a unit).
+struct ExpectedGranted {
+  ExprPtr amount;
+  ExprPtr at;
+};
+/// `expect timeline "golden/t1.jsonl"`: the test's transitions so far, as `proviso run --format
+/// jsonl` writes them, equal that file (relative to the file holding the test).
+struct ExpectedTimeline {
+  Text path;
+};
 struct TestItem {
   Span span;
-  std::variant<GivenEvents, GivenLog, ClockAdvance, Expectation, ExpectedError> item;
+  std::variant<GivenEvents, GivenLog, ClockAdvance, Expectation, ExpectedError, ExpectedGranted,
+               ExpectedTimeline>
+      item;
 };
+/// `test "name" [for each x in …, y in …] { … }`: with bindings, one test per case, the
+/// bindings zipped as a family's are.
 struct TestDecl {
   Span span;
   Text name;
   std::vector<TestItem> items;
+  std::vector<Binding> bindings;
 };
 
 /// `splits from split.ratio where symbol == "AMD"`: each such event multiplies share counts

@@ -497,19 +497,23 @@ class AstBuilder {
         result.clause = clause(part);
         continue;
       }
-      ast::Binding binding;
-      binding.span = span(part);
-      binding.variable = name(*part.children[0]);
-      const Node& values = *part.children[1];
-      if (values.is_type<g::range>()) {
-        binding.low = expr(*values.children[0]);
-        binding.high = expr(*values.children[2]);
-      } else {
-        binding.values = items(*values.children[0]);
-      }
-      result.bindings.push_back(std::move(binding));
+      result.bindings.push_back(binding(part));
     }
     return result;
+  }
+
+  ast::Binding binding(const Node& part) {
+    ast::Binding binding;
+    binding.span = span(part);
+    binding.variable = name(*part.children[0]);
+    const Node& values = *part.children[1];
+    if (values.is_type<g::range>()) {
+      binding.low = expr(*values.children[0]);
+      binding.high = expr(*values.children[2]);
+    } else {
+      binding.values = items(*values.children[0]);
+    }
+    return binding;
   }
 
   ast::HolidayRule holiday(const Node& node) {
@@ -592,15 +596,29 @@ class AstBuilder {
     if (body.is_type<g::expected_error>()) {
       return {span(node), ast::ExpectedError{text(*body.children[0])}};
     }
+    if (body.is_type<g::expected_timeline>()) {
+      return {span(node), ast::ExpectedTimeline{text(*body.children[0])}};
+    }
+    if (body.is_type<g::expected_granted>()) {
+      // The amount is an `additive`, under its own name for its syntax error.
+      ast::ExpectedGranted granted{left_fold(*body.children[0]), nullptr};
+      if (body.children.size() > 1) granted.at = expr(*body.children[1]->children[0]);
+      return {span(node), std::move(granted)};
+    }
     ast::Expectation expectation{expr(*body.children[0]), nullptr};
     if (body.children.size() > 1) expectation.at = expr(*body.children[1]->children[0]);
     return {span(node), std::move(expectation)};
   }
 
   ast::TestDecl test(const Node& node) {
-    ast::TestDecl result{span(node), text(*node.children[0]), {}};
+    ast::TestDecl result{span(node), text(*node.children[0]), {}, {}};
     for (std::size_t i = 1; i < node.children.size(); ++i) {
-      result.items.push_back(test_item(*node.children[i]));
+      const Node& child = *node.children[i];
+      if (child.is_type<g::test_cases>()) {
+        for (const auto& part : child.children) result.bindings.push_back(binding(*part));
+      } else {
+        result.items.push_back(test_item(child));
+      }
     }
     return result;
   }

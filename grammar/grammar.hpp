@@ -54,6 +54,7 @@ PROVISO_KEYWORD( first, "first" );
 PROVISO_KEYWORD( for, "for" );
 PROVISO_KEYWORD( from, "from" );
 PROVISO_KEYWORD( given, "given" );
+PROVISO_KEYWORD( granted, "granted" );
 PROVISO_KEYWORD( grants, "grants" );
 PROVISO_KEYWORD( holds, "holds" );
 PROVISO_KEYWORD( holiday, "holiday" );
@@ -82,6 +83,7 @@ PROVISO_KEYWORD( splits, "splits" );
 PROVISO_KEYWORD( subject, "subject" );
 PROVISO_KEYWORD( sum, "sum" );
 PROVISO_KEYWORD( test, "test" );
+PROVISO_KEYWORD( timeline, "timeline" );
 PROVISO_KEYWORD( the, "the" );
 PROVISO_KEYWORD( timezone, "timezone" );
 PROVISO_KEYWORD( to, "to" );
@@ -306,10 +308,18 @@ struct expected_text : text {};
 struct expected_error : seq< kw_error, _, must< expected_text > > {};
 struct expected_at : seq< kw_at, _, must< expression > > {};
 struct expected_condition : seq< expression, opt< _, expected_at > > {};
-struct expected : sor< expected_error, expected_condition > {};
+// `granted` and `timeline` are not reserved: a metric may be named so, and `expect granted > 5`
+// is a condition. They start these forms only before an amount or a path.
+struct granted_amount : additive {};
+struct granted_ahead : not_at< sor< reserved, compare_op, one< '}', '+', '*', '/', '.', '[' >, eof > > {};
+struct expected_granted : seq< kw_granted, _, granted_ahead, must< granted_amount >, opt< _, expected_at > > {};
+struct timeline_path : text {};
+struct expected_timeline : seq< kw_timeline, _, at< one< '"' > >, must< timeline_path > > {};
+struct expected : sor< expected_error, expected_granted, expected_timeline, expected_condition > {};
 struct expectation : seq< kw_expect, _, must< expected > > {};
 struct test_item : sor< given, clock_advance, expectation > {};
-struct test_decl : seq< kw_test, _, must< test_name >, _, must< open_brace >, star< _, test_item >, _, must< close_brace > > {};
+struct test_cases : seq< kw_for, _, must< kw_each >, _, must< binding >, star< _, comma, _, must< binding > > > {};
+struct test_decl : seq< kw_test, _, must< test_name >, opt< _, test_cases >, _, must< open_brace >, star< _, test_item >, _, must< close_brace > > {};
 
 // ---- Adjustments ------------------------------------------------------------------------
 struct split_source : event_field {};

@@ -33,7 +33,8 @@ using selector = tao::pegtl::parse_tree::selector< Rule, tao::pegtl::parse_tree:
    year_from, year_until, closed_day, closed_date, weekend_days,
    // tests
    test_decl, test_name, given, given_log, log_path, given_event, event_type, field_value,
-   clock_advance, expectation, expected_error, expected_text, expected_at, expected_condition > >;
+   clock_advance, expectation, expected_error, expected_text, expected_at, expected_condition,
+   expected_granted, granted_amount, expected_timeline, timeline_path, test_cases > >;
 // clang-format on
 
 }  // namespace proviso::grammar

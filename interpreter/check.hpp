@@ -75,6 +75,8 @@ struct CheckedContract {
   std::vector<std::string> calendars;      // declared in the stdlib or the contract
   std::optional<SplitsInfo> splits;
   std::vector<Type> types;                 // by ast::NodeId
+  /// The cases of each parameterised test (`test "x" for each …`), by the test's span.begin.
+  std::map<std::uint32_t, std::vector<Bindings>> test_cases;
 };
 
 /// Checks a contract file against the stdlib's files (units, calendars), reporting every

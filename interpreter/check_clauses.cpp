@@ -150,11 +150,11 @@ void Checker::check_clause(const ast::ClauseDecl& decl,
   if (!variables) instantiate(decl, "", {});
 }
 
-std::vector<Bindings> Checker::expand_family(const ast::FamilyDecl& decl,
+std::vector<Bindings> Checker::expand_family(const std::vector<ast::Binding>& bindings,
                                              std::map<std::string, Type>& variables) {
   std::vector<std::vector<Value>> columns;
   const ast::Binding* longest = nullptr;
-  for (const ast::Binding& binding : decl.bindings) {
+  for (const ast::Binding& binding : bindings) {
     std::vector<Value> values;
     // Known from here on, so that a mistake in its values is not also reported as a use of
     // an unknown variable.
@@ -220,7 +220,7 @@ std::vector<Bindings> Checker::expand_family(const ast::FamilyDecl& decl,
   std::vector<Bindings> rows(columns.empty() ? 0 : columns.front().size());
   for (std::size_t c = 0; c < columns.size(); ++c) {
     for (std::size_t r = 0; r < rows.size(); ++r) {
-      rows[r][decl.bindings[c].variable.text] = columns[c][r];
+      rows[r][bindings[c].variable.text] = columns[c][r];
     }
   }
   return rows;
@@ -229,7 +229,7 @@ std::vector<Bindings> Checker::expand_family(const ast::FamilyDecl& decl,
 void Checker::check_family(const ast::FamilyDecl& decl) {
   const ast::ClauseDecl& clause = decl.clause;
   std::map<std::string, Type> variables;
-  const std::vector<Bindings> rows = expand_family(decl, variables);
+  const std::vector<Bindings> rows = expand_family(decl.bindings, variables);
   if (!clause.family_variable) {
     error(clause.name.span,
           fmt::format("each member of a family needs its own name: write {}[{}]",

@@ -69,7 +69,14 @@ void Checker::check_calendar(const ast::CalendarDecl& decl) {
 
 void Checker::check_test(const ast::TestDecl& decl) {
   if (decl.name.value.empty()) error(decl.name.span, "a test needs a name");
-  const Scope scope{Scope::Kind::test, nullptr, nullptr};
+  // A parameterised test's variables are typed as a family's are; each case runs on its own.
+  std::map<std::string, Type> variables;
+  std::vector<Bindings> cases{Bindings{}};
+  if (!decl.bindings.empty()) {
+    cases = expand_family(decl.bindings, variables);
+    result_.test_cases[decl.span.begin] = cases;
+  }
+  const Scope scope{Scope::Kind::test, nullptr, decl.bindings.empty() ? nullptr : &variables};
   auto expect_instant = [&](const ast::Expr& expr) {
     const Type type = check_expr(expr, scope);
     if (!type.is_error() && !type.is(Kind::date) && !type.is(Kind::timestamp)) {
@@ -82,7 +89,8 @@ void Checker::check_test(const ast::TestDecl& decl) {
         [&](const auto& body) {
           using T = std::decay_t<decltype(body)>;
           if constexpr (std::is_same_v<T, ast::GivenEvents>) {
-            for (const auto& event : body.events) check_given_event(event);
+            const Scope values{Scope::Kind::constant, nullptr, scope.variables};
+            for (const auto& event : body.events) check_given_event(event, values, cases);
           } else if constexpr (std::is_same_v<T, ast::GivenLog>) {
             if (body.path.value.empty()) error(body.path.span, "the log's path is empty");
           } else if constexpr (std::is_same_v<T, ast::ClockAdvance>) {
@@ -92,13 +100,28 @@ void Checker::check_test(const ast::TestDecl& decl) {
             if (body.at) expect_instant(*body.at);
           } else if constexpr (std::is_same_v<T, ast::ExpectedError>) {
             if (body.text.value.empty()) error(body.text.span, "the expected error's text is empty");
+          } else if constexpr (std::is_same_v<T, ast::ExpectedGranted>) {
+            const Scope values{Scope::Kind::constant, nullptr, scope.variables};
+            const Type type = check_expr(*body.amount, values);
+            if (!type.is_error() && !type.is(Kind::quantity) && !type.is(Kind::number)) {
+              error(body.amount->span,
+                    fmt::format("the total granted is an amount or a number, but this is {}",
+                                describe(type)),
+                    "e.g. expect granted 53_333_334 shares");
+            } else if (!type.is_error()) {
+              for (const Bindings& row : cases) evaluate(*body.amount, row);
+            }
+            if (body.at) expect_instant(*body.at);
+          } else if constexpr (std::is_same_v<T, ast::ExpectedTimeline>) {
+            if (body.path.value.empty()) error(body.path.span, "the timeline's path is empty");
           }
         },
         item.item);
   }
 }
 
-void Checker::check_given_event(const ast::GivenEvent& event) {
+void Checker::check_given_event(const ast::GivenEvent& event, const Scope& scope,
+                                const std::vector<Bindings>& cases) {
   const auto found = result_.events.find(event.type.text);
   if (found == result_.events.end()) {
     std::vector<std::string> names;
@@ -130,7 +153,7 @@ void Checker::check_given_event(const ast::GivenEvent& event) {
     }
     given.push_back(field.field.text);
     const Type& expected = info.fields[index].type;
-    const Type actual = check_expr(*field.value, Scope{});
+    const Type actual = check_expr(*field.value, scope);
     if (actual.is_error() || expected.is_error()) continue;
     // A plain number is read in the field's own unit, as in a log: mw=600 is 600 MW.
     const bool fits = expected.compatible(actual) ||
@@ -140,7 +163,7 @@ void Checker::check_given_event(const ast::GivenEvent& event) {
             fmt::format("field {}.{} holds {}, but this is {}", info.name, field.field.text,
                         describe(expected), describe(actual)));
     } else {
-      evaluate(*field.value, {});
+      for (const Bindings& row : cases) evaluate(*field.value, row);
     }
   }
   // A misspelt field is also a missing one: it is reported once, as misspelt.

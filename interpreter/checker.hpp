@@ -53,7 +53,8 @@ class Checker {
   // check_clauses.cpp
   void check_clause(const ast::ClauseDecl& decl, const std::map<std::string, Type>* variables);
   void check_family(const ast::FamilyDecl& decl);
-  std::vector<Bindings> expand_family(const ast::FamilyDecl& decl,
+  /// The rows of a `for each`'s bindings (a family's or a parameterised test's), zipped.
+  std::vector<Bindings> expand_family(const std::vector<ast::Binding>& bindings,
                                       std::map<std::string, Type>& variables);
   void instantiate(const ast::ClauseDecl& decl, const std::string& family,
                    const Bindings& bindings);
@@ -65,7 +66,8 @@ class Checker {
   // check_tests.cpp
   void check_calendar(const ast::CalendarDecl& decl);
   void check_test(const ast::TestDecl& decl);
-  void check_given_event(const ast::GivenEvent& event);
+  void check_given_event(const ast::GivenEvent& event, const Scope& scope,
+                         const std::vector<Bindings>& cases);
 
   // check_expr.cpp
   Type check_expr(const ast::Expr& expr, const Scope& scope);

@@ -33,6 +33,7 @@ struct TestResult {
   std::string name;
   SourceLine where;  // the `test` line
   std::vector<TestFailure> failures;
+  std::vector<std::string> written;  // the timeline files `--update` wrote
   bool passed() const { return failures.empty(); }
 };
 
@@ -86,13 +87,16 @@ class TestSuite {
   bool is_test_file() const;
   /// The contract's title; empty unless ok().
   std::string title() const;
-  /// The names of the file's tests, in order.
+  /// The names of the file's tests, in order; a parameterised test's cases each have their
+  /// own ("sweep [mw = 999, vests = false]").
   std::vector<std::string> test_names() const;
 
-  /// Runs each test whose name contains `filter` (all when empty), in order. With `coverage`,
-  /// adds what the tests drove true and false to it (see coverage_of()).
-  std::vector<TestResult> run(std::string_view filter = {},
-                              CoverageReport* coverage = nullptr) const;
+  /// Runs each test whose name contains `filter` (all when empty), in order; each case of a
+  /// parameterised test is a test of its own. With `coverage`, adds what the tests drove true
+  /// and false to it (see coverage_of()). With `update`, `expect timeline` writes its file
+  /// (TestResult::written) instead of comparing with it.
+  std::vector<TestResult> run(std::string_view filter = {}, CoverageReport* coverage = nullptr,
+                              bool update = false) const;
 
   /// The contract's conditions, none covered yet: what run() adds to.
   CoverageReport coverage_of() const;

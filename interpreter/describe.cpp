@@ -266,4 +266,20 @@ std::vector<std::string> Engine::granted_totals() const {
   return out;
 }
 
+Decimal Engine::granted_total(const std::string& dimension) const {
+  Decimal sum;
+  for (const auto& owned : impl_->contracts) {
+    ContractRuntime& contract = *owned;
+    for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
+      const ClausePlan& plan = contract.plan.clauses[c];
+      const ClauseState& state = contract.clauses[c];
+      if (!plan.grant || state.lapsed || (state.stage == 0 && state.level != 1)) continue;
+      const Type& type = contract.plan.types.at(plan.grant->source->id);
+      if ((type.is(Kind::quantity) ? type.dimension : std::string()) != dimension) continue;
+      sum = sum + impl_->evaluate(contract, *plan.grant).number;
+    }
+  }
+  return sum;
+}
+
 }  // namespace proviso

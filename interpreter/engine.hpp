@@ -136,14 +136,20 @@ class Engine {
   std::vector<MetricStatus> metric_values() const;
   /// Totals of what met clauses grant, by unit ("53,333,334 shares", "20,000,000,000 USD").
   std::vector<std::string> granted_totals() const;
+  /// The total met clauses grant in `dimension`, in its base unit (an empty dimension: the
+  /// total of grants that are plain numbers); zero when none is met.
+  Decimal granted_total(const std::string& dimension) const;
 
   /// How many contracts are loaded, and each one's text, tree and checker result.
   std::size_t contract_count() const;
   const LoadedContract& contract(std::size_t index) const;
 
   /// Evaluates an expression the checker typed in contract `index` (a test's expectation, in
-  /// the contract's terms) at the current time. Throws RuntimeError.
-  Evaluation evaluate(const ast::Expr& expr, std::size_t index = 0);
+  /// the contract's terms) at the current time; `bindings` gives the values of the variables
+  /// it uses (a parameterised test's). An expression is compiled once, with the bindings of its
+  /// first evaluation. Throws RuntimeError.
+  Evaluation evaluate(const ast::Expr& expr, std::size_t index = 0,
+                      const Bindings* bindings = nullptr);
 
   /// From now on, record which conditions were seen true and false.
   void enable_coverage();

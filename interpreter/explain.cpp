@@ -72,7 +72,11 @@ class Explainer {
 
   ExplainedCondition condition(const Program& program) {
     const Trace trace(impl_, contract_, program);
-    return node(*program.source, program, trace);
+    ExplainedCondition out = node(*program.source, program, trace);
+    if (!trace.failure().empty()) {
+      out.note = fmt::format("cannot be computed now: {}", trace.failure());
+    }
+    return out;
   }
 
  private:

@@ -9,10 +9,16 @@ Trace::Trace(EngineImpl& impl, ContractRuntime& contract, const Program& program
   const bool coverage = impl.coverage_on;
   impl.coverage_on = false;
   impl.stack.clear();
-  for (const Step& step : program.steps) {
-    impl.execute(contract, contract.plan, step, nullptr);
-    if (step.node >= values_.size()) values_.resize(step.node + 1);
-    values_[step.node] = impl.stack.back();
+  try {
+    for (const Step& step : program.steps) {
+      impl.execute(contract, contract.plan, step, nullptr);
+      if (step.node >= values_.size()) values_.resize(step.node + 1);
+      values_[step.node] = impl.stack.back();
+    }
+  } catch (const RuntimeError& failure) {
+    // Arithmetic that fails now (a division by a metric that is 0): the parts after it have no
+    // value, and say so.
+    failure_ = failure.diagnostic().message;
   }
   impl.stack.clear();
   contract.latches = latches;

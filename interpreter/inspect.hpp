@@ -34,8 +34,12 @@ class Trace {
   /// The value of an expression of the program, looking through derived metrics' names.
   const RuntimeValue* value_of(const ast::Expr& expr, const ContractPlan& plan) const;
 
+  /// Why the program stopped before its end ("division by zero: …"), or empty.
+  const std::string& failure() const { return failure_; }
+
  private:
   std::vector<std::optional<RuntimeValue>> values_;
+  std::string failure_;
 };
 
 /// The metric a name refers to, if it is a metric's name.

@@ -129,9 +129,9 @@ std::vector<ChartTick> time_ticks(std::int64_t from, std::int64_t to, const Time
   }
   const int months = span_days <= 200 ? 1 : span_days <= 550 ? 3 : span_days <= 1100 ? 6 : 12;
   const int years_step = span_days <= 2600 ? 1 : span_days <= 5500 ? 2 : 5;
-  int month = first.year * 12 + first.month - 1;
-  if (months == 12) month = first.year * 12;
-  for (; month <= first.year * 12 + 12 * static_cast<int>(span_days / 365 + 2); month += months) {
+  // Every month from the first one shown; those on the step's boundaries get a tick.
+  const int last = first.year * 12 + 12 * static_cast<int>(span_days / 365 + 2);
+  for (int month = first.year * 12 + first.month - 1; month <= last; ++month) {
     const int year = month / 12;
     const int in_year = month % 12;
     if (in_year % months != 0) continue;
@@ -440,6 +440,7 @@ class Writer {
                              metric.name, metric.unit, zone);
       spec.series.push_back({metric.name, xy(metric.points), "series", true, {}});
       spec.whole_numbers = metric.counts;
+      spec.from_zero = metric.counts || !metric.unit.empty();
       if (metric.unit.empty()) spec.height = 210;
       // Clauses with the same target share one line: "A[2], A[3] ≥ 1".
       std::vector<std::pair<std::string, const ThresholdSeries*>> lines;

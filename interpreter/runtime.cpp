@@ -465,12 +465,14 @@ const LoadedContract& Engine::contract(std::size_t index) const {
   return impl_->contracts.at(index)->loaded;
 }
 
-Evaluation Engine::evaluate(const ast::Expr& expr, std::size_t index) {
+Evaluation Engine::evaluate(const ast::Expr& expr, std::size_t index, const Bindings* bindings) {
   ContractRuntime& contract = *impl_->contracts.at(index);
   auto compiled = contract.extra.find(&expr);
   if (compiled == contract.extra.end()) {
-    compiled = contract.extra.emplace(&expr, compile_expression(contract.plan, impl_->schemas, expr))
-                   .first;
+    compiled =
+        contract.extra
+            .emplace(&expr, compile_expression(contract.plan, impl_->schemas, expr, bindings))
+            .first;
     // The expression may bring windows and latches of its own; they start empty now.
     contract.windows.resize(contract.plan.windows.size());
     contract.latches.resize(contract.plan.latch_count);

@@ -145,7 +145,12 @@ std::string render_chart_svg(const ChartSpec& spec) {
   }
   for (const auto& pin : spec.pins) include(pin.at.y);
   if (!(high >= low)) low = high = 0;
-  if (low > 0) low = 0;  // amounts read against zero
+  if (spec.from_zero && low > 0) low = 0;
+  if (!spec.from_zero && high > low) {
+    // A ratio: its own range, with room below, not below zero when it never is.
+    const double padded = low - (high - low) * 0.25;
+    low = low >= 0 ? std::max(0.0, padded) : padded;
+  }
   if (high == low) high = low + 1;
   std::vector<double> ticks = nice_ticks(low, high, 5);
   if (spec.whole_numbers && ticks.size() > 1 && ticks[1] - ticks[0] < 1) {

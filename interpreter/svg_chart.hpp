@@ -55,6 +55,7 @@ struct ChartSpec {
   std::vector<ChartPin> pins;
   double height = 300;         // in the same units as the width, 960
   bool whole_numbers = false;  // counts: ticks only at whole numbers
+  bool from_zero = true;       // amounts read against zero; ratios against their own range
 };
 
 /// Text for HTML and SVG content and attribute values, with &, <, >, " and ' escaped.

@@ -58,7 +58,7 @@ std::optional<Value> arithmetic(ast::BinaryOp op, const Value& a, const Value& b
 // The value of a field as written on a `given` line: a literal, an amount, a constant, or
 // arithmetic on them.
 std::optional<Value> given_value(const ast::Expr& expr, const CheckedContract& contract,
-                                 const TimeZone& zone) {
+                                 const TimeZone& zone, const Bindings* bindings) {
   return std::visit(
       [&](const auto& node) -> std::optional<Value> {
         using T = std::decay_t<decltype(node)>;
@@ -73,18 +73,21 @@ std::optional<Value> given_value(const ast::Expr& expr, const CheckedContract& c
         } else if constexpr (std::is_same_v<T, ast::TimestampLiteral>) {
           return instant_of_literal(node, zone);
         } else if constexpr (std::is_same_v<T, ast::NameRef>) {
+          if (bindings) {
+            if (const auto it = bindings->find(node.name); it != bindings->end()) return it->second;
+          }
           const auto constant = contract.constants.find(node.name);
           if (constant == contract.constants.end()) return std::nullopt;
           return constant->second;
         } else if constexpr (std::is_same_v<T, ast::Suffixed>) {
-          const auto operand = given_value(*node.operand, contract, zone);
+          const auto operand = given_value(*node.operand, contract, zone, bindings);
           const auto* amount = operand ? std::get_if<Decimal>(&*operand) : nullptr;
           const auto unit = contract.units.find(node.word.text);
           if (!amount || unit == contract.units.end()) return std::nullopt;
           return Quantity{*amount * unit->second.scale, unit->second.dimension, unit->first,
                           unit->second.scale};
         } else if constexpr (std::is_same_v<T, ast::Unary>) {
-          auto operand = given_value(*node.operand, contract, zone);
+          auto operand = given_value(*node.operand, contract, zone, bindings);
           if (!operand || node.op != ast::UnaryOp::negate) return std::nullopt;
           if (auto* number = std::get_if<Decimal>(&*operand)) return -*number;
           if (auto* quantity = std::get_if<Quantity>(&*operand)) {
@@ -93,8 +96,8 @@ std::optional<Value> given_value(const ast::Expr& expr, const CheckedContract& c
           }
           return std::nullopt;
         } else if constexpr (std::is_same_v<T, ast::Binary>) {
-          const auto lhs = given_value(*node.lhs, contract, zone);
-          const auto rhs = given_value(*node.rhs, contract, zone);
+          const auto lhs = given_value(*node.lhs, contract, zone, bindings);
+          const auto rhs = given_value(*node.rhs, contract, zone, bindings);
           if (!lhs || !rhs) return std::nullopt;
           return arithmetic(node.op, *lhs, *rhs);
         } else {
@@ -141,8 +144,15 @@ bool fill_slot(const FieldSchema& field, const Value& value, FieldSlot& slot) {
 
 }  // namespace
 
+std::optional<Value> test_constant(const ast::Expr& expr, const Engine& engine,
+                                   const Bindings* bindings) {
+  const CheckedContract& contract = engine.contract(0).checked;
+  return given_value(expr, contract, zone_of(contract), bindings);
+}
+
 std::optional<Event> given_event(const ast::GivenEvent& given, const Engine& engine,
-                                 std::uint32_t log, std::uint64_t line, std::string& error) {
+                                 std::uint32_t log, std::uint64_t line, std::string& error,
+                                 const Bindings* bindings) {
   const CheckedContract& contract = engine.contract(0).checked;
   const TimeZone zone = zone_of(contract);
   const EventSchemas& schemas = engine.schemas();
@@ -167,7 +177,7 @@ std::optional<Event> given_event(const ast::GivenEvent& given, const Engine& eng
     }
     std::optional<Value> value;
     try {
-      value = given_value(*field.value, contract, zone);
+      value = given_value(*field.value, contract, zone, bindings);
     } catch (const ArithmeticError& failure) {
       error = fmt::format("field {}: {}", field.field.text, failure.what());
       return std::nullopt;
@@ -183,10 +193,11 @@ std::optional<Event> given_event(const ast::GivenEvent& given, const Engine& eng
   return event;
 }
 
-std::optional<Timestamp> instant_of(Engine& engine, const ast::Expr& expr, bool& is_date) {
+std::optional<Timestamp> instant_of(Engine& engine, const ast::Expr& expr, bool& is_date,
+                                    const Bindings* bindings) {
   // The engine evaluates any instant the checker accepted (a literal, a constant,
   // T1.vested_at + 90 days) and shows it exactly, so reading its text back loses nothing.
-  const Evaluation value = engine.evaluate(expr);
+  const Evaluation value = engine.evaluate(expr, 0, bindings);
   if (!value.known) return std::nullopt;
   const TimeZone zone = zone_of(engine.contract(0).checked);
   const auto date = parse_date(value.text);

@@ -82,9 +82,10 @@ std::string in_unit(const std::string& text, const std::string& unit,
   }
 }
 
-std::optional<Evaluation> evaluate_quietly(Engine& engine, const ast::Expr& expr) {
+std::optional<Evaluation> evaluate_quietly(Engine& engine, const ast::Expr& expr,
+                                           const Bindings* bindings) {
   try {
-    return engine.evaluate(expr);
+    return engine.evaluate(expr, 0, bindings);
   } catch (const RuntimeError&) {
     return std::nullopt;
   }
@@ -93,7 +94,7 @@ std::optional<Evaluation> evaluate_quietly(Engine& engine, const ast::Expr& expr
 // "amd_deployed = 0.6 GW", or "amd_close has no value yet".
 std::string side_value(Replay& replay, const ast::Expr& side, const std::string& unit) {
   const std::string text = one_line(side.span.text());
-  const auto value = evaluate_quietly(replay.engine, side);
+  const auto value = evaluate_quietly(replay.engine, side, replay.bindings);
   if (!value) return fmt::format("{} cannot be computed", text);
   if (!value->known) return fmt::format("{} has no value yet", text);
   return fmt::format("{} = {}", text,
@@ -112,7 +113,8 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 
 }  // namespace
 
-std::optional<ClauseStateRef> clause_state_ref(Engine& engine, const ast::Expr& expr) {
+std::optional<ClauseStateRef> clause_state_ref(Engine& engine, const ast::Expr& expr,
+                                               const Bindings* bindings) {
   const auto* suffixed = std::get_if<ast::Suffixed>(&expr.node);
   if (!suffixed) return std::nullopt;
   const ast::Expr& operand = *suffixed->operand;
@@ -123,7 +125,7 @@ std::optional<ClauseStateRef> clause_state_ref(Engine& engine, const ast::Expr& 
   }
   if (const auto* index = std::get_if<ast::Index>(&operand.node)) {
     const auto* family = std::get_if<ast::NameRef>(&index->object->node);
-    const auto member = evaluate_quietly(engine, *index->index);
+    const auto member = evaluate_quietly(engine, *index->index, bindings);
     if (!family || !member || !member->known) return std::nullopt;
     std::string number = member->text;
     std::erase(number, ',');
@@ -211,7 +213,7 @@ std::string explain(Replay& replay, const ast::Expr& condition, bool wanted) {
           opaque.push_back(part);
           continue;
         }
-        const auto value = evaluate_quietly(replay.engine, *part);
+        const auto value = evaluate_quietly(replay.engine, *part, replay.bindings);
         const bool as_wanted = value && value->known && value->truth == wanted;
         if (!all_needed || !as_wanted) reasons.push_back(explain(replay, *part, wanted));
       }
@@ -226,7 +228,7 @@ std::string explain(Replay& replay, const ast::Expr& condition, bool wanted) {
     }
   }
   if (evaluable_alone(condition)) {
-    const auto value = evaluate_quietly(replay.engine, condition);
+    const auto value = evaluate_quietly(replay.engine, condition, replay.bindings);
     if (value && !value->known) return fmt::format("{} cannot be decided yet", text);
   }
   return fmt::format("{} {}", text, wanted ? "does not hold" : "holds");

@@ -3,12 +3,15 @@
 // and `expect error` checks that the replay failed, and how.
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include <fmt/format.h>
 
 #include "grammar/ast_walk.hpp"
 #include "interpreter/read_events.hpp"
 #include "interpreter/test_runner.hpp"
+#include "interpreter/transition_format.hpp"
 
 namespace proviso {
 
@@ -57,7 +60,7 @@ const ast::Expectation* expectation_at(const Replay& replay, std::size_t item) {
 void poll_latches(Replay& replay, const std::vector<std::size_t>& items) {
   for (const std::size_t item : items) {
     try {
-      replay.engine.evaluate(*expectation_at(replay, item)->condition);
+      replay.engine.evaluate(*expectation_at(replay, item)->condition, 0, replay.bindings);
     } catch (const RuntimeError&) {
       // Reported when the expectation itself is checked.
     }
@@ -66,8 +69,13 @@ void poll_latches(Replay& replay, const std::vector<std::size_t>& items) {
 
 class TestRun {
  public:
-  TestRun(const TestSuite::Impl& suite, std::size_t declaration, CoverageReport* coverage)
-      : suite_(suite), declaration_(declaration), coverage_(coverage) {}
+  TestRun(const TestSuite::Impl& suite, std::size_t declaration, CoverageReport* coverage,
+          const Bindings* bindings, bool update)
+      : suite_(suite),
+        declaration_(declaration),
+        coverage_(coverage),
+        bindings_(bindings),
+        update_(update) {}
 
   TestResult run();
 
@@ -80,6 +88,10 @@ class TestRun {
   void expect_now(const ast::Expectation& expectation, const Span& span);
   void expect_at(std::size_t index, const ast::Expectation& expectation, const Span& span);
   void expect_error(const ast::ExpectedError& expected, const Span& span);
+  // `at`: the instant the total is expected at, or null for now.
+  void expect_granted(std::size_t index, const ast::ExpectedGranted& expected, const ast::Expr* at,
+                      const Span& span);
+  void expect_timeline(const ast::ExpectedTimeline& expected, const Span& span);
   // Replays the events given so far up to `at` and moves the clock there; false when the
   // contract does not load. Throws RuntimeError.
   bool replay_until(Replay& replay, std::size_t index, Timestamp at, bool is_date);
@@ -94,6 +106,8 @@ class TestRun {
   const TestSuite::Impl& suite_;
   std::size_t declaration_;
   CoverageReport* coverage_;
+  const Bindings* bindings_;
+  bool update_;
   Replay main_;
   std::vector<Event> history_;        // every event fed, for replays up to an instant
   std::vector<std::size_t> latched_;  // expectations holding `once` or `ever`
@@ -107,6 +121,8 @@ TestResult TestRun::run() {
   const auto& test = std::get<ast::TestDecl>(suite_.loaded.file->declarations[declaration_]);
   result_.name = test.name.value;
   result_.where = suite_.locate(test.span);
+  if (bindings_) result_.name = case_name(test, *bindings_);
+  main_.bindings = bindings_;
   if (!main_.start(suite_, declaration_)) {
     result_.failures.push_back({result_.where, "the contract could not be loaded"});
     return result_;
@@ -119,7 +135,7 @@ TestResult TestRun::run() {
     if (has_latch(*expectation->condition)) latched_.push_back(i);
     // Compiled now, so that the windows and latches an expectation brings see every event.
     try {
-      main_.engine.evaluate(*expectation->condition);
+      main_.engine.evaluate(*expectation->condition, 0, bindings_);
     } catch (const RuntimeError&) {
       // Reported when the expectation is checked.
     }
@@ -170,6 +186,15 @@ void TestRun::run_item(std::size_t index) {
           }
         } else if constexpr (std::is_same_v<T, ast::ExpectedError>) {
           expect_error(body, item.span);
+        } else if constexpr (std::is_same_v<T, ast::ExpectedGranted>) {
+          if (body.at && at_starts_line(*body.at)) {
+            expect_granted(index, body, nullptr, item.span);
+            if (!error_) advance_to(*body.at, body.at->span);
+          } else {
+            expect_granted(index, body, body.at.get(), item.span);
+          }
+        } else if constexpr (std::is_same_v<T, ast::ExpectedTimeline>) {
+          expect_timeline(body, item.span);
         }
       },
       item.item);
@@ -178,7 +203,8 @@ void TestRun::run_item(std::size_t index) {
 void TestRun::give(const ast::GivenEvents& given) {
   for (const ast::GivenEvent& line : given.events) {
     std::string error;
-    const auto event = given_event(line, main_.engine, 0, suite_.locate(line.span).line, error);
+    const auto event =
+        given_event(line, main_.engine, 0, suite_.locate(line.span).line, error, bindings_);
     if (!event) return replay_failed(line.span, error);
     feed(*event, line.span);
     if (error_) return;
@@ -228,7 +254,7 @@ void TestRun::advance_to(const ast::Expr& instant, const Span& span) {
   bool is_date = false;
   std::optional<Timestamp> to;
   try {
-    to = instant_of(main_.engine, instant, is_date);
+    to = instant_of(main_.engine, instant, is_date, bindings_);
   } catch (const RuntimeError& failure) {
     return replay_failed(span, failure.diagnostic().message);
   }
@@ -257,7 +283,7 @@ void TestRun::expect(std::size_t index, const ast::Expectation& expectation, con
 void TestRun::expect_now(const ast::Expectation& expectation, const Span& span) {
   const std::string written = one_line(expectation.condition->span.text());
   try {
-    const Evaluation value = main_.engine.evaluate(*expectation.condition);
+    const Evaluation value = main_.engine.evaluate(*expectation.condition, 0, bindings_);
     if (value.known && value.truth) return;
   } catch (const RuntimeError& failure) {
     return fail(span, fmt::format("expected {}, but it cannot be computed: {}", written,
@@ -278,14 +304,17 @@ std::optional<Timestamp> entered_at(const Engine& engine, const ClauseStateRef& 
 }
 
 bool TestRun::replay_until(Replay& replay, std::size_t index, Timestamp at, bool is_date) {
+  replay.bindings = bindings_;
   if (!replay.start(suite_, declaration_)) return false;
   if (coverage_) replay.engine.enable_coverage();
   replay.log_names = main_.log_names;
   replay.engine.set_log_names(replay.log_names);
-  const ast::Expr& condition = *expectation_at(replay, index)->condition;
-  const std::vector<std::size_t> latched =
-      has_latch(condition) ? std::vector<std::size_t>{index} : std::vector<std::size_t>{};
-  replay.engine.evaluate(condition);
+  // An `expect granted … at T` has no condition to watch.
+  const ast::Expectation* expectation = expectation_at(replay, index);
+  const std::vector<std::size_t> latched = expectation && has_latch(*expectation->condition)
+                                               ? std::vector<std::size_t>{index}
+                                               : std::vector<std::size_t>{};
+  if (expectation) replay.engine.evaluate(*expectation->condition, 0, bindings_);
   for (const Event& event : history_) {
     // A date is its whole day: the events up to its end, not those at the next midnight.
     if (is_date ? event.ts >= at : event.ts > at) break;
@@ -304,7 +333,7 @@ void TestRun::expect_at(std::size_t index, const ast::Expectation& expectation, 
   bool is_date = false;
   std::optional<Timestamp> at;
   try {
-    at = instant_of(main_.engine, *expectation.at, is_date);
+    at = instant_of(main_.engine, *expectation.at, is_date, bindings_);
   } catch (const RuntimeError& failure) {
     return fail(span, fmt::format("expected {} at {}, but {} cannot be computed: {}", written,
                                   at_written, at_written, failure.diagnostic().message));
@@ -327,8 +356,8 @@ void TestRun::expect_at(std::size_t index, const ast::Expectation& expectation, 
     }
     const ast::Expr& condition = *expectation_at(replay, index)->condition;
     // `pending` is where a clause starts, not a state it enters: `T1 pending at T` holds at T.
-    const auto ref = clause_state_ref(replay.engine, condition);
-    if (!ref || ref->state == "pending") value = replay.engine.evaluate(condition);
+    const auto ref = clause_state_ref(replay.engine, condition, bindings_);
+    if (!ref || ref->state == "pending") value = replay.engine.evaluate(condition, 0, bindings_);
   } catch (const RuntimeError& failure) {
     return fail(span, fmt::format("expected {} at {}, but the replay up to then failed: {}",
                                   written, expected_at, describe_failure(failure)));
@@ -341,7 +370,7 @@ void TestRun::expect_at(std::size_t index, const ast::Expectation& expectation, 
   }
 
   // `T1 vested at T`: T1 became vested at T (for a date, during that day).
-  const ClauseStateRef ref = *clause_state_ref(replay.engine, condition);
+  const ClauseStateRef ref = *clause_state_ref(replay.engine, condition, bindings_);
   const auto entered = entered_at(replay.engine, ref);
   if (entered &&
       (is_date ? *entered >= zone.start_of_day(day) && *entered <= *at : *entered == *at)) {
@@ -369,6 +398,124 @@ void TestRun::expect_error(const ast::ExpectedError& expected, const Span& span)
     fail(span, fmt::format("expected an error containing \"{}\", but the replay failed with: {}",
                            expected.text.value, *error_));
   }
+}
+
+void TestRun::expect_granted(std::size_t index, const ast::ExpectedGranted& expected,
+                             const ast::Expr* at_expr, const Span& span) {
+  const std::string written = one_line(expected.amount->span.text());
+  std::optional<Value> amount;
+  try {
+    amount = test_constant(*expected.amount, main_.engine, bindings_);
+  } catch (const ArithmeticError& failure) {
+    return fail(span, fmt::format("expected granted {}, but {} cannot be computed: {}", written,
+                                  written, failure.what()));
+  }
+  const auto* quantity = amount ? std::get_if<Quantity>(&*amount) : nullptr;
+  const auto* number = amount ? std::get_if<Decimal>(&*amount) : nullptr;
+  if (!quantity && !number) {
+    return fail(span, fmt::format("expected granted {}, but {} is not a constant amount", written,
+                                  written));
+  }
+  // Both totals in the unit the test wrote: "53,333,334 shares".
+  auto show = [&](const Decimal& base) {
+    if (!quantity) return base.to_grouped_string();
+    return fmt::format("{} {}", (base / quantity->unit_scale).to_grouped_string(), quantity->unit);
+  };
+  const Decimal wanted = quantity ? quantity->base_amount : *number;
+  const std::string dimension = quantity ? quantity->dimension : std::string();
+  const std::string expected_text = show(wanted);
+  if (!at_expr) {
+    const Decimal total = main_.engine.granted_total(dimension);
+    if (total == wanted) return;
+    return fail(span, fmt::format("expected granted {}, but {} {} granted", expected_text,
+                                  show(total), total == Decimal::from_int(1) ? "is" : "are"));
+  }
+  const std::string at_written = one_line(at_expr->span.text());
+  bool is_date = false;
+  std::optional<Timestamp> at;
+  try {
+    at = instant_of(main_.engine, *at_expr, is_date, bindings_);
+  } catch (const RuntimeError& failure) {
+    return fail(
+        span, fmt::format("expected granted {} at {}, but {} cannot be computed: {}", expected_text,
+                          at_written, at_written, failure.diagnostic().message));
+  }
+  if (!at) {
+    return fail(span, fmt::format("expected granted {} at {}, but {} has no value yet",
+                                  expected_text, at_written, at_written));
+  }
+  Replay replay;
+  try {
+    if (!replay_until(replay, index, *at, is_date)) {
+      return fail(span, "the contract could not be loaded");
+    }
+  } catch (const RuntimeError& failure) {
+    return fail(span, fmt::format("expected granted {} at {}, but the replay up to then failed: {}",
+                                  expected_text, at_written, describe_failure(failure)));
+  }
+  const Decimal total = replay.engine.granted_total(dimension);
+  if (total == wanted) return;
+  fail(span, fmt::format("expected granted {} at {}, but then {} {} granted", expected_text,
+                         at_written, show(total), total == Decimal::from_int(1) ? "is" : "are"));
+}
+
+void TestRun::expect_timeline(const ast::ExpectedTimeline& expected, const Span& span) {
+  namespace fs = std::filesystem;
+  const std::string folder = suite_.folder_of(span);
+  const std::string path = (fs::path(folder) / expected.path.value).lexically_normal().string();
+  // Events are named relative to the test's folder, so that the file does not depend on the
+  // folder `proviso test` runs in.
+  std::string actual;
+  for (Transition transition : main_.transitions) {
+    if (transition.cause.kind == "event" && !folder.empty()) {
+      const fs::path relative = fs::path(transition.cause.file)
+                                    .lexically_normal()
+                                    .lexically_relative(fs::path(folder).lexically_normal());
+      if (!relative.empty()) transition.cause.file = relative.generic_string();
+    }
+    actual += format_transition_json(transition) + "\n";
+  }
+  if (update_) {
+    std::error_code ignored;
+    if (const fs::path parent = fs::path(path).parent_path(); !parent.empty()) {
+      fs::create_directories(parent, ignored);
+    }
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << actual;
+    out.flush();
+    if (!out) return fail(span, fmt::format("cannot write the timeline to {}", path));
+    result_.written.push_back(path);
+    return;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return fail(span, fmt::format("expected the timeline in {}, but that file does not exist; "
+                                  "run proviso test --update to write it",
+                                  path));
+  }
+  std::stringstream wanted;
+  wanted << in.rdbuf();
+  if (wanted.str() == actual) return;
+  auto lines = [](const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream stream(text);
+    for (std::string line; std::getline(stream, line);) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      out.push_back(line);
+    }
+    return out;
+  };
+  const std::vector<std::string> want = lines(wanted.str());
+  const std::vector<std::string> got = lines(actual);
+  std::size_t n = 0;
+  while (n < want.size() && n < got.size() && want[n] == got[n]) ++n;
+  if (n == want.size() && n == got.size()) return;  // only line endings differ
+  fail(span, fmt::format("expected the timeline in {}, but line {} differs\n"
+                         "  expected: {}\n"
+                         "  actual:   {}\n"
+                         "  (after a deliberate change, run proviso test --update)",
+                         path, n + 1, n < want.size() ? want[n] : "(the file ends)",
+                         n < got.size() ? got[n] : "(no more transitions)"));
 }
 
 void TestRun::fail(const Span& span, std::string message) {
@@ -411,9 +558,26 @@ void TestRun::merge_coverage(const Engine& engine) {
 
 }  // namespace
 
-TestResult run_test(const TestSuite::Impl& suite, std::size_t declaration,
-                    CoverageReport* coverage) {
-  return TestRun(suite, declaration, coverage).run();
+std::string case_name(const ast::TestDecl& test, const Bindings& bindings) {
+  // The variables in the order written.
+  std::string values;
+  for (const ast::Binding& binding : test.bindings) {
+    const auto value = bindings.find(binding.variable.text);
+    if (value == bindings.end()) continue;
+    // Numbers without grouping commas, which would read as separators here: "mw = 1000".
+    std::string shown = format_value(value->second);
+    if (std::holds_alternative<Decimal>(value->second) ||
+        std::holds_alternative<Quantity>(value->second)) {
+      std::erase(shown, ',');
+    }
+    values += fmt::format("{}{} = {}", values.empty() ? "" : ", ", binding.variable.text, shown);
+  }
+  return fmt::format("{} [{}]", test.name.value, values);
+}
+
+TestResult run_test(const TestSuite::Impl& suite, std::size_t declaration, CoverageReport* coverage,
+                    const Bindings* bindings, bool update) {
+  return TestRun(suite, declaration, coverage, bindings, update).run();
 }
 
 }  // namespace proviso

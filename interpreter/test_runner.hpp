@@ -42,6 +42,7 @@ struct Replay {
   Engine engine;
   std::vector<Transition> transitions;
   const ast::TestDecl* test = nullptr;  // the test, in this engine's tree
+  const Bindings* bindings = nullptr;   // a parameterised test's case
   std::vector<std::string> log_names;
 
   /// Loads the suite's text and finds test `declaration`; false when it does not load.
@@ -52,18 +53,26 @@ struct Replay {
 /// quantity field is in the field's unit. Sets `error` and returns nullopt when a value cannot be
 /// given (arithmetic that fails, a value that is not constant).
 std::optional<Event> given_event(const ast::GivenEvent& given, const Engine& engine,
-                                 std::uint32_t log, std::uint64_t line, std::string& error);
+                                 std::uint32_t log, std::uint64_t line, std::string& error,
+                                 const Bindings* bindings = nullptr);
+
+/// The value of a constant written in a test (a literal, an amount, a `let` constant, a case's
+/// variable, arithmetic on them); nullopt when it is not one.
+std::optional<Value> test_constant(const ast::Expr& expr, const Engine& engine,
+                                   const Bindings* bindings);
 
 /// The instant an `at` expression names, now: a timestamp, or for a date the end of that day in
 /// the contract's zone (`is_date` then set). nullopt while it has no value (T1.vested_at).
-std::optional<Timestamp> instant_of(Engine& engine, const ast::Expr& expr, bool& is_date);
+std::optional<Timestamp> instant_of(Engine& engine, const ast::Expr& expr, bool& is_date,
+                                    const Bindings* bindings = nullptr);
 
 /// A clause state written as a condition, `T1 vested` or `A[2] pending`.
 struct ClauseStateRef {
   std::string clause;  // "A[2]"
   std::string state;   // "pending"
 };
-std::optional<ClauseStateRef> clause_state_ref(Engine& engine, const ast::Expr& expr);
+std::optional<ClauseStateRef> clause_state_ref(Engine& engine, const ast::Expr& expr,
+                                               const Bindings* bindings = nullptr);
 
 /// Why `condition` is not `wanted` now, in the contract's words: "amd_deployed = 0.6 GW",
 /// "T1 is pending (amd_deployed = 0.6 GW (>= 1 GW))".
@@ -78,8 +87,15 @@ const Transition* transition_into(const Replay& replay, const std::string& claus
 /// An expression's source text on one line (runs of blanks and line breaks become one space).
 std::string one_line(std::string_view text);
 
-/// Runs test `declaration` of the suite; with `coverage`, merges what it drove into it.
-TestResult run_test(const TestSuite::Impl& suite, std::size_t declaration,
-                    CoverageReport* coverage);
+/// A parameterised test's case as a name: "threshold sweep [mw = 999, vests = false]".
+std::string case_name(const ast::TestDecl& test, const Bindings& bindings);
+/// The cases of test `declaration`: one row per case, or null for a test without cases.
+const std::vector<Bindings>* test_cases(const TestSuite::Impl& suite, std::size_t declaration);
+
+/// Runs test `declaration` of the suite (one case of it, `bindings`, for a parameterised test);
+/// with `coverage`, merges what it drove into it. With `update`, `expect timeline` writes its
+/// file instead of comparing.
+TestResult run_test(const TestSuite::Impl& suite, std::size_t declaration, CoverageReport* coverage,
+                    const Bindings* bindings = nullptr, bool update = false);
 
 }  // namespace proviso

@@ -159,21 +159,43 @@ std::string TestSuite::title() const {
   return impl_->ok ? impl_->loaded.checked.title : "";
 }
 
+const std::vector<Bindings>* test_cases(const TestSuite::Impl& suite, std::size_t declaration) {
+  const auto& test = std::get<ast::TestDecl>(suite.loaded.file->declarations[declaration]);
+  if (test.bindings.empty()) return nullptr;
+  static const std::vector<Bindings> none;
+  const auto& cases = suite.loaded.checked.test_cases;
+  const auto found = cases.find(test.span.begin);
+  return found == cases.end() ? &none : &found->second;
+}
+
 std::vector<std::string> TestSuite::test_names() const {
   std::vector<std::string> names;
   for (const std::size_t i : impl_->own_tests()) {
-    names.push_back(std::get<ast::TestDecl>(impl_->loaded.file->declarations[i]).name.value);
+    const auto& test = std::get<ast::TestDecl>(impl_->loaded.file->declarations[i]);
+    if (const auto* cases = test_cases(*impl_, i)) {
+      for (const Bindings& row : *cases) names.push_back(case_name(test, row));
+    } else {
+      names.push_back(test.name.value);
+    }
   }
   return names;
 }
 
-std::vector<TestResult> TestSuite::run(std::string_view filter, CoverageReport* coverage) const {
+std::vector<TestResult> TestSuite::run(std::string_view filter, CoverageReport* coverage,
+                                       bool update) const {
   std::vector<TestResult> results;
   if (!impl_->ok) return results;
   for (const std::size_t i : impl_->own_tests()) {
     const auto& test = std::get<ast::TestDecl>(impl_->loaded.file->declarations[i]);
+    if (const auto* cases = test_cases(*impl_, i)) {
+      for (const Bindings& row : *cases) {
+        if (case_name(test, row).find(filter) == std::string::npos) continue;
+        results.push_back(run_test(*impl_, i, coverage, &row, update));
+      }
+      continue;
+    }
     if (test.name.value.find(filter) == std::string::npos) continue;
-    results.push_back(run_test(*impl_, i, coverage));
+    results.push_back(run_test(*impl_, i, coverage, nullptr, update));
   }
   return results;
 }

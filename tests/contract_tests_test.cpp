@@ -204,6 +204,104 @@ test "time runs backwards" {
                         contract));
 }
 
+TEST_CASE("`expect granted` totals what the met clauses grant, in the amount's unit", "[test]") {
+  const Scratch scratch;
+  const Run run =
+      run_tests(scratch, R"(tranche G1 grants 26_666_667 shares vests when amd_deployed >= 1 GW
+tranche G2 grants 26_666_667 shares vests when amd_deployed >= 2 GW
+tranche G3 grants 3 vests when amd_deployed >= 1 GW
+test "totals" {
+  expect granted 0 shares
+  given
+    2026-09-01T14:00Z deployment vendor="AMD" mw=1000
+    2026-10-01T14:00Z deployment vendor="AMD" mw=1000
+  expect granted 53_333_334 shares
+  expect granted 26_666_667 shares at 2026-09-01T14:00Z
+  expect granted 3
+  expect granted 53_333_335 shares
+  expect granted 53_333_334 shares at 2026-09-01
+  expect granted 1
+}
+)");
+  REQUIRE(run.results.size() == 1);
+  CHECK(run.messages ==
+        "26: expected granted 53,333,335 shares, but 53,333,334 shares are granted\n"
+        "27: expected granted 53,333,334 shares at 2026-09-01, but then 26,666,667 shares are "
+        "granted\n"
+        "28: expected granted 1, but 3 are granted\n");
+}
+
+TEST_CASE("a test `for each` case runs on its own, named with its values", "[test]") {
+  const Scratch scratch;
+  const Run run = run_tests(
+      scratch,
+      R"(test "sweep" for each mw in [999, 1000, 1001], should_vest in [false, false, true] {
+  given 2026-09-01T14:00Z deployment vendor="AMD" mw=mw
+  expect (T1 vested) == should_vest
+  expect amd_deployed == mw MW
+}
+test "range" for each k in 1..2 {
+  given 2026-09-01T14:00Z deployment vendor="AMD" mw=k GW
+  expect T2 pending
+  expect amd_deployed >= k GW at 2026-09-01T14:00Z
+}
+)");
+  REQUIRE(run.results.size() == 5);
+  CHECK(run.results[0].name == "sweep [mw = 999, should_vest = false]");
+  CHECK(run.results[1].name == "sweep [mw = 1000, should_vest = false]");
+  CHECK(run.results[2].name == "sweep [mw = 1001, should_vest = true]");
+  CHECK(run.results[4].name == "range [k = 2]");
+  CHECK(run.results[0].passed());
+  CHECK(run.results[2].passed());
+  CHECK(run.messages ==
+        "17: expected (T1 vested) == should_vest, but (T1 vested) = true and "
+        "should_vest = false\n");
+  const std::string path =
+      scratch.write("warrant.proviso", kContract + R"(test "sweep" for each mw in [999, 1000] {
+  given 2026-09-01T14:00Z deployment vendor="AMD" mw=mw
+})");
+  CHECK(TestSuite::load(path).test_names() ==
+        std::vector<std::string>{"sweep [mw = 999]", "sweep [mw = 1000]"});
+  CHECK(
+      run_tests(scratch, R"(test "sweep" for each mw in [999, 1000] { })", "1000").results.size() ==
+      1);
+}
+
+TEST_CASE("`expect timeline` compares with its file; --update writes it", "[test]") {
+  const Scratch scratch;
+  const std::string tests = R"(test "timeline" {
+  given
+    2026-09-01T14:00Z deployment vendor="AMD" mw=1000
+  expect timeline "golden/t.jsonl"
+}
+)";
+  const std::string golden = (scratch.folder() / "golden" / "t.jsonl").string();
+  CHECK(run_tests(scratch, tests).messages ==
+        "18: expected the timeline in " + golden +
+            ", but that file does not exist; run proviso test --update to write it\n");
+  const TestSuite suite = TestSuite::load(scratch.write("warrant.proviso", kContract + tests));
+  const auto updated = suite.run({}, nullptr, true);
+  REQUIRE(updated.size() == 1);
+  CHECK(updated[0].passed());
+  CHECK(updated[0].written == std::vector<std::string>{golden});
+  // The event's file is named relative to the test's folder.
+  CHECK(read_file(golden) ==
+        "{\"ts\":\"2026-09-01T14:00:00Z\",\"contract\":\"Warrant\",\"clause\":\"T1\",\"from\":"
+        "\"pending\",\"to\":\"vested\",\"cause\":{\"file\":\"warrant.proviso\",\"line\":17},"
+        "\"values\":[{\"name\":\"amd_deployed\",\"value\":\"1 GW\",\"test\":\">= 1 GW\"}]}\n");
+  CHECK(run_tests(scratch, tests).messages.empty());
+  scratch.write("golden/t.jsonl", "{\"other\":1}\n");
+  CHECK(run_tests(scratch, tests).messages ==
+        "18: expected the timeline in " + golden +
+            ", but line 1 differs\n"
+            "  expected: {\"other\":1}\n"
+            "  actual:   " +
+            "{\"ts\":\"2026-09-01T14:00:00Z\",\"contract\":\"Warrant\",\"clause\":\"T1\",\"from\":"
+            "\"pending\",\"to\":\"vested\",\"cause\":{\"file\":\"warrant.proviso\",\"line\":17},"
+            "\"values\":[{\"name\":\"amd_deployed\",\"value\":\"1 GW\",\"test\":\">= 1 GW\"}]}\n"
+            "  (after a deliberate change, run proviso test --update)\n");
+}
+
 TEST_CASE("a filter runs only the tests whose name contains its text", "[test]") {
   const Scratch scratch;
   const std::string tests = R"(test "T1 vests" { expect T1 pending }
@@ -307,9 +405,9 @@ test "T1" {
 
 TEST_CASE("JUnit XML has a suite per file, a case per test, escaped failures", "[test]") {
   SuiteResults passing{"a & b.proviso", {}, {}};
-  passing.tests.push_back({"T1 <vests>", {"a & b.proviso", 3}, {}});
+  passing.tests.push_back({"T1 <vests>", {"a & b.proviso", 3}, {}, {}});
   passing.tests.push_back(
-      {"\"quoted\"", {"a & b.proviso", 9}, {{{"a & b.proviso", 11}, "expected x < 1 GW"}}});
+      {"\"quoted\"", {"a & b.proviso", 9}, {{{"a & b.proviso", 11}, "expected x < 1 GW"}}, {}});
   const SuiteResults broken{"c.proviso", {}, "c.proviso:1:1: error: <oops>\n"};
   CHECK(junit_xml({passing, broken}) ==
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

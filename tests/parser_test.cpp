@@ -142,6 +142,41 @@ test "t" { given 2026-09-01T00:00Z deployment vendor="AMD" mw=600 at 2027-01-01 
   CHECK(print(*expectation.at) == "2027-01-01");
 }
 
+TEST_CASE("tests parse totals, timelines and cases", "[parser]") {
+  const SourceFile source{"test.proviso", R"(
+test "sweep" for each mw in [999, 1000], should_vest in [false, true] {
+  given 2026-09-01T14:00Z deployment vendor="AMD" mw=mw
+  expect (T1 vested) == should_vest
+  expect granted 53_333_334 shares at 2027-01-01
+  expect granted > 5
+  expect timeline "golden/t1.jsonl"
+}
+test "range" for each k in 1..3 { }
+)"};
+  const ParseResult result = parse(source);
+  REQUIRE(result.diagnostics.empty());
+  const auto& sweep = std::get<ast::TestDecl>(result.file->declarations.at(0));
+  REQUIRE(sweep.bindings.size() == 2);
+  CHECK(sweep.bindings[0].variable.text == "mw");
+  CHECK(sweep.bindings[1].values.size() == 2);
+  REQUIRE(sweep.items.size() == 5);
+  CHECK(print(*std::get<ast::Expectation>(sweep.items[1].item).condition) ==
+        "(== (T1 vested) should_vest)");
+  const auto& granted = std::get<ast::ExpectedGranted>(sweep.items[2].item);
+  CHECK(print(*granted.amount) == "(53333334 shares)");
+  CHECK(print(*granted.at) == "2027-01-01");
+  // `granted` before an operator is a name: a metric may be called so.
+  CHECK(print(*std::get<ast::Expectation>(sweep.items[3].item).condition) == "(> granted 5)");
+  CHECK(std::get<ast::ExpectedTimeline>(sweep.items[4].item).path.value == "golden/t1.jsonl");
+  const auto& range = std::get<ast::TestDecl>(result.file->declarations.at(1));
+  REQUIRE(range.bindings.size() == 1);
+  CHECK(print(*range.bindings[0].high) == "3");
+  CHECK(first_error("test \"x\" for k in 1..3 { }") ==
+        "expected 'for each' and the test's cases, e.g. for each mw in [999, 1000], found 'k'");
+  CHECK(first_error("test \"x\" { expect timeline \"a }") ==
+        "this text has no closing quote \" on its line, but the file ends here");
+}
+
 TEST_CASE("every node carries the span of its source text", "[parser]") {
   const SourceFile source{"test.proviso", "let x = amd_deployed >= 1 GW"};
   const ParseResult result = parse(source);

@@ -241,6 +241,16 @@ TEST_CASE("proviso report writes the file; wrong usage is reported", "[report][c
   CHECK(testing::read_file(out) == render_report_html(amd_report()));
   std::filesystem::remove(out);
 
+  // Axes carry dates in the contract's zone, at month boundaries for a two-year log.
+  const auto loan = testing::run_proviso(fmt::format(
+      "report contracts/loan_covenant.proviso contracts/logs/loan_covenant.jsonl -o '{}'",
+      out.string()));
+  CHECK(loan.exit_code == 0);
+  const std::string loan_html = testing::read_file(out);
+  CHECK(loan_html.find(">Jan 2027</text>") != std::string::npos);
+  CHECK(loan_html.find(">Jan 2028</text>") != std::string::npos);
+  std::filesystem::remove(out);
+
   const auto wrong = testing::run_proviso(
       "report contracts/amd_openai.proviso contracts/logs/amd_openai.jsonl -o report.txt");
   CHECK(wrong.exit_code == 2);
