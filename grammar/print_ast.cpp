@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "grammar/overloaded.hpp"
+
 namespace proviso {
 
 std::string_view operator_text(ast::BinaryOp op) {
@@ -35,13 +37,6 @@ std::string_view operator_text(ast::BinaryOp op) {
 }
 
 namespace {
-
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
 
 std::string_view op_text(ast::UnaryOp op) {
   switch (op) {

@@ -16,13 +16,9 @@ namespace proviso {
 
 namespace {
 
-// The words a calendar declaration uses, as the checker accepts them (check_tests.cpp).
-constexpr std::string_view kMonths[] = {"January",   "February", "March",    "April",
-                                        "May",       "June",     "July",     "August",
-                                        "September", "October",  "November", "December"};
-constexpr std::string_view kWeekdays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
-                                          "Thursday", "Friday", "Saturday"};
-constexpr std::string_view kOrdinals[] = {"first", "second", "third", "fourth", "fifth", "last"};
+constexpr const auto& kMonths = kMonthNames;
+constexpr const auto& kWeekdays = kWeekdayNames;
+constexpr const auto& kOrdinals = kOrdinalNames;
 
 constexpr int kFirstYear = 1400;
 constexpr int kLastYear = 9999;

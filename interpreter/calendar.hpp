@@ -23,6 +23,16 @@ struct CalendarRules;
 }
 
 /// A day the exchange is closed, named as its rule or closing was declared.
+/// The words calendar declarations use, in order: months from January, weekdays from Sunday,
+/// ordinals from first (then last). The checker and the calendar read the same lists.
+inline constexpr std::string_view kMonthNames[] = {"January",   "February", "March",    "April",
+                                                   "May",       "June",     "July",     "August",
+                                                   "September", "October",  "November", "December"};
+inline constexpr std::string_view kWeekdayNames[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                                     "Thursday", "Friday", "Saturday"};
+inline constexpr std::string_view kOrdinalNames[] = {"first",  "second", "third",
+                                                     "fourth", "fifth",  "last"};
+
 struct Holiday {
   Date date;
   std::string name;

@@ -2,6 +2,8 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+
+#include "grammar/overloaded.hpp"
 #include <fmt/ranges.h>
 
 #include "grammar/suggest.hpp"
@@ -11,13 +13,6 @@
 namespace proviso {
 
 namespace {
-
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
 
 struct DurationWord {
   std::string_view word;

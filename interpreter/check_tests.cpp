@@ -5,18 +5,16 @@
 #include <fmt/ranges.h>
 
 #include "grammar/suggest.hpp"
+#include "interpreter/calendar.hpp"
 #include "interpreter/checker.hpp"
 
 namespace proviso {
 
 namespace {
 
-constexpr std::string_view kMonths[] = {"January", "February", "March",     "April",
-                                        "May",     "June",     "July",      "August",
-                                        "September", "October", "November", "December"};
-constexpr std::string_view kWeekdays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
-                                          "Thursday", "Friday", "Saturday"};
-constexpr std::string_view kOrdinals[] = {"first", "second", "third", "fourth", "fifth", "last"};
+constexpr const auto& kMonths = kMonthNames;
+constexpr const auto& kWeekdays = kWeekdayNames;
+constexpr const auto& kOrdinals = kOrdinalNames;
 constexpr int kDaysInMonth[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
 template <std::size_t N>

@@ -4,16 +4,11 @@
 
 #include <fmt/format.h>
 
+#include "grammar/overloaded.hpp"
+
 namespace proviso {
 
 namespace {
-
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
 
 std::string format_duration(const Duration& duration) {
   if (duration.trading_days != 0) return fmt::format("{} trading days", duration.trading_days);
