@@ -92,18 +92,34 @@ std::string html_escape(std::string_view text) {
 
 std::vector<double> nice_ticks(double low, double high, int count) {
   if (!(high > low)) high = low + 1;
-  const double raw = (high - low) / std::max(count, 1);
-  const double magnitude = std::pow(10, std::floor(std::log10(raw)));
-  double step = magnitude;
-  for (const double factor : {1.0, 2.0, 2.5, 5.0, 10.0}) {
-    step = factor * magnitude;
-    if (step >= raw) break;
+  count = std::max(count, 2);
+  // Of the round steps near (high - low) / count, the one that wastes the least room above and
+  // below the values, with about count + 1 ticks.
+  const double magnitude = std::pow(10, std::floor(std::log10((high - low) / count)));
+  double best_step = 0;
+  double best_score = std::numeric_limits<double>::infinity();
+  for (const double scale : {magnitude / 10, magnitude, magnitude * 10}) {
+    for (const double factor : {1.0, 2.0, 2.5, 5.0}) {
+      const double step = factor * scale;
+      const double bottom = std::floor(low / step + 1e-9) * step;
+      const double top = std::ceil(high / step - 1e-9) * step;
+      const double ticks = std::round((top - bottom) / step) + 1;
+      if (ticks < 3 || ticks > count + 3) continue;
+      const double waste = ((top - high) + (low - bottom)) / (top - bottom);
+      const double score = waste + 0.03 * std::abs(ticks - (count + 1));
+      if (score < best_score - 1e-12) {
+        best_score = score;
+        best_step = step;
+      }
+    }
   }
+  if (best_step == 0) best_step = magnitude;
   std::vector<double> ticks;
-  // From the last tick at or below `low` to the first at or above `high`.
-  for (double tick = std::floor(low / step) * step; ticks.size() < 50; tick += step) {
-    ticks.push_back(std::abs(tick) < step * 1e-9 ? 0 : tick);
-    if (tick >= high - step * 1e-9) break;
+  const double first = std::floor(low / best_step + 1e-9);
+  for (double i = first; ticks.size() < 50; ++i) {
+    const double tick = i * best_step;
+    ticks.push_back(std::abs(tick) < best_step * 1e-9 ? 0 : tick);
+    if (tick >= high - best_step * 1e-9) break;
   }
   return ticks;
 }

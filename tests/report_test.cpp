@@ -224,7 +224,9 @@ TEST_CASE("report: chart numbers and ticks", "[report]") {
   CHECK(axis_number(26666667) == "26.67M");
   CHECK(axis_number(320000000) == "320M");
   CHECK(axis_number(2.5e9) == "2.5B");
-  CHECK(nice_ticks(0, 6.2, 5) == std::vector<double>{0, 2, 4, 6, 8});
+  CHECK(nice_ticks(0, 6.2, 5) == std::vector<double>{0, 1, 2, 3, 4, 5, 6, 7});
+  CHECK(nice_ticks(0, 6, 5) == std::vector<double>{0, 1, 2, 3, 4, 5, 6});
+  CHECK(nice_ticks(0, 620, 5) == std::vector<double>{0, 100, 200, 300, 400, 500, 600, 700});
   CHECK(nice_ticks(0, 1, 4) == std::vector<double>{0, 0.25, 0.5, 0.75, 1});
   CHECK(nice_ticks(163, 640, 5) == std::vector<double>{100, 200, 300, 400, 500, 600, 700});
   CHECK(html_escape("<a href=\"x\">Tom & 'Jerry'</a>") ==
