@@ -14,6 +14,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/replay.hpp"
 #include "interpreter/engine.hpp"
 #include "interpreter/read_events.hpp"
 #include "interpreter/transition_format.hpp"
@@ -33,22 +34,6 @@ struct RunOptions {
   std::string save_state;
   std::string resume;
 };
-
-// "2027-03-31" (the start of that day), "2027-03-31T12:00Z", "2027-03-31 12:00" (in `zone`).
-std::optional<Timestamp> parse_instant(const std::string& text, const std::string& zone_name,
-                                       std::string& error) {
-  const TimeZone zone = TimeZone::find(zone_name).value_or(*TimeZone::find("UTC"));
-  if (text.size() == 10) {
-    const auto date = parse_date(text);
-    if (const auto* day = std::get_if<Date>(&date)) return zone.start_of_day(*day);
-    error = std::get<TimeParseError>(date).reason;
-    return std::nullopt;
-  }
-  const auto parsed = parse_timestamp(text);
-  if (const auto* ts = std::get_if<ParsedTimestamp>(&parsed)) return to_instant(*ts, zone);
-  error = std::get<TimeParseError>(parsed).reason;
-  return std::nullopt;
-}
 
 // "30s", "15min", "2h", "1d", or plain seconds; nullopt for anything else or too long a window.
 std::optional<std::int64_t> parse_window(const std::string& text) {
@@ -73,11 +58,6 @@ template <typename... Args>
 void print_error(fmt::format_string<Args...> format, Args&&... args) {
   std::fflush(stdout);
   fmt::print(stderr, format, std::forward<Args>(args)...);
-}
-
-int usage_error(const std::string& message) {
-  print_error("proviso run: {}\n", message);
-  return kExitUsage;
 }
 
 bool write_atomically(const std::string& path, const std::string& text, std::string& error) {
@@ -157,19 +137,19 @@ int run(const RunOptions& options) {
     } else if (input == "-" || format_from_extension(input)) {
       logs.push_back(input);
     } else {
-      return usage_error(fmt::format(
+      return usage_error("run", fmt::format(
           "{} is neither a contract (.proviso) nor a log (.jsonl, .json, .csv, or - for standard "
           "input with --input-format)",
           input));
     }
   }
-  if (contracts.empty()) return usage_error("give at least one contract file (.proviso)");
+  if (contracts.empty()) return usage_error("run", "give at least one contract file (.proviso)");
   std::optional<LogFormat> input_format;
   if (!options.input_format.empty()) {
     input_format = options.input_format == "csv" ? LogFormat::csv : LogFormat::jsonl;
   }
   if (std::find(logs.begin(), logs.end(), "-") != logs.end() && !input_format) {
-    return usage_error("reading standard input needs --input-format jsonl or csv");
+    return usage_error("run", "reading standard input needs --input-format jsonl or csv");
   }
 
   Engine engine;
@@ -189,7 +169,7 @@ int run(const RunOptions& options) {
   if (!options.reorder.empty()) {
     read_options.reorder_window_micros = parse_window(options.reorder);
     if (!read_options.reorder_window_micros) {
-      return usage_error(fmt::format("--reorder {}: give a duration such as 30s, 15min, 2h or 1d",
+      return usage_error("run", fmt::format("--reorder {}: give a duration such as 30s, 15min, 2h or 1d",
                                      options.reorder));
     }
   }
@@ -197,18 +177,18 @@ int run(const RunOptions& options) {
   std::optional<Timestamp> at;
   std::optional<Timestamp> until;
   if (!options.at.empty() && !(at = parse_instant(options.at, engine.timezone(), error))) {
-    return usage_error(fmt::format("--at {}: {}", options.at, error));
+    return usage_error("run", fmt::format("--at {}: {}", options.at, error));
   }
   if (!options.until.empty() && !(until = parse_instant(options.until, engine.timezone(), error))) {
-    return usage_error(fmt::format("--until {}: {}", options.until, error));
+    return usage_error("run", fmt::format("--until {}: {}", options.until, error));
   }
   if (!options.resume.empty()) {
     std::ifstream in(options.resume, std::ios::binary);
-    if (!in) return usage_error(fmt::format("cannot read {}", options.resume));
+    if (!in) return usage_error("run", fmt::format("cannot read {}", options.resume));
     std::ostringstream saved;
     saved << in.rdbuf();
     if (!engine.restore_state(saved.str(), error)) {
-      return usage_error(fmt::format("{}: {}", options.resume, error));
+      return usage_error("run", fmt::format("{}: {}", options.resume, error));
     }
   }
 
@@ -267,7 +247,7 @@ int run(const RunOptions& options) {
   if (!json || at) print_totals(engine);
   if (!options.save_state.empty() &&
       !write_atomically(options.save_state, engine.save_state(), error)) {
-    return usage_error(error);
+    return usage_error("run", error);
   }
   return kExitOk;
 }
