@@ -12,7 +12,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "proviso 0.1.0");
   app.footer(
-      "Exit codes: 0 ok, 1 the contract has errors, 2 wrong usage (unknown option, missing file),\n3 bad event data in a log, 4 a contract test failed.\n"
+      "Exit codes: 0 ok, 1 the contract has errors, 2 wrong usage (unknown option, missing "
+      "file),\n3 bad event data in a log, 4 a contract test failed.\n"
       "Run 'proviso COMMAND --help' for a command's options.");
   proviso::cli::add_check_command(app);
   proviso::cli::add_run_command(app);

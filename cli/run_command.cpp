@@ -137,10 +137,10 @@ int run(const RunOptions& options) {
     } else if (input == "-" || format_from_extension(input)) {
       logs.push_back(input);
     } else {
-      return usage_error("run", fmt::format(
-          "{} is neither a contract (.proviso) nor a log (.jsonl, .json, .csv, or - for standard "
-          "input with --input-format)",
-          input));
+      return usage_error("run", fmt::format("{} is neither a contract (.proviso) nor a log "
+                                            "(.jsonl, .json, .csv, or - for standard "
+                                            "input with --input-format)",
+                                            input));
     }
   }
   if (contracts.empty()) return usage_error("run", "give at least one contract file (.proviso)");
@@ -169,7 +169,8 @@ int run(const RunOptions& options) {
   if (!options.reorder.empty()) {
     read_options.reorder_window_micros = parse_window(options.reorder);
     if (!read_options.reorder_window_micros) {
-      return usage_error("run", fmt::format("--reorder {}: give a duration such as 30s, 15min, 2h or 1d",
+      return usage_error("run",
+                         fmt::format("--reorder {}: give a duration such as 30s, 15min, 2h or 1d",
                                      options.reorder));
     }
   }

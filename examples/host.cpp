@@ -71,7 +71,8 @@ int main(int argc, char** argv) {
     std::string error;
     const char* json =
         "{\"ts\":\"2026-10-01T12:00:00Z\",\"type\":\"deployment\",\"vendor\":\"AMD\",\"mw\":150}\n"
-        "{\"ts\":\"2026-11-02T15:00:00Z\",\"type\":\"milestone\",\"name\":\"technical_certification\"}\n";
+        "{\"ts\":\"2026-11-02T15:00:00Z\",\"type\":\"milestone\",\"name\":\"technical_"
+        "certification\"}\n";
     if (!engine.feed_json(json, error, "feed")) {
       fmt::print(stderr, "{}\n", error);
       return 1;

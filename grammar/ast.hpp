@@ -370,9 +370,9 @@ struct SplitsDecl {
   ExprPtr filter;
 };
 
-using Declaration = std::variant<DimensionDecl, UnitDecl, CurrencyDecl, EventDecl, MetricDecl,
-                                 LetDecl, ClauseDecl, FamilyDecl, CalendarDecl, TestDecl,
-                                 SplitsDecl>;
+using Declaration =
+    std::variant<DimensionDecl, UnitDecl, CurrencyDecl, EventDecl, MetricDecl, LetDecl, ClauseDecl,
+                 FamilyDecl, CalendarDecl, TestDecl, SplitsDecl>;
 
 /// One parsed file. `node_count` bounds every `Expr::id`.
 struct File {

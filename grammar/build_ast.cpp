@@ -321,8 +321,8 @@ class AstBuilder {
       const Node& item = *child;
       // Each header item says one thing about the contract; a second one is a contradiction.
       if (!item.is_type<g::contract_title>()) {
-        const std::string_view word = item.string_view().substr(
-            0, item.string_view().find_first_of(" \t\r\n"));
+        const std::string_view word =
+            item.string_view().substr(0, item.string_view().find_first_of(" \t\r\n"));
         if (std::find(given.begin(), given.end(), word) != given.end()) {
           Span where = span(item);
           where.end = where.begin + static_cast<std::uint32_t>(word.size());

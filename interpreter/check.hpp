@@ -57,7 +57,7 @@ struct ClauseInstance {
   std::string family;  // "F" for family members, else empty
   const ast::ClauseDecl* decl = nullptr;
   Bindings bindings;
-  std::vector<std::string> states;        // pending, vested, …, lapsed
+  std::vector<std::string> states;  // pending, vested, …, lapsed
 };
 
 /// A contract that passed the checker.
@@ -74,7 +74,7 @@ struct CheckedContract {
   std::vector<ClauseInstance> clauses;     // in declaration order
   std::vector<std::string> calendars;      // declared in the stdlib or the contract
   std::optional<SplitsInfo> splits;
-  std::vector<Type> types;                 // by ast::NodeId
+  std::vector<Type> types;  // by ast::NodeId
   /// The cases of each parameterised test (`test "x" for each …`), by the test's span.begin.
   std::map<std::uint32_t, std::vector<Bindings>> test_cases;
 };

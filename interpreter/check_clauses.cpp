@@ -86,8 +86,8 @@ void Checker::check_clause(const ast::ClauseDecl& decl,
   std::vector<std::string> seen{"pending", "lapsed", "holding", "breached"};
   for (const ast::Stage& stage : decl.stages) {
     if (std::find(seen.begin(), seen.end(), stage.state.text) != seen.end()) {
-      error(stage.state.span, fmt::format("{} {} already has a state '{}'", decl.kind.text, name,
-                                          stage.state.text));
+      error(stage.state.span,
+            fmt::format("{} {} already has a state '{}'", decl.kind.text, name, stage.state.text));
     }
     seen.push_back(stage.state.text);
     expect_condition(*stage.condition, scope,
@@ -104,24 +104,22 @@ void Checker::check_clause(const ast::ClauseDecl& decl,
   }
   if (decl.lapse) {
     const ast::Lapse& lapse = *decl.lapse;
-    const bool known = std::any_of(decl.stages.begin(), decl.stages.end(), [&](const auto& s) {
-      return s.state.text == lapse.state.text;
-    });
+    const bool known = std::any_of(decl.stages.begin(), decl.stages.end(),
+                                   [&](const auto& s) { return s.state.text == lapse.state.text; });
     if (!known) {
       std::vector<std::string> states;
       for (const auto& stage : decl.stages) states.push_back(stage.state.text);
       const auto guess = closest_match(lapse.state.text, states);
       error(lapse.state.span,
-            states.empty()
-                ? fmt::format("{} has no state to reach before a deadline", name)
-                : fmt::format("{} never becomes '{}'; it can become {}", name, lapse.state.text,
-                              fmt::join(states, ", ")),
+            states.empty() ? fmt::format("{} has no state to reach before a deadline", name)
+                           : fmt::format("{} never becomes '{}'; it can become {}", name,
+                                         lapse.state.text, fmt::join(states, ", ")),
             guess ? fmt::format("did you mean {}?", *guess) : std::string());
     }
     const Type deadline = check_expr(*lapse.deadline, scope);
     if (!deadline.is_error() && !deadline.is(Kind::date) && !deadline.is(Kind::timestamp)) {
-      error(lapse.deadline->span, fmt::format("a deadline must be a date or a timestamp, not {}",
-                                              describe(deadline)));
+      error(lapse.deadline->span,
+            fmt::format("a deadline must be a date or a timestamp, not {}", describe(deadline)));
     }
   }
   for (const ast::ClauseRef& ref : decl.prerequisites) {
@@ -136,11 +134,11 @@ void Checker::check_clause(const ast::ClauseDecl& decl,
     } else if (ref.index) {
       const Type index = check_expr(*ref.index, scope);
       if (!families_.count(ref.name.text)) {
-        error(ref.span, fmt::format("{} is not a family of clauses, so it takes no [ ]",
-                                    ref.name.text));
+        error(ref.span,
+              fmt::format("{} is not a family of clauses, so it takes no [ ]", ref.name.text));
       } else if (!index.is_error() && !index.is(Kind::number)) {
-        error(ref.index->span, fmt::format("a family member is chosen by a number, not {}",
-                                           describe(index)));
+        error(ref.index->span,
+              fmt::format("a family member is chosen by a number, not {}", describe(index)));
       }
     } else if (families_.count(ref.name.text)) {
       error(ref.span, fmt::format("{} is a family of clauses: say which one, e.g. {}[1]",
@@ -231,9 +229,8 @@ void Checker::check_family(const ast::FamilyDecl& decl) {
   std::map<std::string, Type> variables;
   const std::vector<Bindings> rows = expand_family(decl.bindings, variables);
   if (!clause.family_variable) {
-    error(clause.name.span,
-          fmt::format("each member of a family needs its own name: write {}[{}]",
-                      clause.name.text, decl.bindings.front().variable.text));
+    error(clause.name.span, fmt::format("each member of a family needs its own name: write {}[{}]",
+                                        clause.name.text, decl.bindings.front().variable.text));
     return;
   }
   const std::string& index = clause.family_variable->text;
@@ -284,9 +281,10 @@ void Checker::instantiate(const ast::ClauseDecl& decl, const std::string& family
   instance.family = family;
   instance.bindings = bindings;
   instance.states = states_of(decl);
-  instance.name = family.empty() ? decl.name.text
-                                 : fmt::format("{}[{}]", decl.name.text,
-                                               format_value(bindings.at(decl.family_variable->text)));
+  instance.name = family.empty()
+                      ? decl.name.text
+                      : fmt::format("{}[{}]", decl.name.text,
+                                    format_value(bindings.at(decl.family_variable->text)));
   if (decl.lapse) check_deadline(*decl.lapse->deadline, bindings);
   result_.clauses.push_back(std::move(instance));
 }

@@ -43,10 +43,10 @@ std::string with_hint(std::string_view prefix, const std::optional<std::string>&
 bool Checker::claim_name(const ast::Name& name, std::string_view what) {
   const auto [it, inserted] = declared_.emplace(name.text, name.span);
   if (!inserted) {
-    error(name.span,
-          fmt::format("{} {} is declared twice (first at line {})", what, name.text,
-                      it->second.line),
-          "give each metric, constant and clause its own name");
+    error(
+        name.span,
+        fmt::format("{} {} is declared twice (first at line {})", what, name.text, it->second.line),
+        "give each metric, constant and clause its own name");
   }
   return inserted;
 }
@@ -91,9 +91,10 @@ void Checker::declare_everything(const ast::File& file, bool is_prelude) {
     const ast::Name& calendar = *contract_.header->calendar;
     const auto& known = result_.calendars;
     if (std::find(known.begin(), known.end(), calendar.text) == known.end()) {
-      error(calendar.span, fmt::format("calendar {} is not declared", calendar.text),
-            with_hint("", closest_match(calendar.text, known)) +
-                (known.empty() ? "" : fmt::format(" Known calendars: {}.", fmt::join(known, ", "))));
+      error(
+          calendar.span, fmt::format("calendar {} is not declared", calendar.text),
+          with_hint("", closest_match(calendar.text, known)) +
+              (known.empty() ? "" : fmt::format(" Known calendars: {}.", fmt::join(known, ", "))));
     } else {
       result_.calendar = calendar.text;
     }
@@ -118,8 +119,7 @@ void Checker::check_header(const ast::File& file) {
     } else {
       std::vector<std::string> names;
       for (const auto& entry : known_zones()) names.emplace_back(entry.name);
-      error(header.timezone->span,
-            fmt::format("unknown time zone \"{}\"", header.timezone->value),
+      error(header.timezone->span, fmt::format("unknown time zone \"{}\"", header.timezone->value),
             with_hint("", closest_match(header.timezone->value, names)) +
                 " Time zones are IANA names such as \"America/New_York\" or \"Europe/London\".");
     }
@@ -129,8 +129,8 @@ void Checker::check_header(const ast::File& file) {
     if (!expr) return std::nullopt;
     const Type type = check_expr(*expr, constant);
     if (!type.is_error() && !type.is(Kind::date) && !type.is(Kind::timestamp)) {
-      error(expr->span, fmt::format("the {} date must be a date or a timestamp, not {}", role,
-                                    describe(type)));
+      error(expr->span,
+            fmt::format("the {} date must be a date or a timestamp, not {}", role, describe(type)));
       return std::nullopt;
     }
     return type.is_error() ? std::nullopt : evaluate_instant(*expr, {});
@@ -178,13 +178,15 @@ void Checker::check_unit(const ast::UnitDecl& decl) {
     error(decl.definition->span, fmt::format("unit {} must be a positive amount", decl.name.text));
     return;
   }
-  result_.units[decl.name.text] = UnitInfo{decl.name.text, quantity.dimension, quantity.base_amount};
+  result_.units[decl.name.text] =
+      UnitInfo{decl.name.text, quantity.dimension, quantity.base_amount};
 }
 
 void Checker::check_currency(const ast::CurrencyDecl& decl) {
   for (const ast::Name& code : decl.codes) {
-    const bool iso_shape = code.text.size() == 3 && std::all_of(code.text.begin(), code.text.end(),
-                                                                [](char c) { return c >= 'A' && c <= 'Z'; });
+    const bool iso_shape =
+        code.text.size() == 3 && std::all_of(code.text.begin(), code.text.end(),
+                                             [](char c) { return c >= 'A' && c <= 'Z'; });
     if (!iso_shape) {
       error(code.span, fmt::format("{} is not a currency code: use three capital letters (ISO "
                                    "4217), e.g. USD",
@@ -234,8 +236,8 @@ void Checker::check_event(const ast::EventDecl& decl) {
       continue;
     }
     if (info.field_index(field.name.text) >= 0) {
-      error(field.name.span, fmt::format("event {} declares field {} twice", decl.name.text,
-                                         field.name.text));
+      error(field.name.span,
+            fmt::format("event {} declares field {} twice", decl.name.text, field.name.text));
       continue;
     }
     info.fields.push_back(FieldInfo{field.name.text, field_type(field.type).value_or(Type{})});
@@ -275,8 +277,7 @@ Type Checker::metric_type(const std::string& name, const Span& used_at) {
     const auto& expr = std::get<ast::ExprPtr>(decl.body);
     info.type = check_expr(*expr, Scope{Scope::Kind::metric, nullptr, nullptr});
     if (info.type.is(Kind::boolean) || info.type.is(Kind::clause)) {
-      error(expr->span, fmt::format("metric {} must be a value, not {}", name,
-                                    describe(info.type)),
+      error(expr->span, fmt::format("metric {} must be a value, not {}", name, describe(info.type)),
             "conditions belong in clauses: vests when …");
       info.type = Type{};
     }
@@ -304,8 +305,7 @@ void Checker::check_aggregate(const ast::MetricDecl& decl, const ast::Aggregate&
     if (index < 0) {
       std::vector<std::string> names;
       for (const auto& f : source.fields) names.push_back(f.name);
-      error(field.span,
-            fmt::format("event {} has no field {}", source.name, field.text),
+      error(field.span, fmt::format("event {} has no field {}", source.name, field.text),
             with_hint("", closest_match(field.text, names)) +
                 (names.empty() ? "" : fmt::format(" Its fields: {}.", fmt::join(names, ", "))));
       return std::nullopt;
@@ -349,9 +349,9 @@ void Checker::check_aggregate(const ast::MetricDecl& decl, const ast::Aggregate&
         const bool needs_order =
             aggregate.fn == ast::AggregateFn::min || aggregate.fn == ast::AggregateFn::max;
         if (type && needs_order && !type->is_error() && !type->is_ordered()) {
-          error(aggregate.field->span, fmt::format("{} needs values with an order, but {}.{} is {}",
-                                                   fn, source.name, aggregate.field->text,
-                                                   describe(*type)));
+          error(aggregate.field->span,
+                fmt::format("{} needs values with an order, but {}.{} is {}", fn, source.name,
+                            aggregate.field->text, describe(*type)));
           type.reset();
         }
       }
@@ -400,8 +400,8 @@ void Checker::check_splits(const ast::SplitsDecl& decl) {
   if (event == result_.events.end()) {
     std::vector<std::string> names;
     for (const auto& [name, _] : result_.events) names.push_back(name);
-    error(decl.event.span, fmt::format("splits come from events of type {}, which is not declared",
-                                       decl.event.text),
+    error(decl.event.span,
+          fmt::format("splits come from events of type {}, which is not declared", decl.event.text),
           with_hint("", closest_match(decl.event.text, names)));
     return;
   }

@@ -3,8 +3,8 @@
 
 #include <fmt/format.h>
 
-#include "grammar/overloaded.hpp"
 #include <fmt/ranges.h>
+#include "grammar/overloaded.hpp"
 
 #include "grammar/suggest.hpp"
 #include "interpreter/checker.hpp"
@@ -20,14 +20,22 @@ struct DurationWord {
   std::string_view unit;       // how the type shows it
 };
 constexpr DurationWord kDurationWords[] = {
-    {"second", "exact", "seconds"},  {"seconds", "exact", "seconds"},
-    {"minute", "exact", "seconds"},  {"minutes", "exact", "seconds"},
-    {"hour", "exact", "seconds"},    {"hours", "exact", "seconds"},
-    {"day", "exact", "days"},        {"days", "exact", "days"},
-    {"week", "exact", "days"},       {"weeks", "exact", "days"},
-    {"month", "calendar", "months"}, {"months", "calendar", "months"},
-    {"year", "calendar", "months"},  {"years", "calendar", "months"},
-    {"trading day", "trading", "trading days"}, {"trading days", "trading", "trading days"},
+    {"second", "exact", "seconds"},
+    {"seconds", "exact", "seconds"},
+    {"minute", "exact", "seconds"},
+    {"minutes", "exact", "seconds"},
+    {"hour", "exact", "seconds"},
+    {"hours", "exact", "seconds"},
+    {"day", "exact", "days"},
+    {"days", "exact", "days"},
+    {"week", "exact", "days"},
+    {"weeks", "exact", "days"},
+    {"month", "calendar", "months"},
+    {"months", "calendar", "months"},
+    {"year", "calendar", "months"},
+    {"years", "calendar", "months"},
+    {"trading day", "trading", "trading days"},
+    {"trading days", "trading", "trading days"},
 };
 
 const DurationWord* duration_word(std::string_view word) {
@@ -36,7 +44,6 @@ const DurationWord* duration_word(std::string_view word) {
   }
   return nullptr;
 }
-
 
 // "write 1 GW" when a plain number meets a quantity.
 std::string unit_hint(const Type& a, const Type& b, const ast::Expr& number_side) {
@@ -94,8 +101,8 @@ Type Checker::expect_condition(const ast::Expr& expr, const Scope& scope, std::s
 }
 
 Type Checker::check_expr(const ast::Expr& expr, const Scope& scope) {
-  const bool temporal_allowed = scope.kind == Scope::Kind::condition ||
-                                scope.kind == Scope::Kind::test;
+  const bool temporal_allowed =
+      scope.kind == Scope::Kind::condition || scope.kind == Scope::Kind::test;
   auto temporal_only = [&](std::string_view what) {
     if (!temporal_allowed) {
       error(expr.span, fmt::format("{} can only be used in a clause's condition", what));
@@ -148,8 +155,8 @@ Type Checker::check_expr(const ast::Expr& expr, const Scope& scope) {
             }
             if (quorum.needed) {
               check_count(*quorum.needed, scope, "the number of conditions needed");
-              const auto needed = scope.variables ? std::nullopt
-                                                  : evaluate_integer(*quorum.needed, {}, "");
+              const auto needed =
+                  scope.variables ? std::nullopt : evaluate_integer(*quorum.needed, {}, "");
               if (needed && *needed > static_cast<std::int64_t>(quorum.items.size())) {
                 error(quorum.needed->span,
                       fmt::format("at least {} of {} conditions can never hold", *needed,
@@ -261,8 +268,8 @@ Type Checker::check_name(const ast::Expr& expr, const ast::NameRef& ref, const S
   for (const auto& [event_name, event] : result_.events) {
     if (event.field_index(name) >= 0 && scope.kind != Scope::Kind::filter) {
       error(expr.span, fmt::format("{} is a field of event {}, not a metric", name, event_name),
-            fmt::format("declare a metric, e.g. metric latest_{} = latest {}.{}", name,
-                        event_name, name));
+            fmt::format("declare a metric, e.g. metric latest_{} = latest {}.{}", name, event_name,
+                        name));
       return Type{};
     }
   }
@@ -383,8 +390,8 @@ Type Checker::check_member(const ast::Expr& expr, const ast::Member& member, con
           guess ? fmt::format("did you mean {}?", *guess) : std::string());
     return Type{};
   }
-  error(member.member.span, fmt::format("{} is {}, which has no '.{}'",
-                                        member.object->span.text(), describe(object), name));
+  error(member.member.span, fmt::format("{} is {}, which has no '.{}'", member.object->span.text(),
+                                        describe(object), name));
   return Type{};
 }
 
@@ -393,8 +400,8 @@ Type Checker::check_index(const ast::Expr& expr, const ast::Index& index, const 
   const auto family = ref ? families_.find(ref->name) : families_.end();
   if (family == families_.end()) {
     check_expr(*index.object, scope);
-    error(index.object->span,
-          fmt::format("{} is not a family of clauses, so it takes no [ ]", index.object->span.text()));
+    error(index.object->span, fmt::format("{} is not a family of clauses, so it takes no [ ]",
+                                          index.object->span.text()));
     return Type{};
   }
   set_type(*index.object, Type::of(Kind::clause));
@@ -416,8 +423,7 @@ Type Checker::check_index(const ast::Expr& expr, const ast::Index& index, const 
     if (member && (*member < range->second.first || *member > range->second.second)) {
       error(expr.span,
             fmt::format("{}[{}] does not exist: the family runs from {}[{}] to {}[{}]", ref->name,
-                        *member, ref->name, range->second.first, ref->name,
-                        range->second.second));
+                        *member, ref->name, range->second.first, ref->name, range->second.second));
       return Type{};
     }
   }
@@ -432,8 +438,8 @@ Type Checker::check_unary(const ast::Expr& expr, const ast::Unary& unary, const 
     error(unary.op_span, fmt::format("cannot negate {}", describe(operand)));
     return Type{};
   }
-  if (unary.op != ast::UnaryOp::logical_not &&
-      scope.kind != Scope::Kind::condition && scope.kind != Scope::Kind::test) {
+  if (unary.op != ast::UnaryOp::logical_not && scope.kind != Scope::Kind::condition &&
+      scope.kind != Scope::Kind::test) {
     error(unary.op_span, "'once' and 'ever' can only be used in a clause's condition");
   }
   const std::string_view word = unary.op == ast::UnaryOp::logical_not ? "not"
@@ -455,7 +461,7 @@ Type Checker::check_binary(const ast::Expr& expr, const ast::Binary& binary, con
   const Type rhs = check_expr(*binary.rhs, scope);
   if (lhs.is_error() || rhs.is_error()) return Type{};
   return ast::is_comparison(binary.op) ? check_comparison(binary, lhs, rhs)
-                                  : check_arithmetic(binary, lhs, rhs);
+                                       : check_arithmetic(binary, lhs, rhs);
 }
 
 Type Checker::check_comparison(const ast::Binary& binary, const Type& lhs, const Type& rhs) {
@@ -537,8 +543,8 @@ Type Checker::check_band(const ast::Band& band, const Scope& scope) {
   if (!scope.variables) {
     const auto low_value = evaluate(*band.low, {});
     const auto high_value = evaluate(*band.high, {});
-    const auto order = low_value && high_value ? compare_constants(*low_value, *high_value)
-                                               : std::nullopt;
+    const auto order =
+        low_value && high_value ? compare_constants(*low_value, *high_value) : std::nullopt;
     if (order && (*order > 0 || (*order == 0 && band.high_excluded))) {
       error(band.op_span,
             fmt::format("nothing is in the band {} {} {}: its low end is not below its high end",
@@ -555,8 +561,8 @@ Type Checker::check_count(const ast::Expr& count, const Scope& scope, std::strin
   const Type type = check_expr(count, scope);
   if (type.is_error()) return type;
   if (!type.is(Kind::number)) {
-    error(count.span, fmt::format("{} must be a plain number, but this is {}", what,
-                                  describe(type)));
+    error(count.span,
+          fmt::format("{} must be a plain number, but this is {}", what, describe(type)));
     return Type{};
   }
   if (!scope.variables) {
@@ -574,8 +580,8 @@ Type Checker::check_period(const ast::Name& period, bool allow_events) {
   const bool is_event = word == "events" || word == "event";
   // Day windows count days; a metric's window may also count events or exact time, but not
   // calendar months, whose length varies.
-  const bool is_day = word == "day" || word == "days" || word == "trading day" ||
-                      word == "trading days";
+  const bool is_day =
+      word == "day" || word == "days" || word == "trading day" || word == "trading days";
   const bool is_exact = duration && duration->time_kind == "exact";
   if (!(is_day || (allow_events && (is_event || is_exact)))) {
     std::vector<std::string> candidates{"days", "trading days"};

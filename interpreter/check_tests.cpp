@@ -46,8 +46,7 @@ void Checker::check_calendar(const ast::CalendarDecl& decl) {
     if (const auto* fixed = std::get_if<ast::FixedDay>(&rule.date)) {
       if (expect_word(fixed->month, kMonths, "a month") &&
           (fixed->day < 1 || fixed->day > kDaysInMonth[position_in(fixed->month.text, kMonths)])) {
-        error(fixed->day_span,
-              fmt::format("{} has no day {}", fixed->month.text, fixed->day));
+        error(fixed->day_span, fmt::format("{} has no day {}", fixed->month.text, fixed->day));
       }
     } else if (const auto* nth = std::get_if<ast::NthWeekday>(&rule.date)) {
       expect_word(nth->ordinal, kOrdinals, "an ordinal (first … fifth, last)");
@@ -78,8 +77,8 @@ void Checker::check_test(const ast::TestDecl& decl) {
   auto expect_instant = [&](const ast::Expr& expr) {
     const Type type = check_expr(expr, scope);
     if (!type.is_error() && !type.is(Kind::date) && !type.is(Kind::timestamp)) {
-      error(expr.span, fmt::format("expected a date or a timestamp, but this is {}",
-                                   describe(type)));
+      error(expr.span,
+            fmt::format("expected a date or a timestamp, but this is {}", describe(type)));
     }
   };
   for (const ast::TestItem& item : decl.items) {
@@ -97,7 +96,8 @@ void Checker::check_test(const ast::TestDecl& decl) {
             expect_condition(*body.condition, scope, "what a test expects");
             if (body.at) expect_instant(*body.at);
           } else if constexpr (std::is_same_v<T, ast::ExpectedError>) {
-            if (body.text.value.empty()) error(body.text.span, "the expected error's text is empty");
+            if (body.text.value.empty())
+              error(body.text.span, "the expected error's text is empty");
           } else if constexpr (std::is_same_v<T, ast::ExpectedGranted>) {
             const Scope values{Scope::Kind::constant, nullptr, scope.variables};
             const Type type = check_expr(*body.amount, values);
@@ -154,12 +154,11 @@ void Checker::check_given_event(const ast::GivenEvent& event, const Scope& scope
     const Type actual = check_expr(*field.value, scope);
     if (actual.is_error() || expected.is_error()) continue;
     // A plain number is read in the field's own unit, as in a log: mw=600 is 600 MW.
-    const bool fits = expected.compatible(actual) ||
-                      (expected.is(Kind::quantity) && actual.is(Kind::number));
+    const bool fits =
+        expected.compatible(actual) || (expected.is(Kind::quantity) && actual.is(Kind::number));
     if (!fits) {
-      error(field.value->span,
-            fmt::format("field {}.{} holds {}, but this is {}", info.name, field.field.text,
-                        describe(expected), describe(actual)));
+      error(field.value->span, fmt::format("field {}.{} holds {}, but this is {}", info.name,
+                                           field.field.text, describe(expected), describe(actual)));
     } else {
       for (const Bindings& row : cases) evaluate(*field.value, row);
     }
@@ -168,8 +167,8 @@ void Checker::check_given_event(const ast::GivenEvent& event, const Scope& scope
   if (unknown_field) return;
   for (const FieldInfo& field : info.fields) {
     if (std::find(given.begin(), given.end(), field.name) == given.end()) {
-      error(event.span, fmt::format("this {} event does not give its field {}", info.name,
-                                    field.name),
+      error(event.span,
+            fmt::format("this {} event does not give its field {}", info.name, field.name),
             fmt::format("add {}=…", field.name));
     }
   }

@@ -87,9 +87,9 @@ std::optional<Value> Checker::evaluate(const ast::Expr& expr, const Bindings& bi
       }
       auto duration = duration_of(*amount, suffixed->word.text);
       if (!duration) {
-        error(expr.span, fmt::format("{} is not a whole number of {}", amount->to_string(),
-                                     suffixed->word.text == "trading days" ? "trading days"
-                                                                           : "microseconds"));
+        error(expr.span,
+              fmt::format("{} is not a whole number of {}", amount->to_string(),
+                          suffixed->word.text == "trading days" ? "trading days" : "microseconds"));
         return std::nullopt;
       }
       return *duration;
@@ -183,9 +183,9 @@ std::optional<Value> Checker::evaluate_binary(const ast::Binary& binary, const B
       Timestamp moved{ts->micros + (whole_days ? 0 : sign * b_duration->micros)};
       const Date day = zone.local_date(moved);
       const std::int64_t time_of_day = moved.micros - zone.start_of_day(day).micros;
-      Date target{day.days + (whole_days ? static_cast<std::int32_t>(sign * b_duration->micros /
-                                                                       kMicrosPerDay)
-                                         : 0)};
+      Date target{
+          day.days +
+          (whole_days ? static_cast<std::int32_t>(sign * b_duration->micros / kMicrosPerDay) : 0)};
       if (b_duration->months != 0) {
         const auto shifted = add_months(target, sign * b_duration->months);
         if (!shifted) return std::nullopt;
@@ -194,7 +194,8 @@ std::optional<Value> Checker::evaluate_binary(const ast::Binary& binary, const B
       return zone.to_instant(target, time_of_day);
     }
     if (const auto* date = std::get_if<Date>(&*lhs)) {
-      Date moved{date->days + static_cast<std::int32_t>(sign * (b_duration->micros / kMicrosPerDay))};
+      Date moved{date->days +
+                 static_cast<std::int32_t>(sign * (b_duration->micros / kMicrosPerDay))};
       if (b_duration->months != 0) {
         const auto shifted = add_months(moved, sign * b_duration->months);
         if (!shifted) return std::nullopt;
@@ -234,8 +235,8 @@ std::optional<std::int64_t> Checker::evaluate_integer(const ast::Expr& expr,
   if (!number) return std::nullopt;
   const auto integer = number->to_int64();
   if (!integer && !what.empty()) {
-    error(expr.span, fmt::format("{} must be a whole number, but this is {}", what,
-                                 number->to_string()));
+    error(expr.span,
+          fmt::format("{} must be a whole number, but this is {}", what, number->to_string()));
   }
   return integer;
 }

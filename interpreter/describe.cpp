@@ -199,13 +199,15 @@ std::vector<ClauseStatus> Engine::clause_states() const {
       const auto& states = plan.instance->states;
       const std::string name = state_name(plan, state);
       const auto position = std::find(states.begin(), states.end(), name) - states.begin();
-      ClauseStatus status{contract.plan.title, plan.name, name, state.entered[position], {}, {}, {}};
+      ClauseStatus status{
+          contract.plan.title, plan.name, name, state.entered[position], {}, {}, {}};
       for (std::size_t i = 0; i < states.size(); ++i) {
         status.entered.emplace_back(states[i], state.entered[i]);
       }
       if (plan.grant) {
         const RuntimeValue grant = impl_->evaluate(contract, *plan.grant);
-        status.grant = impl_->format(contract, grant, contract.plan.types.at(plan.grant->source->id));
+        status.grant =
+            impl_->format(contract, grant, contract.plan.types.at(plan.grant->source->id));
       }
       const Program* next = state.lapsed ? nullptr : Impl::unmet_stage(plan, state);
       if (next) {
@@ -259,9 +261,9 @@ std::vector<std::string> Engine::granted_totals() const {
   }
   std::vector<std::string> out;
   for (const auto& [unit, total] : totals) {
-    out.push_back(unit.empty() ? total.first.to_grouped_string()
-                               : quantity_text(total.first, unit,
-                                               total.second->loaded.checked.units));
+    out.push_back(unit.empty()
+                      ? total.first.to_grouped_string()
+                      : quantity_text(total.first, unit, total.second->loaded.checked.units));
   }
   return out;
 }

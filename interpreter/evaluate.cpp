@@ -310,8 +310,8 @@ void Engine::Impl::execute(ContractRuntime& contract, const ContractPlan& plan, 
         }
         const auto kind = static_cast<ValueKind>(step.b);
         const bool above = compare_values(ast::BinaryOp::greater_equal, kind, value, low);
-        const bool below = compare_values(
-            step.a ? ast::BinaryOp::less : ast::BinaryOp::less_equal, kind, value, high);
+        const bool below = compare_values(step.a ? ast::BinaryOp::less : ast::BinaryOp::less_equal,
+                                          kind, value, high);
         s.push_back(boolean(above && below));
         break;
       }

@@ -27,10 +27,10 @@ struct FieldSlot {
 
 /// One event of a log.
 struct Event {
-  std::uint32_t type = 0;   // index into EventSchemas::events
-  Timestamp ts;             //
-  std::uint32_t log = 0;    // index of the log it came from, in command-line order
-  std::uint64_t line = 0;   // 1-based line in that log
+  std::uint32_t type = 0;         // index into EventSchemas::events
+  Timestamp ts;                   //
+  std::uint32_t log = 0;          // index of the log it came from, in command-line order
+  std::uint64_t line = 0;         // 1-based line in that log
   std::vector<FieldSlot> fields;  // one per schema field, in schema order
 };
 

@@ -41,8 +41,8 @@ bool before(const RuntimeValue& a, const RuntimeValue& b, const Type& type) {
 // Windowed min/max: drop from the back every value the new one beats, so the front is always
 // the window's extreme.
 void push_extreme(std::deque<WindowEntry>& extremes, const WindowEntry& entry, bool minimum) {
-  while (!extremes.empty() &&
-         (minimum ? !(extremes.back().value < entry.value) : !(entry.value < extremes.back().value))) {
+  while (!extremes.empty() && (minimum ? !(extremes.back().value < entry.value)
+                                       : !(entry.value < extremes.back().value))) {
     extremes.pop_back();
   }
   extremes.push_back(entry);
@@ -67,15 +67,15 @@ void Engine::Impl::update_metric(ContractRuntime& contract, std::uint32_t index,
       if (plan.fn == ast::AggregateFn::min || plan.fn == ast::AggregateFn::max) {
         push_extreme(state.extremes, entry, plan.fn == ast::AggregateFn::min);
       }
-      state.sum = state.sum + (plan.fn == ast::AggregateFn::vwap ? entry.value * entry.weight
-                                                                 : entry.value);
+      state.sum = state.sum +
+                  (plan.fn == ast::AggregateFn::vwap ? entry.value * entry.weight : entry.value);
       state.weight_sum = state.weight_sum + entry.weight;
       state.window.push_back(entry);
       if (plan.window_events > 0 && state.window.size() > plan.window_events) {
         const WindowEntry old = state.window.front();
         state.window.pop_front();
-        state.sum = state.sum - (plan.fn == ast::AggregateFn::vwap ? old.value * old.weight
-                                                                   : old.value);
+        state.sum =
+            state.sum - (plan.fn == ast::AggregateFn::vwap ? old.value * old.weight : old.value);
         state.weight_sum = state.weight_sum - old.weight;
         if (!state.extremes.empty() && state.extremes.front().seq == old.seq) {
           state.extremes.pop_front();
@@ -117,18 +117,20 @@ void Engine::Impl::update_metric(ContractRuntime& contract, std::uint32_t index,
       case ast::AggregateFn::min:
       case ast::AggregateFn::max: {
         const RuntimeValue value = slot_value(*field, field_type);
-        const bool better = plan.fn == ast::AggregateFn::min ? before(value, state.value, field_type)
-                                                             : before(state.value, value, field_type);
+        const bool better = plan.fn == ast::AggregateFn::min
+                                ? before(value, state.value, field_type)
+                                : before(state.value, value, field_type);
         if (!state.has_value || better) state.value = value;
         break;
       }
     }
   } catch (const ArithmeticError& failure) {
-    throw RuntimeError(
-        Diagnostic{Severity::error, plan.span,
-                   fmt::format("metric {}: {}", plan.name, arithmetic_failure(failure, "the weight")),
-                   {}},
-        "");
+    throw RuntimeError(Diagnostic{Severity::error,
+                                  plan.span,
+                                  fmt::format("metric {}: {}", plan.name,
+                                              arithmetic_failure(failure, "the weight")),
+                                  {}},
+                       "");
   }
   state.has_value = true;
 }
@@ -150,9 +152,11 @@ void Engine::Impl::expire_window_entries(ContractRuntime& contract, std::uint32_
   while (!state.window.empty() && outside(state.window.front())) {
     const WindowEntry old = state.window.front();
     state.window.pop_front();
-    state.sum = state.sum - (plan.fn == ast::AggregateFn::vwap ? old.value * old.weight : old.value);
+    state.sum =
+        state.sum - (plan.fn == ast::AggregateFn::vwap ? old.value * old.weight : old.value);
     state.weight_sum = state.weight_sum - old.weight;
-    if (!state.extremes.empty() && state.extremes.front().seq == old.seq) state.extremes.pop_front();
+    if (!state.extremes.empty() && state.extremes.front().seq == old.seq)
+      state.extremes.pop_front();
     if (plan.fn == ast::AggregateFn::count || plan.fn == ast::AggregateFn::average) --state.count;
     changed = true;
   }
@@ -171,8 +175,8 @@ RuntimeValue Engine::Impl::metric_value(const ContractRuntime& contract,
   };
   switch (plan.fn) {
     case ast::AggregateFn::count:
-      value.number = Decimal::from_int(static_cast<std::int64_t>(
-          windowed ? state.window.size() : state.count));
+      value.number = Decimal::from_int(
+          static_cast<std::int64_t>(windowed ? state.window.size() : state.count));
       return value;
     case ast::AggregateFn::sum:
       value.number = state.sum;

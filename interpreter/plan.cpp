@@ -115,8 +115,8 @@ class Compiler {
       if (!clause.instance->decl->adjusted) continue;
       for (std::uint32_t m : clause.input_metrics) {
         const Type& type = plan_.metrics[m].type;
-        const auto unit = type.is(Kind::quantity) ? contract_.units.find(type.unit)
-                                                  : contract_.units.end();
+        const auto unit =
+            type.is(Kind::quantity) ? contract_.units.find(type.unit) : contract_.units.end();
         auto& prices = plan_.per_share_prices;
         if (unit != contract_.units.end() && unit->second.currency &&
             std::find(prices.begin(), prices.end(), m) == prices.end()) {
@@ -188,8 +188,8 @@ class Compiler {
   }
 
   void note_metric(std::uint32_t m) {
-    if (reads_ && std::find(reads_->metrics.begin(), reads_->metrics.end(), m) ==
-                      reads_->metrics.end()) {
+    if (reads_ &&
+        std::find(reads_->metrics.begin(), reads_->metrics.end(), m) == reads_->metrics.end()) {
       reads_->metrics.push_back(m);
     }
   }
@@ -264,8 +264,7 @@ class Compiler {
           } else if constexpr (std::is_same_v<T, ast::TimestampLiteral>) {
             ParsedTimestamp parsed{node.date, node.micros_of_day, node.offset_minutes,
                                    node.offset_minutes == 0};
-            const TimeZone zone =
-                node.zone ? *TimeZone::find(node.zone->text) : *plan_.zone;
+            const TimeZone zone = node.zone ? *TimeZone::find(node.zone->text) : *plan_.zone;
             steps.push_back(step(Op::constant, expr, constant_of(to_instant(parsed, zone))));
           } else if constexpr (std::is_same_v<T, ast::NameRef>) {
             emit_name(expr, node, out);
@@ -327,8 +326,8 @@ class Compiler {
             if (steps.size() == first + 1 && steps[first].op == Op::constant) {
               note_boundary(op, plan_.constants[steps[first].a], type_of(*node.instant));
             }
-            steps.push_back(step(op, expr, 0,
-                                 static_cast<std::uint32_t>(kind_of(type_of(*node.instant)))));
+            steps.push_back(
+                step(op, expr, 0, static_cast<std::uint32_t>(kind_of(type_of(*node.instant)))));
             out.uses_clock = true;
           } else if constexpr (std::is_same_v<T, ast::Within>) {
             emit(*node.duration, out);
@@ -575,9 +574,10 @@ class Compiler {
     if (decl.grant) {
       clause.grant = program(*decl.grant);
       const Type& granted = type_of(*decl.grant);
-      const bool shares = granted.is(Kind::quantity) &&
-                          contract_.units.at(granted.unit).dimension == "shares";
-      if (decl.adjusted && shares) clause.grant->steps.push_back(step(Op::adjust_shares, *decl.grant));
+      const bool shares =
+          granted.is(Kind::quantity) && contract_.units.at(granted.unit).dimension == "shares";
+      if (decl.adjusted && shares)
+        clause.grant->steps.push_back(step(Op::adjust_shares, *decl.grant));
     }
     if (decl.lapse) {
       clause.deadline = program(*decl.lapse->deadline);
@@ -619,8 +619,9 @@ std::optional<std::string> merge_schemas(const CheckedContract& contract, EventS
     if (inserted) schemas.events.push_back(EventSchema{name, {}});
     EventSchema& schema = schemas.events[it->second];
     for (const FieldInfo& field : event.fields) {
-      const auto existing = std::find_if(schema.fields.begin(), schema.fields.end(),
-                                         [&](const FieldSchema& f) { return f.name == field.name; });
+      const auto existing =
+          std::find_if(schema.fields.begin(), schema.fields.end(),
+                       [&](const FieldSchema& f) { return f.name == field.name; });
       Decimal scale = Decimal::from_int(1);
       if (field.type.is(Kind::quantity)) scale = contract.units.at(field.type.unit).scale;
       if (existing == schema.fields.end()) {

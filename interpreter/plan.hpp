@@ -20,29 +20,29 @@ enum class ValueKind : std::uint8_t { number, instant, date, duration, text, boo
 /// A value on the evaluation stack. `known` is false while an input has no value yet (no close
 /// price seen): comparisons with an unknown value are unknown, and unknown never meets a clause.
 struct RuntimeValue {
-  Decimal number;           // numbers and quantities (in base units)
-  std::int64_t time = 0;    // instants (micros), dates (days), exact durations (micros)
-  std::int32_t months = 0;  // calendar part of a duration
+  Decimal number;                 // numbers and quantities (in base units)
+  std::int64_t time = 0;          // instants (micros), dates (days), exact durations (micros)
+  std::int32_t months = 0;        // calendar part of a duration
   std::int32_t trading_days = 0;  // trading-day part of a duration
-  bool flag = false;        // booleans
+  bool flag = false;              // booleans
   bool known = true;
   std::string_view text;
 };
 
 enum class Op : std::uint8_t {
-  constant,       // a = constant index
-  load_metric,    // a = metric index
-  load_field,     // a = field index of the event being filtered
-  clause_state,   // a = clause index, b = state index: is the clause in that state now?
-  clause_time,    // a = clause index, b = state index: when it entered that state
-  now,            // the clock
-  add,            // b = ValueKind of the left operand, c = of the right
+  constant,      // a = constant index
+  load_metric,   // a = metric index
+  load_field,    // a = field index of the event being filtered
+  clause_state,  // a = clause index, b = state index: is the clause in that state now?
+  clause_time,   // a = clause index, b = state index: when it entered that state
+  now,           // the clock
+  add,           // b = ValueKind of the left operand, c = of the right
   subtract,
   multiply,
   divide,
   negate,
-  compare,        // a = ast::BinaryOp, b = ValueKind of both sides
-  band,           // a = 1 when the high end is excluded, b = ValueKind
+  compare,  // a = ast::BinaryOp, b = ValueKind of both sides
+  band,     // a = 1 when the high end is excluded, b = ValueKind
   logical_and,
   logical_or,
   logical_not,
@@ -54,7 +54,7 @@ enum class Op : std::uint8_t {
   time_before,    // b = ValueKind of the instant (date or instant)
   time_by,
   time_after,
-  within,         // b = ValueKind of the anchor
+  within,  // b = ValueKind of the anchor
 };
 
 struct Step {
@@ -92,12 +92,14 @@ struct MetricPlan {
   int field = -1;                // into that schema's fields
   int weight = -1;
   std::optional<Program> filter;
-  std::optional<Program> derived;  // derived metrics: computed from others
-  std::uint32_t window_events = 0;  // `over the last N events`, 0 for the whole history
-  std::int64_t window_micros = 0;   // `over the last N days` (exact time)
+  std::optional<Program> derived;         // derived metrics: computed from others
+  std::uint32_t window_events = 0;        // `over the last N events`, 0 for the whole history
+  std::int64_t window_micros = 0;         // `over the last N days` (exact time)
   std::uint32_t window_trading_days = 0;  // `over the last N trading days`
 
-  bool windowed() const { return window_events > 0 || window_micros > 0 || window_trading_days > 0; }
+  bool windowed() const {
+    return window_events > 0 || window_micros > 0 || window_trading_days > 0;
+  }
   /// Windows whose entries leave with time, not with newer events.
   bool expires_with_time() const { return window_micros > 0 || window_trading_days > 0; }
 };
@@ -105,10 +107,10 @@ struct MetricPlan {
 struct ClausePlan {
   std::string name;
   const ClauseInstance* instance = nullptr;
-  std::vector<Program> stages;           // stage i moves the clause to states[i + 1]
-  std::optional<Program> holds_while;    // level clauses
-  std::optional<Program> deadline;       // `lapses if not S by …`
-  std::uint32_t lapse_stage = 0;         // the stage (1-based) the deadline asks for
+  std::vector<Program> stages;               // stage i moves the clause to states[i + 1]
+  std::optional<Program> holds_while;        // level clauses
+  std::optional<Program> deadline;           // `lapses if not S by …`
+  std::uint32_t lapse_stage = 0;             // the stage (1-based) the deadline asks for
   std::vector<std::uint32_t> prerequisites;  // clause indices that must have met first
   std::optional<Program> grant;
   std::vector<std::uint32_t> input_metrics;  // metrics its programs read
@@ -144,11 +146,11 @@ struct ContractPlan {
   std::vector<std::uint32_t> per_share_prices;  // money metrics adjusted clauses read
   std::uint32_t latch_count = 0;
   std::vector<std::vector<std::uint32_t>> metrics_by_event;  // event type -> metric indices
-  std::vector<std::uint32_t> timed_metrics;   // windows whose entries leave as time passes
-  std::vector<std::uint32_t> clock_clauses;   // clauses that time alone can change
+  std::vector<std::uint32_t> timed_metrics;  // windows whose entries leave as time passes
+  std::vector<std::uint32_t> clock_clauses;  // clauses that time alone can change
   std::vector<std::vector<std::uint32_t>> clauses_by_metric;
   std::vector<std::vector<std::uint32_t>> clauses_by_clause;
-  std::vector<Type> types;  // by node id, from the checker
+  std::vector<Type> types;              // by node id, from the checker
   std::vector<const ast::Expr*> nodes;  // by node id, for runtime errors
 };
 

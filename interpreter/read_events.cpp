@@ -125,8 +125,8 @@ std::unique_ptr<EventReader> EventReader::from_text(std::string name, std::strin
     done += written ? static_cast<std::size_t>(n) : 0;
   }
   if (!written || ::lseek(fd, 0, SEEK_SET) != 0) {
-    error = ReadError{name, 0, "", fmt::format("cannot hold these events in memory: {}",
-                                               std::strerror(errno))};
+    error = ReadError{name, 0, "",
+                      fmt::format("cannot hold these events in memory: {}", std::strerror(errno))};
     if (fd >= 0) ::close(fd);
     return nullptr;
   }

@@ -102,13 +102,17 @@ void Engine::Impl::start_contract(std::uint32_t index) {
   }
 }
 
-const EventSchemas& Engine::schemas() const { return impl_->schemas; }
+const EventSchemas& Engine::schemas() const {
+  return impl_->schemas;
+}
 
 std::string Engine::timezone() const {
   return impl_->contracts.empty() ? "UTC" : impl_->contracts.front()->plan.timezone;
 }
 
-void Engine::set_log_names(std::vector<std::string> names) { impl_->log_names = std::move(names); }
+void Engine::set_log_names(std::vector<std::string> names) {
+  impl_->log_names = std::move(names);
+}
 
 void Engine::on_transition(std::function<void(const Transition&)> callback) {
   impl_->callback = std::move(callback);
@@ -118,7 +122,9 @@ void Engine::on_note(std::function<void(const std::string&)> callback) {
   impl_->note_callback = std::move(callback);
 }
 
-std::optional<Timestamp> Engine::now() const { return impl_->clock; }
+std::optional<Timestamp> Engine::now() const {
+  return impl_->clock;
+}
 
 void Engine::feed(const Event& event) {
   impl_->fire_timers(event.ts.micros);
@@ -129,7 +135,8 @@ void Engine::feed(const Event& event) {
 bool Engine::feed_json(std::string_view lines, std::string& error, const std::string& name) {
   const auto log = static_cast<std::uint32_t>(impl_->log_names.size());
   ReadError failure;
-  auto reader = EventReader::from_text(name, lines, LogFormat::jsonl, impl_->schemas, log, {}, failure);
+  auto reader =
+      EventReader::from_text(name, lines, LogFormat::jsonl, impl_->schemas, log, {}, failure);
   if (!reader) {
     error = render(failure);
     return false;
@@ -195,8 +202,10 @@ void Engine::Impl::apply_split(ContractRuntime& contract, const Event& event) {
       for (std::uint32_t c : contract.plan.clauses_by_metric[m]) contract.dirty[c] = 1;
     }
   } catch (const ArithmeticError& failure) {
-    throw RuntimeError(Diagnostic{Severity::error, contract.loaded.checked.splits->decl->span,
-                                  arithmetic_failure(failure, ""), {}},
+    throw RuntimeError(Diagnostic{Severity::error,
+                                  contract.loaded.checked.splits->decl->span,
+                                  arithmetic_failure(failure, ""),
+                                  {}},
                        "");
   }
   for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
@@ -260,8 +269,8 @@ void Engine::Impl::fire(const Timer& timer) {
       for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
         const ClausePlan& plan = contract.plan.clauses[c];
         const ClauseState& state = contract.clauses[c];
-        const bool unfinished = !plan.stages.empty() && !state.lapsed &&
-                                state.stage < plan.stages.size();
+        const bool unfinished =
+            !plan.stages.empty() && !state.lapsed && state.stage < plan.stages.size();
         if (!unfinished) continue;
         const auto& states = plan.instance->states;
         if (states.back() != "lapsed") continue;  // no way to lapse: it stays where it is
@@ -303,16 +312,17 @@ void Engine::Impl::process(const Event& event) {
           for (std::uint32_t c : contract.plan.clauses_by_metric[m]) contract.dirty[c] = 1;
           for (std::uint32_t w = 0; w < contract.plan.windows.size(); ++w) {
             const auto& inputs = contract.plan.windows[w].input_metrics;
-            if (std::find(inputs.begin(), inputs.end(), m) != inputs.end()) sample_window(contract, w);
+            if (std::find(inputs.begin(), inputs.end(), m) != inputs.end())
+              sample_window(contract, w);
           }
         }
       }
       evaluate_dirty(contract, cause);
     }
   } catch (const RuntimeError& failure) {
-    throw RuntimeError(failure.diagnostic(),
-                       cause.file.empty() ? fmt::format("event at {}", format_utc(event.ts))
-                                          : fmt::format("{}:{}", cause.file, cause.line));
+    throw RuntimeError(failure.diagnostic(), cause.file.empty()
+                                                 ? fmt::format("event at {}", format_utc(event.ts))
+                                                 : fmt::format("{}:{}", cause.file, cause.line));
   }
 }
 
@@ -459,7 +469,9 @@ void Engine::Impl::mark_dependents(ContractRuntime& contract, std::uint32_t clau
 
 namespace proviso {
 
-std::size_t Engine::contract_count() const { return impl_->contracts.size(); }
+std::size_t Engine::contract_count() const {
+  return impl_->contracts.size();
+}
 
 const LoadedContract& Engine::contract(std::size_t index) const {
   return impl_->contracts.at(index)->loaded;
@@ -485,7 +497,9 @@ Evaluation Engine::evaluate(const ast::Expr& expr, std::size_t index, const Bind
   return result;
 }
 
-void Engine::enable_coverage() { impl_->coverage_on = true; }
+void Engine::enable_coverage() {
+  impl_->coverage_on = true;
+}
 
 std::vector<ConditionCoverage> Engine::coverage(std::size_t index) const {
   const ContractRuntime& contract = *impl_->contracts.at(index);
@@ -495,11 +509,12 @@ std::vector<ConditionCoverage> Engine::coverage(std::size_t index) const {
     const ast::ClauseDecl* decl = clause.instance->decl;
     if (std::find(seen.begin(), seen.end(), decl) != seen.end()) continue;  // a family, once
     seen.push_back(decl);
-    const std::string name = clause.instance->family.empty() ? clause.name
-                                                             : clause.instance->family;
+    const std::string name =
+        clause.instance->family.empty() ? clause.name : clause.instance->family;
     std::function<void(const ast::Expr&)> walk = [&](const ast::Expr& expr) {
       if (contract.plan.types.at(expr.id).is(Kind::boolean)) {
-        const std::uint8_t bits = expr.id < contract.coverage.size() ? contract.coverage[expr.id] : 0;
+        const std::uint8_t bits =
+            expr.id < contract.coverage.size() ? contract.coverage[expr.id] : 0;
         out.push_back({name, &expr, (bits & 1) != 0, (bits & 2) != 0});
       }
       ast::for_each_child(expr, walk);

@@ -31,9 +31,9 @@ struct MetricState {
   Decimal sum;             // sum, average: Σ value; vwap: Σ value × weight
   Decimal weight_sum;      // vwap: Σ weight
   std::uint64_t count = 0;
-  RuntimeValue value;  // latest, first, min, max
-  std::string text;    // storage for a text value
-  std::deque<WindowEntry> window;  // windowed metrics only: the values inside the window
+  RuntimeValue value;                // latest, first, min, max
+  std::string text;                  // storage for a text value
+  std::deque<WindowEntry> window;    // windowed metrics only: the values inside the window
   std::deque<WindowEntry> extremes;  // windowed min/max: a monotonic deque over `window`
   std::uint64_t next_seq = 0;
 };
@@ -49,9 +49,9 @@ struct WindowState {
 };
 
 struct ClauseState {
-  std::uint32_t stage = 0;    // 0 pending, i after reaching states[i]
+  std::uint32_t stage = 0;  // 0 pending, i after reaching states[i]
   bool lapsed = false;
-  std::uint8_t level = 0;     // holds-while clauses: 0 pending, 1 holding, 2 breached
+  std::uint8_t level = 0;  // holds-while clauses: 0 pending, 1 holding, 2 breached
   std::optional<std::int64_t> last_level_change;
   bool deadline_armed = false;
   std::vector<std::optional<Timestamp>> entered;  // by state index
@@ -69,11 +69,11 @@ struct ContractRuntime {
   std::vector<ClauseState> clauses;
   bool started = false;
   bool expired = false;
-  std::vector<std::uint8_t> dirty;  // clauses to re-evaluate
-  std::vector<std::uint8_t> coverage;  // by node id: bit 0 seen true, bit 1 seen false
-  std::int32_t last_missing_day = INT32_MIN;  // missing trading days are noted once
+  std::vector<std::uint8_t> dirty;              // clauses to re-evaluate
+  std::vector<std::uint8_t> coverage;           // by node id: bit 0 seen true, bit 1 seen false
+  std::int32_t last_missing_day = INT32_MIN;    // missing trading days are noted once
   Decimal split_factor = Decimal::from_int(1);  // the product of every split's ratio so far
-  std::map<const ast::Expr*, Program> extra;  // expressions compiled after loading (tests)
+  std::map<const ast::Expr*, Program> extra;    // expressions compiled after loading (tests)
 };
 
 /// A deadline, the effective date or the expiry, due at an instant.
@@ -152,7 +152,7 @@ struct Engine::Impl {
 
   // describe.cpp
   std::vector<Transition::Value> deciding_values(ContractRuntime& contract, const Program& program,
-                                                const ClauseInstance& clause);
+                                                 const ClauseInstance& clause);
   std::string format(const ContractRuntime& contract, const RuntimeValue& value,
                      const Type& type) const;
 };

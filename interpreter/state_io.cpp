@@ -35,7 +35,9 @@ std::string optional_time(const std::optional<std::int64_t>& value) {
 }
 
 // Text as length:bytes, so any byte may appear in it.
-std::string text_field(std::string_view text) { return fmt::format("{}:{}", text.size(), text); }
+std::string text_field(std::string_view text) {
+  return fmt::format("{}:{}", text.size(), text);
+}
 
 class Reader {
  public:
@@ -78,7 +80,8 @@ class Reader {
     const std::string_view w = word();
     const std::size_t slash = w.find('/');
     const auto num = Decimal::parse(w.substr(0, slash));
-    const auto den = slash == std::string_view::npos ? std::nullopt : Decimal::parse(w.substr(slash + 1));
+    const auto den =
+        slash == std::string_view::npos ? std::nullopt : Decimal::parse(w.substr(slash + 1));
     if (!num || !den) throw std::runtime_error(fmt::format("'{}' is not an exact number", w));
     return *num / *den;
   }
@@ -108,9 +111,9 @@ class Reader {
 
 std::string Engine::save_state() const {
   const Impl& impl = *impl_;
-  std::string out = fmt::format("{}\nclock {}\n", kMagic,
-                                optional_time(impl.clock ? std::optional(impl.clock->micros)
-                                                         : std::nullopt));
+  std::string out =
+      fmt::format("{}\nclock {}\n", kMagic,
+                  optional_time(impl.clock ? std::optional(impl.clock->micros) : std::nullopt));
   for (const auto& owned : impl.contracts) {
     const ContractRuntime& contract = *owned;
     out += fmt::format("contract {} {} {} {} {} {}\n", text_field(contract.plan.title),
@@ -119,8 +122,7 @@ std::string Engine::save_state() const {
     for (const MetricState& m : contract.metrics) {
       out += fmt::format("metric {} {} {} {} {} {} {} {} {} {}", m.has_value ? 1 : 0, exact(m.sum),
                          exact(m.weight_sum), m.count, exact(m.value.number), m.value.time,
-                         m.value.months, m.value.flag ? 1 : 0, text_field(m.text),
-                         m.window.size());
+                         m.value.months, m.value.flag ? 1 : 0, text_field(m.text), m.window.size());
       for (const WindowEntry& e : m.window) {
         out += fmt::format(" {} {} {} {} {}", e.seq, e.ts, e.day, exact(e.value), exact(e.weight));
       }
@@ -135,10 +137,10 @@ std::string Engine::save_state() const {
       for (std::uint32_t i = 0; i < w.size; ++i) {
         bits.push_back(w.ring[(w.head + i) % w.ring.size()] ? '1' : '0');
       }
-      out += fmt::format("window {} {} {} {}\n",
-                         optional_time(w.current_day ? std::optional<std::int64_t>(*w.current_day)
-                                                     : std::nullopt),
-                         w.today ? (*w.today ? "1" : "0") : "-", w.size, bits.empty() ? "-" : bits);
+      out += fmt::format(
+          "window {} {} {} {}\n",
+          optional_time(w.current_day ? std::optional<std::int64_t>(*w.current_day) : std::nullopt),
+          w.today ? (*w.today ? "1" : "0") : "-", w.size, bits.empty() ? "-" : bits);
     }
     out += fmt::format("latches {}", contract.latches.size());
     for (const auto& latched : contract.latches) out += " " + optional_time(latched);
@@ -177,9 +179,9 @@ bool Engine::restore_state(std::string_view saved, std::string& error) {
       const auto windows = in.integer();
       const auto clauses = in.integer();
       if (title != contract.plan.title) {
-        throw std::runtime_error(fmt::format(
-            "it was saved with the contract \"{}\", and \"{}\" is loaded", title,
-            contract.plan.title));
+        throw std::runtime_error(
+            fmt::format("it was saved with the contract \"{}\", and \"{}\" is loaded", title,
+                        contract.plan.title));
       }
       if (metrics != static_cast<std::int64_t>(contract.metrics.size()) ||
           windows != static_cast<std::int64_t>(contract.windows.size()) ||
@@ -220,8 +222,8 @@ bool Engine::restore_state(std::string_view saved, std::string& error) {
         WindowState& state = contract.windows[w];
         in.expect("window");
         const auto day = in.optional_integer();
-        state.current_day = day ? std::optional<std::int32_t>(static_cast<std::int32_t>(*day))
-                                : std::nullopt;
+        state.current_day =
+            day ? std::optional<std::int32_t>(static_cast<std::int32_t>(*day)) : std::nullopt;
         const std::string_view today = in.word();
         state.today = today == "-" ? std::nullopt : std::optional<bool>(today == "1");
         const auto size = static_cast<std::uint32_t>(in.integer());
@@ -239,8 +241,8 @@ bool Engine::restore_state(std::string_view saved, std::string& error) {
       }
       in.expect("latches");
       if (in.integer() != static_cast<std::int64_t>(contract.latches.size())) {
-        throw std::runtime_error(fmt::format(
-            "it was saved with another version of \"{}\" (other conditions)", title));
+        throw std::runtime_error(
+            fmt::format("it was saved with another version of \"{}\" (other conditions)", title));
       }
       for (auto& latched : contract.latches) latched = in.optional_integer();
       in.expect("splits");

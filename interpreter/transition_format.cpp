@@ -54,7 +54,8 @@ std::string format_transition_text(const Transition& transition) {
   }
   return fmt::format("{}  {}  {}  {} → {}{}{}  [{}]", format_utc(transition.ts),
                      transition.contract, transition.clause, transition.from, transition.to,
-                     values.empty() ? "" : "  ", values, cause_text(transition.cause, transition.ts));
+                     values.empty() ? "" : "  ", values,
+                     cause_text(transition.cause, transition.ts));
 }
 
 std::string format_transition_json(const Transition& transition) {
@@ -63,17 +64,18 @@ std::string format_transition_json(const Transition& transition) {
     cause = fmt::format("{{\"file\":{},\"line\":{}}}", json_string(transition.cause.file),
                         transition.cause.line);
   } else {
-    cause = fmt::format("{{\"{}\":{}}}", transition.cause.kind,
-                        json_string(format_utc(transition.ts)));
+    cause =
+        fmt::format("{{\"{}\":{}}}", transition.cause.kind, json_string(format_utc(transition.ts)));
   }
   std::string values;
   for (const auto& value : transition.values) {
-    values += fmt::format("{}{{\"name\":{},\"value\":{},\"test\":{}}}", values.empty() ? "" : ",",
-                          json_string(value.name), json_string(value.value),
-                          json_string(value.test));
+    values +=
+        fmt::format("{}{{\"name\":{},\"value\":{},\"test\":{}}}", values.empty() ? "" : ",",
+                    json_string(value.name), json_string(value.value), json_string(value.test));
   }
   return fmt::format(
-      "{{\"ts\":{},\"contract\":{},\"clause\":{},\"from\":{},\"to\":{},\"cause\":{},\"values\":[{}]}}",
+      "{{\"ts\":{},\"contract\":{},\"clause\":{},\"from\":{},\"to\":{},\"cause\":{},\"values\":[{}]"
+      "}}",
       json_string(format_utc(transition.ts)), json_string(transition.contract),
       json_string(transition.clause), json_string(transition.from), json_string(transition.to),
       cause, values);

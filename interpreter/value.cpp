@@ -29,7 +29,8 @@ std::string arithmetic_failure(const ArithmeticError& failure, std::string_view 
   if (failure.kind() == ArithmeticError::Kind::division_by_zero) {
     // A written-out zero needs no naming; a name or an expression does.
     const bool literal = !divisor.empty() && std::isdigit(static_cast<unsigned char>(divisor[0]));
-    return literal ? std::string("division by zero") : fmt::format("division by zero: {} is 0", divisor);
+    return literal ? std::string("division by zero")
+                   : fmt::format("division by zero: {} is 0", divisor);
   }
   return "the exact result needs more digits than a number can hold (about 38)";
 }

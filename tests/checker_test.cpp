@@ -96,8 +96,8 @@ TEST_CASE("deadlines are instants in the contract's zone; a date deadline ends w
               .ok());
   // "by 2025-10-06" is the end of the effective day, so it is after the effective date;
   // "by 2025-10-05" ends when the contract takes effect.
-  REQUIRE(load("tranche T1 vests when amd_deployed >= 1 GW lapses if not vested by 2025-10-06\n")
-              .ok());
+  REQUIRE(
+      load("tranche T1 vests when amd_deployed >= 1 GW lapses if not vested by 2025-10-06\n").ok());
   const auto day_before =
       load("tranche T1 vests when amd_deployed >= 1 GW lapses if not vested by 2025-10-05\n");
   REQUIRE(messages(day_before).size() == 1);

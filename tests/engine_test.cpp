@@ -1,7 +1,7 @@
 // The replay engine through its embedding API: windows at their edges, calendars, time zones,
 // latches, splits. Each test feeds events built here and reads transitions and states back.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include "interpreter/engine.hpp"
 #include "interpreter/transition_format.hpp"
@@ -67,7 +67,8 @@ tranche C vests when px >= 100 USD for 3 consecutive trading days
 )";
 
 void close_on(Replay& replay, std::string_view date, std::string_view px) {
-  replay.feed("close", fmt::format("{}T21:00:00Z", date), {{"symbol", "AMD"}, {"px", std::string(px)}});
+  replay.feed("close", fmt::format("{}T21:00:00Z", date),
+              {{"symbol", "AMD"}, {"px", std::string(px)}});
 }
 
 }  // namespace
@@ -76,13 +77,13 @@ TEST_CASE("M of the last N trading days: exactly at the threshold, and one day s
           "[engine][window]") {
   Replay replay(kPriceContract);
   // 2026-06-01 is a Monday: four sessions Mon–Thu.
-  close_on(replay, "2026-06-01", "100");   // at the threshold: counts
-  close_on(replay, "2026-06-02", "99.99"); // just below
+  close_on(replay, "2026-06-01", "100");    // at the threshold: counts
+  close_on(replay, "2026-06-02", "99.99");  // just below
   close_on(replay, "2026-06-03", "100");
-  CHECK(replay.state("P") == "pending");   // three days seen, the window spans four
-  close_on(replay, "2026-06-04", "101");   // 3 of the last 4
+  CHECK(replay.state("P") == "pending");  // three days seen, the window spans four
+  close_on(replay, "2026-06-04", "101");  // 3 of the last 4
   CHECK(replay.timeline == std::vector<std::string>{"2026-06-04T21:00:00Z P pending->vested"});
-  CHECK(replay.state("C") == "pending");   // Wed and Thu only: two consecutive days
+  CHECK(replay.state("C") == "pending");  // Wed and Thu only: two consecutive days
   close_on(replay, "2026-06-05", "100");
   CHECK(replay.state("C") == "vested");
 }
@@ -97,8 +98,7 @@ TEST_CASE("a holiday inside a window is not a trading day", "[engine][window][ca
   CHECK(replay.state("C") == "vested");
 }
 
-TEST_CASE("a trading day without data counts as not meeting the condition",
-          "[engine][window]") {
+TEST_CASE("a trading day without data counts as not meeting the condition", "[engine][window]") {
   Replay replay(kPriceContract);
   close_on(replay, "2026-06-01", "120");
   close_on(replay, "2026-06-02", "120");
@@ -173,7 +173,8 @@ tranche Both vests when px >= 600 USD and deployed >= 1 GW
   replay.feed("close", "2026-01-05T21:00:00Z", {{"px", "610"}});
   replay.feed("close", "2026-01-06T21:00:00Z", {{"px", "550"}});
   replay.feed("deployment", "2026-02-01T00:00:00Z", {{"mw", "1000"}});
-  CHECK(replay.timeline == std::vector<std::string>{"2026-02-01T00:00:00Z Latched pending->vested"});
+  CHECK(replay.timeline ==
+        std::vector<std::string>{"2026-02-01T00:00:00Z Latched pending->vested"});
   CHECK(replay.state("Both") == "pending");
 }
 
