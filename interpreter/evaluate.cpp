@@ -75,31 +75,6 @@ std::int64_t add_months(std::int64_t micros, std::int32_t months, const TimeZone
   return micros;
 }
 
-// Moves an instant by a duration in the contract's terms: whole days, weeks, months and trading
-// days move the local date and keep the wall-clock time (so "+ 1 day" across a DST change is
-// still tomorrow at the same hour); hours, minutes and seconds are exact.
-std::int64_t shift(std::int64_t micros, const RuntimeValue& duration, int sign,
-                   const TimeZone& zone, const TradingCalendar& sessions) {
-  std::int64_t exact = sign * duration.time;
-  std::int32_t days = 0;
-  if (duration.time % kMicrosPerDay == 0) {
-    days = static_cast<std::int32_t>(sign * duration.time / kMicrosPerDay);
-    exact = 0;
-  }
-  micros = add_months(micros + exact, sign * duration.months, zone);
-  if (days == 0 && duration.trading_days == 0) return micros;
-  const Date from = zone.local_date(Timestamp{micros});
-  const std::int64_t time_of_day = micros - zone.start_of_day(from).micros;
-  Date to{from.days + days};
-  for (std::int32_t n = sign * duration.trading_days; n > 0; --n) {
-    to = sessions.next_trading_day(Date{to.days + 1});
-  }
-  for (std::int32_t n = sign * duration.trading_days; n < 0; ++n) {
-    to = sessions.previous_trading_day(Date{to.days - 1});
-  }
-  return zone.to_instant(to, time_of_day).micros;
-}
-
 // Steps whose result is a condition: what coverage counts.
 bool is_condition(Op op) {
   switch (op) {
@@ -126,6 +101,31 @@ bool is_condition(Op op) {
 
 const TradingCalendar& Engine::Impl::sessions(const ContractRuntime& contract) {
   return contract.calendar ? *contract.calendar : contract.every_day;
+}
+
+// Moves an instant by a duration in the contract's terms: whole days, weeks, months and trading
+// days move the local date and keep the wall-clock time (so "+ 1 day" across a DST change is
+// still tomorrow at the same hour); hours, minutes and seconds are exact.
+std::int64_t shift_instant(std::int64_t micros, const RuntimeValue& duration, int sign,
+                           const TimeZone& zone, const TradingCalendar& sessions) {
+  std::int64_t exact = sign * duration.time;
+  std::int32_t days = 0;
+  if (duration.time % kMicrosPerDay == 0) {
+    days = static_cast<std::int32_t>(sign * duration.time / kMicrosPerDay);
+    exact = 0;
+  }
+  micros = add_months(micros + exact, sign * duration.months, zone);
+  if (days == 0 && duration.trading_days == 0) return micros;
+  const Date from = zone.local_date(Timestamp{micros});
+  const std::int64_t time_of_day = micros - zone.start_of_day(from).micros;
+  Date to{from.days + days};
+  for (std::int32_t n = sign * duration.trading_days; n > 0; --n) {
+    to = sessions.next_trading_day(Date{to.days + 1});
+  }
+  for (std::int32_t n = sign * duration.trading_days; n < 0; ++n) {
+    to = sessions.previous_trading_day(Date{to.days - 1});
+  }
+  return zone.to_instant(to, time_of_day).micros;
 }
 
 void Engine::Impl::fail(const ContractRuntime& contract, ast::NodeId node,
@@ -237,16 +237,16 @@ void Engine::Impl::execute(ContractRuntime& contract, const ContractPlan& plan, 
                                                  : a.number / b.number;
           } else if (lhs == ValueKind::instant && rhs == ValueKind::duration) {
             const int sign = step.op == Op::subtract ? -1 : 1;
-            a.time = shift(a.time, b, sign, *plan.zone, sessions(contract));
+            a.time = shift_instant(a.time, b, sign, *plan.zone, sessions(contract));
           } else if (lhs == ValueKind::duration && rhs == ValueKind::instant) {
             const RuntimeValue duration = a;
             a = b;
-            a.time = shift(b.time, duration, 1, *plan.zone, sessions(contract));
+            a.time = shift_instant(b.time, duration, 1, *plan.zone, sessions(contract));
           } else if (lhs == ValueKind::date && rhs == ValueKind::duration) {
             const int sign = step.op == Op::subtract ? -1 : 1;
             const Date day{static_cast<std::int32_t>(a.time)};
-            const std::int64_t moved =
-                shift(plan.zone->start_of_day(day).micros, b, sign, *plan.zone, sessions(contract));
+            const std::int64_t moved = shift_instant(plan.zone->start_of_day(day).micros, b, sign,
+                                                     *plan.zone, sessions(contract));
             a.time = plan.zone->local_date(Timestamp{moved}).days;
           } else if (lhs == rhs && (lhs == ValueKind::instant || lhs == ValueKind::date)) {
             a.time = lhs == ValueKind::date ? (a.time - b.time) * kMicrosPerDay : a.time - b.time;
@@ -405,7 +405,7 @@ void Engine::Impl::execute(ContractRuntime& contract, const ContractPlan& plan, 
         if (static_cast<ValueKind>(step.b) == ValueKind::date) {
           from = plan.zone->start_of_day(Date{static_cast<std::int32_t>(from)}).micros;
         }
-        const std::int64_t until = shift(from, duration, 1, *plan.zone, sessions(contract));
+        const std::int64_t until = shift_instant(from, duration, 1, *plan.zone, sessions(contract));
         const std::int64_t now = clock->micros;
         s.push_back(boolean(now >= from && now <= until));
         break;

@@ -46,21 +46,6 @@ std::string state_name(const ClausePlan& plan, const ClauseState& state) {
   return states[state.stage];
 }
 
-// Calendar months move the local date and keep the wall-clock time (as evaluate.cpp does).
-std::int64_t add_months(std::int64_t micros, std::int32_t months, const TimeZone& zone) {
-  if (months == 0) return micros;
-  const Date day = zone.local_date(Timestamp{micros});
-  const std::int64_t time_of_day = micros - zone.start_of_day(day).micros;
-  const CivilDate date = civil(day);
-  const int total = date.year * 12 + (date.month - 1) + months;
-  for (int d = date.day; d >= 1; --d) {
-    if (auto moved = make_date(total / 12, total % 12 + 1, d)) {
-      return zone.to_instant(*moved, time_of_day).micros;
-    }
-  }
-  return micros;
-}
-
 class Explainer {
  public:
   Explainer(EngineImpl& impl, ContractRuntime& contract, std::uint32_t clause)
@@ -484,7 +469,8 @@ class Explainer {
     if (type_of(*within.anchor).is(Kind::date)) {
       from = zone_.start_of_day(Date{static_cast<std::int32_t>(from)}).micros;
     }
-    const std::int64_t until = add_months(from + duration->time, duration->months, zone_);
+    const std::int64_t until =
+        shift_instant(from, *duration, 1, zone_, EngineImpl::sessions(contract_));
     out.target = fmt::format("from {} until {}", local_time(Timestamp{from}, zone_),
                              local_time(Timestamp{until}, zone_));
     std::string distance;

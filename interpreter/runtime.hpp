@@ -17,6 +17,11 @@
 
 namespace proviso {
 
+/// Moves an instant by a duration in the contract's terms: whole days, weeks, months and
+/// trading days move the local date and keep the wall-clock time; hours and less are exact.
+std::int64_t shift_instant(std::int64_t micros, const RuntimeValue& duration, int sign,
+                           const TimeZone& zone, const TradingCalendar& sessions);
+
 /// One value of a windowed metric, kept until it leaves the window.
 struct WindowEntry {
   std::uint64_t seq = 0;  // the entry's number in its metric, so equal values stay distinct
