@@ -5,6 +5,7 @@
 
 #include "interpreter/engine.hpp"
 #include "interpreter/transition_format.hpp"
+#include "tests/support.hpp"
 
 namespace proviso {
 
@@ -29,23 +30,7 @@ struct Replay {
   // `fields` as name=value pairs; numbers in a quantity field are in the field's unit.
   void feed(std::string_view type, std::string_view ts,
             const std::vector<std::pair<std::string, std::string>>& fields) {
-    Event event;
-    event.type = *engine.schemas().find(type);
-    event.ts = *parse_instant_fast(ts);
-    event.line = ++line;
-    const EventSchema& schema = engine.schemas().events[event.type];
-    event.fields.resize(schema.fields.size());
-    for (const auto& [name, value] : fields) {
-      for (std::size_t i = 0; i < schema.fields.size(); ++i) {
-        if (schema.fields[i].name != name) continue;
-        if (schema.fields[i].type.is(Kind::text)) {
-          event.fields[i].text = value;
-        } else {
-          event.fields[i].number = *Decimal::parse(value) * schema.fields[i].scale;
-        }
-      }
-    }
-    engine.feed(event);
+    engine.feed(testing::make_event(engine, type, ts, fields, ++line));
   }
 
   std::string state(const std::string& clause) const {

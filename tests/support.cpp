@@ -17,6 +17,28 @@ std::filesystem::path source_dir() {
   return PROVISO_SOURCE_DIR;
 }
 
+Event make_event(const Engine& engine, std::string_view type, std::string_view ts,
+                 const std::vector<std::pair<std::string, std::string>>& fields,
+                 std::uint64_t line) {
+  Event event;
+  event.type = *engine.schemas().find(type);
+  event.ts = *parse_instant_fast(ts);
+  event.line = line;
+  const EventSchema& schema = engine.schemas().events[event.type];
+  event.fields.resize(schema.fields.size());
+  for (const auto& [name, value] : fields) {
+    for (std::size_t i = 0; i < schema.fields.size(); ++i) {
+      if (schema.fields[i].name != name) continue;
+      if (schema.fields[i].type.is(Kind::text)) {
+        event.fields[i].text = value;
+      } else {
+        event.fields[i].number = *Decimal::parse(value) * schema.fields[i].scale;
+      }
+    }
+  }
+  return event;
+}
+
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + path.string());

@@ -5,7 +5,15 @@
 #include <string>
 #include <vector>
 
+#include "interpreter/engine.hpp"
+
 namespace proviso::testing {
+
+/// An event of a type the engine's contracts declare, its fields given as name=value text;
+/// numbers in a quantity field are in the field's unit (mw=600 is 600 MW).
+Event make_event(const Engine& engine, std::string_view type, std::string_view ts,
+                 const std::vector<std::pair<std::string, std::string>>& fields,
+                 std::uint64_t line);
 
 /// The project's source folder.
 std::filesystem::path source_dir();
