@@ -389,6 +389,9 @@ void Engine::Impl::execute(ContractRuntime& contract, const ContractPlan& plan, 
         }
         const std::int64_t now = clock->micros;
         const bool is_date = static_cast<ValueKind>(step.b) == ValueKind::date;
+        note_change(step.op == Op::time_before ? start
+                    : step.op == Op::time_by   ? end
+                                               : (is_date ? end : end + 1));
         s.push_back(boolean(step.op == Op::time_before ? now < start
                             : step.op == Op::time_by   ? now < end
                                                        : (is_date ? now >= end : now > end)));
@@ -407,6 +410,7 @@ void Engine::Impl::execute(ContractRuntime& contract, const ContractPlan& plan, 
         }
         const std::int64_t until = shift_instant(from, duration, 1, *plan.zone, sessions(contract));
         const std::int64_t now = clock->micros;
+        note_change(now < from ? from : until + 1);
         s.push_back(boolean(now >= from && now <= until));
         break;
       }

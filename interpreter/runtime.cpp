@@ -345,8 +345,23 @@ void Engine::Impl::evaluate_dirty(ContractRuntime& contract, const Transition::C
   }
 }
 
+// Evaluates a clause, then asks to be woken when one of its time tests (`within 30 days after
+// T1.vested_at`, `after X.holding_at + 30 days`) next changes its answer, even if no event
+// arrives then.
 bool Engine::Impl::evaluate_clause(ContractRuntime& contract, std::uint32_t index,
                                    const Transition::Cause& cause) {
+  next_change.reset();
+  const bool changed = evaluate_clause_now(contract, index, cause);
+  ClauseState& state = contract.clauses[index];
+  if (next_change && !state.lapsed && state.wake != next_change) {
+    timers.push({*next_change, contract.index, index, Timer::Kind::clock});
+    state.wake = next_change;
+  }
+  return changed;
+}
+
+bool Engine::Impl::evaluate_clause_now(ContractRuntime& contract, std::uint32_t index,
+                                       const Transition::Cause& cause) {
   const ClausePlan& plan = contract.plan.clauses[index];
   ClauseState& state = contract.clauses[index];
   if (state.lapsed) return false;

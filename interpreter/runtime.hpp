@@ -59,6 +59,7 @@ struct ClauseState {
   std::uint8_t level = 0;  // holds-while clauses: 0 pending, 1 holding, 2 breached
   std::optional<std::int64_t> last_level_change;
   bool deadline_armed = false;
+  std::optional<std::int64_t> wake;  // the clock timer already asked for its time tests
   std::vector<std::optional<Timestamp>> entered;  // by state index
 };
 
@@ -121,6 +122,13 @@ struct Engine::Impl {
   void evaluate_dirty(ContractRuntime& contract, const Transition::Cause& cause);
   bool evaluate_clause(ContractRuntime& contract, std::uint32_t index,
                        const Transition::Cause& cause);
+  bool evaluate_clause_now(ContractRuntime& contract, std::uint32_t index,
+                           const Transition::Cause& cause);
+  /// The next instant, after the clock, at which a time test just evaluated changes its answer.
+  std::optional<std::int64_t> next_change;
+  void note_change(std::int64_t at) {
+    if (clock && at > clock->micros && (!next_change || at < *next_change)) next_change = at;
+  }
   void transition(ContractRuntime& contract, std::uint32_t clause, std::uint32_t to_state,
                   const Transition::Cause& cause, const Program* decided_by);
   void mark_dependents(ContractRuntime& contract, std::uint32_t clause);
