@@ -499,38 +499,6 @@ namespace proviso::testing {
 
 namespace {
 
-/// A fenced block of a Markdown file: its fence's words and its lines.
-struct DocBlock {
-  std::string info;
-  std::string text;
-  std::size_t line = 0;
-};
-
-std::vector<DocBlock> doc_blocks(const std::string& markdown) {
-  std::vector<DocBlock> blocks;
-  std::optional<DocBlock> open;
-  std::size_t number = 0;
-  std::size_t start = 0;
-  while (start < markdown.size()) {
-    std::size_t end = markdown.find('\n', start);
-    if (end == std::string::npos) end = markdown.size();
-    const std::string line = markdown.substr(start, end - start);
-    start = end + 1;
-    ++number;
-    if (line.rfind("```", 0) == 0 && line.find('`', 3) == std::string::npos) {
-      if (open) {
-        blocks.push_back(std::move(*open));
-        open.reset();
-      } else {
-        open = DocBlock{line.substr(3), {}, number};
-      }
-    } else if (open) {
-      open->text += line + "\n";
-    }
-  }
-  return blocks;
-}
-
 bool is_whole_contract_with_tests(const std::string& text) {
   std::size_t start = 0;
   while (start < text.size()) {
@@ -550,18 +518,18 @@ TEST_CASE("the tests in the docs' examples pass, or print their ```tests block",
   const Scratch scratch;
   std::size_t runs = 0;
   for (const char* doc : {"docs/tutorial.md", "docs/testing.md"}) {
-    const auto blocks = doc_blocks(read_file(source_dir() / doc));
+    const auto blocks = markdown_blocks(read_file(source_dir() / doc));
     // A ```tests block shows what `proviso test` prints for the ```proviso block before it;
     // only the ```sh block of the command may stand between them.
-    auto tests_block_of = [&](std::size_t i) -> const DocBlock* {
+    auto tests_block_of = [&](std::size_t i) -> const MarkdownBlock* {
       std::size_t next = i + 1;
       if (next < blocks.size() && blocks[next].info == "sh") ++next;
       return next < blocks.size() && blocks[next].info.rfind("tests", 0) == 0 ? &blocks[next]
                                                                               : nullptr;
     };
     for (std::size_t i = 0; i < blocks.size(); ++i) {
-      const DocBlock& block = blocks[i];
-      const DocBlock* documented = tests_block_of(i);
+      const MarkdownBlock& block = blocks[i];
+      const MarkdownBlock* documented = tests_block_of(i);
       if (block.info.rfind("tests", 0) == 0) {
         INFO(doc << " line " << block.line);
         const std::size_t before = i > 0 && blocks[i - 1].info == "sh" ? i - 2 : i - 1;

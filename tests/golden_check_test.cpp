@@ -12,8 +12,7 @@ namespace {
 
 std::string check_output(const std::filesystem::path& contract) {
   const auto relative = std::filesystem::relative(contract, source_dir());
-  const CommandResult result = run_proviso("check " + relative.string());
-  return fmt::format("{}exit code {}\n", result.output, result.exit_code);
+  return golden_output("check " + relative.string());
 }
 
 }  // namespace

@@ -20,46 +20,8 @@ const std::filesystem::path& explain_folder() {
   return folder;
 }
 
-std::string arguments_in(const std::filesystem::path& args_file) {
-  std::string arguments = read_file(args_file);
-  while (!arguments.empty() && (arguments.back() == '\n' || arguments.back() == '\r')) {
-    arguments.pop_back();
-  }
-  return arguments;
-}
-
 std::string explain_output(const std::string& arguments) {
-  const CommandResult result = run_proviso("explain " + arguments);
-  return fmt::format("{}exit code {}\n", result.output, result.exit_code);
-}
-
-/// A fenced block of a Markdown file: the word after the opening fence and the lines inside.
-struct Fence {
-  std::string info;
-  std::string text;
-};
-
-std::vector<Fence> fences_of(const std::string& markdown) {
-  std::vector<Fence> blocks;
-  std::optional<Fence> open;
-  std::size_t start = 0;
-  while (start < markdown.size()) {
-    std::size_t end = markdown.find('\n', start);
-    if (end == std::string::npos) end = markdown.size();
-    const std::string line = markdown.substr(start, end - start);
-    start = end + 1;
-    if (line.rfind("```", 0) == 0) {
-      if (open) {
-        blocks.push_back(std::move(*open));
-        open.reset();
-      } else {
-        open = Fence{line.substr(3), {}};
-      }
-    } else if (open) {
-      open->text += line + "\n";
-    }
-  }
-  return blocks;
+  return golden_output("explain " + arguments);
 }
 
 }  // namespace
@@ -73,20 +35,20 @@ TEST_CASE("proviso explain prints exactly the golden explanations", "[golden][ex
     INFO("case " << args_file.stem().string()
                  << " (refresh with scripts/refresh-golden.sh explain)");
     REQUIRE(std::filesystem::exists(golden));
-    CHECK(explain_output(arguments_in(args_file)) == read_file(golden));
+    CHECK(explain_output(read_arguments(args_file)) == read_file(golden));
   }
 }
 
 TEST_CASE("proviso explain prints byte-identical output for the same inputs", "[golden][explain]") {
   for (const auto& args_file : files_with_extension(explain_folder(), ".args")) {
     INFO("case " << args_file.stem().string());
-    const std::string arguments = arguments_in(args_file);
+    const std::string arguments = read_arguments(args_file);
     CHECK(explain_output(arguments) == explain_output(arguments));
   }
 }
 
 TEST_CASE("docs/explain.md shows what proviso explain prints", "[golden][explain][docs]") {
-  const auto blocks = fences_of(read_file(source_dir() / "docs/explain.md"));
+  const auto blocks = markdown_blocks(read_file(source_dir() / "docs/explain.md"));
   // Each `proviso explain …` command is followed by a block with exactly what it prints.
   std::size_t commands = 0;
   for (std::size_t i = 0; i + 1 < blocks.size(); ++i) {

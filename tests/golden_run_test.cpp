@@ -24,18 +24,9 @@ const std::filesystem::path& run_folder() {
   return folder;
 }
 
-std::string arguments_of(const std::filesystem::path& args_file) {
-  std::string arguments = read_file(args_file);
-  while (!arguments.empty() && (arguments.back() == '\n' || arguments.back() == '\r')) {
-    arguments.pop_back();
-  }
-  return arguments;
-}
-
 std::string run_output(const std::string& arguments,
                        const std::filesystem::path& working_dir = source_dir()) {
-  const CommandResult result = run_proviso("run " + arguments, working_dir);
-  return fmt::format("{}exit code {}\n", result.output, result.exit_code);
+  return golden_output("run " + arguments, working_dir);
 }
 
 void write_file(const std::filesystem::path& path, const std::string& text) {
@@ -53,35 +44,6 @@ std::filesystem::path scratch_folder(const std::string& name) {
   return folder;
 }
 
-/// A fenced block of a Markdown file: the word after the opening fence and the lines inside.
-struct Fenced {
-  std::string info;
-  std::string text;
-};
-
-std::vector<Fenced> fenced_blocks(const std::string& markdown) {
-  std::vector<Fenced> blocks;
-  std::optional<Fenced> open;
-  std::size_t start = 0;
-  while (start < markdown.size()) {
-    std::size_t end = markdown.find('\n', start);
-    if (end == std::string::npos) end = markdown.size();
-    const std::string line = markdown.substr(start, end - start);
-    start = end + 1;
-    if (line.rfind("```", 0) == 0) {
-      if (open) {
-        blocks.push_back(std::move(*open));
-        open.reset();
-      } else {
-        open = Fenced{line.substr(3), {}};
-      }
-    } else if (open) {
-      open->text += line + "\n";
-    }
-  }
-  return blocks;
-}
-
 }  // namespace
 
 TEST_CASE("proviso run prints exactly the golden timeline", "[golden][run]") {
@@ -92,14 +54,14 @@ TEST_CASE("proviso run prints exactly the golden timeline", "[golden][run]") {
     golden.replace_extension(".golden");
     INFO("case " << args_file.stem().string() << " (refresh with scripts/refresh-golden.sh)");
     REQUIRE(std::filesystem::exists(golden));
-    CHECK(run_output(arguments_of(args_file)) == read_file(golden));
+    CHECK(run_output(read_arguments(args_file)) == read_file(golden));
   }
 }
 
 TEST_CASE("proviso run prints byte-identical output for the same inputs", "[golden][run]") {
   for (const auto& args_file : files_with_extension(run_folder(), ".args")) {
     INFO("case " << args_file.stem().string());
-    const std::string arguments = arguments_of(args_file);
+    const std::string arguments = read_arguments(args_file);
     CHECK(run_output(arguments) == run_output(arguments));
   }
 }
@@ -184,7 +146,7 @@ namespace proviso::testing {
 
 TEST_CASE("docs/run.md shows what proviso run prints, on the test suite's files",
           "[golden][run][docs]") {
-  const auto blocks = fenced_blocks(read_file(source_dir() / "docs/run.md"));
+  const auto blocks = markdown_blocks(read_file(source_dir() / "docs/run.md"));
   // Each `proviso run …` command is followed by a text block with exactly what it prints.
   std::size_t commands = 0;
   for (std::size_t i = 0; i + 1 < blocks.size(); ++i) {

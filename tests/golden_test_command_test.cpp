@@ -14,12 +14,7 @@ namespace proviso::testing {
 namespace {
 
 std::string test_output(const std::filesystem::path& args_file) {
-  std::string arguments = read_file(args_file);
-  while (!arguments.empty() && (arguments.back() == '\n' || arguments.back() == '\r')) {
-    arguments.pop_back();
-  }
-  const CommandResult result = run_proviso("test " + arguments);
-  return fmt::format("{}exit code {}\n", result.output, result.exit_code);
+  return golden_output("test " + read_arguments(args_file));
 }
 
 }  // namespace

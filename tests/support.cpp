@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -61,6 +62,45 @@ CommandResult run_proviso(const std::string& arguments, const std::filesystem::p
   const int status = pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
+}
+
+std::string golden_output(const std::string& arguments, const std::filesystem::path& working_dir) {
+  const CommandResult result = run_proviso(arguments, working_dir);
+  return fmt::format("{}exit code {}\n", result.output, result.exit_code);
+}
+
+std::string read_arguments(const std::filesystem::path& args_file) {
+  std::string arguments = read_file(args_file);
+  while (!arguments.empty() && (arguments.back() == '\n' || arguments.back() == '\r')) {
+    arguments.pop_back();
+  }
+  return arguments;
+}
+
+std::vector<MarkdownBlock> markdown_blocks(const std::string& markdown) {
+  std::vector<MarkdownBlock> blocks;
+  std::optional<MarkdownBlock> open;
+  std::size_t number = 0;
+  std::size_t start = 0;
+  while (start < markdown.size()) {
+    std::size_t end = markdown.find('\n', start);
+    if (end == std::string::npos) end = markdown.size();
+    const std::string line = markdown.substr(start, end - start);
+    start = end + 1;
+    ++number;
+    // A fence is a line of its own: "```text", never inline code such as "```a`".
+    if (line.rfind("```", 0) == 0 && line.find('`', 3) == std::string::npos) {
+      if (open) {
+        blocks.push_back(std::move(*open));
+        open.reset();
+      } else {
+        open = MarkdownBlock{line.substr(3), {}, number};
+      }
+    } else if (open) {
+      open->text += line + "\n";
+    }
+  }
+  return blocks;
 }
 
 std::vector<std::filesystem::path> files_with_extension(const std::filesystem::path& folder,

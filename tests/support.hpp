@@ -31,6 +31,24 @@ struct CommandResult {
 CommandResult run_proviso(const std::string& arguments,
                           const std::filesystem::path& working_dir = source_dir());
 
+/// What `proviso ARGUMENTS` prints, then a last line "exit code N": a golden file's contents.
+std::string golden_output(const std::string& arguments,
+                          const std::filesystem::path& working_dir = source_dir());
+
+/// A golden case's .args file: one line of arguments, without its line break.
+std::string read_arguments(const std::filesystem::path& args_file);
+
+/// A fenced block of a Markdown file: the words after its opening fence, its lines, and the
+/// line number of the opening fence.
+struct MarkdownBlock {
+  std::string info;
+  std::string text;
+  std::size_t line = 0;
+};
+
+/// Every fenced block of a Markdown text, in order.
+std::vector<MarkdownBlock> markdown_blocks(const std::string& markdown);
+
 /// The files of a folder with that extension, sorted by name.
 std::vector<std::filesystem::path> files_with_extension(const std::filesystem::path& folder,
                                                         const std::string& extension);
