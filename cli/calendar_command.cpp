@@ -8,9 +8,9 @@
 #include <fmt/ranges.h>
 #include <CLI/CLI.hpp>
 
+#include "base/suggest.hpp"
 #include "cli/commands.hpp"
-#include "grammar/suggest.hpp"
-#include "interpreter/calendar.hpp"
+#include "stdlib/calendar.hpp"
 
 namespace proviso::cli {
 

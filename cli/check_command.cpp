@@ -6,9 +6,9 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "check/load.hpp"
 #include "cli/commands.hpp"
-#include "interpreter/contract_tests.hpp"
-#include "interpreter/load.hpp"
+#include "testing/contract_tests.hpp"
 
 namespace proviso::cli {
 

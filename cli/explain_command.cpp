@@ -9,7 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/replay.hpp"
-#include "interpreter/explain.hpp"
+#include "explain/explain.hpp"
 
 namespace proviso::cli {
 

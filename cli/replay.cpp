@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
-#include "interpreter/read_events.hpp"
+#include "events/read_events.hpp"
 
 namespace proviso::cli {
 

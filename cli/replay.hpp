@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "interpreter/engine.hpp"
+#include "run/engine.hpp"
 
 namespace proviso::cli {
 

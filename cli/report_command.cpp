@@ -9,7 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/replay.hpp"
-#include "interpreter/report.hpp"
+#include "report/report.hpp"
 
 namespace proviso::cli {
 

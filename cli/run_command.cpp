@@ -15,9 +15,9 @@
 
 #include "cli/commands.hpp"
 #include "cli/replay.hpp"
-#include "interpreter/engine.hpp"
-#include "interpreter/read_events.hpp"
-#include "interpreter/transition_format.hpp"
+#include "events/read_events.hpp"
+#include "run/engine.hpp"
+#include "run/transition_format.hpp"
 
 namespace proviso::cli {
 

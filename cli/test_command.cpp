@@ -12,8 +12,8 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
-#include "interpreter/contract_tests.hpp"
-#include "interpreter/test_report.hpp"
+#include "testing/contract_tests.hpp"
+#include "testing/reports.hpp"
 
 namespace proviso::cli {
 

@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "interpreter/engine.hpp"
-#include "interpreter/transition_format.hpp"
+#include "run/engine.hpp"
+#include "run/transition_format.hpp"
 
 namespace {
 

@@ -10,9 +10,9 @@
 #include <variant>
 #include <vector>
 
-#include "grammar/source.hpp"
-#include "interpreter/decimal.hpp"
-#include "interpreter/time.hpp"
+#include "base/decimal.hpp"
+#include "base/source.hpp"
+#include "base/time.hpp"
 
 namespace proviso::ast {
 

@@ -5,8 +5,8 @@
 
 #include <tao/pegtl/contrib/parse_tree.hpp>
 
+#include "base/diagnostic.hpp"
 #include "grammar/ast.hpp"
-#include "grammar/diagnostic.hpp"
 
 namespace proviso {
 

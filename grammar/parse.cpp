@@ -8,10 +8,10 @@
 
 #include <fmt/format.h>
 
+#include "base/suggest.hpp"
 #include "grammar/build_ast.hpp"
 #include "grammar/errors.hpp"
 #include "grammar/selector.hpp"
-#include "grammar/suggest.hpp"
 
 namespace proviso {
 

@@ -3,8 +3,8 @@
 
 #include <memory>
 
+#include "base/diagnostic.hpp"
 #include "grammar/ast.hpp"
-#include "grammar/diagnostic.hpp"
 
 namespace proviso {
 

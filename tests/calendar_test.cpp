@@ -1,6 +1,6 @@
 // Trading calendars: the stdlib's NYSE against the exchange's published holiday lists, the
 // holiday rules at their edges, and `proviso calendar`.
-#include "interpreter/calendar.hpp"
+#include "stdlib/calendar.hpp"
 
 #include <fmt/format.h>
 

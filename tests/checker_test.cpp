@@ -1,7 +1,7 @@
 // The checker's results beyond its messages: constants, units, families, deadlines.
 #include <catch2/catch.hpp>
 
-#include "interpreter/load.hpp"
+#include "check/load.hpp"
 
 namespace proviso {
 

@@ -8,8 +8,8 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
-#include "interpreter/contract_tests.hpp"
-#include "interpreter/test_report.hpp"
+#include "testing/contract_tests.hpp"
+#include "testing/reports.hpp"
 #include "tests/support.hpp"
 
 namespace proviso::testing {

@@ -1,4 +1,4 @@
-#include "interpreter/decimal.hpp"
+#include "base/decimal.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -31,10 +31,10 @@
 #include <string_view>
 #include <vector>
 
-#include "grammar/diagnostic.hpp"
+#include "base/diagnostic.hpp"
+#include "base/zones.hpp"
+#include "check/load.hpp"
 #include "grammar/grammar.hpp"
-#include "interpreter/load.hpp"
-#include "stdlib/zones.hpp"
 #include "tests/support.hpp"
 
 namespace proviso::testing {

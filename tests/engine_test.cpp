@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
-#include "interpreter/engine.hpp"
-#include "interpreter/transition_format.hpp"
+#include "run/engine.hpp"
+#include "run/transition_format.hpp"
 #include "tests/support.hpp"
 
 namespace proviso {

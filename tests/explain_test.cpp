@@ -5,9 +5,9 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
-#include "interpreter/engine.hpp"
-#include "interpreter/explain.hpp"
-#include "interpreter/transition_format.hpp"
+#include "explain/explain.hpp"
+#include "run/engine.hpp"
+#include "run/transition_format.hpp"
 #include "tests/support.hpp"
 
 namespace proviso {

@@ -1,4 +1,4 @@
-#include "interpreter/read_events.hpp"
+#include "events/read_events.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>

@@ -6,10 +6,10 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
-#include "interpreter/engine.hpp"
-#include "interpreter/read_events.hpp"
-#include "interpreter/report.hpp"
-#include "interpreter/svg_chart.hpp"
+#include "events/read_events.hpp"
+#include "report/report.hpp"
+#include "report/svg_chart.hpp"
+#include "run/engine.hpp"
 #include "tests/support.hpp"
 
 namespace proviso {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "interpreter/engine.hpp"
+#include "run/engine.hpp"
 
 namespace proviso::testing {
 

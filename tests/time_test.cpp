@@ -1,4 +1,4 @@
-#include "interpreter/time.hpp"
+#include "base/time.hpp"
 
 #include <fmt/format.h>
 
@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "stdlib/zones.hpp"
+#include "base/zones.hpp"
 
 namespace proviso {
 namespace {

@@ -1,0 +1,497 @@
+#include "base/decimal.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <limits>
+#include <string>
+#include <utility>
+
+namespace proviso {
+namespace {
+
+__extension__ typedef unsigned __int128 uint128;
+
+constexpr int128 kMax = static_cast<int128>(~uint128{0} >> 1);
+constexpr int128 kMin = -kMax - 1;
+
+uint128 magnitude(int128 x) {
+  return x < 0 ? -static_cast<uint128>(x) : static_cast<uint128>(x);
+}
+
+// x must be nonzero.
+int count_trailing_zeros(uint128 x) {
+  const auto low = static_cast<std::uint64_t>(x);
+  if (low != 0) return __builtin_ctzll(low);
+  return 64 + __builtin_ctzll(static_cast<std::uint64_t>(x >> 64));
+}
+
+// Binary gcd: 128-bit division is a library call, shifts and subtractions are not.
+std::uint64_t gcd64(std::uint64_t a, std::uint64_t b) {
+  if (a == 0) return b;
+  if (b == 0) return a;
+  const int shift = __builtin_ctzll(a | b);
+  a >>= __builtin_ctzll(a);
+  do {
+    b >>= __builtin_ctzll(b);
+    if (a > b) std::swap(a, b);
+    b -= a;
+  } while (b != 0);
+  return a << shift;
+}
+
+uint128 gcd(uint128 a, uint128 b) {
+  if ((a | b) >> 64 == 0)
+    return gcd64(static_cast<std::uint64_t>(a), static_cast<std::uint64_t>(b));
+  if (a == 0) return b;
+  if (b == 0) return a;
+  const int shift = count_trailing_zeros(a | b);
+  a >>= count_trailing_zeros(a);
+  do {
+    b >>= count_trailing_zeros(b);
+    if (a > b) std::swap(a, b);
+    b -= a;
+  } while (b != 0);
+  return a << shift;
+}
+
+// An unsigned 256-bit integer, for the rare cases where exact 128-bit intermediates overflow
+// although the final answer (or comparison) does not.
+struct Wide {
+  uint128 hi = 0;
+  uint128 lo = 0;
+};
+
+bool is_zero(const Wide& x) {
+  return x.hi == 0 && x.lo == 0;
+}
+
+std::strong_ordering compare(const Wide& a, const Wide& b) {
+  if (a.hi != b.hi) return a.hi < b.hi ? std::strong_ordering::less : std::strong_ordering::greater;
+  if (a.lo != b.lo) return a.lo < b.lo ? std::strong_ordering::less : std::strong_ordering::greater;
+  return std::strong_ordering::equal;
+}
+
+Wide multiply_wide(uint128 a, uint128 b) {
+  const uint128 mask = ~std::uint64_t{0};
+  const uint128 a0 = a & mask, a1 = a >> 64, b0 = b & mask, b1 = b >> 64;
+  const uint128 p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  const uint128 middle = (p00 >> 64) + (p01 & mask) + (p10 & mask);
+  return {p11 + (p01 >> 64) + (p10 >> 64) + (middle >> 64), (middle << 64) | (p00 & mask)};
+}
+
+Wide add(const Wide& a, const Wide& b) {
+  const uint128 lo = a.lo + b.lo;
+  return {a.hi + b.hi + (lo < a.lo ? 1 : 0), lo};
+}
+
+// Requires a >= b.
+Wide subtract(const Wide& a, const Wide& b) {
+  return {a.hi - b.hi - (a.lo < b.lo ? 1 : 0), a.lo - b.lo};
+}
+
+// Sets quotient = n / d and returns n % d; d must be nonzero.
+uint128 divide(const Wide& n, uint128 d, Wide& quotient) {
+  quotient.hi = n.hi / d;
+  uint128 remainder = n.hi % d;
+  if (remainder == 0) {
+    quotient.lo = n.lo / d;
+    return n.lo % d;
+  }
+  // Schoolbook binary division of (remainder:lo); the quotient's low half fits in 128 bits.
+  quotient.lo = 0;
+  for (int bit = 127; bit >= 0; --bit) {
+    const bool carry = (remainder >> 127) != 0;
+    remainder = (remainder << 1) | ((n.lo >> bit) & 1);
+    if (carry || remainder >= d) {
+      remainder -= d;  // wraps correctly when carry is set: the true value is below 2d
+      quotient.lo |= uint128{1} << bit;
+    }
+  }
+  return remainder;
+}
+
+struct SignedWide {
+  bool negative = false;
+  Wide magnitude;
+};
+
+SignedWide signed_product(int128 a, int128 b) {
+  return {(a < 0) != (b < 0), multiply_wide(magnitude(a), magnitude(b))};
+}
+
+SignedWide sum(const SignedWide& a, const SignedWide& b) {
+  if (a.negative == b.negative) return {a.negative, add(a.magnitude, b.magnitude)};
+  if (compare(a.magnitude, b.magnitude) >= 0) {
+    return {a.negative, subtract(a.magnitude, b.magnitude)};
+  }
+  return {b.negative, subtract(b.magnitude, a.magnitude)};
+}
+
+// An already normalized result of the helpers below.
+struct Fraction {
+  int128 num = 0;
+  int128 den = 1;
+};
+
+// Knuth's addition (TAOCP 4.5.1) over 256-bit intermediates; only reached when the 128-bit
+// attempt overflowed, which can be spurious when the sum still reduces into range.
+std::optional<Fraction> add_wide(int128 n1, int128 d1, int128 n2, int128 d2) {
+  const auto g = static_cast<int128>(gcd(static_cast<uint128>(d1), static_cast<uint128>(d2)));
+  const SignedWide t = sum(signed_product(n1, d2 / g), signed_product(n2, d1 / g));
+  if (is_zero(t.magnitude)) return Fraction{};
+  Wide quotient;
+  const uint128 g2 =
+      gcd(divide(t.magnitude, static_cast<uint128>(g), quotient), static_cast<uint128>(g));
+  divide(t.magnitude, g2, quotient);
+  if (quotient.hi != 0 || quotient.lo > static_cast<uint128>(kMax)) return std::nullopt;
+  Fraction result;
+  if (__builtin_mul_overflow(d1 / g, d2 / static_cast<int128>(g2), &result.den)) {
+    return std::nullopt;
+  }
+  const auto num = static_cast<int128>(quotient.lo);
+  result.num = t.negative ? -num : num;
+  return result;
+}
+
+// Sum of two normalized fractions, or nullopt when it does not fit.
+std::optional<Fraction> add_fractions(int128 n1, int128 d1, int128 n2, int128 d2) {
+  int128 t;
+  if (d1 == d2) {
+    if (__builtin_add_overflow(n1, n2, &t) || t == kMin) return add_wide(n1, d1, n2, d2);
+    if (d1 == 1) return Fraction{t, 1};
+    const auto g = static_cast<int128>(gcd(magnitude(t), static_cast<uint128>(d1)));
+    return Fraction{t / g, d1 / g};
+  }
+  // Knuth: with g = gcd(d1, d2), gcd(t, d1 * d2 / g) == gcd(t, g), so only small gcds are needed
+  // and the result comes out in lowest terms.
+  const auto g = static_cast<int128>(gcd(static_cast<uint128>(d1), static_cast<uint128>(d2)));
+  int128 p1, p2;
+  if (__builtin_mul_overflow(n1, d2 / g, &p1) || __builtin_mul_overflow(n2, d1 / g, &p2) ||
+      __builtin_add_overflow(p1, p2, &t) || t == kMin) {
+    return add_wide(n1, d1, n2, d2);
+  }
+  if (t == 0) return Fraction{};
+  const auto g2 = static_cast<int128>(gcd(magnitude(t), static_cast<uint128>(g)));
+  Fraction result{t / g2, 0};
+  if (__builtin_mul_overflow(d1 / g, d2 / g2, &result.den)) return std::nullopt;
+  return result;
+}
+
+// Product of two normalized fractions, or nullopt when it does not fit. Cross-cancelling first
+// makes the result already reduced, so any overflow left is genuine.
+std::optional<Fraction> multiply_fractions(int128 n1, int128 d1, int128 n2, int128 d2) {
+  if (n1 == 0 || n2 == 0) return Fraction{};
+  Fraction result;
+  if (d1 == 1 && d2 == 1) {
+    if (__builtin_mul_overflow(n1, n2, &result.num) || result.num == kMin) return std::nullopt;
+    return result;
+  }
+  const auto g1 = static_cast<int128>(d2 == 1 ? 1 : gcd(magnitude(n1), static_cast<uint128>(d2)));
+  const auto g2 = static_cast<int128>(d1 == 1 ? 1 : gcd(magnitude(n2), static_cast<uint128>(d1)));
+  if (__builtin_mul_overflow(n1 / g1, n2 / g2, &result.num) || result.num == kMin ||
+      __builtin_mul_overflow(d1 / g2, d2 / g1, &result.den)) {
+    return std::nullopt;
+  }
+  return result;
+}
+
+// Decimal digits of v.
+std::string digits_of(uint128 v) {
+  constexpr std::uint64_t kTen19 = 10'000'000'000'000'000'000ULL;
+  if (v <= std::numeric_limits<std::uint64_t>::max()) {
+    return fmt::format_int(static_cast<std::uint64_t>(v)).str();
+  }
+  return fmt::format("{}{:019}", digits_of(v / kTen19), static_cast<std::uint64_t>(v % kTen19));
+}
+
+// For remainder < d: returns floor(10 * remainder / d) and leaves (10 * remainder) mod d.
+int next_digit(uint128& remainder, uint128 d) {
+  if (remainder <= ~uint128{0} / 10) {
+    const uint128 scaled = remainder * 10;
+    remainder = scaled % d;
+    return static_cast<int>(scaled / d);
+  }
+  // 10 * remainder would overflow; add it up modulo d instead (each partial sum is below 2d).
+  int digit = 0;
+  uint128 acc = 0;
+  for (int i = 0; i < 10; ++i) {
+    acc += remainder;
+    if (acc >= d) {
+      acc -= d;
+      ++digit;
+    }
+  }
+  remainder = acc;
+  return digit;
+}
+
+std::string group_thousands(const std::string& digits) {
+  std::string out;
+  out.reserve(digits.size() + digits.size() / 3);
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i != 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+constexpr int kApproximatePlaces = 12;
+
+std::string render(int128 num, int128 den, bool grouped) {
+  const uint128 d = static_cast<uint128>(den);
+  uint128 whole = magnitude(num) / d;
+  uint128 remainder = magnitude(num) % d;
+  std::string fraction;
+  bool approximate = false;
+  if (remainder != 0) {
+    uint128 other_factors = d >> count_trailing_zeros(d);
+    while (other_factors % 5 == 0) other_factors /= 5;
+    if (other_factors == 1) {
+      // Only 2s and 5s in the denominator: the expansion ends within 127 digits.
+      while (remainder != 0) fraction.push_back(static_cast<char>('0' + next_digit(remainder, d)));
+    } else {
+      approximate = true;
+      for (int i = 0; i < kApproximatePlaces; ++i) {
+        fraction.push_back(static_cast<char>('0' + next_digit(remainder, d)));
+      }
+      // The tail is never exactly half a unit here (that would make the expansion finite), so
+      // half-even rounding comes down to comparing the tail with one half.
+      if (remainder > d - remainder) {
+        std::size_t i = fraction.size();
+        while (i > 0 && fraction[i - 1] == '9') fraction[--i] = '0';
+        if (i > 0) {
+          ++fraction[i - 1];
+        } else {
+          ++whole;
+        }
+      }
+    }
+  }
+  std::string out = num < 0 ? "-" : "";
+  out += grouped ? group_thousands(digits_of(whole)) : digits_of(whole);
+  if (!fraction.empty()) out += "." + fraction;
+  if (approximate) out += "\u2026";
+  return out;
+}
+
+uint128 power(uint128 base, int exponent) {
+  uint128 result = 1;
+  for (int i = 0; i < exponent; ++i) result *= base;
+  return result;
+}
+
+// Consumes digits with single '_' separators between them; false when no digit starts the run.
+bool scan_digits(std::string_view text, std::size_t& pos, std::string& digits) {
+  if (pos >= text.size() || text[pos] < '0' || text[pos] > '9') return false;
+  while (pos < text.size()) {
+    const char c = text[pos];
+    if (c >= '0' && c <= '9') {
+      digits.push_back(c);
+      ++pos;
+    } else if (c == '_' && pos + 1 < text.size() && text[pos + 1] >= '0' && text[pos + 1] <= '9') {
+      ++pos;
+    } else {
+      break;
+    }
+  }
+  return true;
+}
+
+std::string describe(const Decimal& a, std::string_view op, const Decimal& b) {
+  return fmt::format("the exact result of {} {} {} needs more digits than a number can hold",
+                     a.to_string(), op, b.to_string());
+}
+
+}  // namespace
+
+ArithmeticError::ArithmeticError(Kind kind, std::string message)
+    : std::runtime_error(std::move(message)), kind_(kind) {}
+
+Decimal Decimal::from_int(std::int64_t value) {
+  return Decimal(value, 1);
+}
+
+std::optional<Decimal> Decimal::parse(std::string_view text) {
+  std::size_t pos = 0;
+  bool negative = false;
+  if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) negative = text[pos++] == '-';
+  std::string digits;  // integer then fraction digits, without separators
+  if (!scan_digits(text, pos, digits)) return std::nullopt;
+  std::int64_t exponent = 0;  // value = digits * 10^exponent
+  if (pos < text.size() && text[pos] == '.') {
+    ++pos;
+    const std::size_t integer_digits = digits.size();
+    if (!scan_digits(text, pos, digits)) return std::nullopt;
+    exponent -= static_cast<std::int64_t>(digits.size() - integer_digits);
+  }
+  if (pos < text.size() && (text[pos] == 'e' || text[pos] == 'E')) {
+    ++pos;
+    bool negative_exponent = false;
+    if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+      negative_exponent = text[pos++] == '-';
+    }
+    if (pos >= text.size()) return std::nullopt;
+    std::int64_t written = 0;
+    for (; pos < text.size(); ++pos) {
+      if (text[pos] < '0' || text[pos] > '9') return std::nullopt;
+      // Saturate: any exponent this large overflows unless the mantissa is zero.
+      if (written < 1'000'000'000) written = written * 10 + (text[pos] - '0');
+    }
+    exponent += negative_exponent ? -written : written;
+  }
+  if (pos != text.size()) return std::nullopt;
+
+  // Trailing zeros move into the exponent so "1.50000…0" or "1000…0e-30" need no wide mantissa.
+  while (!digits.empty() && digits.back() == '0') {
+    digits.pop_back();
+    ++exponent;
+  }
+  const std::size_t first = digits.find_first_not_of('0');
+  if (first == std::string::npos) return Decimal();
+  const auto too_big = [&] {
+    return ArithmeticError(
+        ArithmeticError::Kind::overflow,
+        fmt::format("the number {} needs more digits than a number can hold", text));
+  };
+  if (digits.size() - first > 77) throw too_big();  // 10^77 is the largest power below 2^256
+  Wide mantissa;
+  for (std::size_t i = first; i < digits.size(); ++i) {
+    const Wide low = multiply_wide(mantissa.lo, 10);
+    mantissa = add({mantissa.hi * 10 + low.hi, low.lo}, {0, uint128(digits[i] - '0')});
+  }
+
+  uint128 den = 1;
+  if (exponent < 0) {
+    // Cancel the 2s and 5s of 10^-exponent against the mantissa so the result is in lowest terms.
+    const std::int64_t places = -exponent;
+    std::int64_t twos = places, fives = places;
+    const int mantissa_twos = mantissa.lo != 0 ? count_trailing_zeros(mantissa.lo)
+                                               : 128 + count_trailing_zeros(mantissa.hi);
+    const int cancelled_twos = static_cast<int>(std::min<std::int64_t>(mantissa_twos, twos));
+    twos -= cancelled_twos;
+    if (cancelled_twos >= 128) {
+      mantissa = {0, mantissa.hi >> (cancelled_twos - 128)};
+    } else if (cancelled_twos > 0) {
+      mantissa = {mantissa.hi >> cancelled_twos,
+                  (mantissa.lo >> cancelled_twos) | (mantissa.hi << (128 - cancelled_twos))};
+    }
+    Wide quotient;
+    while (fives > 0 && divide(mantissa, 5, quotient) == 0) {
+      mantissa = quotient;
+      --fives;
+    }
+    // 2^126 and 5^54 are the largest powers that fit; the product must fit as well.
+    if (twos > 126 || fives > 54) throw too_big();
+    int128 product;
+    if (__builtin_mul_overflow(static_cast<int128>(power(2, static_cast<int>(twos))),
+                               static_cast<int128>(power(5, static_cast<int>(fives))), &product)) {
+      throw too_big();
+    }
+    den = static_cast<uint128>(product);
+  }
+  if (mantissa.hi != 0 || mantissa.lo > static_cast<uint128>(kMax)) throw too_big();
+  int128 num = static_cast<int128>(mantissa.lo);
+  if (exponent > 0) {
+    if (exponent > 38 ||
+        __builtin_mul_overflow(num, static_cast<int128>(power(10, static_cast<int>(exponent))),
+                               &num)) {
+      throw too_big();
+    }
+  }
+  return Decimal(negative ? -num : num, static_cast<int128>(den));
+}
+
+Decimal Decimal::operator+(const Decimal& other) const {
+  if (den_ == 1 && other.den_ == 1) {
+    int128 sum;
+    if (!__builtin_add_overflow(num_, other.num_, &sum) && sum != kMin) return Decimal(sum, 1);
+    throw ArithmeticError(ArithmeticError::Kind::overflow, describe(*this, "+", other));
+  }
+  if (const auto result = add_fractions(num_, den_, other.num_, other.den_)) {
+    return Decimal(result->num, result->den);
+  }
+  throw ArithmeticError(ArithmeticError::Kind::overflow, describe(*this, "+", other));
+}
+
+Decimal Decimal::operator-(const Decimal& other) const {
+  if (den_ == 1 && other.den_ == 1) {
+    int128 difference;
+    if (!__builtin_sub_overflow(num_, other.num_, &difference) && difference != kMin) {
+      return Decimal(difference, 1);
+    }
+    throw ArithmeticError(ArithmeticError::Kind::overflow, describe(*this, "-", other));
+  }
+  if (const auto result = add_fractions(num_, den_, -other.num_, other.den_)) {
+    return Decimal(result->num, result->den);
+  }
+  throw ArithmeticError(ArithmeticError::Kind::overflow, describe(*this, "-", other));
+}
+
+Decimal Decimal::operator*(const Decimal& other) const {
+  if (const auto result = multiply_fractions(num_, den_, other.num_, other.den_)) {
+    return Decimal(result->num, result->den);
+  }
+  throw ArithmeticError(ArithmeticError::Kind::overflow, describe(*this, "*", other));
+}
+
+Decimal Decimal::operator/(const Decimal& other) const {
+  if (other.num_ == 0) {
+    throw ArithmeticError(ArithmeticError::Kind::division_by_zero,
+                          fmt::format("division by zero: {} / 0", to_string()));
+  }
+  if (den_ == 1 && other.den_ == 1 && num_ % other.num_ == 0) {
+    return Decimal(num_ / other.num_, 1);
+  }
+  // Multiply by the reciprocal, moving the divisor's sign to its numerator.
+  const int128 reciprocal_num = other.num_ < 0 ? -other.den_ : other.den_;
+  const int128 reciprocal_den = other.num_ < 0 ? -other.num_ : other.num_;
+  if (const auto result = multiply_fractions(num_, den_, reciprocal_num, reciprocal_den)) {
+    return Decimal(result->num, result->den);
+  }
+  throw ArithmeticError(ArithmeticError::Kind::overflow, describe(*this, "/", other));
+}
+
+Decimal Decimal::operator-() const {
+  return Decimal(-num_, den_);
+}
+
+std::strong_ordering Decimal::operator<=>(const Decimal& other) const {
+  if (den_ == other.den_) return num_ <=> other.num_;
+  const int sign = (num_ > 0) - (num_ < 0);
+  const int other_sign = (other.num_ > 0) - (other.num_ < 0);
+  if (sign != other_sign) return sign <=> other_sign;
+  int128 left, right;
+  if (!__builtin_mul_overflow(num_, other.den_, &left) &&
+      !__builtin_mul_overflow(other.num_, den_, &right)) {
+    return left <=> right;
+  }
+  // Same sign: compare magnitudes of the cross products exactly in 256 bits.
+  const std::strong_ordering by_magnitude =
+      compare(multiply_wide(magnitude(num_), static_cast<uint128>(other.den_)),
+              multiply_wide(magnitude(other.num_), static_cast<uint128>(den_)));
+  return sign < 0 ? 0 <=> by_magnitude : by_magnitude;
+}
+
+std::optional<std::int64_t> Decimal::to_int64() const {
+  if (den_ != 1 || num_ < std::numeric_limits<std::int64_t>::min() ||
+      num_ > std::numeric_limits<std::int64_t>::max()) {
+    return std::nullopt;
+  }
+  return static_cast<std::int64_t>(num_);
+}
+
+std::string Decimal::to_string() const {
+  return render(num_, den_, false);
+}
+
+std::string Decimal::to_grouped_string() const {
+  return render(num_, den_, true);
+}
+
+double Decimal::to_double() const {
+  return static_cast<double>(num_) / static_cast<double>(den_);
+}
+
+}  // namespace proviso

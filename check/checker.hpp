@@ -1,0 +1,123 @@
+// Internal to the checker: its state and the steps check.cpp chains together. Declarations
+// are checked in check_decls.cpp, clauses and families in check_clauses.cpp, calendars and
+// tests in check_tests.cpp, expressions in check_expr.cpp, constants in const_eval.cpp.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "check/check.hpp"
+
+namespace proviso {
+
+/// Where an expression stands decides which names it may use.
+struct Scope {
+  enum class Kind {
+    constant,   // let, unit definitions, header dates: constants only
+    metric,     // a derived metric: metrics and constants
+    filter,     // `where` of an aggregate: the event's fields and constants
+    condition,  // clause conditions, grants, deadlines: metrics, clauses, constants
+    test,       // expectations: as conditions
+  };
+  Kind kind = Kind::constant;
+  const EventInfo* event = nullptr;                        // for filters
+  const std::map<std::string, Type>* variables = nullptr;  // family variables
+};
+
+class Checker {
+ public:
+  Checker(const std::vector<const ast::File*>& prelude, const ast::File& contract,
+          Diagnostics& diagnostics);
+  CheckedContract run();
+
+ private:
+  // check_decls.cpp
+  void declare_everything(const ast::File& file, bool is_prelude);
+  void check_header(const ast::File& file);
+  void check_dimension(const ast::DimensionDecl& decl);
+  void check_unit(const ast::UnitDecl& decl);
+  void check_currency(const ast::CurrencyDecl& decl);
+  void check_event(const ast::EventDecl& decl);
+  void check_let(const ast::LetDecl& decl);
+  void check_metric(const ast::MetricDecl& decl);
+  void check_splits(const ast::SplitsDecl& decl);
+  void check_adjusted_clauses();
+  void check_aggregate(const ast::MetricDecl& decl, const ast::Aggregate& aggregate);
+  Type metric_type(const std::string& name, const Span& used_at);
+  std::optional<Type> field_type(const ast::Name& type_name);
+  bool claim_name(const ast::Name& name, std::string_view what);
+
+  // check_clauses.cpp
+  void check_clause(const ast::ClauseDecl& decl, const std::map<std::string, Type>* variables);
+  void check_family(const ast::FamilyDecl& decl);
+  /// The rows of a `for each`'s bindings (a family's or a parameterised test's), zipped.
+  std::vector<Bindings> expand_family(const std::vector<ast::Binding>& bindings,
+                                      std::map<std::string, Type>& variables);
+  void instantiate(const ast::ClauseDecl& decl, const std::string& family,
+                   const Bindings& bindings);
+  std::optional<std::string> resolve_clause_ref(const ast::ClauseRef& ref,
+                                                const Bindings& bindings);
+  void check_prerequisite_cycles();
+  void check_deadline(const ast::Expr& deadline, const Bindings& bindings);
+
+  // check_tests.cpp
+  void check_calendar(const ast::CalendarDecl& decl);
+  void check_test(const ast::TestDecl& decl);
+  void check_given_event(const ast::GivenEvent& event, const Scope& scope,
+                         const std::vector<Bindings>& cases);
+
+  // check_expr.cpp
+  Type check_expr(const ast::Expr& expr, const Scope& scope);
+  Type expect_condition(const ast::Expr& expr, const Scope& scope, std::string_view role);
+  Type check_name(const ast::Expr& expr, const ast::NameRef& ref, const Scope& scope);
+  Type check_suffixed(const ast::Expr& expr, const ast::Suffixed& suffixed, const Scope& scope);
+  Type check_member(const ast::Expr& expr, const ast::Member& member, const Scope& scope);
+  Type check_index(const ast::Expr& expr, const ast::Index& index, const Scope& scope);
+  Type check_unary(const ast::Expr& expr, const ast::Unary& unary, const Scope& scope);
+  Type check_binary(const ast::Expr& expr, const ast::Binary& binary, const Scope& scope);
+  Type check_arithmetic(const ast::Binary& binary, const Type& lhs, const Type& rhs);
+  Type check_comparison(const ast::Binary& binary, const Type& lhs, const Type& rhs);
+  Type check_band(const ast::Band& band, const Scope& scope);
+  Type check_count(const ast::Expr& count, const Scope& scope, std::string_view what);
+  Type check_period(const ast::Name& period, bool allow_events);
+  Type check_timestamp(const ast::TimestampLiteral& literal);
+  const ast::ClauseDecl* clause_named(const ast::Expr& expr) const;
+  std::vector<std::string> states_of(const ast::ClauseDecl& decl) const;
+
+  // const_eval.cpp
+  /// The value of a constant expression; nullopt (with a diagnostic) when it is not one.
+  std::optional<Value> evaluate(const ast::Expr& expr, const Bindings& bindings);
+  std::optional<Value> evaluate_binary(const ast::Binary& binary, const Bindings& bindings);
+  std::optional<Timestamp> evaluate_instant(const ast::Expr& expr, const Bindings& bindings);
+  Timestamp instant_of(const ast::TimestampLiteral& literal) const;
+  std::optional<std::int64_t> evaluate_integer(const ast::Expr& expr, const Bindings& bindings,
+                                               std::string_view what);
+
+  void error(const Span& where, std::string message, std::string hint = {});
+  void set_type(const ast::Expr& expr, const Type& type);
+  std::vector<std::string> known_names() const;
+
+  const std::vector<const ast::File*>& prelude_;
+  const ast::File& contract_;
+  Diagnostics& diagnostics_;
+  CheckedContract result_;
+
+  // Every name a contract declares (metrics, lets, clauses, families) lives in one
+  // namespace; this remembers where each was declared for "first declared at".
+  std::map<std::string, Span> declared_;
+  std::map<std::string, const ast::ClauseDecl*> clause_decls_;  // by plain or family name
+  std::map<std::string, const ast::FamilyDecl*> families_;
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> family_ranges_;
+  std::map<std::string, const ast::LetDecl*> let_decls_;
+  std::map<std::string, std::pair<std::string, Span>> dimensions_;  // name -> base unit
+  std::set<std::string> evaluating_lets_;
+  std::set<std::string> metrics_in_progress_;
+  std::set<std::string> metrics_done_;
+  std::map<std::string, std::vector<std::pair<std::string, Span>>> prerequisite_edges_;
+  std::optional<TimeZone> zone_;
+};
+
+}  // namespace proviso

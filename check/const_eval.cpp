@@ -1,0 +1,244 @@
+// Constant evaluation for the checker: lets, family ranges, unit definitions, deadlines.
+// Anything that is not constant (a metric, a clause's time) quietly gives nullopt; arithmetic
+// that fails (overflow, division by zero) is reported where it happens.
+#include <fmt/format.h>
+
+#include "check/checker.hpp"
+
+namespace proviso {
+
+namespace {
+
+std::optional<Duration> duration_of(const Decimal& amount, std::string_view word) {
+  auto exact = [&](std::int64_t micros_per_unit) -> std::optional<Duration> {
+    const Decimal micros = amount * Decimal::from_int(micros_per_unit);
+    const auto whole = micros.to_int64();
+    if (!whole) return std::nullopt;
+    return Duration{*whole, 0, 0};
+  };
+  auto whole = [&](std::int64_t factor, bool trading) -> std::optional<Duration> {
+    const auto count = (amount * Decimal::from_int(factor)).to_int64();
+    if (!count || *count > INT32_MAX || *count < INT32_MIN) return std::nullopt;
+    Duration duration;
+    (trading ? duration.trading_days : duration.months) = static_cast<std::int32_t>(*count);
+    return duration;
+  };
+  if (word == "second" || word == "seconds") return exact(kMicrosPerSecond);
+  if (word == "minute" || word == "minutes") return exact(60 * kMicrosPerSecond);
+  if (word == "hour" || word == "hours") return exact(3600 * kMicrosPerSecond);
+  if (word == "day" || word == "days") return exact(kMicrosPerDay);
+  if (word == "week" || word == "weeks") return exact(7 * kMicrosPerDay);
+  if (word == "month" || word == "months") return whole(1, false);
+  if (word == "year" || word == "years") return whole(12, false);
+  if (word == "trading day" || word == "trading days") return whole(1, true);
+  return std::nullopt;
+}
+
+// Calendar months move the date and keep the wall-clock time; the 31st becomes the month's
+// last day when the month is shorter.
+std::optional<Date> add_months(Date date, std::int32_t months) {
+  const CivilDate day = civil(date);
+  const int total = day.year * 12 + (day.month - 1) + months;
+  const int year = total / 12;
+  const int month = total % 12 + 1;
+  for (int d = day.day; d >= 28; --d) {
+    if (auto result = make_date(year, month, d)) return result;
+  }
+  return make_date(year, month, day.day);
+}
+
+}  // namespace
+
+Timestamp Checker::instant_of(const ast::TimestampLiteral& literal) const {
+  ParsedTimestamp parsed{literal.date, literal.micros_of_day, literal.offset_minutes,
+                         literal.offset_minutes == 0};
+  if (literal.zone) {
+    if (auto zone = TimeZone::find(literal.zone->text)) return to_instant(parsed, *zone);
+  }
+  return to_instant(parsed, zone_ ? *zone_ : *TimeZone::find("UTC"));
+}
+
+std::optional<Value> Checker::evaluate(const ast::Expr& expr, const Bindings& bindings) {
+  try {
+    if (const auto* number = std::get_if<ast::NumberLiteral>(&expr.node)) return number->value;
+    if (const auto* text = std::get_if<ast::TextLiteral>(&expr.node)) return text->value;
+    if (const auto* boolean = std::get_if<ast::BoolLiteral>(&expr.node)) return boolean->value;
+    if (const auto* date = std::get_if<ast::DateLiteral>(&expr.node)) return date->date;
+    if (const auto* ts = std::get_if<ast::TimestampLiteral>(&expr.node)) return instant_of(*ts);
+    if (const auto* ref = std::get_if<ast::NameRef>(&expr.node)) {
+      if (const auto bound = bindings.find(ref->name); bound != bindings.end()) {
+        return bound->second;
+      }
+      if (const auto let = let_decls_.find(ref->name); let != let_decls_.end()) {
+        check_let(*let->second);
+        const auto value = result_.constants.find(ref->name);
+        if (value != result_.constants.end()) return value->second;
+      }
+      return std::nullopt;
+    }
+    if (const auto* suffixed = std::get_if<ast::Suffixed>(&expr.node)) {
+      const auto operand = evaluate(*suffixed->operand, bindings);
+      const auto* amount = operand ? std::get_if<Decimal>(&*operand) : nullptr;
+      if (!amount) return std::nullopt;
+      const auto unit = result_.units.find(suffixed->word.text);
+      if (unit != result_.units.end()) {
+        return Quantity{*amount * unit->second.scale, unit->second.dimension, unit->first,
+                        unit->second.scale};
+      }
+      auto duration = duration_of(*amount, suffixed->word.text);
+      if (!duration) {
+        error(expr.span,
+              fmt::format("{} is not a whole number of {}", amount->to_string(),
+                          suffixed->word.text == "trading days" ? "trading days" : "microseconds"));
+        return std::nullopt;
+      }
+      return *duration;
+    }
+    if (const auto* unary = std::get_if<ast::Unary>(&expr.node)) {
+      if (unary->op != ast::UnaryOp::negate) return std::nullopt;
+      auto operand = evaluate(*unary->operand, bindings);
+      if (!operand) return std::nullopt;
+      if (auto* number = std::get_if<Decimal>(&*operand)) return -*number;
+      if (auto* quantity = std::get_if<Quantity>(&*operand)) {
+        quantity->base_amount = -quantity->base_amount;
+        return *quantity;
+      }
+      if (auto* duration = std::get_if<Duration>(&*operand)) {
+        return Duration{-duration->micros, -duration->months, -duration->trading_days};
+      }
+      return std::nullopt;
+    }
+    if (const auto* binary = std::get_if<ast::Binary>(&expr.node)) {
+      return evaluate_binary(*binary, bindings);
+    }
+  } catch (const ArithmeticError& failure) {
+    const auto* binary = std::get_if<ast::Binary>(&expr.node);
+    error(expr.span,
+          binary ? arithmetic_failure(failure, binary->rhs->span.text()) : failure.what());
+  }
+  return std::nullopt;
+}
+
+std::optional<Value> Checker::evaluate_binary(const ast::Binary& binary, const Bindings& bindings) {
+  const auto lhs = evaluate(*binary.lhs, bindings);
+  if (!lhs) return std::nullopt;
+  const auto rhs = evaluate(*binary.rhs, bindings);
+  if (!rhs) return std::nullopt;
+  const ast::BinaryOp op = binary.op;
+  auto arithmetic = [op](const Decimal& a, const Decimal& b) -> std::optional<Decimal> {
+    switch (op) {
+      case ast::BinaryOp::add:
+        return a + b;
+      case ast::BinaryOp::subtract:
+        return a - b;
+      case ast::BinaryOp::multiply:
+        return a * b;
+      case ast::BinaryOp::divide:
+        return a / b;
+      default:
+        return std::nullopt;
+    }
+  };
+  const auto* a_number = std::get_if<Decimal>(&*lhs);
+  const auto* b_number = std::get_if<Decimal>(&*rhs);
+  const auto* a_quantity = std::get_if<Quantity>(&*lhs);
+  const auto* b_quantity = std::get_if<Quantity>(&*rhs);
+  if (a_number && b_number) return arithmetic(*a_number, *b_number);
+  if (a_quantity && b_quantity) {
+    if (op == ast::BinaryOp::divide) return a_quantity->base_amount / b_quantity->base_amount;
+    auto sum = arithmetic(a_quantity->base_amount, b_quantity->base_amount);
+    if (!sum) return std::nullopt;
+    Quantity result = *a_quantity;
+    result.base_amount = *sum;
+    return result;
+  }
+  if (a_quantity && b_number) {
+    auto scaled = arithmetic(a_quantity->base_amount, *b_number);
+    if (!scaled) return std::nullopt;
+    Quantity result = *a_quantity;
+    result.base_amount = *scaled;
+    return result;
+  }
+  if (a_number && b_quantity && op == ast::BinaryOp::multiply) {
+    Quantity result = *b_quantity;
+    result.base_amount = *a_number * b_quantity->base_amount;
+    return result;
+  }
+  const auto* a_duration = std::get_if<Duration>(&*lhs);
+  const auto* b_duration = std::get_if<Duration>(&*rhs);
+  const int sign = op == ast::BinaryOp::subtract ? -1 : 1;
+  if (a_duration && b_duration && op != ast::BinaryOp::multiply && op != ast::BinaryOp::divide) {
+    return Duration{a_duration->micros + sign * b_duration->micros,
+                    a_duration->months + sign * b_duration->months,
+                    a_duration->trading_days + sign * b_duration->trading_days};
+  }
+  if (b_duration && (op == ast::BinaryOp::add || op == ast::BinaryOp::subtract)) {
+    // Trading days need the calendar, which runs with the engine.
+    if (b_duration->trading_days != 0) return std::nullopt;
+    if (const auto* ts = std::get_if<Timestamp>(&*lhs)) {
+      // Whole days and months move the local date and keep the wall-clock time, as the engine
+      // does; hours, minutes and seconds are exact.
+      const TimeZone zone = zone_ ? *zone_ : *TimeZone::find("UTC");
+      const bool whole_days = b_duration->micros % kMicrosPerDay == 0;
+      Timestamp moved{ts->micros + (whole_days ? 0 : sign * b_duration->micros)};
+      const Date day = zone.local_date(moved);
+      const std::int64_t time_of_day = moved.micros - zone.start_of_day(day).micros;
+      Date target{
+          day.days +
+          (whole_days ? static_cast<std::int32_t>(sign * b_duration->micros / kMicrosPerDay) : 0)};
+      if (b_duration->months != 0) {
+        const auto shifted = add_months(target, sign * b_duration->months);
+        if (!shifted) return std::nullopt;
+        target = *shifted;
+      }
+      return zone.to_instant(target, time_of_day);
+    }
+    if (const auto* date = std::get_if<Date>(&*lhs)) {
+      Date moved{date->days +
+                 static_cast<std::int32_t>(sign * (b_duration->micros / kMicrosPerDay))};
+      if (b_duration->months != 0) {
+        const auto shifted = add_months(moved, sign * b_duration->months);
+        if (!shifted) return std::nullopt;
+        moved = *shifted;
+      }
+      return moved;
+    }
+  }
+  if (op == ast::BinaryOp::subtract) {
+    const auto* a_ts = std::get_if<Timestamp>(&*lhs);
+    const auto* b_ts = std::get_if<Timestamp>(&*rhs);
+    if (a_ts && b_ts) return Duration{a_ts->micros - b_ts->micros, 0, 0};
+    const auto* a_date = std::get_if<Date>(&*lhs);
+    const auto* b_date = std::get_if<Date>(&*rhs);
+    if (a_date && b_date) return Duration{(a_date->days - b_date->days) * kMicrosPerDay, 0, 0};
+  }
+  return std::nullopt;
+}
+
+std::optional<Timestamp> Checker::evaluate_instant(const ast::Expr& expr,
+                                                   const Bindings& bindings) {
+  const auto value = evaluate(expr, bindings);
+  if (!value) return std::nullopt;
+  if (const auto* ts = std::get_if<Timestamp>(&*value)) return *ts;
+  // A date alone means the start of that day in the contract's time zone.
+  if (const auto* date = std::get_if<Date>(&*value)) {
+    return (zone_ ? *zone_ : *TimeZone::find("UTC")).start_of_day(*date);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> Checker::evaluate_integer(const ast::Expr& expr,
+                                                      const Bindings& bindings,
+                                                      std::string_view what) {
+  const auto value = evaluate(expr, bindings);
+  const auto* number = value ? std::get_if<Decimal>(&*value) : nullptr;
+  if (!number) return std::nullopt;
+  const auto integer = number->to_int64();
+  if (!integer && !what.empty()) {
+    error(expr.span,
+          fmt::format("{} must be a whole number, but this is {}", what, number->to_string()));
+  }
+  return integer;
+}
+
+}  // namespace proviso

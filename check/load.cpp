@@ -1,0 +1,78 @@
+#include "check/load.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "grammar/parse.hpp"
+#include "stdlib/prelude.hpp"
+
+namespace proviso {
+
+namespace {
+
+// The stdlib is parsed once per process and shared, read-only, by every contract.
+struct Prelude {
+  std::vector<std::unique_ptr<SourceFile>> sources;
+  std::vector<std::unique_ptr<ast::File>> files;
+  std::vector<const ast::File*> views;
+  ast::NodeId node_count = 0;
+};
+
+const Prelude& prelude() {
+  static const Prelude loaded = [] {
+    Prelude p;
+    for (const PreludeFile& file : prelude_files()) {
+      p.sources.push_back(
+          std::make_unique<SourceFile>(SourceFile{std::string(file.name), std::string(file.text)}));
+      ParseResult parsed = parse(*p.sources.back(), p.node_count);
+      if (!parsed.file || has_errors(parsed.diagnostics)) {
+        throw std::logic_error("the embedded stdlib does not parse:\n" +
+                               render(parsed.diagnostics));
+      }
+      p.node_count = parsed.file->node_count;
+      p.views.push_back(parsed.file.get());
+      p.files.push_back(std::move(parsed.file));
+    }
+    return p;
+  }();
+  return loaded;
+}
+
+}  // namespace
+
+LoadedContract load_contract(std::string name, std::string text) {
+  LoadedContract loaded;
+  loaded.source = std::make_unique<SourceFile>(SourceFile{std::move(name), std::move(text)});
+  const Prelude& stdlib = prelude();
+  ParseResult parsed = parse(*loaded.source, stdlib.node_count);
+  loaded.diagnostics = std::move(parsed.diagnostics);
+  loaded.file = std::move(parsed.file);
+  if (loaded.file) loaded.checked = check(stdlib.views, *loaded.file, loaded.diagnostics);
+  std::stable_sort(loaded.diagnostics.begin(), loaded.diagnostics.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) {
+                     return std::tie(a.span.line, a.span.column) <
+                            std::tie(b.span.line, b.span.column);
+                   });
+  return loaded;
+}
+
+LoadedContract load_contract_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    LoadedContract failed;
+    failed.diagnostics.push_back({Severity::error, Span{},
+                                  fmt::format("cannot read {}: {}", path, std::strerror(errno)),
+                                  ""});
+    return failed;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return load_contract(path, text.str());
+}
+
+}  // namespace proviso

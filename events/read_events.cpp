@@ -1,0 +1,276 @@
+// The part of every event reader that does not depend on the format: opening, type lookup, the
+// order of timestamps (strict or through the reorder window) and lenient skipping.
+#include "events/read_events.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include "events/read_fields.hpp"
+#include "events/read_input.hpp"
+
+namespace proviso {
+
+namespace {
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+// "1d 2h 30m 4.5s", largest unit first, zero parts left out; "0s" for nothing.
+std::string format_duration(std::int64_t micros) {
+  std::string text;
+  const auto part = [&](std::int64_t amount, std::string_view unit) {
+    if (amount == 0) return;
+    if (!text.empty()) text += ' ';
+    text += fmt::format("{}{}", amount, unit);
+  };
+  part(micros / kMicrosPerDay, "d");
+  part(micros % kMicrosPerDay / (3600 * kMicrosPerSecond), "h");
+  part(micros % (3600 * kMicrosPerSecond) / (60 * kMicrosPerSecond), "m");
+  const std::int64_t seconds = micros % (60 * kMicrosPerSecond);
+  if (seconds != 0 || text.empty()) {
+    if (!text.empty()) text += ' ';
+    std::string fraction = fmt::format("{:06}", seconds % kMicrosPerSecond);
+    fraction.erase(fraction.find_last_not_of('0') + 1);
+    text +=
+        fmt::format("{}{}{}s", seconds / kMicrosPerSecond, fraction.empty() ? "" : ".", fraction);
+  }
+  return text;
+}
+
+// An instant as messages show it; format_utc's range is narrower than what offsets can reach.
+std::string show(Timestamp instant) {
+  try {
+    return format_utc(instant);
+  } catch (const std::out_of_range&) {
+    return fmt::format("{} microseconds after 1970-01-01T00:00:00Z", instant.micros);
+  }
+}
+
+// Min-heap order of buffered events: by timestamp, then line.
+struct LaterInLog {
+  const std::vector<Event>* pool;
+  bool operator()(std::size_t a, std::size_t b) const {
+    const Event& x = (*pool)[a];
+    const Event& y = (*pool)[b];
+    return x.ts != y.ts ? x.ts > y.ts : x.line > y.line;
+  }
+};
+
+}  // namespace
+
+std::optional<LogFormat> format_from_extension(std::string_view path) {
+  if (ends_with(path, ".jsonl") || ends_with(path, ".json")) return LogFormat::jsonl;
+  if (ends_with(path, ".csv")) return LogFormat::csv;
+  return std::nullopt;
+}
+
+std::string render(const ReadError& error) {
+  if (error.line == 0) return fmt::format("{}: error: {}", error.file, error.message);
+  return fmt::format("{}:{}: error: {}", error.file, error.line, error.message);
+}
+
+std::unique_ptr<EventReader> EventReader::open(const std::string& path,
+                                               std::optional<LogFormat> format,
+                                               const EventSchemas& schemas, std::uint32_t log_index,
+                                               const ReadOptions& options, ReadError& error) {
+  const bool is_stdin = path == "-";
+  std::string file = is_stdin ? std::string(kStdinName) : path;
+  if (!format && !is_stdin) format = format_from_extension(path);
+  if (!format) {
+    error = ReadError{file, 0, "",
+                      is_stdin ? "give the format of standard input: --input-format jsonl or csv"
+                               : "cannot tell the format of this log from its name (.jsonl, "
+                                 ".json or .csv); give --input-format jsonl or csv"};
+    return nullptr;
+  }
+  int fd = 0;
+  if (!is_stdin) {
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      error = ReadError{file, 0, "", fmt::format("cannot open this log: {}", std::strerror(errno))};
+      return nullptr;
+    }
+    ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  }
+  auto input = std::make_unique<detail::InputBuffer>(fd, !is_stdin);
+  switch (*format) {
+    case LogFormat::jsonl:
+      return detail::make_jsonl_reader(std::move(file), std::move(input), schemas, log_index,
+                                       options);
+    case LogFormat::csv:
+      return detail::make_csv_reader(std::move(file), std::move(input), schemas, log_index,
+                                     options);
+  }
+  throw std::logic_error("unknown log format");
+}
+
+std::unique_ptr<EventReader> EventReader::from_text(std::string name, std::string_view text,
+                                                    LogFormat format, const EventSchemas& schemas,
+                                                    std::uint32_t log_index,
+                                                    const ReadOptions& options, ReadError& error) {
+  // The readers stream from a file descriptor; an anonymous in-memory file gives them one.
+  const int fd = ::memfd_create("proviso-events", MFD_CLOEXEC);
+  bool written = fd >= 0;
+  for (std::size_t done = 0; written && done < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    written = n > 0;
+    done += written ? static_cast<std::size_t>(n) : 0;
+  }
+  if (!written || ::lseek(fd, 0, SEEK_SET) != 0) {
+    error = ReadError{name, 0, "",
+                      fmt::format("cannot hold these events in memory: {}", std::strerror(errno))};
+    if (fd >= 0) ::close(fd);
+    return nullptr;
+  }
+  auto input = std::make_unique<detail::InputBuffer>(fd, true);
+  if (format == LogFormat::csv) {
+    return detail::make_csv_reader(std::move(name), std::move(input), schemas, log_index, options);
+  }
+  return detail::make_jsonl_reader(std::move(name), std::move(input), schemas, log_index, options);
+}
+
+EventReader::EventReader(std::string file, const EventSchemas& schemas, std::uint32_t log_index,
+                         const ReadOptions& options)
+    : schemas_(schemas), file_(std::move(file)), log_index_(log_index), options_(options) {
+  if (options_.reorder_window_micros) {
+    options_.reorder_window_micros = std::max<std::int64_t>(0, *options_.reorder_window_micros);
+  }
+}
+
+EventReader::~EventReader() = default;
+
+std::int64_t EventReader::resolve_type(std::string_view name) {
+  if (last_index_ != -2 && name == last_type_) {
+    if (last_count_ != nullptr) ++*last_count_;
+    return last_index_;
+  }
+  last_type_.assign(name);
+  if (const std::uint32_t* index = schemas_.find(name)) {
+    last_index_ = *index;
+    last_count_ = nullptr;
+    return last_index_;
+  }
+  auto it = undeclared_.find(name);
+  if (it == undeclared_.end()) it = undeclared_.emplace(std::string(name), 0).first;
+  ++it->second;
+  last_index_ = -1;
+  last_count_ = &it->second;
+  return -1;
+}
+
+EventReader::Line EventReader::fail(std::uint64_t line, std::string field, std::string message,
+                                    bool fatal) {
+  pending_ = ReadError{file_, line, std::move(field), std::move(message)};
+  pending_fatal_ = fatal;
+  return Line::bad;
+}
+
+bool EventReader::handle_bad() {
+  if (options_.skip_bad_lines && !pending_fatal_) {
+    ++skipped_lines_;
+    if (first_skipped_.size() < kKeptBadLines) first_skipped_.push_back(std::move(*pending_));
+    pending_.reset();
+    return true;
+  }
+  error_ = std::move(pending_);
+  pending_.reset();
+  return false;
+}
+
+bool EventReader::read_good(Event& event) {
+  while (!error_) {
+    switch (read_line(event)) {
+      case Line::event:
+        event.log = log_index_;
+        return true;
+      case Line::undeclared:
+        break;
+      case Line::bad:
+        if (!handle_bad()) return false;
+        break;
+      case Line::end:
+        return false;
+    }
+  }
+  return false;
+}
+
+bool EventReader::next(Event& event) {
+  return options_.reorder_window_micros ? next_reordered(event) : next_in_order(event);
+}
+
+bool EventReader::next_in_order(Event& event) {
+  while (read_good(event)) {
+    if (latest_ && event.ts < *latest_) {
+      fail(event.line, "ts",
+           fmt::format("timestamp {} is earlier than the previous event's {} (line {}); use "
+                       "--reorder WINDOW to accept late events",
+                       show(event.ts), show(*latest_), latest_line_));
+      if (!handle_bad()) return false;
+      continue;
+    }
+    latest_ = event.ts;
+    latest_line_ = event.line;
+    return true;
+  }
+  return false;
+}
+
+bool EventReader::next_reordered(Event& event) {
+  const std::int64_t window = *options_.reorder_window_micros;
+  const LaterInLog later{&pool_};
+  while (true) {
+    // The earliest buffered event goes once no acceptable event can come before it.
+    if (!heap_.empty() &&
+        (exhausted_ || latest_->micros - pool_[heap_.front()].ts.micros >= window)) {
+      std::pop_heap(heap_.begin(), heap_.end(), later);
+      const std::size_t index = heap_.back();
+      heap_.pop_back();
+      std::swap(event, pool_[index]);
+      free_.push_back(index);
+      return true;
+    }
+    if (exhausted_) return false;
+    std::size_t index;
+    if (free_.empty()) {
+      index = pool_.size();
+      pool_.emplace_back();
+    } else {
+      index = free_.back();
+      free_.pop_back();
+    }
+    Event& slot = pool_[index];
+    if (!read_good(slot)) {
+      // End of the log or an error: deliver what is buffered, then report the error if any.
+      free_.push_back(index);
+      exhausted_ = true;
+      continue;
+    }
+    if (latest_ && latest_->micros - slot.ts.micros > window) {
+      fail(slot.line, "ts",
+           fmt::format("timestamp {} is {} late, more than the reorder window of {}: the log "
+                       "had already reached {} (line {})",
+                       show(slot.ts), format_duration(latest_->micros - slot.ts.micros),
+                       format_duration(window), show(*latest_), latest_line_));
+      free_.push_back(index);
+      if (!handle_bad()) exhausted_ = true;
+      continue;
+    }
+    if (!latest_ || slot.ts > *latest_) {
+      latest_ = slot.ts;
+      latest_line_ = slot.line;
+    }
+    heap_.push_back(index);
+    std::push_heap(heap_.begin(), heap_.end(), later);
+  }
+}
+
+}  // namespace proviso

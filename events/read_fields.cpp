@@ -1,0 +1,205 @@
+#include "events/read_fields.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <variant>
+
+namespace proviso::detail {
+
+namespace {
+
+constexpr std::size_t kShownLength = 40;
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// Decimal text as logs write it: -?D+(.D+)?([eE][+-]?D+)?. Decimal::parse alone would also take
+// "+1" and "1_000", which are Proviso literals, not log data.
+bool is_plain_decimal(std::string_view text) {
+  std::size_t pos = 0;
+  const auto digits = [&] {
+    const std::size_t start = pos;
+    while (pos < text.size() && is_digit(text[pos])) ++pos;
+    return pos > start;
+  };
+  if (pos < text.size() && text[pos] == '-') ++pos;
+  if (!digits()) return false;
+  if (pos < text.size() && text[pos] == '.') {
+    ++pos;
+    if (!digits()) return false;
+  }
+  if (pos < text.size() && (text[pos] == 'e' || text[pos] == 'E')) {
+    ++pos;
+    if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) ++pos;
+    if (!digits()) return false;
+  }
+  return pos == text.size();
+}
+
+// A parser's reason without its opening echo of the text ("\"x\" is not a date: "), which the
+// message around it already says.
+std::string unechoed(std::string reason, std::string_view text, std::string_view kind) {
+  const std::string echo = fmt::format("\"{}\" is not a {}: ", text, kind);
+  if (reason.compare(0, echo.size(), echo) == 0) reason.erase(0, echo.size());
+  return reason;
+}
+
+std::string field_says(const EventSchema& event, const FieldSchema& field, std::string_view what) {
+  return fmt::format("{} event: field \"{}\" {}", event.name, field.name, what);
+}
+
+}  // namespace
+
+std::string shown(std::string_view raw) {
+  std::size_t length = std::min(raw.size(), kShownLength);
+  // Cut before a character, not inside one (UTF-8 continuation bytes are 10xxxxxx).
+  while (length < raw.size() && length > 0 &&
+         (static_cast<unsigned char>(raw[length]) & 0xC0) == 0x80) {
+    --length;
+  }
+  std::string text;
+  for (const char c : raw.substr(0, length)) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F) {
+      text += fmt::format("\\x{:02X}", byte);  // control characters would garble the terminal
+    } else {
+      text += c;
+    }
+  }
+  if (length < raw.size()) text += "…";
+  return text;
+}
+
+std::string quoted(std::string_view text) {
+  return fmt::format("\"{}\"", shown(text));
+}
+
+std::string missing_field(const EventSchema& event, const FieldSchema& field) {
+  return fmt::format("missing field \"{}\" of {} event", field.name, event.name);
+}
+
+std::string wrong_value(const EventSchema& event, const FieldSchema& field,
+                        std::string_view found) {
+  std::string_view expected;
+  switch (field.type.kind) {
+    case Kind::number:
+    case Kind::quantity:
+      expected = "must be a number";
+      break;
+    case Kind::text:
+      expected = "must be text";
+      break;
+    case Kind::boolean:
+      expected = "must be true or false";
+      break;
+    case Kind::date:
+      expected = "must be a date such as \"2030-10-06\"";
+      break;
+    case Kind::timestamp:
+      expected = "must be a timestamp such as \"2026-09-01T14:30:00Z\"";
+      break;
+    case Kind::error:
+    case Kind::duration:
+    case Kind::clause:
+      throw std::logic_error("an event field of a type logs cannot give");
+  }
+  return field_says(event, field, fmt::format("{}, found {}", expected, found));
+}
+
+bool read_timestamp(std::string_view text, Timestamp& instant, std::string& why) {
+  if (const auto fast = parse_instant_fast(text)) {
+    instant = *fast;
+    return true;
+  }
+  const auto parsed = parse_timestamp(text);
+  if (const auto* error = std::get_if<TimeParseError>(&parsed)) {
+    why = unechoed(error->reason, text, "timestamp");
+    return false;
+  }
+  const auto& reading = std::get<ParsedTimestamp>(parsed);
+  if (!reading.offset_minutes) {
+    why = fmt::format("{} has no time zone (end it with Z or an offset such as +02:00)",
+                      quoted(text));
+    return false;
+  }
+  const auto utc = TimeZone::find("UTC");
+  try {
+    instant = to_instant(reading, *utc);
+  } catch (const std::out_of_range&) {
+    why = fmt::format("{} is out of range", quoted(text));
+    return false;
+  }
+  return true;
+}
+
+bool read_number(const EventSchema& event, const FieldSchema& field, std::string_view text,
+                 std::string_view found, FieldSlot& slot, std::string& why) {
+  if (!is_plain_decimal(text)) {
+    why = wrong_value(event, field, found);
+    return false;
+  }
+  try {
+    const auto parsed = Decimal::parse(text);
+    if (!parsed) {
+      why = wrong_value(event, field, found);
+      return false;
+    }
+    slot.number = *parsed;
+    if (field.type.kind == Kind::quantity && field.scale != Decimal::from_int(1)) {
+      slot.number = slot.number * field.scale;
+    }
+  } catch (const ArithmeticError& error) {
+    why = field_says(event, field, fmt::format("is out of range: {}", error.what()));
+    return false;
+  }
+  return true;
+}
+
+bool read_text(const EventSchema& event, const FieldSchema& field, std::string_view text,
+               bool booleans_as_text, FieldSlot& slot, std::string& why) {
+  switch (field.type.kind) {
+    case Kind::number:
+    case Kind::quantity:
+      return read_number(event, field, text, quoted(text), slot, why);
+    case Kind::text:
+      slot.text.assign(text);
+      return true;
+    case Kind::boolean:
+      if (booleans_as_text && (text == "true" || text == "false")) {
+        slot.flag = text == "true";
+        return true;
+      }
+      why = wrong_value(event, field, quoted(text));
+      return false;
+    case Kind::date: {
+      const auto date = parse_date(text);
+      if (const auto* error = std::get_if<TimeParseError>(&date)) {
+        why = field_says(event, field,
+                         fmt::format("is not a date: {}", unechoed(error->reason, text, "date")));
+        return false;
+      }
+      slot.instant = std::get<Date>(date).days;
+      return true;
+    }
+    case Kind::timestamp: {
+      Timestamp instant;
+      std::string reason;
+      if (!read_timestamp(text, instant, reason)) {
+        why = field_says(event, field, fmt::format("is not a timestamp: {}", reason));
+        return false;
+      }
+      slot.instant = instant.micros;
+      return true;
+    }
+    case Kind::error:
+    case Kind::duration:
+    case Kind::clause:
+      break;
+  }
+  throw std::logic_error("an event field of a type logs cannot give");
+}
+
+}  // namespace proviso::detail

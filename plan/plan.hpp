@@ -1,0 +1,170 @@
+// Stage 3: a checked contract compiled into an evaluation plan — flat programs over integer
+// slots, so the runtime never walks the AST or looks a name up while it replays events.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "check/check.hpp"
+#include "events/event.hpp"
+#include "grammar/ast.hpp"
+
+namespace proviso {
+
+/// How a runtime value is held; fixed per program position by the checker's types.
+enum class ValueKind : std::uint8_t { number, instant, date, duration, text, boolean };
+
+/// A value on the evaluation stack. `known` is false while an input has no value yet (no close
+/// price seen): comparisons with an unknown value are unknown, and unknown never meets a clause.
+struct RuntimeValue {
+  Decimal number;                 // numbers and quantities (in base units)
+  std::int64_t time = 0;          // instants (micros), dates (days), exact durations (micros)
+  std::int32_t months = 0;        // calendar part of a duration
+  std::int32_t trading_days = 0;  // trading-day part of a duration
+  bool flag = false;              // booleans
+  bool known = true;
+  std::string_view text;
+};
+
+enum class Op : std::uint8_t {
+  constant,      // a = constant index
+  load_metric,   // a = metric index
+  load_field,    // a = field index of the event being filtered
+  clause_state,  // a = clause index, b = state index: is the clause in that state now?
+  clause_time,   // a = clause index, b = state index: when it entered that state
+  now,           // the clock
+  add,           // b = ValueKind of the left operand, c = of the right
+  subtract,
+  multiply,
+  divide,
+  negate,
+  compare,  // a = ast::BinaryOp, b = ValueKind of both sides
+  band,     // a = 1 when the high end is excluded, b = ValueKind
+  logical_and,
+  logical_or,
+  logical_not,
+  latch,          // a = latch index: true from the first time the operand was true
+  adjust_price,   // a per-share price constant of an adjusted clause: ÷ the splits so far
+  adjust_shares,  // a share count an adjusted clause grants: × the splits so far
+  window,         // a = day-window index: its result (the window evaluates its own program)
+  quorum,         // a = number of items, b = needed (a for all, 1 for any)
+  time_before,    // b = ValueKind of the instant (date or instant)
+  time_by,
+  time_after,
+  within,  // b = ValueKind of the anchor
+};
+
+struct Step {
+  Op op;
+  std::uint32_t a = 0;
+  std::uint32_t b = 0;
+  std::uint32_t c = 0;
+  ast::NodeId node = 0;  // for runtime errors that point at the source
+};
+
+/// A compiled expression. Evaluating it leaves exactly one value.
+struct Program {
+  std::vector<Step> steps;
+  const ast::Expr* source = nullptr;
+  bool uses_clock = false;  // re-evaluate at every event, not only when inputs change
+  bool has_latch = false;   // holds `once` or `ever`: must run whenever its inputs change
+};
+
+/// `C on at least M of the last N (trading) days` and `C for N consecutive (trading) days`:
+/// C is sampled once per day (its last value that day, when its inputs changed that day).
+struct DayWindowPlan {
+  Program condition;
+  std::uint32_t needed = 0;
+  std::uint32_t span = 0;
+  bool trading_days = false;
+  std::vector<std::uint32_t> input_metrics;
+};
+
+struct MetricPlan {
+  std::string name;
+  Span span;  // the declaration, for arithmetic failures while aggregating
+  Type type;
+  ast::AggregateFn fn = ast::AggregateFn::latest;
+  std::uint32_t event_type = 0;  // into EventSchemas
+  int field = -1;                // into that schema's fields
+  int weight = -1;
+  std::optional<Program> filter;
+  std::optional<Program> derived;         // derived metrics: computed from others
+  std::uint32_t window_events = 0;        // `over the last N events`, 0 for the whole history
+  std::int64_t window_micros = 0;         // `over the last N days` (exact time)
+  std::uint32_t window_trading_days = 0;  // `over the last N trading days`
+
+  bool windowed() const {
+    return window_events > 0 || window_micros > 0 || window_trading_days > 0;
+  }
+  /// Windows whose entries leave with time, not with newer events.
+  bool expires_with_time() const { return window_micros > 0 || window_trading_days > 0; }
+};
+
+struct ClausePlan {
+  std::string name;
+  const ClauseInstance* instance = nullptr;
+  std::vector<Program> stages;               // stage i moves the clause to states[i + 1]
+  std::optional<Program> holds_while;        // level clauses
+  std::optional<Program> deadline;           // `lapses if not S by …`
+  std::uint32_t lapse_stage = 0;             // the stage (1-based) the deadline asks for
+  std::vector<std::uint32_t> prerequisites;  // clause indices that must have met first
+  std::optional<Program> grant;
+  std::vector<std::uint32_t> input_metrics;  // metrics its programs read
+  std::vector<std::uint32_t> input_clauses;  // clauses whose state its programs read
+  bool uses_clock = false;
+  /// When a fixed `before`, `by` or `after` test in its conditions changes its answer: the
+  /// clause is evaluated then, even when no event comes.
+  std::vector<std::int64_t> time_boundaries;
+};
+
+/// Where split ratios come from (`splits from split.ratio where …`).
+struct SplitPlan {
+  std::uint32_t event_type = 0;
+  std::uint32_t field = 0;
+  std::optional<Program> filter;
+};
+
+/// Everything the runtime needs for one contract.
+struct ContractPlan {
+  const CheckedContract* checked = nullptr;
+  std::string title;
+  std::string timezone;
+  std::optional<TimeZone> zone;
+  std::string calendar;  // the header's trading calendar, empty when none
+  std::optional<Timestamp> effective;
+  std::optional<Timestamp> expires;
+  std::vector<RuntimeValue> constants;
+  std::vector<std::unique_ptr<std::string>> text_constants;  // what text constants view
+  std::vector<MetricPlan> metrics;
+  std::vector<ClausePlan> clauses;
+  std::vector<DayWindowPlan> windows;
+  std::optional<SplitPlan> splits;
+  std::vector<std::uint32_t> per_share_prices;  // money metrics adjusted clauses read
+  std::uint32_t latch_count = 0;
+  std::vector<std::vector<std::uint32_t>> metrics_by_event;  // event type -> metric indices
+  std::vector<std::uint32_t> timed_metrics;  // windows whose entries leave as time passes
+  std::vector<std::uint32_t> clock_clauses;  // clauses that time alone can change
+  std::vector<std::vector<std::uint32_t>> clauses_by_metric;
+  std::vector<std::vector<std::uint32_t>> clauses_by_clause;
+  std::vector<Type> types;              // by node id, from the checker
+  std::vector<const ast::Expr*> nodes;  // by node id, for runtime errors
+};
+
+/// Adds the contract's event types to `schemas` (merging with types other contracts declared).
+/// Returns a message when a field's type conflicts with another contract's declaration.
+std::optional<std::string> merge_schemas(const CheckedContract& contract, EventSchemas& schemas);
+
+/// Compiles a checked contract. `schemas` must already hold its event types.
+ContractPlan compile(const CheckedContract& contract, const EventSchemas& schemas);
+
+/// Compiles one more expression of the contract that the checker typed (a test's
+/// expectation, or part of a clause's condition with a family member's `bindings`, for
+/// explanations); it may add constants, windows and latches to the plan.
+Program compile_expression(ContractPlan& plan, const EventSchemas& schemas, const ast::Expr& expr,
+                           const Bindings* bindings = nullptr);
+
+}  // namespace proviso

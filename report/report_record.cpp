@@ -1,0 +1,536 @@
+// ReportRecorder: follows a replay for the HTML report. Per event it reads only the metrics
+// that event can change, and keeps each series to a bounded number of buckets (first, lowest,
+// highest and last value of each), so a long log costs time per event and no memory per event.
+// Transitions pin the exact values at their instant.
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "explain/explain_text.hpp"
+#include "grammar/ast_walk.hpp"
+#include "report/report.hpp"
+#include "run/inspect.hpp"
+
+namespace proviso {
+
+namespace {
+
+// A series reduced to at most `buckets` time buckets of four points each. Buckets double in
+// width whenever the series outgrows them, so no range needs to be known in advance.
+class Downsampler {
+ public:
+  explicit Downsampler(std::size_t buckets) : max_(std::max<std::size_t>(buckets, 8)) {}
+
+  void add(std::int64_t micros, double value) {
+    if (buckets_.empty()) origin_ = micros;
+    const SeriesPoint point{micros, value};
+    std::size_t index = bucket_of(micros);
+    while (index >= max_) {
+      halve();
+      index = bucket_of(micros);
+    }
+    if (index >= buckets_.size()) buckets_.resize(index + 1);
+    Bucket& bucket = buckets_[index];
+    if (!bucket.used) {
+      bucket = Bucket{true, point, point, point, point};
+      return;
+    }
+    bucket.last = point;
+    if (value < bucket.low.value) bucket.low = point;
+    if (value > bucket.high.value) bucket.high = point;
+  }
+
+  // An exact point that sampling must keep (a transition's instant).
+  void pin(std::int64_t micros, double value) { pins_.push_back({micros, value}); }
+
+  std::vector<SeriesPoint> points() const {
+    std::vector<SeriesPoint> out;
+    for (const Bucket& bucket : buckets_) {
+      if (!bucket.used) continue;
+      SeriesPoint four[] = {bucket.first, bucket.low, bucket.high, bucket.last};
+      std::stable_sort(
+          std::begin(four), std::end(four),
+          [](const SeriesPoint& a, const SeriesPoint& b) { return a.micros < b.micros; });
+      for (const SeriesPoint& point : four) {
+        if (out.empty() || out.back().micros != point.micros || out.back().value != point.value) {
+          out.push_back(point);
+        }
+      }
+    }
+    std::vector<SeriesPoint> merged;
+    merged.reserve(out.size() + pins_.size());
+    std::merge(out.begin(), out.end(), pins_.begin(), pins_.end(), std::back_inserter(merged),
+               [](const SeriesPoint& a, const SeriesPoint& b) { return a.micros < b.micros; });
+    return merged;
+  }
+
+ private:
+  struct Bucket {
+    bool used = false;
+    SeriesPoint first, low, high, last;
+  };
+  std::size_t max_;
+  std::int64_t origin_ = 0;
+  std::int64_t width_ = 3600 * kMicrosPerSecond;
+  std::vector<Bucket> buckets_;
+  std::vector<SeriesPoint> pins_;
+
+  std::size_t bucket_of(std::int64_t micros) const {
+    return static_cast<std::size_t>((micros - origin_) / width_);
+  }
+
+  void halve() {
+    std::vector<Bucket> merged((buckets_.size() + 1) / 2);
+    for (std::size_t i = 0; i < buckets_.size(); ++i) {
+      const Bucket& from = buckets_[i];
+      Bucket& into = merged[i / 2];
+      if (!from.used) continue;
+      if (!into.used) {
+        into = from;
+        continue;
+      }
+      into.last = from.last;
+      if (from.low.value < into.low.value) into.low = from.low;
+      if (from.high.value > into.high.value) into.high = from.high;
+    }
+    buckets_ = std::move(merged);
+    width_ *= 2;
+  }
+};
+
+struct ThresholdTrack {
+  std::uint32_t metric = 0;
+  std::uint32_t clause = 0;
+  const Program* program = nullptr;  // the program the target is compiled in
+  const ast::Expr* target = nullptr;
+  std::string symbol;
+  ThresholdSeries series;
+};
+
+struct MetricTrack {
+  std::string unit;
+  double scale = 1;  // base units per `unit`
+  bool charted = false;
+  Downsampler samples;
+  std::optional<double> last;
+  std::optional<double> initial;
+  std::vector<ChartMarker> markers;
+  std::uint64_t markers_omitted = 0;
+};
+
+struct ContractTrack {
+  ContractRuntime* runtime = nullptr;
+  std::vector<MetricTrack> metrics;
+  std::vector<std::vector<std::uint32_t>> sampled_by_type;  // event type -> metrics it moves
+  std::vector<ThresholdTrack> thresholds;
+  std::map<std::string, std::uint32_t> clause_index;
+  // By clause: the metrics each stage's condition names (holds while: one entry).
+  std::vector<std::vector<std::vector<std::uint32_t>>> stage_metrics;
+  Decimal split_factor = Decimal::from_int(1);
+  std::map<std::string, std::pair<std::string, std::vector<SeriesPoint>>> totals;  // by dimension
+  std::vector<Transition> transitions;
+  std::uint64_t transitions_total = 0;
+};
+
+}  // namespace
+
+struct ReportRecorder::State {
+  Engine& engine;
+  EngineImpl& impl;
+  std::size_t max_points;
+  std::vector<ContractTrack> contracts;
+  std::uint64_t events = 0;
+  std::optional<std::int64_t> start;
+  // The last transition of each clause into each state, for the explanations.
+  std::map<std::tuple<std::string, std::string, std::string>, Transition> last;
+
+  State(Engine& e, std::size_t points)
+      : engine(e), impl(EngineInternals::of(e)), max_points(points) {}
+
+  void note_time(std::int64_t micros) {
+    if (!start || micros < *start) start = micros;
+  }
+
+  std::optional<double> read(ContractTrack& track, std::uint32_t m) {
+    ContractRuntime& contract = *track.runtime;
+    const MetricPlan& metric = contract.plan.metrics[m];
+    try {
+      const RuntimeValue value = metric.derived ? impl.evaluate(contract, *metric.derived)
+                                                : impl.metric_value(contract, m);
+      if (!value.known) return std::nullopt;
+      return value.number.to_double() / track.metrics[m].scale;
+    } catch (const RuntimeError&) {
+      return std::nullopt;  // a derived metric that cannot be computed now has no point
+    }
+  }
+
+  void add_threshold(ContractTrack& track, std::uint32_t clause, std::uint32_t metric,
+                     const Program& program, const ast::Expr& target, ast::BinaryOp op) {
+    ThresholdTrack threshold;
+    threshold.metric = metric;
+    threshold.clause = clause;
+    threshold.program = &program;
+    threshold.target = &target;
+    threshold.symbol = comparison_symbol(op);
+    threshold.series.clause = track.runtime->plan.clauses[clause].name;
+    track.thresholds.push_back(std::move(threshold));
+  }
+
+  // Comparisons of a metric with a fixed amount, looking inside day windows.
+  void find_thresholds(ContractTrack& track, std::uint32_t clause, const Program& program,
+                       const ast::Expr& expr) {
+    const ContractPlan& plan = track.runtime->plan;
+    const CheckedContract& checked = track.runtime->loaded.checked;
+    if (const auto* binary = std::get_if<ast::Binary>(&expr.node);
+        binary && !comparison_symbol(binary->op).empty()) {
+      const auto lhs = metric_named(plan, *binary->lhs);
+      const auto rhs = metric_named(plan, *binary->rhs);
+      if (lhs && is_fixed(*binary->rhs, checked)) {
+        add_threshold(track, clause, *lhs, program, *binary->rhs, binary->op);
+      } else if (rhs && is_fixed(*binary->lhs, checked)) {
+        add_threshold(track, clause, *rhs, program, *binary->lhs, flipped(binary->op));
+      }
+      return;
+    }
+    if (const auto* band = std::get_if<ast::Band>(&expr.node)) {
+      const auto m = metric_named(plan, *band->value);
+      if (m && is_fixed(*band->low, checked) && is_fixed(*band->high, checked)) {
+        add_threshold(track, clause, *m, program, *band->low, ast::BinaryOp::greater_equal);
+        add_threshold(track, clause, *m, program, *band->high,
+                      band->high_excluded ? ast::BinaryOp::less : ast::BinaryOp::less_equal);
+      }
+      return;
+    }
+    if (std::holds_alternative<ast::AtLeastOfLast>(expr.node) ||
+        std::holds_alternative<ast::Consecutive>(expr.node)) {
+      for (const Step& step : program.steps) {
+        if (step.op != Op::window || step.node != expr.id) continue;
+        const Program& inner = plan.windows[step.a].condition;
+        if (inner.source) find_thresholds(track, clause, inner, *inner.source);
+      }
+      return;
+    }
+    ast::for_each_child(
+        expr, [&](const ast::Expr& child) { find_thresholds(track, clause, program, child); });
+  }
+
+  static void metrics_named(const ContractPlan& plan, const ast::Expr& expr,
+                            std::vector<std::uint32_t>& out) {
+    if (const auto m = metric_named(plan, expr)) {
+      if (std::find(out.begin(), out.end(), *m) == out.end()) out.push_back(*m);
+    }
+    ast::for_each_child(expr, [&](const ast::Expr& child) { metrics_named(plan, child, out); });
+  }
+
+  void setup(ContractRuntime& contract) {
+    ContractTrack track;
+    track.runtime = &contract;
+    const ContractPlan& plan = contract.plan;
+    const CheckedContract& checked = contract.loaded.checked;
+    for (std::uint32_t c = 0; c < plan.clauses.size(); ++c) {
+      const ClausePlan& clause = plan.clauses[c];
+      track.clause_index[clause.name] = c;
+      std::vector<std::vector<std::uint32_t>> stages;
+      auto scan = [&](const Program& program) {
+        stages.emplace_back();
+        if (!program.source) return;
+        metrics_named(plan, *program.source, stages.back());
+        find_thresholds(track, c, program, *program.source);
+      };
+      if (clause.holds_while) scan(*clause.holds_while);
+      for (const Program& stage : clause.stages) scan(stage);
+      track.stage_metrics.push_back(std::move(stages));
+      if (clause.grant && clause.grant->source) {
+        const Type& type = plan.types.at(clause.grant->source->id);
+        const std::string dimension = type.is(Kind::quantity) ? type.dimension : "";
+        if (!track.totals.count(dimension)) track.totals[dimension] = {type.unit, {}};
+      }
+    }
+    // Each metric is drawn in the unit its targets are written in, else its own.
+    for (std::uint32_t m = 0; m < plan.metrics.size(); ++m) {
+      const MetricPlan& metric = plan.metrics[m];
+      MetricTrack chart{{}, 1, metric.type.is_numeric(), Downsampler(max_points / 4), {}, {}, {}};
+      chart.unit = metric.type.unit;
+      for (const ThresholdTrack& threshold : track.thresholds) {
+        const Type& type = plan.types.at(threshold.target->id);
+        if (threshold.metric == m && type.is(Kind::quantity)) {
+          chart.unit = type.unit;
+          break;
+        }
+      }
+      if (const auto unit = checked.units.find(chart.unit); unit != checked.units.end()) {
+        chart.scale = unit->second.scale.to_double();
+      } else {
+        chart.unit.clear();
+      }
+      track.metrics.push_back(std::move(chart));
+    }
+    // The metrics an event of each type can move: its own, derived ones, those that expire with
+    // time, and per-share prices when the type is the split event.
+    for (std::uint32_t type = 0; type < plan.metrics_by_event.size(); ++type) {
+      std::vector<std::uint32_t> moved = plan.metrics_by_event[type];
+      for (std::uint32_t m = 0; m < plan.metrics.size(); ++m) {
+        const bool split = plan.splits && plan.splits->event_type == type &&
+                           std::find(plan.per_share_prices.begin(), plan.per_share_prices.end(),
+                                     m) != plan.per_share_prices.end();
+        if (plan.metrics[m].derived || plan.metrics[m].expires_with_time() || split) {
+          if (std::find(moved.begin(), moved.end(), m) == moved.end()) moved.push_back(m);
+        }
+      }
+      std::erase_if(moved, [&](std::uint32_t m) { return !track.metrics[m].charted; });
+      track.sampled_by_type.push_back(std::move(moved));
+    }
+    contracts.push_back(std::move(track));
+    ContractTrack& added = contracts.back();
+    for (std::uint32_t m = 0; m < plan.metrics.size(); ++m) {
+      if (added.metrics[m].charted) added.metrics[m].initial = read(added, m);
+    }
+    update_thresholds(added, INT64_MIN);
+  }
+
+  void update_thresholds(ContractTrack& track, std::int64_t micros) {
+    const auto& checked = track.runtime->loaded.checked;
+    for (ThresholdTrack& threshold : track.thresholds) {
+      const Trace trace(impl, *track.runtime, *threshold.program);
+      const RuntimeValue* value = trace.value_of(*threshold.target, track.runtime->plan);
+      if (!value || !value->known) continue;
+      const MetricTrack& metric = track.metrics[threshold.metric];
+      const double y = value->number.to_double() / metric.scale;
+      auto& steps = threshold.series.steps;
+      if (!steps.empty() && steps.back().value == y) continue;
+      steps.push_back({micros, y});
+      threshold.series.label = fmt::format("{} {} {}", threshold.series.clause, threshold.symbol,
+                                           amount_text(value->number, metric.unit, checked));
+    }
+  }
+
+  void update_totals(ContractTrack& track, std::int64_t micros) {
+    ContractRuntime& contract = *track.runtime;
+    std::map<std::string, Decimal> sums;
+    for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
+      const ClausePlan& plan = contract.plan.clauses[c];
+      const ClauseState& state = contract.clauses[c];
+      if (!plan.grant || state.lapsed || (state.stage == 0 && state.level != 1)) continue;
+      const Type& type = contract.plan.types.at(plan.grant->source->id);
+      Decimal& sum = sums[type.is(Kind::quantity) ? type.dimension : ""];
+      sum = sum + impl.evaluate(contract, *plan.grant).number;
+    }
+    const auto& units = contract.loaded.checked.units;
+    for (auto& [dimension, total] : track.totals) {
+      const auto unit = units.find(total.first);
+      const double scale = unit == units.end() ? 1 : unit->second.scale.to_double();
+      const double y = sums[dimension].to_double() / scale;
+      if (!total.second.empty() && total.second.back().value == y) continue;
+      if (total.second.size() >= 4 * max_points) total.second.pop_back();  // keep it bounded
+      total.second.push_back({micros, y});
+    }
+  }
+
+  void on_transition(const Transition& transition) {
+    last.insert_or_assign({transition.contract, transition.clause, transition.to}, transition);
+    note_time(transition.ts.micros);
+    for (ContractTrack& track : contracts) {
+      ContractRuntime& contract = *track.runtime;
+      if (contract.plan.title != transition.contract) continue;
+      const auto found = track.clause_index.find(transition.clause);
+      if (found == track.clause_index.end()) continue;
+      const std::uint32_t c = found->second;
+      ++track.transitions_total;
+      if (track.transitions.size() < kMaxTimeline) track.transitions.push_back(transition);
+      // The condition that decided it: the stage reached, the one missed, or the level.
+      const ClausePlan& plan = contract.plan.clauses[c];
+      const ClauseState& state = contract.clauses[c];
+      const auto& states = plan.instance->states;
+      const auto to = static_cast<std::size_t>(
+          std::find(states.begin(), states.end(), transition.to) - states.begin());
+      std::size_t slot = 0;
+      if (!plan.holds_while) {
+        slot = transition.to == "lapsed" ? state.stage : to - 1;
+        if (slot >= plan.stages.size()) slot = plan.stages.size() - 1;
+      }
+      std::string details;
+      for (const auto& value : transition.values) {
+        details += fmt::format("; {} = {} ({})", value.name, value.value, value.test);
+      }
+      if (slot < track.stage_metrics[c].size()) {
+        for (std::uint32_t m : track.stage_metrics[c][slot]) {
+          MetricTrack& metric = track.metrics[m];
+          if (!metric.charted) continue;
+          const auto y = read(track, m);
+          if (!y) continue;
+          // A level clause that flips all the time would pin every point: past a chart's worth
+          // of markers, changes are counted, and the line is sampled as usual.
+          if (metric.markers.size() >= max_points) {
+            ++metric.markers_omitted;
+            continue;
+          }
+          metric.samples.pin(transition.ts.micros, *y);
+          metric.markers.push_back(
+              {transition.ts.micros, *y, transition.clause, transition.to, details});
+        }
+      }
+      update_totals(track, transition.ts.micros);
+    }
+  }
+
+  void after_event(const Event& event) {
+    ++events;
+    note_time(event.ts.micros);
+    for (ContractTrack& track : contracts) {
+      if (event.type >= track.sampled_by_type.size()) continue;
+      for (std::uint32_t m : track.sampled_by_type[event.type]) {
+        MetricTrack& metric = track.metrics[m];
+        const auto y = read(track, m);
+        if (!y || (metric.last && *metric.last == *y)) continue;
+        metric.last = y;
+        metric.samples.add(event.ts.micros, *y);
+      }
+      if (!(track.runtime->split_factor == track.split_factor)) {
+        track.split_factor = track.runtime->split_factor;
+        update_thresholds(track, event.ts.micros);
+        update_totals(track, event.ts.micros);
+      }
+    }
+  }
+};
+
+ReportRecorder::ReportRecorder(Engine& engine, std::size_t max_points)
+    : state_(std::make_unique<State>(engine, max_points)) {
+  for (auto& contract : state_->impl.contracts) state_->setup(*contract);
+  engine.on_transition([state = state_.get()](const Transition& t) { state->on_transition(t); });
+}
+
+ReportRecorder::~ReportRecorder() {
+  state_->engine.on_transition({});
+}
+
+void ReportRecorder::after_event(const Event& event) {
+  state_->after_event(event);
+}
+
+ReportData ReportRecorder::finish() {
+  State& s = *state_;
+  ReportData data;
+  data.events = s.events;
+  const std::optional<Timestamp> end = s.engine.now();
+  if (s.start) data.start = Timestamp{*s.start};
+  data.end = end;
+  const std::int64_t first = s.start.value_or(end ? end->micros : 0);
+  const std::int64_t last = end ? end->micros : first;
+  std::vector<Transition> history;
+  for (const auto& [key, transition] : s.last) history.push_back(transition);
+  std::sort(history.begin(), history.end(),
+            [](const Transition& a, const Transition& b) { return a.ts < b.ts; });
+  const std::vector<ClauseStatus> statuses = s.engine.clause_states();
+  const std::vector<MetricStatus> values = s.engine.metric_values();
+
+  for (std::size_t index = 0; index < s.contracts.size(); ++index) {
+    ContractTrack& track = s.contracts[index];
+    ContractRuntime& contract = *track.runtime;
+    const ContractPlan& plan = contract.plan;
+    ContractReport report;
+    report.title = plan.title;
+    if (const auto& header = contract.loaded.file->header; header && header->source) {
+      report.source = header->source->value;
+    }
+    report.timezone = plan.timezone;
+    report.calendar = plan.calendar;
+    report.effective = plan.effective;
+    report.expires = plan.expires;
+
+    for (const ClauseStatus& status : statuses) {
+      if (status.contract != plan.title) continue;
+      const ClausePlan& clause = plan.clauses[track.clause_index.at(status.clause)];
+      const ast::ClauseDecl& decl = *clause.instance->decl;
+      ClauseRow row;
+      row.name = status.clause;
+      row.kind = decl.kind.text;
+      if (decl.title) row.title = decl.title->value;
+      row.state = status.state;
+      row.since = status.since;
+      row.grant = status.grant;
+      for (const auto& citation : decl.citations) row.citations.push_back(citation.value);
+      const std::string first_state = clause.holds_while ? "holding"
+                                      : clause.instance->states.size() > 1
+                                          ? clause.instance->states[1]
+                                          : std::string();
+      row.first_state = first_state;
+      for (const auto& [state, at] : status.entered) {
+        if (state == first_state) row.first_met = at;
+      }
+      report.clauses.push_back(std::move(row));
+      const ClauseState& state = contract.clauses[track.clause_index.at(status.clause)];
+      const bool finished =
+          state.lapsed ||
+          (clause.holds_while ? state.level == 1 : state.stage >= clause.stages.size());
+      if (!finished) report.pending.push_back(s.engine.explain(status.clause, index, history));
+    }
+
+    for (std::uint32_t m = 0; m < plan.metrics.size(); ++m) {
+      MetricTrack& metric = track.metrics[m];
+      MetricReport out;
+      out.name = plan.metrics[m].name;
+      out.unit = metric.unit;
+      out.charted = metric.charted;
+      out.counts = plan.metrics[m].fn == ast::AggregateFn::count && !plan.metrics[m].derived;
+      for (const MetricStatus& value : values) {
+        if (value.contract == plan.title && value.metric == out.name) out.latest = value.value;
+      }
+      if (metric.charted && !metric.unit.empty() && metric.unit != plan.metrics[m].type.unit) {
+        // In the unit the chart is drawn in.
+        try {
+          const RuntimeValue value = plan.metrics[m].derived
+                                         ? s.impl.evaluate(contract, *plan.metrics[m].derived)
+                                         : s.impl.metric_value(contract, m);
+          out.latest = value_text(value, plan.metrics[m].type, contract, metric.unit);
+        } catch (const RuntimeError&) {
+          // metric_values() said why it cannot be computed
+        }
+      }
+      if (metric.charted) {
+        if (metric.initial) out.points.push_back({first, *metric.initial});
+        for (const SeriesPoint& point : metric.samples.points()) out.points.push_back(point);
+        if (const auto now = s.read(track, m)) out.points.push_back({last, *now});
+        out.markers = std::move(metric.markers);
+        out.markers_omitted = metric.markers_omitted;
+        for (ThresholdTrack& threshold : track.thresholds) {
+          if (threshold.metric != m || threshold.series.steps.empty()) continue;
+          ThresholdSeries series = threshold.series;
+          for (SeriesPoint& step : series.steps) step.micros = std::max(step.micros, first);
+          series.steps.push_back({last, series.steps.back().value});
+          out.thresholds.push_back(std::move(series));
+        }
+      }
+      report.metrics.push_back(std::move(out));
+    }
+
+    s.update_totals(track, last);
+    for (auto& [dimension, total] : track.totals) {
+      TotalReport out;
+      out.unit = total.first;
+      if (total.second.empty() || total.second.front().micros > first) {
+        out.steps.push_back({first, 0});
+      }
+      for (const SeriesPoint& step : total.second) out.steps.push_back(step);
+      out.steps.push_back({last, out.steps.back().value});
+      Decimal sum;
+      for (std::uint32_t c = 0; c < plan.clauses.size(); ++c) {
+        const ClausePlan& clause = plan.clauses[c];
+        const ClauseState& state = contract.clauses[c];
+        if (!clause.grant || state.lapsed || (state.stage == 0 && state.level != 1)) continue;
+        const Type& type = plan.types.at(clause.grant->source->id);
+        if ((type.is(Kind::quantity) ? type.dimension : "") != dimension) continue;
+        sum = sum + s.impl.evaluate(contract, *clause.grant).number;
+      }
+      out.latest = amount_text(sum, total.first, contract.loaded.checked);
+      report.totals.push_back(std::move(out));
+    }
+    report.transitions = track.transitions;
+    report.transitions_total = track.transitions_total;
+    data.contracts.push_back(std::move(report));
+  }
+  return data;
+}
+
+}  // namespace proviso

@@ -1,0 +1,178 @@
+// The embedding API: load contracts, feed events, advance the clock, receive transitions,
+// query states, save and restore. The `proviso` command is a client of exactly this header.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "base/diagnostic.hpp"
+#include "base/time.hpp"
+#include "check/load.hpp"
+#include "events/event.hpp"
+
+namespace proviso {
+
+struct Explanation;  // explain.hpp
+
+/// One change of one clause's state.
+struct Transition {
+  Timestamp ts;
+  std::string contract;  // the contract's title
+  std::string clause;    // "T1", "F[3]"
+  std::string from;      // "pending"
+  std::string to;        // "vested"
+  /// What caused it: an event (log file and line), or a deadline, effective date or expiry.
+  struct Cause {
+    std::string kind;  // "event", "deadline", "effective", "expiry"
+    std::string file;
+    std::uint64_t line = 0;
+  } cause;
+  /// The values that decided it, e.g. {"amd_deployed", "1.02 GW", ">= 1 GW"}.
+  struct Value {
+    std::string name;
+    std::string value;
+    std::string test;
+  };
+  std::vector<Value> values;
+};
+
+/// A clause's state at the engine's current time.
+struct ClauseStatus {
+  std::string contract;
+  std::string clause;
+  std::string state;
+  std::optional<Timestamp> since;  // when it entered that state; none while pending
+  std::string grant;               // what it grants, e.g. "26,666,667 shares"; empty if nothing
+  /// Until it is met (or, for `holds while`, always): the values its next condition reads now,
+  /// e.g. {"amd_deployed", "0.6 GW", ">= 1 GW"}.
+  std::vector<Transition::Value> values;
+  /// Every state the clause can be in, with the time it entered it (none if it has not).
+  std::vector<std::pair<std::string, std::optional<Timestamp>>> entered;
+};
+
+/// A condition or value of a contract, evaluated at the engine's current time.
+struct Evaluation {
+  bool known = false;  // false while an input has no value yet (no close price seen)
+  bool truth = false;  // for conditions
+  std::string text;    // the value as the contract would write it: "1.02 GW", "true"
+};
+
+/// Whether the replays so far drove a condition of a clause true, false, or both.
+struct ConditionCoverage {
+  std::string clause;                    // a family's name once for all its members
+  const ast::Expr* condition = nullptr;  // the condition or sub-condition, with its span
+  bool seen_true = false;
+  bool seen_false = false;
+};
+
+/// A metric's value at the engine's current time.
+struct MetricStatus {
+  std::string contract;
+  std::string metric;
+  std::string value;  // "1.02 GW", or "no value" before the first event that sets it
+};
+
+/// A failure while running: arithmetic that overflowed or divided by zero, pointing at the
+/// contract's source and at the event that caused it.
+class RuntimeError : public std::runtime_error {
+ public:
+  RuntimeError(Diagnostic diagnostic, std::string cause);
+  const Diagnostic& diagnostic() const { return diagnostic_; }
+  /// "logs/a.jsonl:17" or "deadline 2030-10-06T04:00:00Z".
+  const std::string& cause() const { return cause_; }
+
+ private:
+  Diagnostic diagnostic_;
+  std::string cause_;
+};
+
+/// Replays events through contracts. Events must be fed in timestamp order; deadlines fire at
+/// their own instant, before any event at or after it.
+class Engine {
+ public:
+  Engine();
+  ~Engine();
+  Engine(Engine&&) noexcept;
+  Engine& operator=(Engine&&) noexcept;
+
+  /// Loads a contract file; on errors returns false and adds them to `diagnostics`, whose
+  /// spans point into text the engine keeps for as long as it lives.
+  bool load_file(const std::string& path, Diagnostics& diagnostics);
+  /// Loads contract text; `name` names it in diagnostics.
+  bool load_text(std::string name, std::string text, Diagnostics& diagnostics);
+
+  /// The first loaded contract's time zone ("UTC" when none is loaded): how a host should read
+  /// a date or a time without an offset that the user gives.
+  std::string timezone() const;
+
+  /// The event types the loaded contracts declare, for readers.
+  const EventSchemas& schemas() const;
+  /// Names of the log files, by Event::log, for causes ("logs/a.jsonl:17").
+  void set_log_names(std::vector<std::string> names);
+
+  /// Called for every transition, in order.
+  void on_transition(std::function<void(const Transition&)> callback);
+  /// Called with notes that are not transitions, such as a trading day without data inside a
+  /// day window ("… counts as not met"), once per day and contract.
+  void on_note(std::function<void(const std::string&)> callback);
+
+  /// Processes one event (its type indexes schemas()). Throws RuntimeError.
+  void feed(const Event& event);
+  /// Processes events given as JSON Lines text (one object per line, as in a log), checked
+  /// against the schemas like a log; `name` names them in causes and messages. Returns false
+  /// with `error` ("NAME:LINE: error: …") at the first bad line, after feeding the good ones
+  /// before it. Events of types no contract declares are passed over. Throws RuntimeError.
+  bool feed_json(std::string_view lines, std::string& error, const std::string& name = "json");
+  /// Fires every deadline up to and including `until` and moves the clock there.
+  void advance_to(Timestamp until);
+  /// The engine's clock: the last event's or advance_to's instant.
+  std::optional<Timestamp> now() const;
+
+  std::vector<ClauseStatus> clause_states() const;
+  std::vector<MetricStatus> metric_values() const;
+  /// Totals of what met clauses grant, by unit ("53,333,334 shares", "20,000,000,000 USD").
+  std::vector<std::string> granted_totals() const;
+  /// The total met clauses grant in `dimension`, in its base unit (an empty dimension: the
+  /// total of grants that are plain numbers); zero when none is met.
+  Decimal granted_total(const std::string& dimension) const;
+
+  /// How many contracts are loaded, and each one's text, tree and checker result.
+  std::size_t contract_count() const;
+  const LoadedContract& contract(std::size_t index) const;
+
+  /// Evaluates an expression the checker typed in contract `index` (a test's expectation, in
+  /// the contract's terms) at the current time; `bindings` gives the values of the variables
+  /// it uses (a parameterised test's). An expression is compiled once, with the bindings of its
+  /// first evaluation. Throws RuntimeError.
+  Evaluation evaluate(const ast::Expr& expr, std::size_t index = 0,
+                      const Bindings* bindings = nullptr);
+
+  /// From now on, record which conditions were seen true and false.
+  void enable_coverage();
+  /// Every condition inside contract `index`'s clauses, in source order, with what was seen.
+  std::vector<ConditionCoverage> coverage(std::size_t index = 0) const;
+
+  /// Why clause `clause` of contract `index` is or is not met now: its conditions as trees
+  /// with their values and what is missing (explain.hpp). `history` holds transitions this
+  /// engine reported, to name the events that met its stages. Throws std::out_of_range when
+  /// the contract has no such clause.
+  Explanation explain(std::string_view clause, std::size_t index = 0,
+                      const std::vector<Transition>& history = {}) const;
+
+  /// The whole state as text (clock, metrics, windows, clauses), for save/resume.
+  std::string save_state() const;
+  /// Restores a saved state into an engine that has loaded the same contracts; false with a
+  /// reason when the text is not such a state.
+  bool restore_state(std::string_view saved, std::string& error);
+
+ private:
+  struct Impl;
+  friend struct EngineInternals;  // inspect.hpp: read-only views for explain and report
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace proviso

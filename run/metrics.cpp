@@ -1,0 +1,216 @@
+// Metric updates: each aggregate keeps running state, so an event costs O(1) amortised.
+// Windowed metrics keep the values inside their window; min and max over a window use a
+// monotonic deque, so eviction never rescans.
+#include <fmt/format.h>
+
+#include "run/runtime.hpp"
+
+namespace proviso {
+
+namespace {
+
+RuntimeValue slot_value(const FieldSlot& slot, const Type& type) {
+  RuntimeValue value;
+  switch (type.kind) {
+    case Kind::number:
+    case Kind::quantity:
+      value.number = slot.number;
+      break;
+    case Kind::timestamp:
+    case Kind::date:
+      value.time = slot.instant;
+      break;
+    case Kind::boolean:
+      value.flag = slot.flag;
+      break;
+    case Kind::text:
+      value.text = slot.text;
+      break;
+    case Kind::duration:
+    case Kind::error:
+    case Kind::clause:
+      break;
+  }
+  return value;
+}
+
+bool before(const RuntimeValue& a, const RuntimeValue& b, const Type& type) {
+  return type.is_numeric() ? a.number < b.number : a.time < b.time;
+}
+
+// Windowed min/max: drop from the back every value the new one beats, so the front is always
+// the window's extreme.
+void push_extreme(std::deque<WindowEntry>& extremes, const WindowEntry& entry, bool minimum) {
+  while (!extremes.empty() && (minimum ? !(extremes.back().value < entry.value)
+                                       : !(entry.value < extremes.back().value))) {
+    extremes.pop_back();
+  }
+  extremes.push_back(entry);
+}
+
+}  // namespace
+
+void Engine::Impl::update_metric(ContractRuntime& contract, std::uint32_t index,
+                                 const Event& event) {
+  const MetricPlan& plan = contract.plan.metrics[index];
+  MetricState& state = contract.metrics[index];
+  const EventSchema& schema = schemas.events[plan.event_type];
+  const FieldSlot* field = plan.field >= 0 ? &event.fields[plan.field] : nullptr;
+  const Type field_type = plan.field >= 0 ? schema.fields[plan.field].type : Type{};
+  const bool windowed = plan.windowed();
+  try {
+    if (windowed) {
+      WindowEntry entry{state.next_seq++, event.ts.micros,
+                        contract.plan.zone->local_date(event.ts).days,
+                        field ? field->number : Decimal(),
+                        plan.weight >= 0 ? event.fields[plan.weight].number : Decimal()};
+      if (plan.fn == ast::AggregateFn::min || plan.fn == ast::AggregateFn::max) {
+        push_extreme(state.extremes, entry, plan.fn == ast::AggregateFn::min);
+      }
+      state.sum = state.sum +
+                  (plan.fn == ast::AggregateFn::vwap ? entry.value * entry.weight : entry.value);
+      state.weight_sum = state.weight_sum + entry.weight;
+      state.window.push_back(entry);
+      if (plan.window_events > 0 && state.window.size() > plan.window_events) {
+        const WindowEntry old = state.window.front();
+        state.window.pop_front();
+        state.sum =
+            state.sum - (plan.fn == ast::AggregateFn::vwap ? old.value * old.weight : old.value);
+        state.weight_sum = state.weight_sum - old.weight;
+        if (!state.extremes.empty() && state.extremes.front().seq == old.seq) {
+          state.extremes.pop_front();
+        }
+      }
+    }
+    switch (plan.fn) {
+      case ast::AggregateFn::count:
+        ++state.count;
+        break;
+      case ast::AggregateFn::sum:
+        if (!windowed) state.sum = state.sum + field->number;
+        break;
+      case ast::AggregateFn::average:
+        if (!windowed) state.sum = state.sum + field->number;
+        ++state.count;
+        break;
+      case ast::AggregateFn::vwap:
+        if (!windowed) {
+          const Decimal weight = event.fields[plan.weight].number;
+          state.sum = state.sum + field->number * weight;
+          state.weight_sum = state.weight_sum + weight;
+        }
+        break;
+      case ast::AggregateFn::latest:
+        state.value = slot_value(*field, field_type);
+        if (field_type.is(Kind::text)) {
+          state.text = field->text;
+          state.value.text = state.text;
+        }
+        break;
+      case ast::AggregateFn::first:
+        if (!state.has_value) {
+          state.value = slot_value(*field, field_type);
+          state.text = field->text;
+          state.value.text = state.text;
+        }
+        break;
+      case ast::AggregateFn::min:
+      case ast::AggregateFn::max: {
+        const RuntimeValue value = slot_value(*field, field_type);
+        const bool better = plan.fn == ast::AggregateFn::min
+                                ? before(value, state.value, field_type)
+                                : before(state.value, value, field_type);
+        if (!state.has_value || better) state.value = value;
+        break;
+      }
+    }
+  } catch (const ArithmeticError& failure) {
+    throw RuntimeError(Diagnostic{Severity::error,
+                                  plan.span,
+                                  fmt::format("metric {}: {}", plan.name,
+                                              arithmetic_failure(failure, "the weight")),
+                                  {}},
+                       "");
+  }
+  state.has_value = true;
+}
+
+void Engine::Impl::expire_window_entries(ContractRuntime& contract, std::uint32_t index,
+                                         std::int64_t now, bool& changed) {
+  const MetricPlan& plan = contract.plan.metrics[index];
+  if (!plan.expires_with_time()) return;
+  MetricState& state = contract.metrics[index];
+  // A trading-day window holds the last N sessions up to today: an entry leaves once more
+  // than N sessions lie between its day and the end of today.
+  const std::int32_t today = contract.plan.zone->local_date(Timestamp{now}).days;
+  const TradingCalendar& sessions = contract.calendar ? *contract.calendar : contract.every_day;
+  auto outside = [&](const WindowEntry& entry) {
+    if (plan.window_micros > 0) return entry.ts <= now - plan.window_micros;
+    return sessions.trading_days_between(Date{entry.day}, Date{today + 1}) >
+           static_cast<std::int64_t>(plan.window_trading_days);
+  };
+  while (!state.window.empty() && outside(state.window.front())) {
+    const WindowEntry old = state.window.front();
+    state.window.pop_front();
+    state.sum =
+        state.sum - (plan.fn == ast::AggregateFn::vwap ? old.value * old.weight : old.value);
+    state.weight_sum = state.weight_sum - old.weight;
+    if (!state.extremes.empty() && state.extremes.front().seq == old.seq)
+      state.extremes.pop_front();
+    if (plan.fn == ast::AggregateFn::count || plan.fn == ast::AggregateFn::average) --state.count;
+    changed = true;
+  }
+}
+
+RuntimeValue Engine::Impl::metric_value(const ContractRuntime& contract,
+                                        std::uint32_t index) const {
+  const MetricPlan& plan = contract.plan.metrics[index];
+  const MetricState& state = contract.metrics[index];
+  const bool windowed = plan.windowed();
+  RuntimeValue value;
+  auto unknown = [] {
+    RuntimeValue v;
+    v.known = false;
+    return v;
+  };
+  switch (plan.fn) {
+    case ast::AggregateFn::count:
+      value.number = Decimal::from_int(
+          static_cast<std::int64_t>(windowed ? state.window.size() : state.count));
+      return value;
+    case ast::AggregateFn::sum:
+      value.number = state.sum;
+      return value;
+    case ast::AggregateFn::average: {
+      const std::size_t count = windowed ? state.window.size() : state.count;
+      if (count == 0) return unknown();
+      value.number = state.sum / Decimal::from_int(static_cast<std::int64_t>(count));
+      return value;
+    }
+    case ast::AggregateFn::vwap:
+      if (state.weight_sum.is_zero()) return unknown();
+      value.number = state.sum / state.weight_sum;
+      return value;
+    case ast::AggregateFn::first:
+      if (windowed) {
+        if (state.window.empty()) return unknown();
+        value.number = state.window.front().value;
+        return value;
+      }
+      return state.has_value ? state.value : unknown();
+    case ast::AggregateFn::min:
+    case ast::AggregateFn::max:
+      if (windowed) {
+        if (state.extremes.empty()) return unknown();
+        value.number = state.extremes.front().value;
+        return value;
+      }
+      return state.has_value ? state.value : unknown();
+    case ast::AggregateFn::latest:
+      if (windowed && state.window.empty()) return unknown();
+      return state.has_value ? state.value : unknown();
+  }
+  return unknown();
+}
+
+}  // namespace proviso

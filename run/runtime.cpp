@@ -1,0 +1,543 @@
+// The engine's driver: loading, the event loop, timers, and clause state changes.
+#include <fmt/format.h>
+
+#include <functional>
+
+#include "events/read_events.hpp"
+#include "grammar/ast_walk.hpp"
+#include "run/runtime.hpp"
+
+namespace proviso {
+
+RuntimeError::RuntimeError(Diagnostic diagnostic, std::string cause)
+    : std::runtime_error(diagnostic.message),
+      diagnostic_(std::move(diagnostic)),
+      cause_(std::move(cause)) {}
+
+Engine::Engine() : impl_(std::make_unique<Impl>()) {}
+Engine::~Engine() = default;
+Engine::Engine(Engine&&) noexcept = default;
+Engine& Engine::operator=(Engine&&) noexcept = default;
+
+namespace {
+
+std::optional<TradingCalendar> calendar_for(const LoadedContract& loaded) {
+  const std::string& name = loaded.checked.calendar;
+  if (name.empty()) return std::nullopt;
+  for (const auto& declaration : loaded.file->declarations) {
+    if (const auto* calendar = std::get_if<ast::CalendarDecl>(&declaration)) {
+      if (calendar->name.text == name) return TradingCalendar::from_decl(*calendar);
+    }
+  }
+  return find_stdlib_calendar(name);
+}
+
+}  // namespace
+
+bool Engine::load_file(const std::string& path, Diagnostics& diagnostics) {
+  LoadedContract loaded = load_contract_file(path);
+  if (!loaded.source) {
+    diagnostics.insert(diagnostics.end(), loaded.diagnostics.begin(), loaded.diagnostics.end());
+    return false;
+  }
+  return load_text(loaded.source->name, loaded.source->text, diagnostics);
+}
+
+bool Engine::load_text(std::string name, std::string text, Diagnostics& diagnostics) {
+  auto contract = std::make_unique<ContractRuntime>();
+  contract->loaded = load_contract(std::move(name), std::move(text));
+  diagnostics.insert(diagnostics.end(), contract->loaded.diagnostics.begin(),
+                     contract->loaded.diagnostics.end());
+  if (!contract->loaded.ok()) {
+    impl_->rejected.push_back(std::move(contract->loaded));
+    return false;
+  }
+  if (auto conflict = merge_schemas(contract->loaded.checked, impl_->schemas)) {
+    diagnostics.push_back({Severity::error, Span{}, *conflict, {}});
+    return false;
+  }
+  // Every contract's plan indexes event types by their place in the shared schemas, so
+  // earlier plans are rebuilt when a later contract adds fields or types.
+  impl_->contracts.push_back(std::move(contract));
+  for (std::uint32_t i = 0; i < impl_->contracts.size(); ++i) impl_->start_contract(i);
+  return true;
+}
+
+void Engine::Impl::start_contract(std::uint32_t index) {
+  ContractRuntime& contract = *contracts[index];
+  contract.index = index;
+  contract.plan = compile(contract.loaded.checked, schemas);
+  contract.calendar = calendar_for(contract.loaded);
+  contract.metrics.assign(contract.plan.metrics.size(), MetricState{});
+  contract.windows.assign(contract.plan.windows.size(), WindowState{});
+  contract.latches.assign(contract.plan.latch_count, std::nullopt);
+  contract.clauses.assign(contract.plan.clauses.size(), ClauseState{});
+  for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
+    contract.clauses[c].entered.assign(contract.plan.clauses[c].instance->states.size(),
+                                       std::nullopt);
+  }
+  contract.dirty.assign(contract.plan.clauses.size(), 1);
+  contract.started = !contract.plan.effective;
+  contract.expired = false;
+  // Timers are rebuilt from scratch whenever a contract is added.
+  if (index + 1 == contracts.size()) {
+    timers = {};
+    for (std::uint32_t i = 0; i < contracts.size(); ++i) {
+      const ContractPlan& plan = contracts[i]->plan;
+      if (plan.effective) timers.push({plan.effective->micros, i, 0, Timer::Kind::effective});
+      if (plan.expires) timers.push({plan.expires->micros, i, 0, Timer::Kind::expiry});
+      // Fixed deadlines are armed now, so they fire even when no event reaches the clause;
+      // so are the instants at which its fixed time tests change.
+      for (std::uint32_t c = 0; c < plan.clauses.size(); ++c) {
+        for (const std::int64_t at : plan.clauses[c].time_boundaries) {
+          timers.push({at, i, c, Timer::Kind::clock});
+        }
+        if (!plan.clauses[c].deadline) continue;
+        if (const auto at = deadline_of(*contracts[i], plan.clauses[c])) {
+          contracts[i]->clauses[c].deadline_armed = true;
+          timers.push({*at, i, c, Timer::Kind::deadline});
+        }
+      }
+    }
+  }
+}
+
+const EventSchemas& Engine::schemas() const {
+  return impl_->schemas;
+}
+
+std::string Engine::timezone() const {
+  return impl_->contracts.empty() ? "UTC" : impl_->contracts.front()->plan.timezone;
+}
+
+void Engine::set_log_names(std::vector<std::string> names) {
+  impl_->log_names = std::move(names);
+}
+
+void Engine::on_transition(std::function<void(const Transition&)> callback) {
+  impl_->callback = std::move(callback);
+}
+
+void Engine::on_note(std::function<void(const std::string&)> callback) {
+  impl_->note_callback = std::move(callback);
+}
+
+std::optional<Timestamp> Engine::now() const {
+  return impl_->clock;
+}
+
+void Engine::feed(const Event& event) {
+  impl_->fire_timers(event.ts.micros);
+  impl_->clock = event.ts;
+  impl_->process(event);
+}
+
+bool Engine::feed_json(std::string_view lines, std::string& error, const std::string& name) {
+  const auto log = static_cast<std::uint32_t>(impl_->log_names.size());
+  ReadError failure;
+  auto reader =
+      EventReader::from_text(name, lines, LogFormat::jsonl, impl_->schemas, log, {}, failure);
+  if (!reader) {
+    error = render(failure);
+    return false;
+  }
+  impl_->log_names.push_back(name);
+  Event event;
+  while (reader->next(event)) {
+    if (impl_->clock && event.ts < *impl_->clock) {
+      error = fmt::format("{}:{}: error: this event ({}) is earlier than the engine's clock ({})",
+                          name, event.line, format_utc(event.ts), format_utc(*impl_->clock));
+      return false;
+    }
+    feed(event);
+  }
+  if (reader->error()) {
+    error = render(*reader->error());
+    return false;
+  }
+  return true;
+}
+
+void Engine::advance_to(Timestamp until) {
+  impl_->fire_timers(until.micros);
+  if (impl_->clock && impl_->clock->micros >= until.micros) return;
+  impl_->clock = until;
+  // Time alone moves windows and `before`/`after` conditions: re-evaluate what depends on it.
+  const Transition::Cause cause{"clock", {}, 0};
+  try {
+    for (auto& owned : impl_->contracts) {
+      ContractRuntime& contract = *owned;
+      if (contract.expired) continue;
+      impl_->pass_time(contract, until.micros);
+      impl_->evaluate_dirty(contract, cause);
+    }
+  } catch (const RuntimeError& failure) {
+    throw RuntimeError(failure.diagnostic(), fmt::format("the clock at {}", format_utc(until)));
+  }
+}
+
+void Engine::Impl::apply_split(ContractRuntime& contract, const Event& event) {
+  const SplitPlan& splits = *contract.plan.splits;
+  if (splits.filter) {
+    const RuntimeValue pass = evaluate(contract, *splits.filter, &event);
+    if (!(pass.known && pass.flag)) return;
+  }
+  const Decimal& ratio = event.fields[splits.field].number;
+  if (!(ratio > Decimal())) {
+    throw RuntimeError(
+        Diagnostic{Severity::error, contract.loaded.checked.splits->decl->span,
+                   fmt::format("a split's ratio must be above 0, but this event gives {}",
+                               ratio.to_string()),
+                   "2 is a 2-for-1 split, 0.1 a 1-for-10 reverse split"},
+        "");
+  }
+  try {
+    contract.split_factor = contract.split_factor * ratio;
+    for (std::uint32_t m : contract.plan.per_share_prices) {
+      MetricState& state = contract.metrics[m];
+      state.value.number = state.value.number / ratio;
+      state.sum = state.sum / ratio;
+      for (WindowEntry& entry : state.window) entry.value = entry.value / ratio;
+      for (WindowEntry& entry : state.extremes) entry.value = entry.value / ratio;
+      for (std::uint32_t c : contract.plan.clauses_by_metric[m]) contract.dirty[c] = 1;
+    }
+  } catch (const ArithmeticError& failure) {
+    throw RuntimeError(Diagnostic{Severity::error,
+                                  contract.loaded.checked.splits->decl->span,
+                                  arithmetic_failure(failure, ""),
+                                  {}},
+                       "");
+  }
+  for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
+    if (contract.plan.clauses[c].instance->decl->adjusted) contract.dirty[c] = 1;
+  }
+}
+
+void Engine::Impl::pass_time(ContractRuntime& contract, std::int64_t now) {
+  if (!contract.plan.windows.empty()) roll_windows(contract, now);
+  for (std::uint32_t m : contract.plan.timed_metrics) {
+    bool changed = false;
+    expire_window_entries(contract, m, now, changed);
+    if (changed) {
+      for (std::uint32_t c : contract.plan.clauses_by_metric[m]) contract.dirty[c] = 1;
+    }
+  }
+  for (std::uint32_t c : contract.plan.clock_clauses) contract.dirty[c] = 1;
+}
+
+void Engine::Impl::fire_timers(std::int64_t until) {
+  // Deadlines a clause arms while a timer fires are due later, so the loop ends.
+  while (!timers.empty() && timers.top().at <= until) {
+    const Timer timer = timers.top();
+    timers.pop();
+    if (!clock || clock->micros < timer.at) clock = Timestamp{timer.at};
+    try {
+      fire(timer);
+    } catch (const RuntimeError& failure) {
+      if (!failure.cause().empty()) throw;
+      throw RuntimeError(failure.diagnostic(),
+                         fmt::format("the clock reaching {}", format_utc(Timestamp{timer.at})));
+    }
+  }
+}
+
+void Engine::Impl::fire(const Timer& timer) {
+  ContractRuntime& contract = *contracts[timer.contract];
+  switch (timer.kind) {
+    case Timer::Kind::effective: {
+      contract.started = true;
+      std::fill(contract.dirty.begin(), contract.dirty.end(), 1);
+      evaluate_dirty(contract, Transition::Cause{"effective", {}, 0});
+      return;
+    }
+    case Timer::Kind::deadline: {
+      const ClausePlan& plan = contract.plan.clauses[timer.clause];
+      ClauseState& state = contract.clauses[timer.clause];
+      if (state.lapsed || state.stage >= plan.lapse_stage || contract.expired) return;
+      transition(contract, timer.clause,
+                 static_cast<std::uint32_t>(plan.instance->states.size() - 1),
+                 Transition::Cause{"deadline", {}, 0}, unmet_stage(plan, state));
+      evaluate_dirty(contract, Transition::Cause{"deadline", {}, 0});
+      return;
+    }
+    case Timer::Kind::clock: {
+      contract.dirty[timer.clause] = 1;
+      evaluate_dirty(contract, Transition::Cause{"clock", {}, 0});
+      return;
+    }
+    case Timer::Kind::expiry: {
+      for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
+        const ClausePlan& plan = contract.plan.clauses[c];
+        const ClauseState& state = contract.clauses[c];
+        const bool unfinished =
+            !plan.stages.empty() && !state.lapsed && state.stage < plan.stages.size();
+        if (!unfinished) continue;
+        const auto& states = plan.instance->states;
+        if (states.back() != "lapsed") continue;  // no way to lapse: it stays where it is
+        transition(contract, c, static_cast<std::uint32_t>(states.size() - 1),
+                   Transition::Cause{"expiry", {}, 0}, unmet_stage(plan, state));
+      }
+      contract.expired = true;
+      return;
+    }
+  }
+}
+
+void Engine::Impl::process(const Event& event) {
+  // Reused across events: assigning into its strings allocates nothing in the steady state.
+  Transition::Cause& cause = event_cause;
+  cause.kind = "event";
+  if (event.log < log_names.size()) {
+    cause.file.assign(log_names[event.log]);
+  } else {
+    cause.file.clear();
+  }
+  cause.line = event.line;
+  try {
+    for (auto& owned : contracts) {
+      ContractRuntime& contract = *owned;
+      if (contract.expired) continue;
+      pass_time(contract, event.ts.micros);
+      if (contract.plan.splits && event.type == contract.plan.splits->event_type) {
+        apply_split(contract, event);
+      }
+      if (event.type < contract.plan.metrics_by_event.size()) {
+        for (std::uint32_t m : contract.plan.metrics_by_event[event.type]) {
+          const MetricPlan& metric = contract.plan.metrics[m];
+          if (metric.filter) {
+            const RuntimeValue pass = evaluate(contract, *metric.filter, &event);
+            if (!(pass.known && pass.flag)) continue;
+          }
+          update_metric(contract, m, event);
+          for (std::uint32_t c : contract.plan.clauses_by_metric[m]) contract.dirty[c] = 1;
+          for (std::uint32_t w = 0; w < contract.plan.windows.size(); ++w) {
+            const auto& inputs = contract.plan.windows[w].input_metrics;
+            if (std::find(inputs.begin(), inputs.end(), m) != inputs.end())
+              sample_window(contract, w);
+          }
+        }
+      }
+      evaluate_dirty(contract, cause);
+    }
+  } catch (const RuntimeError& failure) {
+    throw RuntimeError(failure.diagnostic(), cause.file.empty()
+                                                 ? fmt::format("event at {}", format_utc(event.ts))
+                                                 : fmt::format("{}:{}", cause.file, cause.line));
+  }
+}
+
+void Engine::Impl::evaluate_dirty(ContractRuntime& contract, const Transition::Cause& cause) {
+  if (!contract.started || contract.expired) return;
+  // Clauses only move forward, and a level clause changes at most once per instant, so the
+  // passes end; a pass re-runs only when a transition marked an earlier clause.
+  bool again = true;
+  while (again) {
+    again = false;
+    for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
+      if (!contract.dirty[c]) continue;
+      contract.dirty[c] = 0;
+      if (evaluate_clause(contract, c, cause)) {
+        for (std::uint32_t d : contract.plan.clauses_by_clause[c]) {
+          if (d <= c) again = true;
+        }
+      }
+    }
+  }
+}
+
+// Evaluates a clause, then asks to be woken when one of its time tests (`within 30 days after
+// T1.vested_at`, `after X.holding_at + 30 days`) next changes its answer, even if no event
+// arrives then.
+bool Engine::Impl::evaluate_clause(ContractRuntime& contract, std::uint32_t index,
+                                   const Transition::Cause& cause) {
+  next_change.reset();
+  const bool changed = evaluate_clause_now(contract, index, cause);
+  ClauseState& state = contract.clauses[index];
+  if (next_change && !state.lapsed && state.wake != next_change) {
+    timers.push({*next_change, contract.index, index, Timer::Kind::clock});
+    state.wake = next_change;
+  }
+  return changed;
+}
+
+bool Engine::Impl::evaluate_clause_now(ContractRuntime& contract, std::uint32_t index,
+                                       const Transition::Cause& cause) {
+  const ClausePlan& plan = contract.plan.clauses[index];
+  ClauseState& state = contract.clauses[index];
+  if (state.lapsed) return false;
+  bool changed = false;
+  if (plan.deadline && !state.deadline_armed && state.stage < plan.lapse_stage) {
+    if (const auto at = deadline_of(contract, plan)) {
+      state.deadline_armed = true;
+      if (clock && *at <= clock->micros) {
+        // Already due: a clause whose deadline has passed cannot be met any more.
+        transition(contract, index, static_cast<std::uint32_t>(plan.instance->states.size() - 1),
+                   Transition::Cause{"deadline", {}, 0}, unmet_stage(plan, state));
+        return true;
+      }
+      timers.push({*at, contract.index, index, Timer::Kind::deadline});
+    }
+  }
+  for (std::uint32_t prerequisite : plan.prerequisites) {
+    if (!has_been_met(contract, prerequisite)) {
+      update_latches(contract, plan, state.stage);
+      return changed;
+    }
+  }
+  if (plan.holds_while) {
+    const RuntimeValue holds = evaluate(contract, *plan.holds_while);
+    if (!holds.known) return changed;
+    const std::uint8_t level = holds.flag ? 1 : 2;
+    if (level == state.level) return changed;
+    if (state.last_level_change && clock && *state.last_level_change == clock->micros) {
+      return changed;  // at most one change per instant: a circle of level clauses settles
+    }
+    const auto& states = plan.instance->states;
+    const auto to = static_cast<std::uint32_t>(
+        std::find(states.begin(), states.end(), holds.flag ? "holding" : "breached") -
+        states.begin());
+    transition(contract, index, to, cause, &*plan.holds_while);
+    state.level = level;
+    if (clock) state.last_level_change = clock->micros;
+    return true;
+  }
+  while (state.stage < plan.stages.size()) {
+    const Program& condition = plan.stages[state.stage];
+    const RuntimeValue met = evaluate(contract, condition);
+    if (!(met.known && met.flag)) break;
+    transition(contract, index, state.stage + 1, cause, &condition);
+    changed = true;
+  }
+  update_latches(contract, plan, state.stage + 1);
+  return changed;
+}
+
+std::optional<std::int64_t> Engine::Impl::deadline_of(ContractRuntime& contract,
+                                                      const ClausePlan& plan) {
+  const RuntimeValue deadline = evaluate(contract, *plan.deadline);
+  if (!deadline.known) return std::nullopt;  // T1.vested_at + 2 years, before T1 vests
+  if (contract.plan.types.at(plan.deadline->source->id).is(Kind::date)) {
+    // A date deadline is the end of that day: "by 2030-10-06" includes 6 October.
+    return contract.plan.zone->start_of_day(Date{static_cast<std::int32_t>(deadline.time) + 1})
+        .micros;
+  }
+  return deadline.time;
+}
+
+void Engine::Impl::update_latches(ContractRuntime& contract, const ClausePlan& plan,
+                                  std::uint32_t from_stage) {
+  // `once C` holds from the first instant C held, also in a stage not reached yet or while a
+  // prerequisite is pending: such programs run for their latches alone.
+  for (std::uint32_t s = from_stage; s < plan.stages.size(); ++s) {
+    if (plan.stages[s].has_latch) evaluate(contract, plan.stages[s]);
+  }
+  if (plan.holds_while && plan.holds_while->has_latch) evaluate(contract, *plan.holds_while);
+}
+
+const Program* Engine::Impl::unmet_stage(const ClausePlan& plan, const ClauseState& state) {
+  if (plan.holds_while) return &*plan.holds_while;
+  return state.stage < plan.stages.size() ? &plan.stages[state.stage] : nullptr;
+}
+
+void Engine::Impl::transition(ContractRuntime& contract, std::uint32_t clause,
+                              std::uint32_t to_state, const Transition::Cause& cause,
+                              const Program* decided_by) {
+  const ClausePlan& plan = contract.plan.clauses[clause];
+  ClauseState& state = contract.clauses[clause];
+  const auto& states = plan.instance->states;
+  std::string from = "pending";
+  if (state.level == 1) from = "holding";
+  if (state.level == 2) from = "breached";
+  if (!plan.holds_while && state.stage > 0) from = states[state.stage];
+  const std::string& to = states[to_state];
+  const Timestamp at = clock.value_or(Timestamp{});
+  // The values are taken before the change, as the condition saw them ("Warrant = vested" for
+  // a stage that needs `Warrant vested`).
+  Transition transition{at, contract.plan.title, plan.name, from, to, cause, {}};
+  if (callback && decided_by) {
+    transition.values = deciding_values(contract, *decided_by, *plan.instance);
+  }
+  if (to == "lapsed") {
+    state.lapsed = true;
+  } else if (!plan.holds_while) {
+    state.stage = to_state;
+  }
+  state.entered[to_state] = at;
+  mark_dependents(contract, clause);
+  if (callback) callback(transition);
+}
+
+// `after X`: X reached its first met state, or (for `holds while`) has been holding.
+bool Engine::Impl::has_been_met(const ContractRuntime& contract, std::uint32_t clause) const {
+  const ClauseState& state = contract.clauses[clause];
+  if (state.stage > 0) return true;
+  const auto& states = contract.plan.clauses[clause].instance->states;
+  const auto holding = std::find(states.begin(), states.end(), "holding");
+  return holding != states.end() && state.entered[holding - states.begin()].has_value();
+}
+
+void Engine::Impl::mark_dependents(ContractRuntime& contract, std::uint32_t clause) {
+  for (std::uint32_t d : contract.plan.clauses_by_clause[clause]) contract.dirty[d] = 1;
+}
+
+}  // namespace proviso
+
+namespace proviso {
+
+std::size_t Engine::contract_count() const {
+  return impl_->contracts.size();
+}
+
+const LoadedContract& Engine::contract(std::size_t index) const {
+  return impl_->contracts.at(index)->loaded;
+}
+
+Evaluation Engine::evaluate(const ast::Expr& expr, std::size_t index, const Bindings* bindings) {
+  ContractRuntime& contract = *impl_->contracts.at(index);
+  auto compiled = contract.extra.find(&expr);
+  if (compiled == contract.extra.end()) {
+    compiled =
+        contract.extra
+            .emplace(&expr, compile_expression(contract.plan, impl_->schemas, expr, bindings))
+            .first;
+    // The expression may bring windows and latches of its own; they start empty now.
+    contract.windows.resize(contract.plan.windows.size());
+    contract.latches.resize(contract.plan.latch_count);
+  }
+  const RuntimeValue value = impl_->evaluate(contract, compiled->second);
+  Evaluation result;
+  result.known = value.known;
+  result.truth = value.known && value.flag;
+  result.text = impl_->format(contract, value, contract.plan.types.at(expr.id));
+  return result;
+}
+
+void Engine::enable_coverage() {
+  impl_->coverage_on = true;
+}
+
+std::vector<ConditionCoverage> Engine::coverage(std::size_t index) const {
+  const ContractRuntime& contract = *impl_->contracts.at(index);
+  std::vector<ConditionCoverage> out;
+  std::vector<const ast::ClauseDecl*> seen;
+  for (const ClausePlan& clause : contract.plan.clauses) {
+    const ast::ClauseDecl* decl = clause.instance->decl;
+    if (std::find(seen.begin(), seen.end(), decl) != seen.end()) continue;  // a family, once
+    seen.push_back(decl);
+    const std::string name =
+        clause.instance->family.empty() ? clause.name : clause.instance->family;
+    std::function<void(const ast::Expr&)> walk = [&](const ast::Expr& expr) {
+      if (contract.plan.types.at(expr.id).is(Kind::boolean)) {
+        const std::uint8_t bits =
+            expr.id < contract.coverage.size() ? contract.coverage[expr.id] : 0;
+        out.push_back({name, &expr, (bits & 1) != 0, (bits & 2) != 0});
+      }
+      ast::for_each_child(expr, walk);
+    };
+    for (const ast::Stage& stage : decl->stages) walk(*stage.condition);
+    if (decl->holds_while) walk(*decl->holds_while);
+  }
+  return out;
+}
+
+}  // namespace proviso

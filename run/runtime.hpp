@@ -1,0 +1,173 @@
+// Internal to the engine: the runtime state of each contract and the steps that change it.
+// runtime.cpp drives events and timers, evaluate.cpp runs programs, metrics.cpp updates
+// aggregates, windows.cpp keeps day windows, state_io.cpp saves and restores.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <optional>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include "check/load.hpp"
+#include "plan/plan.hpp"
+#include "run/engine.hpp"
+#include "stdlib/calendar.hpp"
+
+namespace proviso {
+
+/// Moves an instant by a duration in the contract's terms: whole days, weeks, months and
+/// trading days move the local date and keep the wall-clock time; hours and less are exact.
+std::int64_t shift_instant(std::int64_t micros, const RuntimeValue& duration, int sign,
+                           const TimeZone& zone, const TradingCalendar& sessions);
+
+/// One value of a windowed metric, kept until it leaves the window.
+struct WindowEntry {
+  std::uint64_t seq = 0;  // the entry's number in its metric, so equal values stay distinct
+  std::int64_t ts = 0;
+  std::int32_t day = 0;  // the local date, for windows counted in trading days
+  Decimal value;
+  Decimal weight;
+};
+
+struct MetricState {
+  bool has_value = false;  // latest/first/min/max/average/vwap: set by the first event
+  Decimal sum;             // sum, average: Σ value; vwap: Σ value × weight
+  Decimal weight_sum;      // vwap: Σ weight
+  std::uint64_t count = 0;
+  RuntimeValue value;                // latest, first, min, max
+  std::string text;                  // storage for a text value
+  std::deque<WindowEntry> window;    // windowed metrics only: the values inside the window
+  std::deque<WindowEntry> extremes;  // windowed min/max: a monotonic deque over `window`
+  std::uint64_t next_seq = 0;
+};
+
+/// The samples of a day window: one per day, oldest first, in a ring of `span` days.
+struct WindowState {
+  std::vector<std::uint8_t> ring;
+  std::uint32_t head = 0;  // index of the oldest sample
+  std::uint32_t size = 0;
+  std::uint32_t trues = 0;
+  std::optional<std::int32_t> current_day;
+  std::optional<bool> today;  // the current day's sample, once its inputs changed that day
+};
+
+struct ClauseState {
+  std::uint32_t stage = 0;  // 0 pending, i after reaching states[i]
+  bool lapsed = false;
+  std::uint8_t level = 0;  // holds-while clauses: 0 pending, 1 holding, 2 breached
+  std::optional<std::int64_t> last_level_change;
+  bool deadline_armed = false;
+  std::optional<std::int64_t> wake;  // the clock timer already asked for its time tests
+  std::vector<std::optional<Timestamp>> entered;  // by state index
+};
+
+struct ContractRuntime {
+  std::uint32_t index = 0;  // in Engine::Impl::contracts
+  LoadedContract loaded;
+  ContractPlan plan;
+  std::optional<TradingCalendar> calendar;
+  TradingCalendar every_day = TradingCalendar::every_day();
+  std::vector<MetricState> metrics;
+  std::vector<WindowState> windows;
+  std::vector<std::optional<std::int64_t>> latches;  // `once C`: when C first held
+  std::vector<ClauseState> clauses;
+  bool started = false;
+  bool expired = false;
+  std::vector<std::uint8_t> dirty;              // clauses to re-evaluate
+  std::vector<std::uint8_t> coverage;           // by node id: bit 0 seen true, bit 1 seen false
+  std::int32_t last_missing_day = INT32_MIN;    // missing trading days are noted once
+  Decimal split_factor = Decimal::from_int(1);  // the product of every split's ratio so far
+  std::map<const ast::Expr*, Program> extra;    // expressions compiled after loading (tests)
+};
+
+/// A deadline, the effective date or the expiry, due at an instant.
+struct Timer {
+  std::int64_t at = 0;
+  std::uint32_t contract = 0;
+  std::uint32_t clause = 0;  // for deadlines
+  // clock: a fixed `before`/`by`/`after` test of `clause` changes its answer.
+  enum class Kind : std::uint8_t { effective, deadline, expiry, clock } kind = Kind::deadline;
+
+  bool operator>(const Timer& other) const {
+    return std::tie(at, contract, kind, clause) >
+           std::tie(other.at, other.contract, other.kind, other.clause);
+  }
+};
+
+struct Engine::Impl {
+  std::vector<std::unique_ptr<ContractRuntime>> contracts;
+  std::vector<LoadedContract> rejected;  // kept so that their diagnostics' spans stay valid
+  EventSchemas schemas;
+  std::vector<std::string> log_names;
+  std::function<void(const Transition&)> callback;
+  std::function<void(const std::string&)> note_callback;
+  void note_missing_day(ContractRuntime& contract, const DayWindowPlan& window, Date day);
+  std::optional<Timestamp> clock;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
+  std::vector<RuntimeValue> stack;  // reused by every evaluation: no allocation per event
+  Transition::Cause event_cause;    // reused by every event
+  bool coverage_on = false;
+
+  // runtime.cpp
+  void start_contract(std::uint32_t index);
+  void fire_timers(std::int64_t until);
+  void fire(const Timer& timer);
+  void process(const Event& event);
+  /// Moves windows and expiring metric entries to `now` and marks clock-driven clauses dirty.
+  void pass_time(ContractRuntime& contract, std::int64_t now);
+  /// A split event: scales adjusted clauses' share counts and per-share prices.
+  void apply_split(ContractRuntime& contract, const Event& event);
+  void evaluate_dirty(ContractRuntime& contract, const Transition::Cause& cause);
+  bool evaluate_clause(ContractRuntime& contract, std::uint32_t index,
+                       const Transition::Cause& cause);
+  bool evaluate_clause_now(ContractRuntime& contract, std::uint32_t index,
+                           const Transition::Cause& cause);
+  /// The next instant, after the clock, at which a time test just evaluated changes its answer.
+  std::optional<std::int64_t> next_change;
+  void note_change(std::int64_t at) {
+    if (clock && at > clock->micros && (!next_change || at < *next_change)) next_change = at;
+  }
+  void transition(ContractRuntime& contract, std::uint32_t clause, std::uint32_t to_state,
+                  const Transition::Cause& cause, const Program* decided_by);
+  void mark_dependents(ContractRuntime& contract, std::uint32_t clause);
+  bool has_been_met(const ContractRuntime& contract, std::uint32_t clause) const;
+  /// The instant a clause's deadline falls at, once its value is known.
+  std::optional<std::int64_t> deadline_of(ContractRuntime& contract, const ClausePlan& plan);
+  void update_latches(ContractRuntime& contract, const ClausePlan& plan, std::uint32_t from_stage);
+  /// The values a lapse is shown with: those of the stage the clause did not reach.
+  static const Program* unmet_stage(const ClausePlan& plan, const ClauseState& state);
+
+  // evaluate.cpp
+  RuntimeValue evaluate(ContractRuntime& contract, const Program& program,
+                        const Event* event = nullptr);
+  void execute(ContractRuntime& contract, const ContractPlan& plan, const Step& step,
+               const Event* event);
+  /// The contract's trading calendar, or every day when it names none.
+  static const TradingCalendar& sessions(const ContractRuntime& contract);
+  void record_coverage(ContractRuntime& contract, ast::NodeId node, const RuntimeValue& value);
+  [[noreturn]] void fail(const ContractRuntime& contract, ast::NodeId node,
+                         const std::string& message);
+
+  // metrics.cpp
+  void update_metric(ContractRuntime& contract, std::uint32_t index, const Event& event);
+  RuntimeValue metric_value(const ContractRuntime& contract, std::uint32_t index) const;
+  void expire_window_entries(ContractRuntime& contract, std::uint32_t index, std::int64_t now,
+                             bool& changed);
+
+  // windows.cpp
+  void roll_windows(ContractRuntime& contract, std::int64_t now);
+  void sample_window(ContractRuntime& contract, std::uint32_t index);
+  RuntimeValue window_value(const ContractRuntime& contract, std::uint32_t index) const;
+  /// Days in the window that met the condition, today's sample included.
+  std::uint32_t window_count(const ContractRuntime& contract, std::uint32_t index) const;
+
+  // describe.cpp
+  std::vector<Transition::Value> deciding_values(ContractRuntime& contract, const Program& program,
+                                                 const ClauseInstance& clause);
+  std::string format(const ContractRuntime& contract, const RuntimeValue& value,
+                     const Type& type) const;
+};
+
+}  // namespace proviso
