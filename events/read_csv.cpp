@@ -3,6 +3,8 @@
 // empty unquoted cell is a missing field; a quoted empty cell ("") is empty text.
 #include <fmt/format.h>
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <deque>
 #include <optional>
@@ -25,6 +27,17 @@ bool is_blank(std::string_view record) {
   return record.find_first_not_of(" \t") == std::string_view::npos;
 }
 
+// Why a record cannot be text: a NUL byte, or bytes that are not UTF-8.
+std::optional<std::string> unreadable(std::string_view record) {
+  if (const std::size_t nul = record.find('\0'); nul != std::string_view::npos) {
+    return fmt::format("this row holds a NUL byte (at byte {})", nul + 1);
+  }
+  if (!simdjson::validate_utf8(record.data(), record.size())) {
+    return std::string("this row is not valid UTF-8");
+  }
+  return std::nullopt;
+}
+
 class CsvReader final : public EventReader {
  public:
   CsvReader(std::string file, std::unique_ptr<InputBuffer> input, const EventSchemas& schemas,
@@ -39,6 +52,7 @@ class CsvReader final : public EventReader {
       const Line got = next_record(record, first_line);
       if (got != Line::event) return got;
       if (is_blank(record)) continue;
+      if (const auto why = unreadable(record)) return fail(first_line, "", *why);
       if (const auto why = split(record)) return fail(first_line, "", *why);
       if (have_header_) return read_row(first_line, event);
       if (!read_header(first_line)) return Line::bad;
@@ -191,13 +205,14 @@ class CsvReader final : public EventReader {
     const Cell& type_cell = cells_[static_cast<std::size_t>(type_column_)];
     if (type_cell.text.empty()) return fail(line, "type", "missing field \"type\"");
     const std::int64_t type = resolve_type(type_cell.text);
-    if (type < 0) return Line::undeclared;
-
+    // Every row's timestamp is read, of a declared type or not, so that its order is checked.
     const Cell& ts_cell = cells_[static_cast<std::size_t>(ts_column_)];
     if (ts_cell.text.empty()) return fail(line, "ts", "missing field \"ts\"");
     if (!read_timestamp(ts_cell.text, event.ts, why_)) {
       return fail(line, "ts", fmt::format("\"ts\" is not a timestamp: {}", why_));
     }
+    event.line = line;
+    if (type < 0) return Line::undeclared;
 
     const EventSchema& schema = schemas_.events[static_cast<std::size_t>(type)];
     const std::vector<std::ptrdiff_t>& columns = field_columns_[static_cast<std::size_t>(type)];

@@ -148,22 +148,21 @@ EventReader::EventReader(std::string file, const EventSchemas& schemas, std::uin
 EventReader::~EventReader() = default;
 
 std::int64_t EventReader::resolve_type(std::string_view name) {
-  if (last_index_ != -2 && name == last_type_) {
-    if (last_count_ != nullptr) ++*last_count_;
-    return last_index_;
-  }
+  if (last_index_ != -2 && name == last_type_) return last_index_;
   last_type_.assign(name);
-  if (const std::uint32_t* index = schemas_.find(name)) {
-    last_index_ = *index;
-    last_count_ = nullptr;
-    return last_index_;
+  last_count_ = nullptr;
+  const std::uint32_t* index = schemas_.find(name);
+  last_index_ = index != nullptr ? static_cast<std::int64_t>(*index) : -1;
+  return last_index_;
+}
+
+void EventReader::count_undeclared() {
+  if (last_count_ == nullptr) {
+    auto it = undeclared_.find(last_type_);
+    if (it == undeclared_.end()) it = undeclared_.emplace(last_type_, 0).first;
+    last_count_ = &it->second;
   }
-  auto it = undeclared_.find(name);
-  if (it == undeclared_.end()) it = undeclared_.emplace(std::string(name), 0).first;
-  ++it->second;
-  last_index_ = -1;
-  last_count_ = &it->second;
-  return -1;
+  ++*last_count_;
 }
 
 EventReader::Line EventReader::fail(std::uint64_t line, std::string field, std::string message,
@@ -189,9 +188,18 @@ bool EventReader::read_good(Event& event) {
   while (!error_) {
     switch (read_line(event)) {
       case Line::event:
+        if (!in_order(event)) {
+          if (!handle_bad()) return false;
+          break;
+        }
         event.log = log_index_;
         return true;
       case Line::undeclared:
+        if (in_order(event)) {
+          count_undeclared();
+        } else if (!handle_bad()) {
+          return false;
+        }
         break;
       case Line::bad:
         if (!handle_bad()) return false;
@@ -203,25 +211,34 @@ bool EventReader::read_good(Event& event) {
   return false;
 }
 
-bool EventReader::next(Event& event) {
-  return options_.reorder_window_micros ? next_reordered(event) : next_in_order(event);
-}
-
-bool EventReader::next_in_order(Event& event) {
-  while (read_good(event)) {
-    if (latest_ && event.ts < *latest_) {
-      fail(event.line, "ts",
-           fmt::format("timestamp {} is earlier than the previous event's {} (line {}); use "
-                       "--reorder WINDOW to accept late events",
-                       show(event.ts), show(*latest_), latest_line_));
-      if (!handle_bad()) return false;
-      continue;
-    }
+bool EventReader::in_order(const Event& event) {
+  if (latest_ && !options_.reorder_window_micros && event.ts < *latest_) {
+    fail(event.line, "ts",
+         fmt::format("timestamp {} is earlier than the previous event's {} (line {}); use "
+                     "--reorder WINDOW to accept late events",
+                     show(event.ts), show(*latest_), latest_line_));
+    return false;
+  }
+  if (latest_ && options_.reorder_window_micros &&
+      latest_->micros - event.ts.micros > *options_.reorder_window_micros) {
+    fail(event.line, "ts",
+         fmt::format("timestamp {} is {} late, more than the reorder window of {}: the log "
+                     "had already reached {} (line {})",
+                     show(event.ts), format_duration(latest_->micros - event.ts.micros),
+                     format_duration(*options_.reorder_window_micros), show(*latest_),
+                     latest_line_));
+    return false;
+  }
+  // In order, every line becomes the latest; reordering keeps the furthest instant reached.
+  if (!options_.reorder_window_micros || !latest_ || event.ts > *latest_) {
     latest_ = event.ts;
     latest_line_ = event.line;
-    return true;
   }
-  return false;
+  return true;
+}
+
+bool EventReader::next(Event& event) {
+  return options_.reorder_window_micros ? next_reordered(event) : read_good(event);
 }
 
 bool EventReader::next_reordered(Event& event) {
@@ -253,20 +270,6 @@ bool EventReader::next_reordered(Event& event) {
       free_.push_back(index);
       exhausted_ = true;
       continue;
-    }
-    if (latest_ && latest_->micros - slot.ts.micros > window) {
-      fail(slot.line, "ts",
-           fmt::format("timestamp {} is {} late, more than the reorder window of {}: the log "
-                       "had already reached {} (line {})",
-                       show(slot.ts), format_duration(latest_->micros - slot.ts.micros),
-                       format_duration(window), show(*latest_), latest_line_));
-      free_.push_back(index);
-      if (!handle_bad()) exhausted_ = true;
-      continue;
-    }
-    if (!latest_ || slot.ts > *latest_) {
-      latest_ = slot.ts;
-      latest_line_ = slot.line;
     }
     heap_.push_back(index);
     std::push_heap(heap_.begin(), heap_.end(), later);

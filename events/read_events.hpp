@@ -98,11 +98,11 @@ class EventReader {
               const ReadOptions& options);
 
   /// Reads the next line: an event of a declared type into `event` (type, ts, line, fields),
-  /// an undeclared one (already counted by resolve_type), a bad line (after calling
-  /// fail), or the end of the log.
+  /// a valid line of an undeclared type (its ts and line in `event`; the caller counts it once
+  /// its order is checked), a bad line (after calling fail), or the end of the log.
   virtual Line read_line(Event& event) = 0;
 
-  /// The type named `name`: its index in the schemas, or -1 after counting it as undeclared.
+  /// The type named `name`: its index in the schemas, or -1 when no schema declares it.
   std::int64_t resolve_type(std::string_view name);
 
   /// Records why line `line` is bad; returns Line::bad for read_line to return. A `fatal`
@@ -112,8 +112,12 @@ class EventReader {
   const EventSchemas& schemas_;
 
  private:
-  bool next_in_order(Event& event);
   bool next_reordered(Event& event);
+  // Whether the line's timestamp keeps the log's order (or arrives within the reorder window),
+  // for every line, of a declared type or not; false after fail() when it does not.
+  bool in_order(const Event& event);
+  // Counts a good line of the undeclared type last given to resolve_type.
+  void count_undeclared();
   // Reads the next good declared event, skipping bad lines when lenient; false at the end or on
   // an error (then error_ is set).
   bool read_good(Event& event);
@@ -132,7 +136,7 @@ class EventReader {
   std::string last_type_;
   std::int64_t last_index_ = -2;  // -2: nothing cached
   std::uint64_t* last_count_ = nullptr;
-  // Order checks: the latest timestamp delivered (or seen, when reordering) and its line.
+  // Order checks: the latest timestamp of any line so far, and its line.
   std::optional<Timestamp> latest_;
   std::uint64_t latest_line_ = 0;
   // Reordering: a min-heap (ts, line) of indices into pool_; free_ lists reusable pool slots.

@@ -1,14 +1,16 @@
-// JSON Lines: one object per line, parsed in place by simdjson's On Demand API. "type" is read
-// first, so a line whose type no contract declares costs one lookup and nothing more (nor is the
-// rest of it validated); the other fields are found by name, and fields no schema names are never
-// looked at.
+// JSON Lines: one object per line, parsed in place by simdjson's On Demand API. Every line is
+// validated whole, even of a type no contract declares; only the fields a declared type names
+// are converted into an event, the others are only checked.
 #include <fmt/format.h>
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "events/read_fields.hpp"
 
@@ -48,8 +50,8 @@ std::size_t plain_string_end(std::string_view line, std::size_t pos) {
 }
 
 // The type name of a line of the usual shape, {"ts":"…","type":"NAME"… or {"type":"NAME"…,
-// read straight from the text; nullopt for any other shape. Lines of undeclared types (most of a
-// market-data log) are then passed over without running the parser over them at all.
+// read straight from the text; nullopt for any other shape. The line is then walked once, in
+// order, without first looking "type" up.
 std::optional<std::string_view> sniff_type(std::string_view line) {
   constexpr std::string_view kTs = R"({"ts":")";
   constexpr std::string_view kType = R"("type":")";
@@ -99,6 +101,139 @@ std::string found(od::value& value) {
   return shown(trim_right(value.raw_json_token()));
 }
 
+// The most digits a number in a log may have: more is no amount anyone writes, and a reader
+// that accepted any length could be made to work without bound on one line.
+constexpr std::size_t kMaxNumberDigits = 100;
+
+// Whether `raw` is a JSON number (RFC 8259) of at most kMaxNumberDigits digits; why not if not.
+bool check_number(std::string_view raw, std::string& why) {
+  std::size_t pos = 0, digits = 0;
+  const auto take_digits = [&] {
+    const std::size_t start = pos;
+    while (pos < raw.size() && raw[pos] >= '0' && raw[pos] <= '9') ++pos;
+    digits += pos - start;
+    return pos > start;
+  };
+  bool ok = true;
+  if (pos < raw.size() && raw[pos] == '-') ++pos;
+  if (pos < raw.size() && raw[pos] == '0') {
+    ++pos;
+    ++digits;
+  } else {
+    ok = take_digits();
+  }
+  if (ok && pos < raw.size() && raw[pos] == '.') {
+    ++pos;
+    ok = take_digits();
+  }
+  if (ok && pos < raw.size() && (raw[pos] == 'e' || raw[pos] == 'E')) {
+    ++pos;
+    if (pos < raw.size() && (raw[pos] == '+' || raw[pos] == '-')) ++pos;
+    ok = take_digits();
+  }
+  if (!ok || pos != raw.size()) {
+    why = fmt::format("{} is not a number", shown(raw));
+    return false;
+  }
+  if (digits > kMaxNumberDigits) {
+    why = fmt::format("a number has {} digits, more than the {} a log may use", digits,
+                      kMaxNumberDigits);
+    return false;
+  }
+  return true;
+}
+
+// Checks a value no schema reads: valid JSON all the way down (strings with good escapes,
+// numbers within kMaxNumberDigits, each key once per object). False with `why` set.
+bool check_json(od::value value, std::string& why, int depth = 0) {
+  constexpr int kMaxDepth = 64;
+  od::json_type type;
+  if (const auto error = value.type().get(type)) {
+    why = explain(error);
+    return false;
+  }
+  switch (type) {
+    case od::json_type::object: {
+      od::object object;
+      if (const auto error = value.get_object().get(object)) {
+        why = explain(error);
+        return false;
+      }
+      if (depth >= kMaxDepth) {
+        why = fmt::format("it is nested more than {} levels deep", kMaxDepth);
+        return false;
+      }
+      std::vector<std::string> keys;
+      for (auto member : object) {
+        od::field field;
+        std::string_view key;
+        if (const auto error = std::move(member).get(field)) {
+          why = explain(error);
+          return false;
+        }
+        if (const auto error = field.unescaped_key().get(key)) {
+          why = explain(error);
+          return false;
+        }
+        if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
+          why = fmt::format("the key {} appears twice in one object", quoted(key));
+          return false;
+        }
+        keys.emplace_back(key);
+        if (!check_json(field.value(), why, depth + 1)) return false;
+      }
+      return true;
+    }
+    case od::json_type::array: {
+      od::array array;
+      if (const auto error = value.get_array().get(array)) {
+        why = explain(error);
+        return false;
+      }
+      if (depth >= kMaxDepth) {
+        why = fmt::format("it is nested more than {} levels deep", kMaxDepth);
+        return false;
+      }
+      for (auto element : array) {
+        od::value item;
+        if (const auto error = std::move(element).get(item)) {
+          why = explain(error);
+          return false;
+        }
+        if (!check_json(item, why, depth + 1)) return false;
+      }
+      return true;
+    }
+    case od::json_type::number:
+      return check_number(trim_right(value.raw_json_token()), why);
+    case od::json_type::string: {
+      std::string_view text;
+      if (const auto error = value.get_string().get(text)) {
+        why = explain(error);
+        return false;
+      }
+      return true;
+    }
+    case od::json_type::boolean: {
+      bool flag = false;
+      if (const auto error = value.get_bool().get(flag)) {
+        why = fmt::format("{} is not true or false", shown(trim_right(value.raw_json_token())));
+        return false;
+      }
+      return true;
+    }
+    case od::json_type::null: {
+      bool is_null = false;
+      if (value.is_null().get(is_null) != simdjson::SUCCESS || !is_null) {
+        why = fmt::format("{} is not null", shown(trim_right(value.raw_json_token())));
+        return false;
+      }
+      return true;
+    }
+  }
+  throw std::logic_error("check_json: a JSON type without a case");
+}
+
 class JsonlReader final : public EventReader {
  public:
   JsonlReader(std::string file, std::unique_ptr<InputBuffer> input, const EventSchemas& schemas,
@@ -130,10 +265,16 @@ class JsonlReader final : public EventReader {
     return fail(line_, "", fmt::format("this line is not a JSON object: {}", why));
   }
 
+  Line duplicate_key(std::string_view key) {
+    return fail(line_, std::string(key),
+                fmt::format("the key {} appears twice in this object", quoted(key)));
+  }
+
+  // Every line is read whole, whatever its type: its JSON is validated, each key may appear
+  // once, its "ts" must be a timestamp in the log's order (checked by the caller) and nothing
+  // may follow the object. Only the fields a declared type names are converted into the event.
   Line read_object(std::string_view text, Event& event) {
-    if (const auto name = sniff_type(text); name && resolve_type(*name) < 0) {
-      return Line::undeclared;
-    }
+    const std::optional<std::string_view> sniffed = sniff_type(text);
     const simdjson::padded_string_view padded(text.data(), text.size(),
                                               text.size() + InputBuffer::kPadding);
     od::document document;
@@ -147,50 +288,91 @@ class JsonlReader final : public EventReader {
 
     od::value value;
     std::string_view type_name;
-    if (const auto error = object.find_field_unordered("type").get(value)) {
-      if (error == simdjson::NO_SUCH_FIELD) return fail(line_, "type", "missing field \"type\"");
-      return not_object(explain(error));
-    }
-    if (value.get_string().get(type_name) != simdjson::SUCCESS) {
-      return fail(
-          line_, "type",
-          fmt::format("\"type\" must be the name of an event type, found {}", found(value)));
-    }
-    const std::int64_t type = resolve_type(type_name);
-    if (type < 0) return Line::undeclared;
-
-    std::string_view ts_text;
-    if (const auto error = object.find_field_unordered("ts").get(value)) {
-      if (error == simdjson::NO_SUCH_FIELD) return fail(line_, "ts", "missing field \"ts\"");
-      return not_object(explain(error));
-    }
-    if (value.get_string().get(ts_text) != simdjson::SUCCESS) {
-      return fail(
-          line_, "ts",
-          fmt::format("\"ts\" must be a timestamp such as \"2026-09-01T14:30:00Z\", found {}",
-                      found(value)));
-    }
-    if (!read_timestamp(ts_text, event.ts, why_)) {
-      return fail(line_, "ts", fmt::format("\"ts\" is not a timestamp: {}", why_));
-    }
-
-    const EventSchema& schema = schemas_.events[static_cast<std::size_t>(type)];
-    event.type = static_cast<std::uint32_t>(type);
-    event.line = line_;
-    event.fields.resize(schema.fields.size());
-    for (std::size_t i = 0; i < schema.fields.size(); ++i) {
-      const FieldSchema& field = schema.fields[i];
-      if (const auto error = object.find_field_unordered(field.name).get(value)) {
-        if (error == simdjson::NO_SUCH_FIELD) {
-          return fail(line_, field.name, missing_field(schema, field));
-        }
+    if (sniffed) {
+      type_name = *sniffed;
+    } else {
+      if (const auto error = object.find_field_unordered("type").get(value)) {
+        if (error == simdjson::NO_SUCH_FIELD) return fail(line_, "type", "missing field \"type\"");
         return not_object(explain(error));
       }
-      if (!read_value(schema, field, value, event.fields[i])) {
-        return fail(line_, field.name, std::move(why_));
+      if (value.get_string().get(type_name) != simdjson::SUCCESS) {
+        return fail(
+            line_, "type",
+            fmt::format("\"type\" must be the name of an event type, found {}", found(value)));
+      }
+      if (const auto error = object.reset().error()) return not_object(explain(error));
+    }
+    const std::int64_t type = resolve_type(type_name);
+    const EventSchema* schema =
+        type < 0 ? nullptr : &schemas_.events[static_cast<std::size_t>(type)];
+    if (schema != nullptr) {
+      event.type = static_cast<std::uint32_t>(type);
+      event.fields.resize(schema->fields.size());
+      seen_fields_.assign(schema->fields.size(), false);
+    }
+    event.line = line_;
+
+    bool seen_type = false, seen_ts = false;
+    other_keys_.clear();
+    for (auto member : object) {
+      od::field field;
+      if (const auto error = std::move(member).get(field)) return not_object(explain(error));
+      std::string_view key;
+      if (const auto error = field.unescaped_key().get(key)) return not_object(explain(error));
+      value = field.value();
+      if (key == "type") {
+        if (seen_type) return duplicate_key(key);
+        seen_type = true;
+      } else if (key == "ts") {
+        if (seen_ts) return duplicate_key(key);
+        seen_ts = true;
+        std::string_view ts_text;
+        if (value.get_string().get(ts_text) != simdjson::SUCCESS) {
+          return fail(
+              line_, "ts",
+              fmt::format("\"ts\" must be a timestamp such as \"2026-09-01T14:30:00Z\", found {}",
+                          found(value)));
+        }
+        if (!read_timestamp(ts_text, event.ts, why_)) {
+          return fail(line_, "ts", fmt::format("\"ts\" is not a timestamp: {}", why_));
+        }
+      } else if (const std::size_t i = schema ? field_index(*schema, key) : npos; i != npos) {
+        if (seen_fields_[i]) return duplicate_key(key);
+        seen_fields_[i] = true;
+        if (!read_value(*schema, schema->fields[i], value, event.fields[i])) {
+          return fail(line_, std::string(key), std::move(why_));
+        }
+      } else {
+        if (std::find(other_keys_.begin(), other_keys_.end(), key) != other_keys_.end()) {
+          return duplicate_key(key);
+        }
+        other_keys_.push_back(key);
+        if (!check_json(value, why_)) {
+          return fail(line_, std::string(key), fmt::format("field {}: {}", quoted(key), why_));
+        }
+      }
+    }
+    // A document that was read to its end has no current location left.
+    if (const char* rest = nullptr; document.current_location().get(rest) == simdjson::SUCCESS) {
+      return not_object("something follows the object's closing brace on the same line");
+    }
+    if (!seen_ts) return fail(line_, "ts", "missing field \"ts\"");
+    if (schema == nullptr) return Line::undeclared;
+    for (std::size_t i = 0; i < schema->fields.size(); ++i) {
+      if (!seen_fields_[i]) {
+        return fail(line_, schema->fields[i].name, missing_field(*schema, schema->fields[i]));
       }
     }
     return Line::event;
+  }
+
+  static constexpr std::size_t npos = std::string_view::npos;
+
+  static std::size_t field_index(const EventSchema& schema, std::string_view key) {
+    for (std::size_t i = 0; i < schema.fields.size(); ++i) {
+      if (schema.fields[i].name == key) return i;
+    }
+    return npos;
   }
 
   // Reads one field's JSON value into `slot`; false with why_ set.
@@ -229,6 +411,8 @@ class JsonlReader final : public EventReader {
 
   std::unique_ptr<InputBuffer> input_;
   od::parser parser_;
+  std::vector<bool> seen_fields_;             // by field of the line's schema
+  std::vector<std::string_view> other_keys_;  // the line's keys that no schema field names
   std::uint64_t line_ = 0;
   std::string why_;  // the latest complaint, reused
 };

@@ -120,7 +120,7 @@ TEST_CASE("JSON Lines: declared events with exact values, others counted", "[rea
       "\"px\":\"123.45\"}\r\n"
       "\n"
       "   \n"
-      "{\"type\":\"trade\",\"ts\":\"whenever\",\"symbol\":\"X\",\"px\":\"1\"}\n"
+      "{\"type\":\"trade\",\"ts\":\"2026-09-01T12:00:00Z\",\"symbol\":\"X\",\"px\":\"1\"}\n"
       "{\"ts\":\"2026-09-02T00:00:00Z\",\"type\":\"trade\"}\n"
       "{\"ts\":\"2026-09-02T00:00:00Z\",\"type\":\"news\",\"headline\":\"hi\"}\n"
       "{\"extra\":{\"a\":[1,2]},\"px\":123.45,\"symbol\":\"AMD\",\"type\":\"close\","
@@ -322,6 +322,100 @@ TEST_CASE("JSON Lines: each bad line names file, line, field", "[read]") {
   }
 }
 
+TEST_CASE("JSON Lines: every line is validated whole, of a declared type or not", "[read]") {
+  struct Case {
+    std::string line;
+    std::string field;
+    std::string message;
+  };
+  const std::string digits400(400, '7');
+  const std::vector<Case> cases = {
+      // Lines of a type no contract declares (trade) are checked as strictly as the others.
+      {R"({"ts":"2026-09-01T00:00:00Z","type":"trade","px":"1")", "",
+       "this line is not a JSON object: a brace, bracket, comma, colon or key is missing or extra"},
+      {R"({"ts":"2026-09-01T00:00:00Z","type":"trade"} {"ts":"2026-09-01T00:00:00Z"})", "",
+       "this line is not a JSON object: something follows the object's closing brace on the "
+       "same line"},
+      {R"({"ts":"2026-09-01T25:00:00Z","type":"trade"})", "ts",
+       R"("ts" is not a timestamp: hour 25 is out of range)"},
+      {R"({"type":"trade","px":"1"})", "ts", R"(missing field "ts")"},
+      {R"({"ts":"2026-09-01T00:00:00Z","type":"trade","px":"1","px":"2"})", "px",
+       R"(the key "px" appears twice in this object)"},
+      {R"({"ts":"2026-09-01T00:00:00Z","ts":"2026-09-02T00:00:00Z","type":"trade"})", "ts",
+       R"(the key "ts" appears twice in this object)"},
+      {R"({"ts":"2026-09-01T00:00:00Z","type":"trade","qty":)" + digits400 + "}", "qty",
+       R"(field "qty": a number has 400 digits, more than the 100 a log may use)"},
+      {R"({"ts":"2026-09-01T00:00:00Z","type":"trade","x":[1,tru]})", "x",
+       R"(field "x": tru is not true or false)"},
+      {R"({"ts":"2026-09-01T00:00:00Z","type":"trade","x":{"a":1,"a":2}})", "x",
+       R"(field "x": the key "a" appears twice in one object)"},
+      {R"({"ts":"2026-09-01T00:00:00Z","type":"trade","x":"a\q"})", "x",
+       R"(field "x": a string has a bad escape or control character)"},
+      {R"({"ts":"2026-09-01T00:00:00Z","type":"trade","x":01})", "x",
+       R"(field "x": 01 is not a number)"},
+      // Lines of declared types: a key twice, content after the object, an unread field.
+      {R"({"ts":"2026-09-01T00:00:00Z","type":"deployment","vendor":"AMD","mw":1,"mw":2})", "mw",
+       R"(the key "mw" appears twice in this object)"},
+      {std::string(kGoodLine) + " " + std::string(kGoodLine), "",
+       "this line is not a JSON object: something follows the object's closing brace on the "
+       "same line"},
+      {R"({"ts":"2026-09-01T00:00:00Z","type":"deployment","vendor":"AMD","mw":1,"note":nul})",
+       "note", R"(field "note": nul is not null)"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.line);
+    const TempLog log(
+        "bad.jsonl", std::string(kGoodLine) + "\n" + c.line + "\n" + std::string(kGoodLine) + "\n");
+    auto reader = open_log(log);
+    Event event;
+    REQUIRE(reader->next(event));
+    CHECK_FALSE(reader->next(event));
+    REQUIRE(reader->error().has_value());
+    CHECK(reader->error()->line == 2);
+    CHECK(reader->error()->field == c.field);
+    CHECK(reader->error()->message == c.message);
+  }
+}
+
+TEST_CASE("Timestamps of undeclared lines keep the log's order too", "[read]") {
+  const std::string declared = R"({"ts":"2026-09-01T12:00:00Z","type":"milestone","name":"a"})";
+  // 1 ms earlier than the line before; an earlier instant written with a later-looking offset.
+  for (const std::string& late :
+       {std::string(R"({"ts":"2026-09-01T11:59:59.999Z","type":"trade"})"),
+        std::string(R"({"ts":"2026-09-01T13:00:00+02:00","type":"trade"})")}) {
+    INFO(late);
+    const TempLog log("late.jsonl", declared + "\n" + late + "\n");
+    auto reader = open_log(log);
+    read_all(*reader);
+    REQUIRE(reader->error().has_value());
+    CHECK(reader->error()->line == 2);
+    CHECK(reader->error()->field == "ts");
+    CHECK(reader->error()->message.find("is earlier than the previous event's "
+                                        "2026-09-01T12:00:00Z (line 1)") != std::string::npos);
+  }
+  SECTION("an undeclared line sets the time that later declared lines must keep") {
+    const TempLog log("late.jsonl", R"({"ts":"2026-09-01T13:00:00Z","type":"trade"})"
+                                    "\n" +
+                                        declared + "\n");
+    auto reader = open_log(log);
+    CHECK(read_all(*reader).empty());
+    REQUIRE(reader->error().has_value());
+    CHECK(reader->error()->line == 2);
+  }
+  SECTION("lenient reading skips a late undeclared line without counting it as passed over") {
+    const TempLog log("late.jsonl", declared + "\n" +
+                                        R"({"ts":"2026-09-01T11:00:00Z","type":"trade"})" + "\n" +
+                                        R"({"ts":"2026-09-01T12:30:00Z","type":"trade"})" + "\n");
+    ReadOptions options;
+    options.skip_bad_lines = true;
+    auto reader = open_log(log, options);
+    CHECK(read_all(*reader).size() == 1);
+    CHECK(reader->skipped_lines() == 1);
+    const std::map<std::string, std::uint64_t, std::less<>> undeclared{{"trade", 1}};
+    CHECK(reader->undeclared_types() == undeclared);
+  }
+}
+
 TEST_CASE("CSV: each bad row names file, line, field", "[read]") {
   const std::string header = "ts,type,vendor,mw,ok,on,at,n\n";
   const std::string good = "2026-09-01T00:00:00Z,deployment,AMD,600,,,,\n";
@@ -347,6 +441,14 @@ TEST_CASE("CSV: each bad row names file, line, field", "[read]") {
        R"(a quoted cell must end at its closing quote, found "x" after it)"},
       {"2026-09-01T00:00:00Z,report,,,yes,2030-10-06,2026-09-01T00:00:00Z,1", "ok",
        R"(report event: field "ok" must be true or false, found "yes")"},
+      // Rows of a type no contract declares: their timestamp is read; no row may hold bytes
+      // that are not text.
+      {"2026-09-01T25:30:00Z,trade,,,,,,", "ts",
+       R"("ts" is not a timestamp: hour 25 is out of range)"},
+      {",trade,,,,,,", "ts", R"(missing field "ts")"},
+      {std::string("2026-09-01T00:00:00Z,trade,A\0B,,,,,", 35), "",
+       "this row holds a NUL byte (at byte 29)"},
+      {"2026-09-01T00:00:00Z,trade,\xff,,,,,", "", "this row is not valid UTF-8"},
   };
   for (const Case& c : cases) {
     INFO(c.row);
@@ -392,7 +494,7 @@ TEST_CASE("A timestamp going backwards stops the log unless reordering", "[read]
   const std::string content =
       R"({"ts":"2026-09-01T10:00:00Z","type":"milestone","name":"a"})"
       "\n"
-      R"({"ts":"2026-09-01T09:00:00Z","type":"trade"})"  // undeclared: not checked
+      R"({"ts":"2026-09-01T10:30:00Z","type":"trade"})"  // undeclared, in order
       "\n"
       R"({"ts":"2026-09-01T12:00:00Z","type":"milestone","name":"b"})"
       "\n"
