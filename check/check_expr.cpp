@@ -520,7 +520,14 @@ Type Checker::check_arithmetic(const ast::Binary& binary, const Type& lhs, const
         return Type::of(Kind::number);
       }
       return fail(fmt::format("cannot divide {} by {}", describe(lhs), describe(rhs)));
-    default:
+    case ast::BinaryOp::equal:
+    case ast::BinaryOp::not_equal:
+    case ast::BinaryOp::less:
+    case ast::BinaryOp::less_equal:
+    case ast::BinaryOp::greater:
+    case ast::BinaryOp::greater_equal:
+    case ast::BinaryOp::logical_and:
+    case ast::BinaryOp::logical_or:
       break;
   }
   throw std::logic_error("check_arithmetic: not an arithmetic operator");

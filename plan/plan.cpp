@@ -170,10 +170,12 @@ class Compiler {
             runtime.time = v.days;
           } else if constexpr (std::is_same_v<T, Timestamp>) {
             runtime.time = v.micros;
-          } else {
+          } else if constexpr (std::is_same_v<T, Duration>) {
             runtime.time = v.micros;
             runtime.months = v.months;
             runtime.trading_days = v.trading_days;
+          } else {
+            static_assert(ast::unhandled<T>, "plan: a constant kind is not handled");
           }
         },
         value);
@@ -335,6 +337,8 @@ class Compiler {
             steps.push_back(step(Op::within, expr, 0,
                                  static_cast<std::uint32_t>(kind_of(type_of(*node.anchor)))));
             out.uses_clock = true;
+          } else {
+            static_assert(ast::unhandled<T>, "plan: an expression kind is not emitted");
           }
         },
         expr.node);
