@@ -39,8 +39,12 @@ CheckedContract Checker::run() {
             check_test(decl);
           } else if constexpr (std::is_same_v<T, ast::SplitsDecl>) {
             check_splits(decl);
+          } else if constexpr (ast::one_of<T, ast::DimensionDecl, ast::UnitDecl, ast::CurrencyDecl,
+                                           ast::EventDecl, ast::CalendarDecl>) {
+            // Checked as they were declared.
+          } else {
+            static_assert(ast::unhandled<T>, "Checker::run: a declaration kind is not handled");
           }
-          // Units, events and calendars were checked as they were declared.
         },
         declaration);
   }

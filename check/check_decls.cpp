@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "base/overloaded.hpp"
 #include "base/suggest.hpp"
 #include "base/zones.hpp"
 #include "check/checker.hpp"
@@ -53,39 +54,44 @@ bool Checker::claim_name(const ast::Name& name, std::string_view what) {
 
 void Checker::declare_everything(const ast::File& file, bool is_prelude) {
   for (const auto& declaration : file.declarations) {
-    if (const auto* dimension = std::get_if<ast::DimensionDecl>(&declaration)) {
-      check_dimension(*dimension);
-    } else if (const auto* unit = std::get_if<ast::UnitDecl>(&declaration)) {
-      check_unit(*unit);
-    } else if (const auto* currency = std::get_if<ast::CurrencyDecl>(&declaration)) {
-      check_currency(*currency);
-    } else if (const auto* event = std::get_if<ast::EventDecl>(&declaration)) {
-      check_event(*event);
-    } else if (const auto* calendar = std::get_if<ast::CalendarDecl>(&declaration)) {
-      check_calendar(*calendar);
-    } else if (const auto* let = std::get_if<ast::LetDecl>(&declaration)) {
-      if (claim_name(let->name, "constant")) let_decls_[let->name.text] = let;
-    } else if (const auto* metric = std::get_if<ast::MetricDecl>(&declaration)) {
-      if (claim_name(metric->name, "metric")) {
-        result_.metrics[metric->name.text] = MetricInfo{metric->name.text, metric, Type{}};
-      }
-    } else if (const auto* clause = std::get_if<ast::ClauseDecl>(&declaration)) {
-      if (clause->family_variable) {
-        error(clause->family_variable->span,
-              fmt::format("{}[{}] uses a variable, but no 'for each {} in …' gives its values",
-                          clause->name.text, clause->family_variable->text,
-                          clause->family_variable->text),
-              fmt::format("write 'for each {} in 1..N' on the line before the clause",
-                          clause->family_variable->text));
-      } else if (claim_name(clause->name, "clause")) {
-        clause_decls_[clause->name.text] = clause;
-      }
-    } else if (const auto* family = std::get_if<ast::FamilyDecl>(&declaration)) {
-      if (claim_name(family->clause.name, "clause family")) {
-        clause_decls_[family->clause.name.text] = &family->clause;
-        families_[family->clause.name.text] = family;
-      }
-    }
+    std::visit(
+        overloaded{
+            [&](const ast::DimensionDecl& dimension) { check_dimension(dimension); },
+            [&](const ast::UnitDecl& unit) { check_unit(unit); },
+            [&](const ast::CurrencyDecl& currency) { check_currency(currency); },
+            [&](const ast::EventDecl& event) { check_event(event); },
+            [&](const ast::CalendarDecl& calendar) { check_calendar(calendar); },
+            [&](const ast::LetDecl& let) {
+              if (claim_name(let.name, "constant")) let_decls_[let.name.text] = &let;
+            },
+            [&](const ast::MetricDecl& metric) {
+              if (claim_name(metric.name, "metric")) {
+                result_.metrics[metric.name.text] = MetricInfo{metric.name.text, &metric, Type{}};
+              }
+            },
+            [&](const ast::ClauseDecl& clause) {
+              if (clause.family_variable) {
+                error(clause.family_variable->span,
+                      fmt::format("{}[{}] uses a variable, but no 'for each {} in …' gives its "
+                                  "values",
+                                  clause.name.text, clause.family_variable->text,
+                                  clause.family_variable->text),
+                      fmt::format("write 'for each {} in 1..N' on the line before the clause",
+                                  clause.family_variable->text));
+              } else if (claim_name(clause.name, "clause")) {
+                clause_decls_[clause.name.text] = &clause;
+              }
+            },
+            [&](const ast::FamilyDecl& family) {
+              if (claim_name(family.clause.name, "clause family")) {
+                clause_decls_[family.clause.name.text] = &family.clause;
+                families_[family.clause.name.text] = &family;
+              }
+            },
+            // Tests and splits declare no name; they are checked with the bodies.
+            [](const ast::one_of<ast::TestDecl, ast::SplitsDecl> auto&) {},
+        },
+        declaration);
   }
   if (!is_prelude && contract_.header && contract_.header->calendar) {
     const ast::Name& calendar = *contract_.header->calendar;

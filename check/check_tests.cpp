@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "base/overloaded.hpp"
 #include "base/suggest.hpp"
 #include "check/checker.hpp"
 #include "stdlib/calendar.hpp"
@@ -43,20 +44,28 @@ void Checker::check_calendar(const ast::CalendarDecl& decl) {
   };
   for (const ast::Name& day : decl.weekend) expect_word(day, kWeekdays, "a weekday");
   for (const ast::HolidayRule& rule : decl.holidays) {
-    if (const auto* fixed = std::get_if<ast::FixedDay>(&rule.date)) {
-      if (expect_word(fixed->month, kMonths, "a month") &&
-          (fixed->day < 1 || fixed->day > kDaysInMonth[position_in(fixed->month.text, kMonths)])) {
-        error(fixed->day_span, fmt::format("{} has no day {}", fixed->month.text, fixed->day));
-      }
-    } else if (const auto* nth = std::get_if<ast::NthWeekday>(&rule.date)) {
-      expect_word(nth->ordinal, kOrdinals, "an ordinal (first … fifth, last)");
-      expect_word(nth->weekday, kWeekdays, "a weekday");
-      expect_word(nth->month, kMonths, "a month");
-    } else if (const auto& easter = std::get<ast::EasterOffset>(rule.date); easter.unit) {
-      if (easter.unit->text != "days" && easter.unit->text != "day") {
-        error(easter.unit->span, "an offset from Easter is counted in days, e.g. Easter - 2 days");
-      }
-    }
+    std::visit(overloaded{
+                   [&](const ast::FixedDay& fixed) {
+                     if (expect_word(fixed.month, kMonths, "a month") &&
+                         (fixed.day < 1 ||
+                          fixed.day > kDaysInMonth[position_in(fixed.month.text, kMonths)])) {
+                       error(fixed.day_span,
+                             fmt::format("{} has no day {}", fixed.month.text, fixed.day));
+                     }
+                   },
+                   [&](const ast::NthWeekday& nth) {
+                     expect_word(nth.ordinal, kOrdinals, "an ordinal (first … fifth, last)");
+                     expect_word(nth.weekday, kWeekdays, "a weekday");
+                     expect_word(nth.month, kMonths, "a month");
+                   },
+                   [&](const ast::EasterOffset& easter) {
+                     if (easter.unit && easter.unit->text != "days" && easter.unit->text != "day") {
+                       error(easter.unit->span,
+                             "an offset from Easter is counted in days, e.g. Easter - 2 days");
+                     }
+                   },
+               },
+               rule.date);
     if (rule.from_year && rule.until_year && *rule.until_year < *rule.from_year) {
       error(rule.years_span, fmt::format("the holiday's years run backwards: from {} until {}",
                                          *rule.from_year, *rule.until_year));
@@ -112,6 +121,8 @@ void Checker::check_test(const ast::TestDecl& decl) {
             if (body.at) expect_instant(*body.at);
           } else if constexpr (std::is_same_v<T, ast::ExpectedTimeline>) {
             if (body.path.value.empty()) error(body.path.span, "the timeline's path is empty");
+          } else {
+            static_assert(ast::unhandled<T>, "check_test: a test item kind is not handled");
           }
         },
         item.item);

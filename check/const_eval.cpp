@@ -3,6 +3,7 @@
 // that fails (overflow, division by zero) is reported where it happens.
 #include <fmt/format.h>
 
+#include "base/overloaded.hpp"
 #include "check/checker.hpp"
 
 namespace proviso {
@@ -60,57 +61,65 @@ Timestamp Checker::instant_of(const ast::TimestampLiteral& literal) const {
 
 std::optional<Value> Checker::evaluate(const ast::Expr& expr, const Bindings& bindings) {
   try {
-    if (const auto* number = std::get_if<ast::NumberLiteral>(&expr.node)) return number->value;
-    if (const auto* text = std::get_if<ast::TextLiteral>(&expr.node)) return text->value;
-    if (const auto* boolean = std::get_if<ast::BoolLiteral>(&expr.node)) return boolean->value;
-    if (const auto* date = std::get_if<ast::DateLiteral>(&expr.node)) return date->date;
-    if (const auto* ts = std::get_if<ast::TimestampLiteral>(&expr.node)) return instant_of(*ts);
-    if (const auto* ref = std::get_if<ast::NameRef>(&expr.node)) {
-      if (const auto bound = bindings.find(ref->name); bound != bindings.end()) {
-        return bound->second;
-      }
-      if (const auto let = let_decls_.find(ref->name); let != let_decls_.end()) {
-        check_let(*let->second);
-        const auto value = result_.constants.find(ref->name);
-        if (value != result_.constants.end()) return value->second;
-      }
-      return std::nullopt;
-    }
-    if (const auto* suffixed = std::get_if<ast::Suffixed>(&expr.node)) {
-      const auto operand = evaluate(*suffixed->operand, bindings);
-      const auto* amount = operand ? std::get_if<Decimal>(&*operand) : nullptr;
-      if (!amount) return std::nullopt;
-      const auto unit = result_.units.find(suffixed->word.text);
-      if (unit != result_.units.end()) {
-        return Quantity{*amount * unit->second.scale, unit->second.dimension, unit->first,
-                        unit->second.scale};
-      }
-      auto duration = duration_of(*amount, suffixed->word.text);
-      if (!duration) {
-        error(expr.span,
-              fmt::format("{} is not a whole number of {}", amount->to_string(),
-                          suffixed->word.text == "trading days" ? "trading days" : "microseconds"));
-        return std::nullopt;
-      }
-      return *duration;
-    }
-    if (const auto* unary = std::get_if<ast::Unary>(&expr.node)) {
-      if (unary->op != ast::UnaryOp::negate) return std::nullopt;
-      auto operand = evaluate(*unary->operand, bindings);
-      if (!operand) return std::nullopt;
-      if (auto* number = std::get_if<Decimal>(&*operand)) return -*number;
-      if (auto* quantity = std::get_if<Quantity>(&*operand)) {
-        quantity->base_amount = -quantity->base_amount;
-        return *quantity;
-      }
-      if (auto* duration = std::get_if<Duration>(&*operand)) {
-        return Duration{-duration->micros, -duration->months, -duration->trading_days};
-      }
-      return std::nullopt;
-    }
-    if (const auto* binary = std::get_if<ast::Binary>(&expr.node)) {
-      return evaluate_binary(*binary, bindings);
-    }
+    using Result = std::optional<Value>;
+    return std::visit(
+        overloaded{
+            [](const ast::NumberLiteral& number) -> Result { return number.value; },
+            [](const ast::TextLiteral& text) -> Result { return text.value; },
+            [](const ast::BoolLiteral& boolean) -> Result { return boolean.value; },
+            [](const ast::DateLiteral& date) -> Result { return date.date; },
+            [&](const ast::TimestampLiteral& ts) -> Result { return instant_of(ts); },
+            [&](const ast::NameRef& ref) -> Result {
+              if (const auto bound = bindings.find(ref.name); bound != bindings.end()) {
+                return bound->second;
+              }
+              if (const auto let = let_decls_.find(ref.name); let != let_decls_.end()) {
+                check_let(*let->second);
+                const auto value = result_.constants.find(ref.name);
+                if (value != result_.constants.end()) return value->second;
+              }
+              return std::nullopt;
+            },
+            [&](const ast::Suffixed& suffixed) -> Result {
+              const auto operand = evaluate(*suffixed.operand, bindings);
+              const auto* amount = operand ? std::get_if<Decimal>(&*operand) : nullptr;
+              if (!amount) return std::nullopt;
+              const auto unit = result_.units.find(suffixed.word.text);
+              if (unit != result_.units.end()) {
+                return Quantity{*amount * unit->second.scale, unit->second.dimension, unit->first,
+                                unit->second.scale};
+              }
+              auto duration = duration_of(*amount, suffixed.word.text);
+              if (!duration) {
+                error(expr.span,
+                      fmt::format(
+                          "{} is not a whole number of {}", amount->to_string(),
+                          suffixed.word.text == "trading days" ? "trading days" : "microseconds"));
+                return std::nullopt;
+              }
+              return *duration;
+            },
+            [&](const ast::Unary& unary) -> Result {
+              if (unary.op != ast::UnaryOp::negate) return std::nullopt;
+              auto operand = evaluate(*unary.operand, bindings);
+              if (!operand) return std::nullopt;
+              if (auto* number = std::get_if<Decimal>(&*operand)) return -*number;
+              if (auto* quantity = std::get_if<Quantity>(&*operand)) {
+                quantity->base_amount = -quantity->base_amount;
+                return *quantity;
+              }
+              if (auto* duration = std::get_if<Duration>(&*operand)) {
+                return Duration{-duration->micros, -duration->months, -duration->trading_days};
+              }
+              return std::nullopt;
+            },
+            [&](const ast::Binary& binary) -> Result { return evaluate_binary(binary, bindings); },
+            // Members, clause references and conditions have no value before run time.
+            [](const ast::one_of<ast::Member, ast::Index, ast::Band, ast::Consecutive,
+                                 ast::AtLeastOfLast, ast::Quorum, ast::TimeTest, ast::Within> auto&)
+                -> Result { return std::nullopt; },
+        },
+        expr.node);
   } catch (const ArithmeticError& failure) {
     const auto* binary = std::get_if<ast::Binary>(&expr.node);
     error(expr.span,
@@ -135,9 +144,17 @@ std::optional<Value> Checker::evaluate_binary(const ast::Binary& binary, const B
         return a * b;
       case ast::BinaryOp::divide:
         return a / b;
-      default:
+      case ast::BinaryOp::equal:
+      case ast::BinaryOp::not_equal:
+      case ast::BinaryOp::less:
+      case ast::BinaryOp::less_equal:
+      case ast::BinaryOp::greater:
+      case ast::BinaryOp::greater_equal:
+      case ast::BinaryOp::logical_and:
+      case ast::BinaryOp::logical_or:
         return std::nullopt;
     }
+    return std::nullopt;
   };
   const auto* a_number = std::get_if<Decimal>(&*lhs);
   const auto* b_number = std::get_if<Decimal>(&*rhs);

@@ -13,42 +13,10 @@
 
 namespace proviso {
 
-namespace {
-
-// The stdlib is parsed once per process and shared, read-only, by every contract.
-struct Prelude {
-  std::vector<std::unique_ptr<SourceFile>> sources;
-  std::vector<std::unique_ptr<ast::File>> files;
-  std::vector<const ast::File*> views;
-  ast::NodeId node_count = 0;
-};
-
-const Prelude& prelude() {
-  static const Prelude loaded = [] {
-    Prelude p;
-    for (const PreludeFile& file : prelude_files()) {
-      p.sources.push_back(
-          std::make_unique<SourceFile>(SourceFile{std::string(file.name), std::string(file.text)}));
-      ParseResult parsed = parse(*p.sources.back(), p.node_count);
-      if (!parsed.file || has_errors(parsed.diagnostics)) {
-        throw std::logic_error("the embedded stdlib does not parse:\n" +
-                               render(parsed.diagnostics));
-      }
-      p.node_count = parsed.file->node_count;
-      p.views.push_back(parsed.file.get());
-      p.files.push_back(std::move(parsed.file));
-    }
-    return p;
-  }();
-  return loaded;
-}
-
-}  // namespace
-
 LoadedContract load_contract(std::string name, std::string text) {
   LoadedContract loaded;
   loaded.source = std::make_unique<SourceFile>(SourceFile{std::move(name), std::move(text)});
-  const Prelude& stdlib = prelude();
+  const ParsedPrelude& stdlib = parsed_prelude();
   ParseResult parsed = parse(*loaded.source, stdlib.node_count);
   loaded.diagnostics = std::move(parsed.diagnostics);
   loaded.file = std::move(parsed.file);

@@ -3,6 +3,7 @@
 // resolved or checked; the checker leaves the tree as it found it.
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -17,6 +18,18 @@
 namespace proviso::ast {
 
 using NodeId = std::uint32_t;
+
+// Visits over the tree's variants name every alternative, so that a new node kind nobody
+// handles is a compile error rather than a silent fallthrough.
+
+/// For one lambda that handles several kinds alike, listed by name:
+/// `[](const ast::one_of<ast::Member, ast::Index> auto&) {…}`.
+template <typename T, typename... Kinds>
+concept one_of = (std::same_as<T, Kinds> || ...);
+
+/// The last `else` of an `if constexpr` chain over a variant: `static_assert(unhandled<T>)`.
+template <typename>
+inline constexpr bool unhandled = false;
 
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;

@@ -45,8 +45,12 @@ void for_each_child(const Expr& expr, Visit&& visit) {
         } else if constexpr (std::is_same_v<T, Within>) {
           each(node.duration);
           each(node.anchor);
+        } else if constexpr (one_of<T, NumberLiteral, TextLiteral, BoolLiteral, DateLiteral,
+                                    TimestampLiteral, NameRef>) {
+          // Literals and names have no children.
+        } else {
+          static_assert(unhandled<T>, "for_each_child: an expression kind is not handled");
         }
-        // Literals and names have no children.
       },
       expr.node);
 }

@@ -1,3 +1,5 @@
+// The plan builder: names to indices, then each metric and clause compiled into programs
+// (their steps emitted by emit.cpp).
 #include "plan/plan.hpp"
 
 #include <algorithm>
@@ -6,611 +8,183 @@
 
 #include <fmt/format.h>
 
+#include "plan/compiler.hpp"
+
 namespace proviso {
 
-namespace {
+namespace detail {
 
-ValueKind kind_of(const Type& type) {
-  switch (type.kind) {
-    case Kind::number:
-    case Kind::quantity:
-      return ValueKind::number;
-    case Kind::timestamp:
-      return ValueKind::instant;
-    case Kind::date:
-      return ValueKind::date;
-    case Kind::duration:
-      return ValueKind::duration;
-    case Kind::text:
-      return ValueKind::text;
-    case Kind::boolean:
-      return ValueKind::boolean;
-    case Kind::error:
-    case Kind::clause:
-      break;
+// Names to indices, as run() and every later program use them.
+void Compiler::prepare() {
+  for (const auto& [name, info] : contract_.metrics) metric_index_[name] = 0;
+  std::uint32_t next = 0;
+  for (auto& [name, index] : metric_index_) index = next++;
+  for (std::uint32_t i = 0; i < contract_.clauses.size(); ++i) {
+    clause_index_[contract_.clauses[i].name] = i;
   }
-  throw std::logic_error("plan: an expression without a value type reached the compiler");
 }
 
-// Exact durations in microseconds, calendar durations in months.
-RuntimeValue duration_value(const Decimal& amount, std::string_view word) {
-  RuntimeValue value;
-  auto micros = [&](std::int64_t per_unit) {
-    value.time = (amount * Decimal::from_int(per_unit)).to_int64().value_or(0);
-  };
-  if (word == "second" || word == "seconds") micros(kMicrosPerSecond);
-  if (word == "minute" || word == "minutes") micros(60 * kMicrosPerSecond);
-  if (word == "hour" || word == "hours") micros(3600 * kMicrosPerSecond);
-  if (word == "day" || word == "days") micros(kMicrosPerDay);
-  if (word == "week" || word == "weeks") micros(7 * kMicrosPerDay);
-  if (word == "month" || word == "months") value.months = *amount.to_int64();
-  if (word == "year" || word == "years") value.months = 12 * static_cast<int>(*amount.to_int64());
-  if (word == "trading day" || word == "trading days") {
-    value.trading_days = static_cast<std::int32_t>(*amount.to_int64());
-  }
-  return value;
+/// An expression outside the clauses (a test's expectation), or a part of a clause's
+/// condition for one family member (`bindings`), in the same terms.
+Program Compiler::expression(const ast::Expr& expr, const Bindings* bindings) {
+  prepare();
+  bindings_ = bindings;
+  Program out = program(expr);
+  bindings_ = nullptr;
+  return out;
 }
 
-class Compiler {
- public:
-  Compiler(const CheckedContract& contract, const EventSchemas& schemas, ContractPlan& plan)
-      : contract_(contract), schemas_(schemas), plan_(plan) {}
-
-  // Names to indices, as run() and every later program use them.
-  void prepare() {
-    for (const auto& [name, info] : contract_.metrics) metric_index_[name] = 0;
-    std::uint32_t next = 0;
-    for (auto& [name, index] : metric_index_) index = next++;
-    for (std::uint32_t i = 0; i < contract_.clauses.size(); ++i) {
-      clause_index_[contract_.clauses[i].name] = i;
+void Compiler::run() {
+  prepare();
+  plan_.metrics.resize(metric_index_.size());
+  for (const auto& [name, info] : contract_.metrics) compile_metric(info);
+  plan_.metrics_by_event.resize(schemas_.events.size());
+  for (std::uint32_t m = 0; m < plan_.metrics.size(); ++m) {
+    if (!plan_.metrics[m].derived) {
+      plan_.metrics_by_event[plan_.metrics[m].event_type].push_back(m);
     }
   }
-
-  /// An expression outside the clauses (a test's expectation), or a part of a clause's
-  /// condition for one family member (`bindings`), in the same terms.
-  Program expression(const ast::Expr& expr, const Bindings* bindings) {
-    prepare();
-    bindings_ = bindings;
-    Program out = program(expr);
-    bindings_ = nullptr;
-    return out;
-  }
-
-  void run() {
-    prepare();
-    plan_.metrics.resize(metric_index_.size());
-    for (const auto& [name, info] : contract_.metrics) compile_metric(info);
-    plan_.metrics_by_event.resize(schemas_.events.size());
-    for (std::uint32_t m = 0; m < plan_.metrics.size(); ++m) {
-      if (!plan_.metrics[m].derived) {
-        plan_.metrics_by_event[plan_.metrics[m].event_type].push_back(m);
-      }
+  if (contract_.splits) {
+    SplitPlan splits;
+    splits.event_type = *schemas_.find(contract_.splits->event);
+    const EventSchema& schema = schemas_.events[splits.event_type];
+    for (std::uint32_t f = 0; f < schema.fields.size(); ++f) {
+      if (schema.fields[f].name == contract_.splits->field) splits.field = f;
     }
-    if (contract_.splits) {
-      SplitPlan splits;
-      splits.event_type = *schemas_.find(contract_.splits->event);
-      const EventSchema& schema = schemas_.events[splits.event_type];
-      for (std::uint32_t f = 0; f < schema.fields.size(); ++f) {
-        if (schema.fields[f].name == contract_.splits->field) splits.field = f;
-      }
-      if (contract_.splits->decl->filter) {
-        filtered_event_ = &schema;
-        splits.filter = program(*contract_.splits->decl->filter);
-        filtered_event_ = nullptr;
-      }
-      plan_.splits = std::move(splits);
-    }
-    plan_.clauses_by_metric.resize(plan_.metrics.size());
-    plan_.clauses_by_clause.resize(contract_.clauses.size());
-    for (std::uint32_t c = 0; c < contract_.clauses.size(); ++c) compile_clause(c);
-    for (std::uint32_t m = 0; m < plan_.metrics.size(); ++m) {
-      if (plan_.metrics[m].expires_with_time()) plan_.timed_metrics.push_back(m);
-    }
-    for (std::uint32_t c = 0; c < plan_.clauses.size(); ++c) {
-      if (plan_.clauses[c].uses_clock) plan_.clock_clauses.push_back(c);
-    }
-    // The money metrics that adjusted clauses compare with targets are per-share prices: a
-    // split restates what they hold in post-split terms, like a split-adjusted price series.
-    for (const ClausePlan& clause : plan_.clauses) {
-      if (!clause.instance->decl->adjusted) continue;
-      for (std::uint32_t m : clause.input_metrics) {
-        const Type& type = plan_.metrics[m].type;
-        const auto unit =
-            type.is(Kind::quantity) ? contract_.units.find(type.unit) : contract_.units.end();
-        auto& prices = plan_.per_share_prices;
-        if (unit != contract_.units.end() && unit->second.currency &&
-            std::find(prices.begin(), prices.end(), m) == prices.end()) {
-          prices.push_back(m);
-        }
-      }
-    }
-  }
-
- private:
-  const CheckedContract& contract_;
-  const EventSchemas& schemas_;
-  ContractPlan& plan_;
-  std::map<std::string, std::uint32_t> metric_index_;
-  std::map<std::string, std::uint32_t> clause_index_;
-
-  // While compiling one program: what it reads.
-  struct Reads {
-    std::vector<std::uint32_t> metrics;
-    std::vector<std::uint32_t> clauses;
-    bool clock = false;
-    std::vector<std::int64_t> boundaries;  // instants at which a fixed time test changes
-  };
-  Reads* reads_ = nullptr;
-  bool adjust_prices_ = false;  // compiling the conditions of a clause subject to adjustment
-  const Bindings* bindings_ = nullptr;
-  const EventSchema* filtered_event_ = nullptr;
-
-  const Type& type_of(const ast::Expr& expr) const { return contract_.types.at(expr.id); }
-
-  std::uint32_t add_constant(RuntimeValue value) {
-    plan_.constants.push_back(value);
-    return static_cast<std::uint32_t>(plan_.constants.size() - 1);
-  }
-
-  std::uint32_t constant_of(const Value& value) {
-    RuntimeValue runtime;
-    std::visit(
-        [&](const auto& v) {
-          using T = std::decay_t<decltype(v)>;
-          if constexpr (std::is_same_v<T, bool>) {
-            runtime.flag = v;
-          } else if constexpr (std::is_same_v<T, Decimal>) {
-            runtime.number = v;
-          } else if constexpr (std::is_same_v<T, std::string>) {
-            plan_.text_constants.push_back(std::make_unique<std::string>(v));
-            runtime.text = *plan_.text_constants.back();
-          } else if constexpr (std::is_same_v<T, Quantity>) {
-            runtime.number = v.base_amount;
-          } else if constexpr (std::is_same_v<T, Date>) {
-            runtime.time = v.days;
-          } else if constexpr (std::is_same_v<T, Timestamp>) {
-            runtime.time = v.micros;
-          } else {
-            runtime.time = v.micros;
-            runtime.months = v.months;
-            runtime.trading_days = v.trading_days;
-          }
-        },
-        value);
-    return add_constant(runtime);
-  }
-
-  Step step(Op op, const ast::Expr& expr, std::uint32_t a = 0, std::uint32_t b = 0,
-            std::uint32_t c = 0) {
-    if (expr.id >= plan_.nodes.size()) plan_.nodes.resize(expr.id + 1, nullptr);
-    plan_.nodes[expr.id] = &expr;
-    return Step{op, a, b, c, expr.id};
-  }
-
-  void note_metric(std::uint32_t m) {
-    if (reads_ &&
-        std::find(reads_->metrics.begin(), reads_->metrics.end(), m) == reads_->metrics.end()) {
-      reads_->metrics.push_back(m);
-    }
-  }
-
-  std::optional<std::uint32_t> clause_of(const ast::Expr& expr) {
-    if (const auto* ref = std::get_if<ast::NameRef>(&expr.node)) {
-      const auto it = clause_index_.find(ref->name);
-      if (it != clause_index_.end()) return it->second;
-      return std::nullopt;
-    }
-    if (const auto* index = std::get_if<ast::Index>(&expr.node)) {
-      const auto* ref = std::get_if<ast::NameRef>(&index->object->node);
-      Program position;
-      emit(*index->index, position);
-      const RuntimeValue value = fold_constant(position);
-      const auto k = value.number.to_int64();
-      if (!ref || !k) return std::nullopt;
-      const auto it = clause_index_.find(fmt::format("{}[{}]", ref->name, *k));
-      if (it != clause_index_.end()) return it->second;
-    }
-    return std::nullopt;
-  }
-
-  // A program made only of constants (family variables, literals) has one value.
-  RuntimeValue fold_constant(const Program& program) {
-    if (program.steps.size() == 1 && program.steps[0].op == Op::constant) {
-      return plan_.constants[program.steps[0].a];
-    }
-    throw std::logic_error("plan: a family index is not a constant");
-  }
-
-  std::uint32_t state_index(std::uint32_t clause, std::string_view state) {
-    const auto& states = contract_.clauses[clause].states;
-    const auto it = std::find(states.begin(), states.end(), state);
-    return static_cast<std::uint32_t>(it - states.begin());
-  }
-
-  // The instant a fixed `before`, `by` or `after` test changes its answer, as evaluate.cpp
-  // decides it: a date's day starts or ends, `after T` holds just after T.
-  void note_boundary(Op op, const RuntimeValue& instant, const Type& type) {
-    if (!reads_) return;
-    std::int64_t at = instant.time;
-    if (type.is(Kind::date)) {
-      const Date day{static_cast<std::int32_t>(instant.time)};
-      at = plan_.zone->start_of_day(op == Op::time_before ? day : Date{day.days + 1}).micros;
-    } else if (op == Op::time_after) {
-      at += 1;
-    }
-    reads_->boundaries.push_back(at);
-  }
-
-  void note_clause(std::uint32_t clause) {
-    if (reads_ && std::find(reads_->clauses.begin(), reads_->clauses.end(), clause) ==
-                      reads_->clauses.end()) {
-      reads_->clauses.push_back(clause);
-    }
-  }
-
-  void emit(const ast::Expr& expr, Program& out) {
-    auto& steps = out.steps;
-    std::visit(
-        [&](const auto& node) {
-          using T = std::decay_t<decltype(node)>;
-          if constexpr (std::is_same_v<T, ast::NumberLiteral>) {
-            steps.push_back(step(Op::constant, expr, constant_of(node.value)));
-          } else if constexpr (std::is_same_v<T, ast::TextLiteral>) {
-            steps.push_back(step(Op::constant, expr, constant_of(node.value)));
-          } else if constexpr (std::is_same_v<T, ast::BoolLiteral>) {
-            steps.push_back(step(Op::constant, expr, constant_of(node.value)));
-          } else if constexpr (std::is_same_v<T, ast::DateLiteral>) {
-            steps.push_back(step(Op::constant, expr, constant_of(node.date)));
-          } else if constexpr (std::is_same_v<T, ast::TimestampLiteral>) {
-            ParsedTimestamp parsed{node.date, node.micros_of_day, node.offset_minutes,
-                                   node.offset_minutes == 0};
-            const TimeZone zone = node.zone ? *TimeZone::find(node.zone->text) : *plan_.zone;
-            steps.push_back(step(Op::constant, expr, constant_of(to_instant(parsed, zone))));
-          } else if constexpr (std::is_same_v<T, ast::NameRef>) {
-            emit_name(expr, node, out);
-          } else if constexpr (std::is_same_v<T, ast::Suffixed>) {
-            emit_suffixed(expr, node, out);
-          } else if constexpr (std::is_same_v<T, ast::Member>) {
-            emit_member(expr, node, out);
-          } else if constexpr (std::is_same_v<T, ast::Index>) {
-            throw std::logic_error("plan: a clause reference without a state");
-          } else if constexpr (std::is_same_v<T, ast::Unary>) {
-            emit(*node.operand, out);
-            switch (node.op) {
-              case ast::UnaryOp::negate:
-                if (steps.back().op == Op::constant) {
-                  RuntimeValue value = plan_.constants[steps.back().a];
-                  value.number = -value.number;
-                  value.time = -value.time;
-                  value.months = -value.months;
-                  steps.back().a = add_constant(value);
-                } else {
-                  steps.push_back(step(Op::negate, expr, 0,
-                                       static_cast<std::uint32_t>(kind_of(type_of(expr)))));
-                }
-                break;
-              case ast::UnaryOp::logical_not:
-                steps.push_back(step(Op::logical_not, expr));
-                break;
-              case ast::UnaryOp::once:
-              case ast::UnaryOp::ever:
-                steps.push_back(step(Op::latch, expr, plan_.latch_count++));
-                out.has_latch = true;
-                break;
-            }
-          } else if constexpr (std::is_same_v<T, ast::Binary>) {
-            emit_binary(expr, node, out);
-          } else if constexpr (std::is_same_v<T, ast::Band>) {
-            emit(*node.value, out);
-            emit(*node.low, out);
-            emit(*node.high, out);
-            steps.push_back(step(Op::band, expr, node.high_excluded ? 1 : 0,
-                                 static_cast<std::uint32_t>(kind_of(type_of(*node.value)))));
-          } else if constexpr (std::is_same_v<T, ast::Consecutive>) {
-            emit_window(expr, *node.condition, *node.count, *node.count, node.period, out);
-          } else if constexpr (std::is_same_v<T, ast::AtLeastOfLast>) {
-            emit_window(expr, *node.condition, *node.needed, *node.window, node.period, out);
-          } else if constexpr (std::is_same_v<T, ast::Quorum>) {
-            for (const auto& item : node.items) emit(*item, out);
-            const auto count = static_cast<std::uint32_t>(node.items.size());
-            std::uint32_t needed = count;
-            if (node.kind == ast::QuorumKind::any) needed = 1;
-            if (node.kind == ast::QuorumKind::at_least) needed = constant_count(*node.needed);
-            steps.push_back(step(Op::quorum, expr, count, needed));
-          } else if constexpr (std::is_same_v<T, ast::TimeTest>) {
-            const std::size_t first = steps.size();
-            emit(*node.instant, out);
-            const Op op = node.relation == ast::TimeRelation::before ? Op::time_before
-                          : node.relation == ast::TimeRelation::by   ? Op::time_by
-                                                                     : Op::time_after;
-            if (steps.size() == first + 1 && steps[first].op == Op::constant) {
-              note_boundary(op, plan_.constants[steps[first].a], type_of(*node.instant));
-            }
-            steps.push_back(
-                step(op, expr, 0, static_cast<std::uint32_t>(kind_of(type_of(*node.instant)))));
-            out.uses_clock = true;
-          } else if constexpr (std::is_same_v<T, ast::Within>) {
-            emit(*node.duration, out);
-            emit(*node.anchor, out);
-            steps.push_back(step(Op::within, expr, 0,
-                                 static_cast<std::uint32_t>(kind_of(type_of(*node.anchor)))));
-            out.uses_clock = true;
-          }
-        },
-        expr.node);
-  }
-
-  std::uint32_t constant_count(const ast::Expr& expr) {
-    Program program;
-    emit(expr, program);
-    const auto value = fold_constant(program).number.to_int64();
-    return static_cast<std::uint32_t>(value.value_or(0));
-  }
-
-  void emit_name(const ast::Expr& expr, const ast::NameRef& ref, Program& out) {
-    if (bindings_) {
-      if (const auto it = bindings_->find(ref.name); it != bindings_->end()) {
-        out.steps.push_back(step(Op::constant, expr, constant_of(it->second)));
-        adjust_if_price(expr, out);
-        return;
-      }
-    }
-    if (filtered_event_) {
-      for (std::uint32_t f = 0; f < filtered_event_->fields.size(); ++f) {
-        if (filtered_event_->fields[f].name == ref.name) {
-          out.steps.push_back(step(Op::load_field, expr, f));
-          return;
-        }
-      }
-    }
-    if (const auto it = contract_.constants.find(ref.name); it != contract_.constants.end()) {
-      out.steps.push_back(step(Op::constant, expr, constant_of(it->second)));
-      adjust_if_price(expr, out);
-      return;
-    }
-    if (const auto it = metric_index_.find(ref.name); it != metric_index_.end()) {
-      const MetricPlan& metric = plan_.metrics[it->second];
-      if (metric.name.empty()) compile_metric(contract_.metrics.at(ref.name));
-      if (metric.derived) {
-        // Derived metrics are inlined: they are small, and it keeps the runtime flat.
-        for (const Step& s : metric.derived->steps) out.steps.push_back(s);
-        out.uses_clock = out.uses_clock || metric.derived->uses_clock;
-        for (const Step& s : metric.derived->steps) {
-          if (s.op == Op::load_metric) note_metric(s.a);
-        }
-        return;
-      }
-      note_metric(it->second);
-      out.steps.push_back(step(Op::load_metric, expr, it->second));
-      return;
-    }
-    throw std::logic_error("plan: unresolved name " + ref.name);
-  }
-
-  // In a clause subject to adjustment, money amounts in conditions are per-share prices: a
-  // 2-for-1 split halves them from its time on. Metrics are prices as traded, so only the
-  // contract's own amounts move.
-  void adjust_if_price(const ast::Expr& expr, Program& out) {
-    if (!adjust_prices_) return;
-    const Type& type = type_of(expr);
-    if (!type.is(Kind::quantity)) return;
-    const auto unit = contract_.units.find(type.unit);
-    if (unit != contract_.units.end() && unit->second.currency) {
-      out.steps.push_back(step(Op::adjust_price, expr));
-    }
-  }
-
-  void emit_suffixed(const ast::Expr& expr, const ast::Suffixed& suffixed, Program& out) {
-    const Type& type = type_of(expr);
-    if (type.is(Kind::boolean)) {  // `T1 vested`
-      const auto clause = clause_of(*suffixed.operand);
-      if (!clause) throw std::logic_error("plan: unresolved clause");
-      note_clause(*clause);
-      out.steps.push_back(
-          step(Op::clause_state, expr, *clause, state_index(*clause, suffixed.word.text)));
-      return;
-    }
-    Program operand;
-    emit(*suffixed.operand, operand);
-    const bool constant = operand.steps.size() == 1 && operand.steps[0].op == Op::constant;
-    if (type.is(Kind::quantity)) {
-      const Decimal scale = contract_.units.at(suffixed.word.text).scale;
-      if (constant) {
-        RuntimeValue value = plan_.constants[operand.steps[0].a];
-        value.number = value.number * scale;
-        out.steps.push_back(step(Op::constant, expr, add_constant(value)));
-        adjust_if_price(expr, out);
-        return;
-      }
-      for (const Step& s : operand.steps) out.steps.push_back(s);
-      RuntimeValue factor;
-      factor.number = scale;
-      out.steps.push_back(step(Op::constant, expr, add_constant(factor)));
-      out.steps.push_back(step(Op::multiply, expr, 0, 0, 0));
-      return;
-    }
-    // Durations are constant in practice (`90 days`); trading days are counted by windows.
-    if (!constant) throw std::logic_error("plan: a duration must be constant");
-    const RuntimeValue amount = plan_.constants[operand.steps[0].a];
-    out.steps.push_back(
-        step(Op::constant, expr, add_constant(duration_value(amount.number, suffixed.word.text))));
-  }
-
-  void emit_member(const ast::Expr& expr, const ast::Member& member, Program& out) {
-    if (filtered_event_) {  // `deployment.vendor` inside a filter
-      for (std::uint32_t f = 0; f < filtered_event_->fields.size(); ++f) {
-        if (filtered_event_->fields[f].name == member.member.text) {
-          out.steps.push_back(step(Op::load_field, expr, f));
-          return;
-        }
-      }
-    }
-    const auto clause = clause_of(*member.object);
-    if (!clause) throw std::logic_error("plan: unresolved clause time");
-    note_clause(*clause);
-    const std::string& name = member.member.text;
-    const std::string state = name.substr(0, name.size() - 3);  // drop "_at"
-    out.steps.push_back(step(Op::clause_time, expr, *clause, state_index(*clause, state)));
-  }
-
-  void emit_binary(const ast::Expr& expr, const ast::Binary& binary, Program& out) {
-    emit(*binary.lhs, out);
-    emit(*binary.rhs, out);
-    const auto lhs_kind = static_cast<std::uint32_t>(kind_of(type_of(*binary.lhs)));
-    const auto rhs_kind = static_cast<std::uint32_t>(kind_of(type_of(*binary.rhs)));
-    switch (binary.op) {
-      case ast::BinaryOp::logical_and:
-        out.steps.push_back(step(Op::logical_and, expr));
-        return;
-      case ast::BinaryOp::logical_or:
-        out.steps.push_back(step(Op::logical_or, expr));
-        return;
-      case ast::BinaryOp::add:
-        out.steps.push_back(step(Op::add, expr, 0, lhs_kind, rhs_kind));
-        return;
-      case ast::BinaryOp::subtract:
-        out.steps.push_back(step(Op::subtract, expr, 0, lhs_kind, rhs_kind));
-        return;
-      case ast::BinaryOp::multiply:
-        out.steps.push_back(step(Op::multiply, expr, 0, lhs_kind, rhs_kind));
-        return;
-      case ast::BinaryOp::divide:
-        out.steps.push_back(step(Op::divide, expr, 0, lhs_kind, rhs_kind));
-        return;
-      case ast::BinaryOp::equal:
-      case ast::BinaryOp::not_equal:
-      case ast::BinaryOp::less:
-      case ast::BinaryOp::less_equal:
-      case ast::BinaryOp::greater:
-      case ast::BinaryOp::greater_equal:
-        out.steps.push_back(
-            step(Op::compare, expr, static_cast<std::uint32_t>(binary.op), lhs_kind));
-        return;
-    }
-  }
-
-  void emit_window(const ast::Expr& expr, const ast::Expr& condition, const ast::Expr& needed,
-                   const ast::Expr& span, const ast::Name& period, Program& out) {
-    DayWindowPlan window;
-    Reads inner;
-    Reads* outer = reads_;
-    reads_ = &inner;
-    window.condition = program(condition);
-    reads_ = outer;
-    window.needed = constant_count(needed);
-    window.span = constant_count(span);
-    window.trading_days = period.text.rfind("trading", 0) == 0;
-    window.input_metrics = inner.metrics;
-    for (std::uint32_t m : inner.metrics) note_metric(m);
-    for (std::uint32_t c : inner.clauses) note_clause(c);
-    plan_.windows.push_back(std::move(window));
-    out.steps.push_back(
-        step(Op::window, expr, static_cast<std::uint32_t>(plan_.windows.size() - 1)));
-    out.uses_clock = true;  // a new day can change the window's answer
-  }
-
-  Program program(const ast::Expr& expr) {
-    Program out;
-    out.source = &expr;
-    emit(expr, out);
-    return out;
-  }
-
-  void compile_metric(const MetricInfo& info) {
-    MetricPlan& metric = plan_.metrics[metric_index_.at(info.name)];
-    if (!metric.name.empty()) return;  // compiled already, as another's input
-    metric.name = info.name;
-    metric.span = info.decl->span;
-    metric.type = info.type;
-    if (const auto* derived = std::get_if<ast::ExprPtr>(&info.decl->body)) {
-      // Inputs of derived metrics are compiled first so that inlining finds them.
-      metric.derived = program(**derived);
-      return;
-    }
-    const auto& aggregate = std::get<ast::Aggregate>(info.decl->body);
-    metric.fn = aggregate.fn;
-    metric.event_type = *schemas_.find(aggregate.event.text);
-    const EventSchema& schema = schemas_.events[metric.event_type];
-    auto field_position = [&](const std::optional<ast::Name>& name) {
-      if (!name) return -1;
-      for (std::size_t f = 0; f < schema.fields.size(); ++f) {
-        if (schema.fields[f].name == name->text) return static_cast<int>(f);
-      }
-      return -1;
-    };
-    metric.field = field_position(aggregate.field);
-    metric.weight = field_position(aggregate.weight);
-    if (aggregate.filter) {
+    if (contract_.splits->decl->filter) {
       filtered_event_ = &schema;
-      metric.filter = program(*aggregate.filter);
+      splits.filter = program(*contract_.splits->decl->filter);
       filtered_event_ = nullptr;
     }
-    if (aggregate.window) {
-      const std::uint32_t length = constant_count(*aggregate.window->length);
-      const std::string& period = aggregate.window->period.text;
-      if (period == "events" || period == "event") {
-        metric.window_events = length;
-      } else if (period.rfind("trading", 0) == 0) {
-        metric.window_trading_days = length;
-      } else {
-        metric.window_micros = duration_value(Decimal::from_int(length), period).time;
+    plan_.splits = std::move(splits);
+  }
+  plan_.clauses_by_metric.resize(plan_.metrics.size());
+  plan_.clauses_by_clause.resize(contract_.clauses.size());
+  for (std::uint32_t c = 0; c < contract_.clauses.size(); ++c) compile_clause(c);
+  for (std::uint32_t m = 0; m < plan_.metrics.size(); ++m) {
+    if (plan_.metrics[m].expires_with_time()) plan_.timed_metrics.push_back(m);
+  }
+  for (std::uint32_t c = 0; c < plan_.clauses.size(); ++c) {
+    if (plan_.clauses[c].uses_clock) plan_.clock_clauses.push_back(c);
+  }
+  // The money metrics that adjusted clauses compare with targets are per-share prices: a
+  // split restates what they hold in post-split terms, like a split-adjusted price series.
+  for (const ClausePlan& clause : plan_.clauses) {
+    if (!clause.instance->decl->adjusted) continue;
+    for (std::uint32_t m : clause.input_metrics) {
+      const Type& type = plan_.metrics[m].type;
+      const auto unit =
+          type.is(Kind::quantity) ? contract_.units.find(type.unit) : contract_.units.end();
+      auto& prices = plan_.per_share_prices;
+      if (unit != contract_.units.end() && unit->second.currency &&
+          std::find(prices.begin(), prices.end(), m) == prices.end()) {
+        prices.push_back(m);
       }
     }
   }
+}
 
-  void compile_clause(std::uint32_t index) {
-    const ClauseInstance& instance = contract_.clauses[index];
-    const ast::ClauseDecl& decl = *instance.decl;
-    ClausePlan clause;
-    clause.name = instance.name;
-    clause.instance = &instance;
-    Reads reads;
-    reads_ = &reads;
-    bindings_ = &instance.bindings;
-    adjust_prices_ = decl.adjusted.has_value();
-    for (const ast::Stage& stage : decl.stages) clause.stages.push_back(program(*stage.condition));
-    if (decl.holds_while) clause.holds_while = program(*decl.holds_while);
-    adjust_prices_ = false;
-    if (decl.grant) {
-      clause.grant = program(*decl.grant);
-      const Type& granted = type_of(*decl.grant);
-      const bool shares =
-          granted.is(Kind::quantity) && contract_.units.at(granted.unit).dimension == "shares";
-      if (decl.adjusted && shares)
-        clause.grant->steps.push_back(step(Op::adjust_shares, *decl.grant));
-    }
-    if (decl.lapse) {
-      clause.deadline = program(*decl.lapse->deadline);
-      clause.lapse_stage = state_index(index, decl.lapse->state.text);
-    }
-    for (const ast::ClauseRef& ref : decl.prerequisites) {
-      std::string name = ref.name.text;
-      if (ref.index) {
-        Program position;
-        emit(*ref.index, position);
-        name = fmt::format("{}[{}]", name, fold_constant(position).number.to_string());
-      }
-      const std::uint32_t target = clause_index_.at(name);
-      clause.prerequisites.push_back(target);
-      note_clause(target);
-    }
-    bindings_ = nullptr;
-    reads_ = nullptr;
-    for (const Program* p : {clause.holds_while ? &*clause.holds_while : nullptr,
-                             clause.deadline ? &*clause.deadline : nullptr}) {
-      if (p && p->uses_clock) clause.uses_clock = true;
-    }
-    for (const Program& stage : clause.stages) clause.uses_clock |= stage.uses_clock;
-    clause.input_metrics = reads.metrics;
-    clause.input_clauses = reads.clauses;
-    clause.time_boundaries = reads.boundaries;
-    for (std::uint32_t m : reads.metrics) plan_.clauses_by_metric[m].push_back(index);
-    for (std::uint32_t c : reads.clauses) plan_.clauses_by_clause[c].push_back(index);
-    plan_.clauses.push_back(std::move(clause));
+Program Compiler::program(const ast::Expr& expr) {
+  Program out;
+  out.source = &expr;
+  emit(expr, out);
+  return out;
+}
+
+void Compiler::compile_metric(const MetricInfo& info) {
+  MetricPlan& metric = plan_.metrics[metric_index_.at(info.name)];
+  if (!metric.name.empty()) return;  // compiled already, as another's input
+  metric.name = info.name;
+  metric.span = info.decl->span;
+  metric.type = info.type;
+  if (const auto* derived = std::get_if<ast::ExprPtr>(&info.decl->body)) {
+    // Inputs of derived metrics are compiled first so that inlining finds them.
+    metric.derived = program(**derived);
+    return;
   }
-};
+  const auto& aggregate = std::get<ast::Aggregate>(info.decl->body);
+  metric.fn = aggregate.fn;
+  metric.event_type = *schemas_.find(aggregate.event.text);
+  const EventSchema& schema = schemas_.events[metric.event_type];
+  auto field_position = [&](const std::optional<ast::Name>& name) {
+    if (!name) return -1;
+    for (std::size_t f = 0; f < schema.fields.size(); ++f) {
+      if (schema.fields[f].name == name->text) return static_cast<int>(f);
+    }
+    return -1;
+  };
+  metric.field = field_position(aggregate.field);
+  metric.weight = field_position(aggregate.weight);
+  if (aggregate.filter) {
+    filtered_event_ = &schema;
+    metric.filter = program(*aggregate.filter);
+    filtered_event_ = nullptr;
+  }
+  if (aggregate.window) {
+    const std::uint32_t length = constant_count(*aggregate.window->length);
+    const std::string& period = aggregate.window->period.text;
+    if (period == "events" || period == "event") {
+      metric.window_events = length;
+    } else if (period.rfind("trading", 0) == 0) {
+      metric.window_trading_days = length;
+    } else {
+      metric.window_micros = duration_value(Decimal::from_int(length), period).time;
+    }
+  }
+}
 
-}  // namespace
+void Compiler::compile_clause(std::uint32_t index) {
+  const ClauseInstance& instance = contract_.clauses[index];
+  const ast::ClauseDecl& decl = *instance.decl;
+  ClausePlan clause;
+  clause.name = instance.name;
+  clause.instance = &instance;
+  Reads reads;
+  reads_ = &reads;
+  bindings_ = &instance.bindings;
+  adjust_prices_ = decl.adjusted.has_value();
+  for (const ast::Stage& stage : decl.stages) clause.stages.push_back(program(*stage.condition));
+  if (decl.holds_while) clause.holds_while = program(*decl.holds_while);
+  adjust_prices_ = false;
+  if (decl.grant) {
+    clause.grant = program(*decl.grant);
+    const Type& granted = type_of(*decl.grant);
+    const bool shares =
+        granted.is(Kind::quantity) && contract_.units.at(granted.unit).dimension == "shares";
+    if (decl.adjusted && shares)
+      clause.grant->steps.push_back(step(Op::adjust_shares, *decl.grant));
+  }
+  if (decl.lapse) {
+    clause.deadline = program(*decl.lapse->deadline);
+    clause.lapse_stage = state_index(index, decl.lapse->state.text);
+  }
+  for (const ast::ClauseRef& ref : decl.prerequisites) {
+    std::string name = ref.name.text;
+    if (ref.index) {
+      Program position;
+      emit(*ref.index, position);
+      name = fmt::format("{}[{}]", name, fold_constant(position).number.to_string());
+    }
+    const std::uint32_t target = clause_index_.at(name);
+    clause.prerequisites.push_back(target);
+    note_clause(target);
+  }
+  bindings_ = nullptr;
+  reads_ = nullptr;
+  for (const Program* p : {clause.holds_while ? &*clause.holds_while : nullptr,
+                           clause.deadline ? &*clause.deadline : nullptr}) {
+    if (p && p->uses_clock) clause.uses_clock = true;
+  }
+  for (const Program& stage : clause.stages) clause.uses_clock |= stage.uses_clock;
+  clause.input_metrics = reads.metrics;
+  clause.input_clauses = reads.clauses;
+  clause.time_boundaries = reads.boundaries;
+  for (std::uint32_t m : reads.metrics) plan_.clauses_by_metric[m].push_back(index);
+  for (std::uint32_t c : reads.clauses) plan_.clauses_by_clause[c].push_back(index);
+  plan_.clauses.push_back(std::move(clause));
+}
+
+}  // namespace detail
 
 std::optional<std::string> merge_schemas(const CheckedContract& contract, EventSchemas& schemas) {
   for (const auto& [name, event] : contract.events) {
@@ -638,7 +212,7 @@ std::optional<std::string> merge_schemas(const CheckedContract& contract, EventS
 
 Program compile_expression(ContractPlan& plan, const EventSchemas& schemas, const ast::Expr& expr,
                            const Bindings* bindings) {
-  return Compiler(*plan.checked, schemas, plan).expression(expr, bindings);
+  return detail::Compiler(*plan.checked, schemas, plan).expression(expr, bindings);
 }
 
 ContractPlan compile(const CheckedContract& contract, const EventSchemas& schemas) {
@@ -651,7 +225,7 @@ ContractPlan compile(const CheckedContract& contract, const EventSchemas& schema
   plan.effective = contract.effective;
   plan.expires = contract.expires;
   plan.types = contract.types;
-  Compiler(contract, schemas, plan).run();
+  detail::Compiler(contract, schemas, plan).run();
   return plan;
 }
 

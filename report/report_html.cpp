@@ -1,107 +1,16 @@
-// The HTML of the report: one file, its stylesheet inline, charts as inline SVG, no scripts,
-// fonts or links to fetch; laid out for a laptop screen and for print (docs/report.md).
+// The HTML of the report: one file, its stylesheet (report/report.css) inline, charts as inline
+// SVG, no scripts, fonts or links to fetch; laid out for a laptop screen and for print
+// (docs/report.md).
 #include <fmt/format.h>
 
 #include "report/report.hpp"
+#include "report/report_css.hpp"
 #include "report/svg_chart.hpp"
 #include "run/inspect.hpp"
 
 namespace proviso {
 
 namespace {
-
-constexpr std::string_view kStyle = R"(
-:root { --ink: #1f2933; --muted: #616e7c; --line: #d9dee4; --panel: #ffffff; --page: #f4f6f8;
-  --blue: #2463eb; --met: #15803d; --met-bg: #dcfce7; --pending: #a16207; --pending-bg: #fef3c7;
-  --lapsed: #b91c1c; --lapsed-bg: #fee2e2; --level: #6d28d9; --level-bg: #ede9fe; }
-* { box-sizing: border-box; }
-body { margin: 0; background: var(--page); color: var(--ink);
-  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
-main { max-width: 1120px; margin: 0 auto; padding: 28px 24px 48px; }
-h1 { font-size: 28px; line-height: 1.2; margin: 4px 0 6px; }
-h2 { font-size: 19px; margin: 0 0 12px; }
-h3 { font-size: 16px; margin: 0 0 8px; }
-.eyebrow { text-transform: uppercase; letter-spacing: .08em; font-size: 12px; color: var(--muted); margin: 0; }
-.source { color: var(--muted); margin: 0 0 16px; }
-section, header.contract-header { background: var(--panel); border: 1px solid var(--line);
-  border-radius: 10px; padding: 20px 22px; margin: 0 0 18px; }
-dl.facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 10px 24px; margin: 0; }
-dl.facts div { min-width: 0; }
-dl.facts dt { font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: .05em; }
-dl.facts dd { margin: 0; overflow-wrap: anywhere; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 12px; margin: 0 0 18px; }
-.card { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 14px 16px; }
-.card .label { font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: .05em; }
-.card .value { font-size: 22px; font-weight: 600; line-height: 1.25; overflow-wrap: anywhere; }
-table { width: 100%; border-collapse: collapse; font-size: 14px; }
-th { text-align: left; font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: .05em;
-  border-bottom: 2px solid var(--line); padding: 6px 10px 6px 0; }
-td { border-bottom: 1px solid var(--line); padding: 9px 10px 9px 0; vertical-align: top; }
-td .title { display: block; color: var(--muted); font-size: 13px; }
-td.num, td.change { white-space: nowrap; }
-.cite { color: var(--muted); font-size: 13px; }
-table.timeline td.cite { overflow-wrap: anywhere; max-width: 220px; }
-.badge { display: inline-block; border-radius: 999px; padding: 1px 10px; font-size: 13px; font-weight: 600;
-  background: var(--level-bg); color: var(--level); }
-.badge.met { background: var(--met-bg); color: var(--met); }
-.badge.pending { background: var(--pending-bg); color: var(--pending); }
-.badge.lapsed, .badge.breached { background: var(--lapsed-bg); color: var(--lapsed); }
-.since { display: block; color: var(--muted); font-size: 13px; }
-figure.chart { margin: 0 0 22px; break-inside: avoid; page-break-inside: avoid; }
-figure.chart:last-child { margin-bottom: 0; }
-figcaption { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 4px 16px; margin-bottom: 4px; }
-figcaption .name { font-weight: 600; }
-figcaption .latest { color: var(--muted); font-size: 14px; }
-svg.chart { width: 100%; height: auto; display: block; }
-svg.chart text { font-size: 11px; fill: var(--muted); }
-svg.chart .grid line { stroke: #e6e9ed; }
-svg.chart .x-axis line { stroke: #b8c0c8; }
-svg.chart .y-label, svg.chart .unit { text-anchor: end; }
-svg.chart .unit { font-weight: 600; }
-svg.chart .x-label { text-anchor: middle; }
-svg.chart .series .line { fill: none; stroke: var(--blue); stroke-width: 2; }
-svg.chart .series .area { fill: var(--blue); opacity: .07; }
-svg.chart .total .line { fill: none; stroke: var(--met); stroke-width: 2.5; }
-svg.chart .total .area { fill: var(--met); opacity: .12; }
-svg.chart .guide { fill: none; stroke: #8b96a1; stroke-width: 1.2; stroke-dasharray: 5 4; }
-svg.chart .guide-label { fill: #4b5661; }
-svg.chart .end-label { fill: var(--met); font-weight: 600; }
-svg.chart .marker circle { fill: var(--level); stroke: #fff; stroke-width: 1.5; }
-svg.chart .marker.met circle { fill: var(--met); }
-svg.chart .marker.lapsed circle, svg.chart .marker.breached circle { fill: var(--lapsed); }
-svg.chart .marker .leader { stroke: #c3cad1; stroke-width: 1; stroke-dasharray: 2 2; }
-svg.chart .marker text { fill: var(--ink); font-weight: 600; }
-.not-charted { color: var(--muted); font-size: 14px; margin: 0; }
-article.explain { border-top: 1px solid var(--line); padding-top: 14px; margin-top: 14px; }
-article.explain:first-of-type { border-top: 0; padding-top: 0; margin-top: 0; }
-ul.tree { list-style: none; margin: 4px 0 0; padding-left: 0; }
-ul.tree ul { list-style: none; padding-left: 22px; margin: 2px 0; border-left: 1px solid var(--line); }
-ul.tree li { margin: 3px 0; }
-.mark { display: inline-block; width: 18px; font-weight: 700; }
-.mark.met { color: var(--met); }
-.mark.not-met { color: var(--lapsed); }
-.mark.unknown { color: var(--muted); }
-.note, .then { color: var(--muted); font-size: 13px; }
-.deadline { margin: 8px 0 0; font-size: 14px; }
-.empty { color: var(--muted); margin: 0; }
-footer { color: var(--muted); font-size: 13px; margin-top: 8px; }
-@media (max-width: 700px) {
-  main { padding: 16px 10px; }
-  section, header.contract-header { padding: 14px; }
-  .hide-narrow { display: none; }
-  td.num { white-space: normal; }
-}
-.table-wrap { overflow-x: auto; }
-@media print {
-  @page { margin: 14mm; }
-  body { background: #fff; font-size: 11pt; }
-  main { max-width: none; padding: 0; }
-  section, header.contract-header, .card { border: 0; padding: 0; margin-bottom: 14px; }
-  section { break-inside: auto; }
-  h2 { break-after: avoid; }
-  tr, article.explain { break-inside: avoid; }
-}
-)";
 
 const std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -261,8 +170,8 @@ class Writer {
     out_ += fmt::format(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        "<title>{} — Proviso report</title>\n<style>{}</style>\n</head>\n<body>\n<main>\n",
-        html_escape(title), kStyle);
+        "<title>{} — Proviso report</title>\n<style>\n{}</style>\n</head>\n<body>\n<main>\n",
+        html_escape(title), report_css());
     for (const ContractReport& contract : data_.contracts) write_contract(contract);
     out_ += fmt::format(
         "<footer>Generated by <code>proviso report</code> from {} and {}: {} event{} replayed. "

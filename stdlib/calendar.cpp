@@ -9,7 +9,6 @@
 #include <fmt/format.h>
 
 #include "grammar/ast.hpp"
-#include "grammar/parse.hpp"
 #include "stdlib/prelude.hpp"
 
 namespace proviso {
@@ -162,6 +161,8 @@ void add_rule_days(const CalendarRules& rules, const detail::CalendarRule& rule,
                easter_year <= std::min(centre + 1, kLastYear); ++easter_year) {
             add(easter_year, plus_days(easter_sunday(easter_year), date.offset));
           }
+        } else {
+          static_assert(ast::unhandled<T>, "a holiday rule kind is not handled");
         }
       },
       rule.date);
@@ -268,6 +269,8 @@ TradingCalendar TradingCalendar::from_decl(const ast::CalendarDecl& decl) {
                                                index_of(date.month, kMonths, "a month") + 1};
           } else if constexpr (std::is_same_v<T, ast::EasterOffset>) {
             rule.date = detail::EasterRule{date.days};
+          } else {
+            static_assert(ast::unhandled<T>, "a holiday date kind is not handled");
           }
         },
         holiday.date);
@@ -348,18 +351,12 @@ std::int64_t TradingCalendar::trading_days_between(Date a, Date b) const {
 
 namespace {
 
-// The stdlib's calendars, built once per process from the embedded Proviso sources.
+// The stdlib's calendars, built once per process from the parsed stdlib.
 const std::vector<TradingCalendar>& stdlib_calendars() {
   static const std::vector<TradingCalendar> calendars = [] {
     std::vector<TradingCalendar> result;
-    for (const PreludeFile& file : prelude_files()) {
-      const SourceFile source{std::string(file.name), std::string(file.text)};
-      const ParseResult parsed = parse(source);
-      if (!parsed.file || has_errors(parsed.diagnostics)) {
-        throw std::logic_error("the embedded stdlib does not parse:\n" +
-                               render(parsed.diagnostics));
-      }
-      for (const ast::Declaration& declaration : parsed.file->declarations) {
+    for (const std::unique_ptr<ast::File>& file : parsed_prelude().files) {
+      for (const ast::Declaration& declaration : file->declarations) {
         if (const auto* calendar = std::get_if<ast::CalendarDecl>(&declaration)) {
           result.push_back(TradingCalendar::from_decl(*calendar));
         }

@@ -113,4 +113,15 @@ std::vector<std::filesystem::path> files_with_extension(const std::filesystem::p
   return files;
 }
 
+std::vector<GoldenCase> golden_cases(const std::filesystem::path& folder,
+                                     const std::string& extension) {
+  std::vector<GoldenCase> cases;
+  for (const auto& input : files_with_extension(folder, extension)) {
+    auto golden = input;
+    golden.replace_extension(".golden");
+    cases.push_back({input.stem().string(), input, golden});
+  }
+  return cases;
+}
+
 }  // namespace proviso::testing

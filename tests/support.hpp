@@ -53,4 +53,17 @@ std::vector<MarkdownBlock> markdown_blocks(const std::string& markdown);
 std::vector<std::filesystem::path> files_with_extension(const std::filesystem::path& folder,
                                                         const std::string& extension);
 
+/// One golden case: its name (the input's stem), its input file and the .golden beside it.
+struct GoldenCase {
+  std::string name;
+  std::filesystem::path input;
+  std::filesystem::path golden;
+};
+
+/// The golden cases of a folder, one per input file with that extension, sorted by name.
+/// Drivers run each in its own DYNAMIC_SECTION, so a failure names its case and the others
+/// still run.
+std::vector<GoldenCase> golden_cases(const std::filesystem::path& folder,
+                                     const std::string& extension);
+
 }  // namespace proviso::testing

@@ -1,0 +1,179 @@
+// The checker's typing of operators: unary, arithmetic, comparisons and bands.
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "base/overloaded.hpp"
+#include "base/suggest.hpp"
+#include "base/zones.hpp"
+#include "check/checker.hpp"
+
+namespace proviso {
+
+namespace {
+
+// "write 1 GW" when a plain number meets a quantity.
+std::string unit_hint(const Type& a, const Type& b, const ast::Expr& number_side) {
+  const Type& quantity = a.is(Kind::quantity) ? a : b;
+  if (!quantity.is(Kind::quantity)) return {};
+  if (!(a.is(Kind::number) || b.is(Kind::number))) return {};
+  return fmt::format("give the number its unit, e.g. {} {}", number_side.span.text(),
+                     quantity.unit);
+}
+
+// -1, 0 or 1 for two constants of one ordered type; nullopt for other values.
+std::optional<int> compare_constants(const Value& a, const Value& b) {
+  auto sign = [](auto order) { return order < 0 ? -1 : order > 0 ? 1 : 0; };
+  if (const auto* x = std::get_if<Decimal>(&a)) {
+    if (const auto* y = std::get_if<Decimal>(&b)) return sign(*x <=> *y);
+  }
+  if (const auto* x = std::get_if<Quantity>(&a)) {
+    if (const auto* y = std::get_if<Quantity>(&b)) return sign(x->base_amount <=> y->base_amount);
+  }
+  if (const auto* x = std::get_if<Date>(&a)) {
+    if (const auto* y = std::get_if<Date>(&b)) return sign(*x <=> *y);
+  }
+  if (const auto* x = std::get_if<Timestamp>(&a)) {
+    if (const auto* y = std::get_if<Timestamp>(&b)) return sign(*x <=> *y);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Type Checker::check_unary(const ast::Expr& expr, const ast::Unary& unary, const Scope& scope) {
+  (void)expr;
+  if (unary.op == ast::UnaryOp::negate) {
+    const Type operand = check_expr(*unary.operand, scope);
+    if (operand.is_error() || operand.is_numeric() || operand.is(Kind::duration)) return operand;
+    error(unary.op_span, fmt::format("cannot negate {}", describe(operand)));
+    return Type{};
+  }
+  if (unary.op != ast::UnaryOp::logical_not && scope.kind != Scope::Kind::condition &&
+      scope.kind != Scope::Kind::test) {
+    error(unary.op_span, "'once' and 'ever' can only be used in a clause's condition");
+  }
+  const std::string_view word = unary.op == ast::UnaryOp::logical_not ? "not"
+                                : unary.op == ast::UnaryOp::once      ? "once"
+                                                                      : "ever";
+  expect_condition(*unary.operand, scope, fmt::format("what follows '{}'", word));
+  return Type::of(Kind::boolean);
+}
+
+Type Checker::check_binary(const ast::Expr& expr, const ast::Binary& binary, const Scope& scope) {
+  (void)expr;
+  if (binary.op == ast::BinaryOp::logical_and || binary.op == ast::BinaryOp::logical_or) {
+    const std::string_view word = binary.op == ast::BinaryOp::logical_and ? "and" : "or";
+    expect_condition(*binary.lhs, scope, fmt::format("the left side of '{}'", word));
+    expect_condition(*binary.rhs, scope, fmt::format("the right side of '{}'", word));
+    return Type::of(Kind::boolean);
+  }
+  const Type lhs = check_expr(*binary.lhs, scope);
+  const Type rhs = check_expr(*binary.rhs, scope);
+  if (lhs.is_error() || rhs.is_error()) return Type{};
+  return ast::is_comparison(binary.op) ? check_comparison(binary, lhs, rhs)
+                                       : check_arithmetic(binary, lhs, rhs);
+}
+
+Type Checker::check_comparison(const ast::Binary& binary, const Type& lhs, const Type& rhs) {
+  const bool equality = binary.op == ast::BinaryOp::equal || binary.op == ast::BinaryOp::not_equal;
+  if (lhs.compatible(rhs) && !lhs.is(Kind::clause) && (equality || lhs.is_ordered())) {
+    return Type::of(Kind::boolean);
+  }
+  if (lhs.compatible(rhs) && !lhs.is(Kind::clause)) {
+    error(binary.op_span, fmt::format("{} has no order, so '{}' cannot compare it; use == or !=",
+                                      describe(lhs), binary.op_span.text()));
+    return Type{};
+  }
+  const ast::Expr& number_side = lhs.is(Kind::number) ? *binary.lhs : *binary.rhs;
+  std::string hint = unit_hint(lhs, rhs, number_side);
+  if (lhs.is(Kind::clause) || rhs.is(Kind::clause)) {
+    hint = "a clause is compared through its state or time, e.g. T1 vested or T1.vested_at";
+  }
+  error(binary.op_span, fmt::format("cannot compare {} with {}", describe(lhs), describe(rhs)),
+        hint);
+  return Type{};
+}
+
+Type Checker::check_arithmetic(const ast::Binary& binary, const Type& lhs, const Type& rhs) {
+  const ast::Expr& number_side = lhs.is(Kind::number) ? *binary.lhs : *binary.rhs;
+  auto fail = [&](std::string message) {
+    error(binary.op_span, std::move(message), unit_hint(lhs, rhs, number_side));
+    return Type{};
+  };
+  const bool lhs_time = lhs.is(Kind::date) || lhs.is(Kind::timestamp);
+  switch (binary.op) {
+    case ast::BinaryOp::add:
+    case ast::BinaryOp::subtract: {
+      const bool add = binary.op == ast::BinaryOp::add;
+      if (lhs.compatible(rhs) && (lhs.is_numeric() || lhs.is(Kind::duration))) return lhs;
+      if (lhs_time && rhs.is(Kind::duration)) {
+        if (lhs.is(Kind::date) && rhs.dimension == "exact" && rhs.unit == "seconds") {
+          return fail(fmt::format("cannot {} {} {} a date: dates move in days, months or years",
+                                  add ? "add" : "subtract", describe(rhs), add ? "to" : "from"));
+        }
+        return lhs;
+      }
+      if (add && lhs.is(Kind::duration) && (rhs.is(Kind::date) || rhs.is(Kind::timestamp))) {
+        return rhs;
+      }
+      if (!add && lhs_time && lhs.compatible(rhs)) return Type::duration("exact", "days");
+      return add ? fail(fmt::format("cannot add {} to {}", describe(rhs), describe(lhs)))
+                 : fail(fmt::format("cannot subtract {} from {}", describe(rhs), describe(lhs)));
+    }
+    case ast::BinaryOp::multiply:
+      if (lhs.is(Kind::number) && (rhs.is_numeric() || rhs.is(Kind::duration))) return rhs;
+      if (rhs.is(Kind::number) && (lhs.is_numeric() || lhs.is(Kind::duration))) return lhs;
+      return fail(fmt::format("cannot multiply {} by {}", describe(lhs), describe(rhs)));
+    case ast::BinaryOp::divide:
+      if (rhs.is(Kind::number) && (lhs.is_numeric() || lhs.is(Kind::duration))) return lhs;
+      if (lhs.compatible(rhs) && (lhs.is(Kind::quantity) || lhs.is(Kind::duration))) {
+        return Type::of(Kind::number);
+      }
+      return fail(fmt::format("cannot divide {} by {}", describe(lhs), describe(rhs)));
+    case ast::BinaryOp::equal:
+    case ast::BinaryOp::not_equal:
+    case ast::BinaryOp::less:
+    case ast::BinaryOp::less_equal:
+    case ast::BinaryOp::greater:
+    case ast::BinaryOp::greater_equal:
+    case ast::BinaryOp::logical_and:
+    case ast::BinaryOp::logical_or:
+      break;
+  }
+  throw std::logic_error("check_arithmetic: not an arithmetic operator");
+}
+
+Type Checker::check_band(const ast::Band& band, const Scope& scope) {
+  const Type value = check_expr(*band.value, scope);
+  const Type low = check_expr(*band.low, scope);
+  const Type high = check_expr(*band.high, scope);
+  if (value.is_error() || low.is_error() || high.is_error()) return Type{};
+  for (const Type* end : {&low, &high}) {
+    if (!value.compatible(*end) || !value.is_ordered()) {
+      const ast::Expr& side = end == &low ? *band.low : *band.high;
+      error(side.span, fmt::format("cannot compare {} with {}", describe(value), describe(*end)),
+            unit_hint(value, *end, side));
+      return Type{};
+    }
+  }
+  // Constant ends written the wrong way round make a band nothing can be in.
+  if (!scope.variables) {
+    const auto low_value = evaluate(*band.low, {});
+    const auto high_value = evaluate(*band.high, {});
+    const auto order =
+        low_value && high_value ? compare_constants(*low_value, *high_value) : std::nullopt;
+    if (order && (*order > 0 || (*order == 0 && band.high_excluded))) {
+      error(band.op_span,
+            fmt::format("nothing is in the band {} {} {}: its low end is not below its high end",
+                        band.low->span.text(), band.high_excluded ? "..<" : "..",
+                        band.high->span.text()),
+            "write the lower value first");
+      return Type{};
+    }
+  }
+  return Type::of(Kind::boolean);
+}
+
+}  // namespace proviso
