@@ -16,8 +16,7 @@ namespace proviso::cli {
 namespace {
 
 struct ExplainOptions {
-  std::vector<std::string> inputs;
-  std::string at;
+  ReplayOptions replay;
   std::string format = "text";
 };
 
@@ -36,9 +35,11 @@ std::vector<std::string> clauses_named(const std::vector<ClauseStatus>& states,
 }
 
 int explain(const ExplainOptions& options) {
-  const SortedInputs inputs = sort_inputs(options.inputs);
-  if (inputs.contracts.empty()) {
-    return usage_error(kCommand, "give a contract file (.proviso), its logs and a clause's name");
+  SortedInputs inputs;
+  if (const int code =
+          read_inputs(kCommand, options.replay, true,
+                      "give a contract file (.proviso), its logs and a clause's name", inputs)) {
+    return code;
   }
   Engine engine;
   if (const int code = load_contracts(engine, inputs.contracts)) return code;
@@ -75,17 +76,14 @@ int explain(const ExplainOptions& options) {
     }
     return usage_error(kCommand, fmt::format("name the clause to explain ({})", names));
   }
-  std::string error;
-  std::optional<Timestamp> at;
-  if (!options.at.empty() && !(at = parse_instant(options.at, engine.timezone(), error))) {
-    return usage_error(kCommand, fmt::format("--at {}: {}", options.at, error));
-  }
+  ReplayPlan plan;
+  if (const int code = plan_replay(engine, options.replay, kCommand, plan)) return code;
   // The last transition of each clause into each state: what explanations name as the cause.
   std::map<std::tuple<std::string, std::string, std::string>, Transition> last;
   engine.on_transition([&last](const Transition& transition) {
     last.insert_or_assign({transition.contract, transition.clause, transition.to}, transition);
   });
-  if (const int code = replay_logs(engine, inputs.logs, at, {}, kCommand)) return code;
+  if (const int code = replay_logs(engine, inputs.logs, plan, {})) return code;
   std::vector<Transition> history;
   for (auto& [key, transition] : last) history.push_back(std::move(transition));
   std::sort(history.begin(), history.end(),
@@ -113,17 +111,18 @@ void add_explain_command(CLI::App& app) {
   auto* command = app.add_subcommand(
       "explain", "Replay logs, then show why a clause is or is not met, part by part");
   command
-      ->add_option("inputs", options->inputs,
+      ->add_option("inputs", options->replay.inputs,
                    "Contract files (.proviso), logs (.jsonl, .json, .csv) and the names of the "
                    "clauses to explain (T1, A[3], or A for every member of family A)")
       ->required();
-  command->add_option("--at", options->at,
-                      "Explain the state at this time (2027-03-31 or 2027-03-31T12:00Z) instead "
-                      "of after the last event");
   command->add_option("--format", options->format, "Output: text (a tree with ✓ and ✗) or json")
       ->check(CLI::IsMember({"text", "json"}));
+  add_replay_options(*command, options->replay,
+                     "Explain the state at this time (2027-03-31 or 2027-03-31T12:00Z) instead "
+                     "of after the last event");
   command->footer(
       "A word that does not end in .proviso, .jsonl, .json or .csv is a clause's name.\n"
+      "Logs replay as with 'proviso run': merged by timestamp, ties in file order.\n"
       "Exit codes: 0 ok, 1 contract errors, 2 usage, 3 bad event data.");
   command->callback([options] { set_exit_code(explain(*options)); });
 }
