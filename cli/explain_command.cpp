@@ -90,16 +90,19 @@ int explain(const ExplainOptions& options) {
             [](const Transition& a, const Transition& b) { return a.ts < b.ts; });
 
   const bool json = options.format == "json";
-  std::string out = json ? "[" : "";
+  // JSON: one array, each explanation an element on its own lines.
+  JsonWriter writer(JsonWriter::Layout::indented);
+  std::string out;
+  if (json) writer.begin_array();
   for (std::size_t i = 0; i < wanted.size(); ++i) {
     const Explanation explanation = engine.explain(wanted[i].second, wanted[i].first, history);
     if (json) {
-      out += fmt::format("{}\n  {}", i == 0 ? "" : ",", format_explanation_json(explanation, 1));
+      write_explanation_json(writer, explanation);
     } else {
       out += fmt::format("{}{}", i == 0 ? "" : "\n", format_explanation_text(explanation));
     }
   }
-  if (json) out += "\n]\n";
+  if (json) out = writer.end_array().text() + "\n";
   fmt::print("{}", out);
   return kExitOk;
 }
