@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <limits>
+#include <stdexcept>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -115,16 +116,31 @@ int read_inputs(std::string_view command, const ReplayOptions& options, bool wor
 std::optional<Timestamp> parse_instant(const std::string& text, const std::string& zone_name,
                                        std::string& error) {
   const TimeZone zone = TimeZone::find(zone_name).value_or(*TimeZone::find("UTC"));
+  std::optional<Timestamp> instant;
   if (text.size() == 10) {
     const auto date = parse_date(text);
-    if (const auto* day = std::get_if<Date>(&date)) return zone.start_of_day(*day);
-    error = std::get<TimeParseError>(date).reason;
+    if (const auto* day = std::get_if<Date>(&date)) {
+      instant = zone.start_of_day(*day);
+    } else {
+      error = std::get<TimeParseError>(date).reason;
+    }
+  } else {
+    const auto parsed = parse_timestamp(text);
+    if (const auto* ts = std::get_if<ParsedTimestamp>(&parsed)) {
+      instant = to_instant(*ts, zone);
+    } else {
+      error = std::get<TimeParseError>(parsed).reason;
+    }
+  }
+  // An offset or a zone can carry a date at the ends of the range past them; every time the
+  // replay prints must be one it can print.
+  try {
+    if (instant) format_utc(*instant);
+  } catch (const std::out_of_range&) {
+    error = "this instant is outside the supported dates, 1400-01-01 to 9999-12-31 in UTC";
     return std::nullopt;
   }
-  const auto parsed = parse_timestamp(text);
-  if (const auto* ts = std::get_if<ParsedTimestamp>(&parsed)) return to_instant(*ts, zone);
-  error = std::get<TimeParseError>(parsed).reason;
-  return std::nullopt;
+  return instant;
 }
 
 int usage_error(std::string_view command, const std::string& message) {
@@ -141,9 +157,14 @@ int load_contracts(Engine& engine, const std::vector<std::string>& contracts) {
   Diagnostics diagnostics;
   for (const std::string& path : contracts) {
     if (engine.load_file(path, diagnostics)) continue;
+    std::fflush(stdout);
+    // A contract that cannot be read is a usage error, as for `proviso check`.
+    if (diagnostics.size() == 1 && !diagnostics.front().span.file) {
+      std::fputs(render(diagnostics).c_str(), stderr);
+      return kExitUsage;
+    }
     std::size_t errors = 0;
     for (const auto& d : diagnostics) errors += d.severity == Severity::error ? 1 : 0;
-    std::fflush(stdout);
     std::fputs(render(diagnostics).c_str(), stderr);
     fmt::print(stderr, "{}: {} error{}; nothing was replayed\n", path, errors,
                errors == 1 ? "" : "s");

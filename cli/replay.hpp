@@ -50,7 +50,8 @@ int read_inputs(std::string_view command, const ReplayOptions& options, bool wor
 std::optional<Timestamp> parse_instant(const std::string& text, const std::string& zone_name,
                                        std::string& error);
 
-/// Loads the contracts; on errors prints them and returns the exit code, else 0.
+/// Loads the contracts; on errors prints them and returns the exit code (usage when a file
+/// cannot be read, as for `proviso check`), else 0.
 int load_contracts(Engine& engine, const std::vector<std::string>& contracts);
 
 /// A replay's options, read: how strictly to read the logs, standard input's format, and the

@@ -110,8 +110,12 @@ TEST_CASE("run and report read logs alike: every replay option, its messages and
        0, "merge_nvidia.jsonl:2"},
       {deadline + "--until 2026-11-30", 0, "T4 lapsed"},
       {deadline + "--until 2026-13-01", 2, ""},
+      // Past the supported dates once its offset is applied: a usage error, not an abort.
+      {deadline + "--until 9999-12-31T23:59-14:00", 2, ""},
       {deadline + "--at 2026-09-05T12:00Z", 0, "T2 lapsed"},
       {"tests/golden/run/runtime_error.proviso tests/golden/run/runtime_error.jsonl", 1, ""},
+      // A contract that cannot be read is wrong usage, as for `proviso check`.
+      {"tests/golden/run/no_such_contract.proviso tests/golden/run/kinds.jsonl", 2, ""},
   };
   const auto html = std::filesystem::temp_directory_path() / "proviso-cli-replay-test.html";
   for (const Case& c : cases) {
