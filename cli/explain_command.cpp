@@ -114,9 +114,10 @@ void add_explain_command(CLI::App& app) {
   auto* command = app.add_subcommand(
       "explain", "Replay logs, then show why a clause is or is not met, part by part");
   command
-      ->add_option("inputs", options->replay.inputs,
-                   "Contract files (.proviso), logs (.jsonl, .json, .csv) and the names of the "
-                   "clauses to explain (T1, A[3], or A for every member of family A)")
+      ->add_option(
+          "inputs", options->replay.inputs,
+          "Contract files (.proviso), logs (.jsonl, .json, .csv; - for standard input) and "
+          "the names of the clauses to explain (T1, A[3], or A for every member of family A)")
       ->required();
   command->add_option("--format", options->format, "Output: text (a tree with ✓ and ✗) or json")
       ->check(CLI::IsMember({"text", "json"}));
