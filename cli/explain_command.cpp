@@ -16,8 +16,7 @@ namespace proviso::cli {
 namespace {
 
 struct ExplainOptions {
-  std::vector<std::string> inputs;
-  std::string at;
+  ReplayOptions replay;
   std::string format = "text";
 };
 
@@ -36,9 +35,11 @@ std::vector<std::string> clauses_named(const std::vector<ClauseStatus>& states,
 }
 
 int explain(const ExplainOptions& options) {
-  const SortedInputs inputs = sort_inputs(options.inputs);
-  if (inputs.contracts.empty()) {
-    return usage_error(kCommand, "give a contract file (.proviso), its logs and a clause's name");
+  SortedInputs inputs;
+  if (const int code =
+          read_inputs(kCommand, options.replay, true,
+                      "give a contract file (.proviso), its logs and a clause's name", inputs)) {
+    return code;
   }
   Engine engine;
   if (const int code = load_contracts(engine, inputs.contracts)) return code;
@@ -75,33 +76,33 @@ int explain(const ExplainOptions& options) {
     }
     return usage_error(kCommand, fmt::format("name the clause to explain ({})", names));
   }
-  std::string error;
-  std::optional<Timestamp> at;
-  if (!options.at.empty() && !(at = parse_instant(options.at, engine.timezone(), error))) {
-    return usage_error(kCommand, fmt::format("--at {}: {}", options.at, error));
-  }
+  ReplayPlan plan;
+  if (const int code = plan_replay(engine, options.replay, kCommand, plan)) return code;
   // The last transition of each clause into each state: what explanations name as the cause.
   std::map<std::tuple<std::string, std::string, std::string>, Transition> last;
   engine.on_transition([&last](const Transition& transition) {
     last.insert_or_assign({transition.contract, transition.clause, transition.to}, transition);
   });
-  if (const int code = replay_logs(engine, inputs.logs, at, {}, kCommand)) return code;
+  if (const int code = replay_logs(engine, inputs.logs, plan, {})) return code;
   std::vector<Transition> history;
   for (auto& [key, transition] : last) history.push_back(std::move(transition));
   std::sort(history.begin(), history.end(),
             [](const Transition& a, const Transition& b) { return a.ts < b.ts; });
 
   const bool json = options.format == "json";
-  std::string out = json ? "[" : "";
+  // JSON: one array, each explanation an element on its own lines.
+  JsonWriter writer(JsonWriter::Layout::indented);
+  std::string out;
+  if (json) writer.begin_array();
   for (std::size_t i = 0; i < wanted.size(); ++i) {
     const Explanation explanation = engine.explain(wanted[i].second, wanted[i].first, history);
     if (json) {
-      out += fmt::format("{}\n  {}", i == 0 ? "" : ",", format_explanation_json(explanation, 1));
+      write_explanation_json(writer, explanation);
     } else {
       out += fmt::format("{}{}", i == 0 ? "" : "\n", format_explanation_text(explanation));
     }
   }
-  if (json) out += "\n]\n";
+  if (json) out = writer.end_array().text() + "\n";
   fmt::print("{}", out);
   return kExitOk;
 }
@@ -113,17 +114,19 @@ void add_explain_command(CLI::App& app) {
   auto* command = app.add_subcommand(
       "explain", "Replay logs, then show why a clause is or is not met, part by part");
   command
-      ->add_option("inputs", options->inputs,
-                   "Contract files (.proviso), logs (.jsonl, .json, .csv) and the names of the "
-                   "clauses to explain (T1, A[3], or A for every member of family A)")
+      ->add_option(
+          "inputs", options->replay.inputs,
+          "Contract files (.proviso), logs (.jsonl, .json, .csv; - for standard input) and "
+          "the names of the clauses to explain (T1, A[3], or A for every member of family A)")
       ->required();
-  command->add_option("--at", options->at,
-                      "Explain the state at this time (2027-03-31 or 2027-03-31T12:00Z) instead "
-                      "of after the last event");
   command->add_option("--format", options->format, "Output: text (a tree with ✓ and ✗) or json")
       ->check(CLI::IsMember({"text", "json"}));
+  add_replay_options(*command, options->replay,
+                     "Explain the state at this time (2027-03-31 or 2027-03-31T12:00Z) instead "
+                     "of after the last event");
   command->footer(
       "A word that does not end in .proviso, .jsonl, .json or .csv is a clause's name.\n"
+      "Logs replay as with 'proviso run': merged by timestamp, ties in file order.\n"
       "Exit codes: 0 ok, 1 contract errors, 2 usage, 3 bad event data.");
   command->callback([options] { set_exit_code(explain(*options)); });
 }

@@ -1,8 +1,12 @@
 // The `proviso` command: a thin client of the library. Each subcommand lives in its own file.
+#include <cstdio>
+#include <exception>
+
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/replay.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -34,6 +38,15 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& failure) {
     const int code = app.exit(failure);
     return code == 0 ? 0 : proviso::cli::kExitUsage;
+  } catch (const proviso::RuntimeError& failure) {
+    // A calculation that failed outside a replay (explaining, writing a report) is reported
+    // as one inside it.
+    return proviso::cli::runtime_error(failure);
+  } catch (const std::exception& failure) {
+    // Never an abort without a word: a failure no command expected still says what it was.
+    std::fflush(stdout);
+    fmt::print(stderr, "proviso: internal error: {}\n", failure.what());
+    return proviso::cli::kExitContractErrors;
   }
   return proviso::cli::exit_code();
 }

@@ -1,21 +1,92 @@
 #include "cli/replay.hpp"
 
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
+#include <stdexcept>
 
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
-#include "events/read_events.hpp"
 
 namespace proviso::cli {
+
+namespace {
+
+// Standard output is buffered and standard error is not: what was printed so far goes out
+// before any message, so that the two read in order when they share a terminal or a file.
+template <typename... Args>
+void print_error(fmt::format_string<Args...> format, Args&&... args) {
+  std::fflush(stdout);
+  fmt::print(stderr, format, std::forward<Args>(args)...);
+}
+
+// "30s", "15min", "2h", "1d", or plain seconds; nullopt for anything else or too long a window.
+std::optional<std::int64_t> parse_window(const std::string& text) {
+  std::int64_t amount = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), amount);
+  if (error != std::errc() || end == text.data() || amount < 0) return std::nullopt;
+  const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+  std::int64_t per_unit = 0;
+  if (unit.empty() || unit == "s") per_unit = kMicrosPerSecond;
+  if (unit == "min" || unit == "m") per_unit = 60 * kMicrosPerSecond;
+  if (unit == "h") per_unit = 3600 * kMicrosPerSecond;
+  if (unit == "d") per_unit = kMicrosPerDay;
+  if (per_unit == 0 || amount > std::numeric_limits<std::int64_t>::max() / per_unit) {
+    return std::nullopt;
+  }
+  return amount * per_unit;
+}
+
+// Nothing is skipped or passed over silently: each log says how many lines it skipped (and the
+// first few) and how many events of undeclared types it passed over.
+void report_reading(const MergedEvents& events) {
+  for (const auto& reader : events.readers()) {
+    if (reader->skipped_lines() > 0) {
+      const auto skipped = reader->skipped_lines();
+      const auto shown = reader->first_skipped().size();
+      print_error("{}: skipped {} bad line{}{}:\n", reader->file(), skipped,
+                  skipped == 1 ? "" : "s",
+                  shown < skipped ? fmt::format("; the first {}", shown) : "");
+      for (const ReadError& error : reader->first_skipped()) print_error("  {}\n", render(error));
+    }
+    std::uint64_t passed = 0;
+    std::string kinds;
+    for (const auto& [type, count] : reader->undeclared_types()) {
+      passed += count;
+      kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", type, count);
+    }
+    if (passed > 0) {
+      print_error("{}: passed over {} event{} of types no contract declares ({})\n", reader->file(),
+                  passed, passed == 1 ? "" : "s", kinds);
+    }
+  }
+}
+
+}  // namespace
+
+void add_replay_options(CLI::App& command, ReplayOptions& options, const std::string& at_help) {
+  command
+      .add_option("--input-format", options.input_format, "Format of standard input: jsonl or csv")
+      ->check(CLI::IsMember({"jsonl", "csv"}));
+  command.add_option("--at", options.at, at_help);
+  command.add_option("--until", options.until,
+                     "After the logs, move the clock to this time so deadlines up to it fire");
+  command.add_option("--reorder", options.reorder,
+                     "Accept events up to this late within a log (30s, 15min, 2h, 1d) and replay "
+                     "them in time order");
+  command.add_flag("--skip-bad-lines", options.skip_bad_lines,
+                   "Skip malformed lines, and report how many and where at the end");
+}
 
 SortedInputs sort_inputs(const std::vector<std::string>& inputs) {
   SortedInputs sorted;
   for (const std::string& input : inputs) {
     if (std::filesystem::path(input).extension() == ".proviso") {
       sorted.contracts.push_back(input);
-    } else if (format_from_extension(input)) {
+    } else if (input == "-" || format_from_extension(input)) {
       sorted.logs.push_back(input);
     } else {
       sorted.words.push_back(input);
@@ -24,31 +95,74 @@ SortedInputs sort_inputs(const std::vector<std::string>& inputs) {
   return sorted;
 }
 
+int read_inputs(std::string_view command, const ReplayOptions& options, bool words_allowed,
+                std::string_view no_contract, SortedInputs& inputs) {
+  inputs = sort_inputs(options.inputs);
+  if (!words_allowed && !inputs.words.empty()) {
+    return usage_error(command, fmt::format("{} is neither a contract (.proviso) nor a log "
+                                            "(.jsonl, .json, .csv, or - for standard "
+                                            "input with --input-format)",
+                                            inputs.words.front()));
+  }
+  if (inputs.contracts.empty()) return usage_error(command, std::string(no_contract));
+  const bool reads_stdin =
+      std::find(inputs.logs.begin(), inputs.logs.end(), "-") != inputs.logs.end();
+  if (reads_stdin && options.input_format.empty()) {
+    return usage_error(command, "reading standard input needs --input-format jsonl or csv");
+  }
+  return kExitOk;
+}
+
 std::optional<Timestamp> parse_instant(const std::string& text, const std::string& zone_name,
                                        std::string& error) {
   const TimeZone zone = TimeZone::find(zone_name).value_or(*TimeZone::find("UTC"));
+  std::optional<Timestamp> instant;
   if (text.size() == 10) {
     const auto date = parse_date(text);
-    if (const auto* day = std::get_if<Date>(&date)) return zone.start_of_day(*day);
-    error = std::get<TimeParseError>(date).reason;
+    if (const auto* day = std::get_if<Date>(&date)) {
+      instant = zone.start_of_day(*day);
+    } else {
+      error = std::get<TimeParseError>(date).reason;
+    }
+  } else {
+    const auto parsed = parse_timestamp(text);
+    if (const auto* ts = std::get_if<ParsedTimestamp>(&parsed)) {
+      instant = to_instant(*ts, zone);
+    } else {
+      error = std::get<TimeParseError>(parsed).reason;
+    }
+  }
+  // An offset or a zone can carry a date at the ends of the range past them; every time the
+  // replay prints must be one it can print.
+  try {
+    if (instant) format_utc(*instant);
+  } catch (const std::out_of_range&) {
+    error = "this instant is outside the supported dates, 1400-01-01 to 9999-12-31 in UTC";
     return std::nullopt;
   }
-  const auto parsed = parse_timestamp(text);
-  if (const auto* ts = std::get_if<ParsedTimestamp>(&parsed)) return to_instant(*ts, zone);
-  error = std::get<TimeParseError>(parsed).reason;
-  return std::nullopt;
+  return instant;
 }
 
 int usage_error(std::string_view command, const std::string& message) {
-  std::fflush(stdout);
-  fmt::print(stderr, "proviso {}: {}\n", command, message);
+  print_error("proviso {}: {}\n", command, message);
   return kExitUsage;
+}
+
+int runtime_error(const RuntimeError& failure) {
+  print_error("{}  while processing {}\n", render(failure.diagnostic()), failure.cause());
+  return kExitContractErrors;
 }
 
 int load_contracts(Engine& engine, const std::vector<std::string>& contracts) {
   Diagnostics diagnostics;
   for (const std::string& path : contracts) {
     if (engine.load_file(path, diagnostics)) continue;
+    std::fflush(stdout);
+    // A contract that cannot be read is a usage error, as for `proviso check`.
+    if (diagnostics.size() == 1 && !diagnostics.front().span.file) {
+      std::fputs(render(diagnostics).c_str(), stderr);
+      return kExitUsage;
+    }
     std::size_t errors = 0;
     for (const auto& d : diagnostics) errors += d.severity == Severity::error ? 1 : 0;
     std::fputs(render(diagnostics).c_str(), stderr);
@@ -59,42 +173,74 @@ int load_contracts(Engine& engine, const std::vector<std::string>& contracts) {
   return kExitOk;
 }
 
-int replay_logs(Engine& engine, const std::vector<std::string>& logs,
-                const std::optional<Timestamp>& at,
-                const std::function<void(const Event&)>& after_event, std::string_view command) {
+int plan_replay(const Engine& engine, const ReplayOptions& options, std::string_view command,
+                ReplayPlan& plan) {
+  plan.read.skip_bad_lines = options.skip_bad_lines;
+  if (!options.input_format.empty()) {
+    plan.stdin_format = options.input_format == "csv" ? LogFormat::csv : LogFormat::jsonl;
+  }
+  if (!options.reorder.empty()) {
+    plan.read.reorder_window_micros = parse_window(options.reorder);
+    if (!plan.read.reorder_window_micros) {
+      return usage_error(command,
+                         fmt::format("--reorder {}: give a duration such as 30s, 15min, 2h or 1d",
+                                     options.reorder));
+    }
+  }
+  std::string error;
+  if (!options.at.empty() && !(plan.at = parse_instant(options.at, engine.timezone(), error))) {
+    return usage_error(command, fmt::format("--at {}: {}", options.at, error));
+  }
+  if (!options.until.empty() &&
+      !(plan.until = parse_instant(options.until, engine.timezone(), error))) {
+    return usage_error(command, fmt::format("--until {}: {}", options.until, error));
+  }
+  return kExitOk;
+}
+
+int replay_logs(Engine& engine, const std::vector<std::string>& logs, const ReplayPlan& plan,
+                const std::function<void(const Event&)>& after_event) {
   MergedEvents events;
   std::vector<std::string> names;
   for (std::uint32_t i = 0; i < logs.size(); ++i) {
     ReadError open_error;
-    auto reader =
-        EventReader::open(logs[i], std::nullopt, engine.schemas(), i, ReadOptions{}, open_error);
+    auto reader = EventReader::open(logs[i], logs[i] == "-" ? plan.stdin_format : std::nullopt,
+                                    engine.schemas(), i, plan.read, open_error);
     if (!reader) {
-      fmt::print(stderr, "{}\n", render(open_error));
+      print_error("{}\n", render(open_error));
       return kExitUsage;
     }
     names.push_back(reader->file());
     events.add(std::move(reader));
   }
   engine.set_log_names(names);
+  const std::optional<Timestamp> resumed_at = engine.now();
   Event event;
   try {
     while (events.next(event)) {
-      if (at && event.ts > *at) break;
+      if (resumed_at && event.ts < *resumed_at) {
+        print_error("{}:{}: error: this event ({}) is earlier than the resumed state's time {}\n",
+                    names[event.log], event.line, format_utc(event.ts), format_utc(*resumed_at));
+        return kExitBadData;
+      }
+      if (plan.at && event.ts > *plan.at) break;
       engine.feed(event);
       if (after_event) after_event(event);
     }
     if (events.error()) {
-      std::fflush(stdout);
-      fmt::print(stderr, "{}\n", render(*events.error()));
+      report_reading(events);
+      print_error("{}\n", render(*events.error()));
       return kExitBadData;
     }
-    if (at) engine.advance_to(*at);
+    if (plan.at) {
+      engine.advance_to(*plan.at);
+    } else if (plan.until) {
+      engine.advance_to(*plan.until);
+    }
   } catch (const RuntimeError& failure) {
-    std::fflush(stdout);
-    fmt::print(stderr, "{}  while processing {}\nproviso {}: stopped\n",
-               render(failure.diagnostic()), failure.cause(), command);
-    return kExitContractErrors;
+    return runtime_error(failure);
   }
+  report_reading(events);
   return kExitOk;
 }
 

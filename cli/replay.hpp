@@ -1,5 +1,6 @@
-// What `proviso explain` and `proviso report` share: sorting the command line into contracts,
-// logs and other words, loading contracts, and replaying logs up to an instant.
+// What `proviso run`, `proviso explain` and `proviso report` share: their inputs and replay
+// options, loading contracts, the one replay loop, and how each kind of error is printed, so
+// that every option behaves and fails the same way in all three.
 #pragma once
 
 #include <functional>
@@ -8,12 +9,30 @@
 #include <string_view>
 #include <vector>
 
+#include "events/read_events.hpp"
 #include "run/engine.hpp"
+
+namespace CLI {
+class App;
+}
 
 namespace proviso::cli {
 
+/// The command line of a replaying command: its inputs and the options every one of them takes.
+struct ReplayOptions {
+  std::vector<std::string> inputs;
+  std::string input_format;  // of standard input: "jsonl", "csv" or empty
+  std::string at;
+  std::string until;
+  std::string reorder;
+  bool skip_bad_lines = false;
+};
+
+/// Adds --input-format, --at (described by `at_help`), --until, --reorder and --skip-bad-lines.
+void add_replay_options(CLI::App& command, ReplayOptions& options, const std::string& at_help);
+
 /// The command line's inputs by kind: a .proviso file is a contract, a .jsonl, .json or .csv
-/// file a log, anything else a word (a clause's name).
+/// file (or -, standard input) a log, anything else a word (a clause's name).
 struct SortedInputs {
   std::vector<std::string> contracts;
   std::vector<std::string> logs;
@@ -21,19 +40,45 @@ struct SortedInputs {
 };
 SortedInputs sort_inputs(const std::vector<std::string>& inputs);
 
+/// Sorts the inputs and checks them: a word is a usage error unless `words_allowed`, at least
+/// one contract is needed (else `no_contract` is the message), and - needs --input-format.
+/// Prints what is wrong and returns the exit code, else 0.
+int read_inputs(std::string_view command, const ReplayOptions& options, bool words_allowed,
+                std::string_view no_contract, SortedInputs& inputs);
+
 /// "2027-03-31" (the start of that day in `zone_name`), "2027-03-31T12:00Z", "2027-03-31 12:00".
 std::optional<Timestamp> parse_instant(const std::string& text, const std::string& zone_name,
                                        std::string& error);
 
-/// Loads the contracts; on errors prints them and returns the exit code, else 0.
+/// Loads the contracts; on errors prints them and returns the exit code (usage when a file
+/// cannot be read, as for `proviso check`), else 0.
 int load_contracts(Engine& engine, const std::vector<std::string>& contracts);
 
-/// Replays the logs merged by timestamp, stopping after the last event at or before `at` and
-/// moving the clock to `at`; `after_event` runs after each event is fed. Prints what went wrong
-/// (prefixed with `command`) and returns the exit code, else 0.
-int replay_logs(Engine& engine, const std::vector<std::string>& logs,
-                const std::optional<Timestamp>& at,
-                const std::function<void(const Event&)>& after_event, std::string_view command);
+/// A replay's options, read: how strictly to read the logs, standard input's format, and the
+/// instants of --at and --until in the loaded contracts' time zone.
+struct ReplayPlan {
+  ReadOptions read;
+  std::optional<LogFormat> stdin_format;
+  std::optional<Timestamp> at;
+  std::optional<Timestamp> until;
+};
+
+/// Reads --reorder, --at, --until and --input-format after the contracts are loaded; prints a
+/// usage error and returns its exit code when one is wrong, else 0.
+int plan_replay(const Engine& engine, const ReplayOptions& options, std::string_view command,
+                ReplayPlan& plan);
+
+/// Replays the logs merged by timestamp through the engine: with --at, up to the last event at
+/// or before it, then moves the clock to it; else to the end, then to --until. `after_event`
+/// (if any) runs after each event is fed. An event earlier than the engine's clock at the start
+/// (a resumed state) is bad data. Reports skipped lines and undeclared event types, prints
+/// whatever stopped the replay, and returns the exit code, else 0.
+int replay_logs(Engine& engine, const std::vector<std::string>& logs, const ReplayPlan& plan,
+                const std::function<void(const Event&)>& after_event);
+
+/// Prints a calculation that failed while replaying: the diagnostic at the contract's source,
+/// then the event or deadline being processed. Returns the contract-errors exit code.
+int runtime_error(const RuntimeError& failure);
 
 /// Prints "proviso COMMAND: MESSAGE" and returns the usage exit code.
 int usage_error(std::string_view command, const std::string& message);

@@ -16,39 +16,29 @@ namespace proviso::cli {
 namespace {
 
 struct ReportOptions {
-  std::vector<std::string> inputs;
+  ReplayOptions replay;
   std::string output;
-  std::string at;
   std::size_t points = 1000;
 };
 
 constexpr std::string_view kCommand = "report";
 
 int report(const ReportOptions& options) {
-  const SortedInputs inputs = sort_inputs(options.inputs);
-  if (inputs.contracts.empty()) {
-    return usage_error(kCommand, "give a contract file (.proviso) and its logs");
-  }
-  if (!inputs.words.empty()) {
-    return usage_error(kCommand,
-                       fmt::format("{} is neither a contract (.proviso) nor a log (.jsonl, .json, "
-                                   ".csv)",
-                                   inputs.words.front()));
+  SortedInputs inputs;
+  if (const int code = read_inputs(kCommand, options.replay, false,
+                                   "give a contract file (.proviso) and its logs", inputs)) {
+    return code;
   }
   if (std::filesystem::path(options.output).extension() != ".html") {
     return usage_error(kCommand, fmt::format("-o {}: the report is an .html file", options.output));
   }
   Engine engine;
   if (const int code = load_contracts(engine, inputs.contracts)) return code;
-  std::string error;
-  std::optional<Timestamp> at;
-  if (!options.at.empty() && !(at = parse_instant(options.at, engine.timezone(), error))) {
-    return usage_error(kCommand, fmt::format("--at {}: {}", options.at, error));
-  }
+  ReplayPlan plan;
+  if (const int code = plan_replay(engine, options.replay, kCommand, plan)) return code;
   ReportRecorder recorder(engine, options.points);
-  const int code = replay_logs(
-      engine, inputs.logs, at, [&recorder](const Event& event) { recorder.after_event(event); },
-      kCommand);
+  const int code = replay_logs(engine, inputs.logs, plan,
+                               [&recorder](const Event& event) { recorder.after_event(event); });
   if (code != kExitOk) return code;
   ReportData data = recorder.finish();
   data.contract_files = inputs.contracts;
@@ -69,19 +59,21 @@ void add_report_command(CLI::App& app) {
   auto* command = app.add_subcommand(
       "report", "Replay logs and write a self-contained HTML report with charts");
   command
-      ->add_option("inputs", options->inputs,
-                   "Contract files (.proviso) and logs (.jsonl, .json, .csv)")
+      ->add_option("inputs", options->replay.inputs,
+                   "Contract files (.proviso) and logs (.jsonl, .json, .csv; - for standard input)")
       ->required();
   command->add_option("-o,--output", options->output, "The HTML file to write")->required();
-  command->add_option("--at", options->at,
-                      "Report the state at this time (2027-03-31 or 2027-03-31T12:00Z) instead of "
-                      "after the last event");
+  add_replay_options(*command, options->replay,
+                     "Report the state at this time (2027-03-31 or 2027-03-31T12:00Z) instead of "
+                     "after the last event");
   command
       ->add_option("--points", options->points,
                    "The most points a metric's chart keeps, besides the instants of changes "
                    "(default 1000)")
       ->check(CLI::Range(40, 100000));
-  command->footer("Exit codes: 0 ok, 1 contract errors, 2 usage, 3 bad event data.");
+  command->footer(
+      "Logs replay as with 'proviso run': merged by timestamp, ties in file order.\n"
+      "Exit codes: 0 ok, 1 contract errors, 2 usage, 3 bad event data.");
   command->callback([options] { set_exit_code(report(*options)); });
 }
 

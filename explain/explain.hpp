@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/json.hpp"
 #include "run/engine.hpp"
 
 namespace proviso {
@@ -78,5 +79,8 @@ std::string format_explanation_text(const Explanation& explanation);
 
 /// The same as one JSON object, indented by `indent` levels of two spaces (docs/explain.md).
 std::string format_explanation_json(const Explanation& explanation, int indent = 0);
+
+/// Writes the same JSON object as the next value of `json` (an array of explanations).
+void write_explanation_json(JsonWriter& json, const Explanation& explanation);
 
 }  // namespace proviso

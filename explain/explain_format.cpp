@@ -2,9 +2,9 @@
 // documented in docs/explain.md.
 #include <fmt/format.h>
 
+#include "base/json.hpp"
 #include "explain/explain.hpp"
 #include "run/inspect.hpp"
-#include "run/transition_format.hpp"
 
 namespace proviso {
 
@@ -47,103 +47,59 @@ void values_then(const std::optional<Transition>& transition, std::string& out) 
   }
 }
 
-// A small writer of indented JSON: one member or element per line.
-class Json {
- public:
-  explicit Json(int indent) : depth_(indent) {}
-
-  void open(std::string_view key, char bracket) {
-    start(key);
-    out_ += bracket;
-    ++depth_;
-    first_ = true;
+void time_json(JsonWriter& json, std::string_view key, const std::optional<Timestamp>& value) {
+  json.key(key);
+  if (value) {
+    json.string(format_utc(*value));
+  } else {
+    json.null();
   }
-  void close(char bracket) {
-    --depth_;
-    if (!first_) out_ += fmt::format("\n{:{}}", "", depth_ * 2);
-    out_ += bracket;
-    first_ = false;
-  }
-  void text(std::string_view key, std::string_view value) {
-    start(key);
-    out_ += json_string(value);
-  }
-  void flag(std::string_view key, bool value) {
-    start(key);
-    out_ += value ? "true" : "false";
-  }
-  void time(std::string_view key, const std::optional<Timestamp>& value) {
-    start(key);
-    out_ += value ? json_string(format_utc(*value)) : "null";
-  }
-  void number(std::string_view key, std::uint64_t value) {
-    start(key);
-    out_ += fmt::format("{}", value);
-  }
-  void null(std::string_view key) {
-    start(key);
-    out_ += "null";
-  }
-  std::string str() const { return out_; }
-
- private:
-  std::string out_;
-  int depth_;
-  bool first_ = true;
-  bool top_ = true;
-
-  void start(std::string_view key) {
-    if (!top_) out_ += first_ ? "\n" : ",\n";
-    if (!top_) out_ += fmt::format("{:{}}", "", depth_ * 2);
-    top_ = false;
-    first_ = false;
-    if (!key.empty()) out_ += fmt::format("{}: ", json_string(key));
-  }
-};
-
-void condition_json(Json& json, std::string_view key, const ExplainedCondition& node) {
-  json.open(key, '{');
-  json.text("kind", node.kind);
-  json.text("condition", node.condition);
-  json.text("truth", truth_name(node.truth));
-  json.text("summary", node.summary);
-  json.text("value", node.value);
-  json.text("target", node.target);
-  json.text("missing", node.missing);
-  json.text("note", node.note);
-  json.time("since", node.since);
-  json.open("parts", '[');
-  for (const auto& part : node.parts) condition_json(json, "", part);
-  json.close(']');
-  json.close('}');
 }
 
-void transition_json(Json& json, std::string_view key, const std::optional<Transition>& t) {
+void condition_json(JsonWriter& json, const ExplainedCondition& node) {
+  json.begin_object();
+  json.key("kind").string(node.kind);
+  json.key("condition").string(node.condition);
+  json.key("truth").string(truth_name(node.truth));
+  json.key("summary").string(node.summary);
+  json.key("value").string(node.value);
+  json.key("target").string(node.target);
+  json.key("missing").string(node.missing);
+  json.key("note").string(node.note);
+  time_json(json, "since", node.since);
+  json.key("parts").begin_array();
+  for (const auto& part : node.parts) condition_json(json, part);
+  json.end_array();
+  json.end_object();
+}
+
+void transition_json(JsonWriter& json, std::string_view key, const std::optional<Transition>& t) {
+  json.key(key);
   if (!t) {
-    json.null(key);
+    json.null();
     return;
   }
-  json.open(key, '{');
-  json.time("ts", t->ts);
-  json.text("from", t->from);
-  json.text("to", t->to);
-  json.open("cause", '{');
-  json.text("kind", t->cause.kind);
+  json.begin_object();
+  time_json(json, "ts", t->ts);
+  json.key("from").string(t->from);
+  json.key("to").string(t->to);
+  json.key("cause").begin_object();
+  json.key("kind").string(t->cause.kind);
   if (t->cause.kind == "event") {
-    json.text("file", t->cause.file);
-    json.number("line", t->cause.line);
+    json.key("file").string(t->cause.file);
+    json.key("line").number(t->cause.line);
   }
-  json.close('}');
-  json.open("values", '[');
+  json.end_object();
+  json.key("values").begin_array();
   for (const auto& value : t->values) {
-    json.open("", '{');
-    json.text("name", value.name);
-    json.text("value", value.value);
-    json.text("test", value.test);
-    json.close('}');
+    json.begin_object();
+    json.key("name").string(value.name);
+    json.key("value").string(value.value);
+    json.key("test").string(value.test);
+    json.end_object();
   }
-  json.close(']');
-  json.close('}');
+  json.end_array();
+  json.end_object();
 }
 
 }  // namespace
@@ -205,50 +161,55 @@ std::string format_explanation_text(const Explanation& e) {
   return out;
 }
 
-std::string format_explanation_json(const Explanation& e, int indent) {
-  Json json(indent);
-  json.open("", '{');
-  json.text("contract", e.contract);
-  json.text("clause", e.clause);
-  json.text("title", e.title);
-  json.open("citations", '[');
-  for (const auto& citation : e.citations) json.text("", citation);
-  json.close(']');
-  json.text("grant", e.grant);
-  json.text("adjustment", e.adjustment);
-  json.text("timezone", e.timezone);
-  json.time("at", e.at);
-  json.text("state", e.state);
-  json.time("since", e.since);
-  json.open("prerequisites", '[');
-  for (const auto& prerequisite : e.prerequisites) condition_json(json, "", prerequisite);
-  json.close(']');
-  json.open("stages", '[');
+void write_explanation_json(JsonWriter& json, const Explanation& e) {
+  json.begin_object();
+  json.key("contract").string(e.contract);
+  json.key("clause").string(e.clause);
+  json.key("title").string(e.title);
+  json.key("citations").begin_array();
+  for (const auto& citation : e.citations) json.string(citation);
+  json.end_array();
+  json.key("grant").string(e.grant);
+  json.key("adjustment").string(e.adjustment);
+  json.key("timezone").string(e.timezone);
+  time_json(json, "at", e.at);
+  json.key("state").string(e.state);
+  time_json(json, "since", e.since);
+  json.key("prerequisites").begin_array();
+  for (const auto& prerequisite : e.prerequisites) condition_json(json, prerequisite);
+  json.end_array();
+  json.key("stages").begin_array();
   for (const auto& stage : e.stages) {
-    json.open("", '{');
-    json.text("state", stage.state);
-    json.text("verb", stage.verb);
-    json.flag("reached", stage.reached);
-    json.time("reached_at", stage.reached_at);
+    json.begin_object();
+    json.key("state").string(stage.state);
+    json.key("verb").string(stage.verb);
+    json.key("reached").boolean(stage.reached);
+    time_json(json, "reached_at", stage.reached_at);
     transition_json(json, "reached_by", stage.reached_by);
-    condition_json(json, "condition", stage.condition);
-    json.close('}');
+    json.key("condition");
+    condition_json(json, stage.condition);
+    json.end_object();
   }
-  json.close(']');
-  json.open("deadlines", '[');
+  json.end_array();
+  json.key("deadlines").begin_array();
   for (const auto& deadline : e.deadlines) {
-    json.open("", '{');
-    json.text("kind", deadline.kind);
-    json.text("state", deadline.state);
-    json.time("at", deadline.at);
-    json.flag("passed", deadline.passed);
-    json.text("summary", deadline.summary);
-    json.close('}');
+    json.begin_object();
+    json.key("kind").string(deadline.kind);
+    json.key("state").string(deadline.state);
+    time_json(json, "at", deadline.at);
+    json.key("passed").boolean(deadline.passed);
+    json.key("summary").string(deadline.summary);
+    json.end_object();
   }
-  json.close(']');
+  json.end_array();
   transition_json(json, "lapsed_by", e.lapsed_by);
-  json.close('}');
-  return json.str();
+  json.end_object();
+}
+
+std::string format_explanation_json(const Explanation& e, int indent) {
+  JsonWriter json(JsonWriter::Layout::indented, indent);
+  write_explanation_json(json, e);
+  return json.text();
 }
 
 }  // namespace proviso

@@ -63,33 +63,6 @@ std::string step_path(const Frame& frame, const std::vector<ChartXY>& points) {
 
 }  // namespace
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
 std::vector<double> nice_ticks(double low, double high, int count) {
   if (!(high > low)) high = low + 1;
   count = std::max(count, 2);

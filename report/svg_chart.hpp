@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/escape.hpp"  // html_escape, for the chart and the page around it
+
 namespace proviso {
 
 struct ChartXY {
@@ -57,9 +59,6 @@ struct ChartSpec {
   bool whole_numbers = false;  // counts: ticks only at whole numbers
   bool from_zero = true;       // amounts read against zero; ratios against their own range
 };
-
-/// Text for HTML and SVG content and attribute values, with &, <, >, " and ' escaped.
-std::string html_escape(std::string_view text);
 
 /// The chart as an <svg> element (escaped text, no scripts).
 std::string render_chart_svg(const ChartSpec& spec);

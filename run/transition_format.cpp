@@ -2,37 +2,9 @@
 
 #include <fmt/format.h>
 
-namespace proviso {
+#include "base/json.hpp"
 
-std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  return out + "\"";
-}
+namespace proviso {
 
 namespace {
 
@@ -59,26 +31,32 @@ std::string format_transition_text(const Transition& transition) {
 }
 
 std::string format_transition_json(const Transition& transition) {
-  std::string cause;
+  JsonWriter json;
+  json.begin_object();
+  json.key("ts").string(format_utc(transition.ts));
+  json.key("contract").string(transition.contract);
+  json.key("clause").string(transition.clause);
+  json.key("from").string(transition.from);
+  json.key("to").string(transition.to);
+  json.key("cause").begin_object();
   if (transition.cause.kind == "event") {
-    cause = fmt::format("{{\"file\":{},\"line\":{}}}", json_string(transition.cause.file),
-                        transition.cause.line);
+    json.key("file").string(transition.cause.file);
+    json.key("line").number(transition.cause.line);
   } else {
-    cause =
-        fmt::format("{{\"{}\":{}}}", transition.cause.kind, json_string(format_utc(transition.ts)));
+    json.key(transition.cause.kind).string(format_utc(transition.ts));
   }
-  std::string values;
+  json.end_object();
+  json.key("values").begin_array();
   for (const auto& value : transition.values) {
-    values +=
-        fmt::format("{}{{\"name\":{},\"value\":{},\"test\":{}}}", values.empty() ? "" : ",",
-                    json_string(value.name), json_string(value.value), json_string(value.test));
+    json.begin_object();
+    json.key("name").string(value.name);
+    json.key("value").string(value.value);
+    json.key("test").string(value.test);
+    json.end_object();
   }
-  return fmt::format(
-      "{{\"ts\":{},\"contract\":{},\"clause\":{},\"from\":{},\"to\":{},\"cause\":{},\"values\":[{}]"
-      "}}",
-      json_string(format_utc(transition.ts)), json_string(transition.contract),
-      json_string(transition.clause), json_string(transition.from), json_string(transition.to),
-      cause, values);
+  json.end_array();
+  json.end_object();
+  return json.text();
 }
 
 }  // namespace proviso

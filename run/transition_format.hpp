@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "base/json.hpp"  // json_string, which hosts used from here
 #include "run/engine.hpp"
 
 namespace proviso {
@@ -13,8 +14,5 @@ std::string format_transition_text(const Transition& transition);
 
 /// One JSON object (no trailing newline): ts, contract, clause, from, to, cause, values.
 std::string format_transition_json(const Transition& transition);
-
-/// `text` as a JSON string literal, quotes included.
-std::string json_string(std::string_view text);
 
 }  // namespace proviso

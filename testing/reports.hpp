@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/escape.hpp"  // xml_escape, for the JUnit XML
 #include "testing/contract_tests.hpp"
 
 namespace proviso {
@@ -23,11 +24,6 @@ std::string format_failed_test(const TestResult& result);
 /// JUnit XML: one testsuite per file, one testcase per test, failures with their messages; a
 /// file that does not check is a testsuite with one erroneous testcase.
 std::string junit_xml(const std::vector<SuiteResults>& suites);
-
-/// Text for an XML attribute value: markup characters, quotes, tabs and line breaks escaped;
-/// characters XML cannot hold dropped. With `attribute` false, text for element content: line
-/// breaks and tabs kept as they are.
-std::string xml_escape(std::string_view text, bool attribute = true);
 
 /// "87.5%": the percentage rounded down to one decimal, without a trailing ".0".
 std::string format_percent(double percent);

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <sstream>
 
 #include "tests/support.hpp"
 
@@ -60,6 +61,84 @@ TEST_CASE("proviso check reports every file and exits 1 when any has errors", "[
   CHECK(result.output.find("bad.proviso: 2 errors") != std::string::npos);
   CHECK(result.output.find("contracts/amd_openai.proviso: ok") != std::string::npos);
   std::filesystem::remove_all(folder);
+}
+
+namespace {
+
+// What a command printed besides its own output: drops the timeline, state and totals
+// `proviso run` prints, and the line `proviso report` ends with.
+std::string messages(const std::string& output) {
+  std::istringstream lines(output);
+  std::string kept;
+  bool in_state = false;
+  for (std::string line; std::getline(lines, line);) {
+    in_state = line.rfind("State at ", 0) == 0 || (in_state && line.rfind("  ", 0) == 0);
+    const bool timeline = !line.empty() && line[0] >= '0' && line[0] <= '9';
+    if (timeline || in_state || line.rfind("Granted at ", 0) == 0 || line.rfind("wrote ", 0) == 0) {
+      continue;
+    }
+    kept += line + "\n";
+  }
+  return kept;
+}
+
+}  // namespace
+
+TEST_CASE("run and report read logs alike: every replay option, its messages and exit codes",
+          "[cli][report]") {
+  struct Case {
+    std::string arguments;  // contracts, logs and replay options
+    int exit_code;
+    std::string in_report;  // what the written report shows, when it is written
+  };
+  const std::string kinds = "tests/golden/run/kinds.proviso ";
+  const std::string deadline = "tests/golden/run/deadline.proviso tests/golden/run/deadline.jsonl ";
+  const std::vector<Case> cases = {
+      {kinds + "tests/golden/run/backwards.jsonl", 3, ""},
+      {kinds + "tests/golden/run/backwards.jsonl --reorder 2d", 0, "backwards.jsonl:3"},
+      {kinds + "tests/golden/run/backwards.jsonl --reorder 1h", 3, ""},
+      {kinds + "tests/golden/run/backwards.jsonl --reorder soon", 2, ""},
+      {kinds + "tests/golden/run/csv.csv", 0, "csv.csv:4"},
+      {kinds + "- --input-format csv < tests/golden/run/csv.csv", 0, "&lt;stdin&gt;:4"},
+      {kinds + "- < tests/golden/run/csv.csv", 2, ""},
+      {kinds + "tests/golden/run/skip.jsonl --skip-bad-lines", 0, "skip.jsonl:11"},
+      {kinds + "tests/golden/run/skip.jsonl", 3, ""},
+      {kinds + "tests/golden/run/undeclared.jsonl", 0, "undeclared.jsonl:5"},
+      {kinds + "tests/golden/run/no_such_log.jsonl", 2, ""},
+      {"tests/golden/run/merge.proviso tests/golden/run/merge_nvidia.jsonl "
+       "tests/golden/run/merge_amd.jsonl",
+       0, "merge_nvidia.jsonl:2"},
+      {deadline + "--until 2026-11-30", 0, "T4 lapsed"},
+      {deadline + "--until 2026-13-01", 2, ""},
+      // Past the supported dates once its offset is applied: a usage error, not an abort.
+      {deadline + "--until 9999-12-31T23:59-14:00", 2, ""},
+      {deadline + "--at 2026-09-05T12:00Z", 0, "T2 lapsed"},
+      {"tests/golden/run/runtime_error.proviso tests/golden/run/runtime_error.jsonl", 1, ""},
+      // A contract that cannot be read is wrong usage, as for `proviso check`.
+      {"tests/golden/run/no_such_contract.proviso tests/golden/run/kinds.jsonl", 2, ""},
+  };
+  const auto html = std::filesystem::temp_directory_path() / "proviso-cli-replay-test.html";
+  for (const Case& c : cases) {
+    INFO("arguments: " << c.arguments);
+    std::filesystem::remove(html);
+    const CommandResult run = run_proviso("run " + c.arguments);
+    const CommandResult report =
+        run_proviso(fmt::format("report -o '{}' {}", html.string(), c.arguments));
+    CHECK(run.exit_code == c.exit_code);
+    CHECK(report.exit_code == c.exit_code);
+    const std::string printed = messages(run.output);
+    // The usage errors name their command; everything else reads the same.
+    std::string expected = printed;
+    if (expected.rfind("proviso run: ", 0) == 0) expected.replace(0, 12, "proviso report:");
+    CHECK(messages(report.output) == expected);
+    if (c.exit_code == 0) {
+      CHECK(report.output.find("wrote ") != std::string::npos);
+      CHECK(read_file(html).find(c.in_report) != std::string::npos);
+    } else {
+      CHECK(!std::filesystem::exists(html));
+    }
+  }
+  std::filesystem::remove(html);
 }
 
 }  // namespace proviso::testing

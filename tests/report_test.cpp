@@ -260,7 +260,8 @@ TEST_CASE("proviso report writes the file; wrong usage is reported", "[report][c
   const auto stray = testing::run_proviso("report contracts/amd_openai.proviso T1 -o r.html");
   CHECK(stray.exit_code == 2);
   CHECK(stray.output ==
-        "proviso report: T1 is neither a contract (.proviso) nor a log (.jsonl, .json, .csv)\n");
+        "proviso report: T1 is neither a contract (.proviso) nor a log (.jsonl, .json, .csv, or - "
+        "for standard input with --input-format)\n");
 }
 
 }  // namespace proviso
