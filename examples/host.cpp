@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "run/engine.hpp"
-#include "run/transition_format.hpp"
+#include <proviso/run/engine.hpp>
+#include <proviso/run/transition_format.hpp>
 
 namespace {
 

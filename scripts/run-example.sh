@@ -3,7 +3,8 @@
 # example log through it, printing the timeline of every state change.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bash "$root/scripts/build.sh" "$root/build"
+# Only the `proviso` command and the libraries under it: the tests are scripts/test.sh's.
+bash "$root/scripts/build.sh" "$root/build" --target proviso
 cd "$root"
 echo
 echo "\$ proviso check contracts/amd_openai.proviso"
