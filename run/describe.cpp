@@ -6,54 +6,12 @@
 
 #include "grammar/ast_walk.hpp"
 #include "grammar/print_ast.hpp"
+#include "run/render.hpp"
 #include "run/runtime.hpp"
 
 namespace proviso {
 
 namespace {
-
-// The comparison operator as written, or "" for any other operator.
-std::string_view op_symbol(ast::BinaryOp op) {
-  return ast::is_comparison(op) ? operator_text(op) : std::string_view();
-}
-
-// Shows a quantity in the given unit (the threshold's), else in the value's own unit.
-std::string quantity_text(const Decimal& base, const std::string& unit,
-                          const std::map<std::string, UnitInfo>& units) {
-  const auto it = units.find(unit);
-  if (it == units.end()) return base.to_grouped_string();
-  return fmt::format("{} {}", (base / it->second.scale).to_grouped_string(), unit);
-}
-
-// The source text of an expression with family variables and constants replaced by their
-// values, so "amd_close >= target" reads "amd_close >= 250 USD" for the member it concerns.
-std::string substituted(const ast::Expr& expr, const ClauseInstance& clause,
-                        const CheckedContract& contract) {
-  if (const auto* number = std::get_if<ast::NumberLiteral>(&expr.node)) {
-    // "5_000_000" reads "5,000,000", like the values it is compared with.
-    if (!number->percent) return number->value.to_grouped_string();
-  }
-  if (const auto* ref = std::get_if<ast::NameRef>(&expr.node)) {
-    if (const auto it = clause.bindings.find(ref->name); it != clause.bindings.end()) {
-      return format_value(it->second);
-    }
-    if (const auto it = contract.constants.find(ref->name); it != contract.constants.end()) {
-      return format_value(it->second);
-    }
-  }
-  if (const auto* suffixed = std::get_if<ast::Suffixed>(&expr.node)) {
-    return fmt::format("{} {}", substituted(*suffixed->operand, clause, contract),
-                       suffixed->word.text);
-  }
-  if (const auto* binary = std::get_if<ast::Binary>(&expr.node)) {
-    const std::string_view op = op_symbol(binary->op);
-    if (!op.empty()) {
-      return fmt::format("{} {} {}", substituted(*binary->lhs, clause, contract), op,
-                         substituted(*binary->rhs, clause, contract));
-    }
-  }
-  return std::string(expr.span.text());
-}
 
 // The state a clause reports: its latest stage, lapsed, or for a level clause holding or
 // breached.
@@ -75,32 +33,6 @@ const Step* step_of(const Program& program, Op op, ast::NodeId node) {
 
 }  // namespace
 
-std::string Engine::Impl::format(const ContractRuntime& contract, const RuntimeValue& value,
-                                 const Type& type) const {
-  if (!value.known) return "no value yet";
-  switch (type.kind) {
-    case Kind::number:
-      return value.number.to_grouped_string();
-    case Kind::quantity:
-      return quantity_text(value.number, type.unit, contract.loaded.checked.units);
-    case Kind::timestamp:
-      return format_utc(Timestamp{value.time});
-    case Kind::date:
-      return format_date(Date{static_cast<std::int32_t>(value.time)});
-    case Kind::text:
-      return fmt::format("\"{}\"", value.text);
-    case Kind::boolean:
-      return value.flag ? "true" : "false";
-    case Kind::duration:
-      return value.months ? fmt::format("{} months", value.months)
-                          : fmt::format("{} days", value.time / kMicrosPerDay);
-    case Kind::error:
-    case Kind::clause:
-      break;
-  }
-  return "";
-}
-
 std::vector<Transition::Value> Engine::Impl::deciding_values(ContractRuntime& contract,
                                                              const Program& program,
                                                              const ClauseInstance& clause) {
@@ -114,6 +46,7 @@ std::vector<Transition::Value> Engine::Impl::deciding_values(ContractRuntime& co
     const auto unit = type.is(Kind::quantity) ? checked.units.find(type.unit) : checked.units.end();
     return unit != checked.units.end() && unit->second.currency ? split_note : std::string();
   };
+  const ConditionText text(contract, clause);
   std::vector<Transition::Value> values;
   const auto& types = contract.plan.types;
   const auto& metric_names = contract.plan.metrics;
@@ -132,15 +65,15 @@ std::vector<Transition::Value> Engine::Impl::deciding_values(ContractRuntime& co
   };
   std::function<void(const ast::Expr&)> walk = [&](const ast::Expr& expr) {
     if (const auto* binary = std::get_if<ast::Binary>(&expr.node)) {
-      const std::string_view op = op_symbol(binary->op);
-      if (!op.empty()) {
+      if (ast::is_comparison(binary->op)) {
         if (const auto m = metric_of(*binary->lhs)) {
           const Type shown = types.at(binary->rhs->id).is(Kind::quantity)
                                  ? types.at(binary->rhs->id)
                                  : types.at(binary->lhs->id);
-          values.push_back({metric_names[*m].name, format(contract, value_of(*m), shown),
-                            fmt::format("{} {}{}", op, substituted(*binary->rhs, clause, checked),
-                                        note_for(*binary->rhs))});
+          values.push_back({metric_names[*m].name,
+                            render_value(value_of(*m), shown, contract, ValueForm::engine),
+                            fmt::format("{} {}{}", operator_text(binary->op),
+                                        text.deciding(*binary->rhs), note_for(*binary->rhs))});
           return;
         }
       }
@@ -151,7 +84,7 @@ std::vector<Transition::Value> Engine::Impl::deciding_values(ContractRuntime& co
       if (latch && (unary->op == ast::UnaryOp::once || unary->op == ast::UnaryOp::ever)) {
         const auto& since = contract.latches[latch->a];
         values.push_back({fmt::format("{} {}", unary->op == ast::UnaryOp::once ? "once" : "ever",
-                                      substituted(*unary->operand, clause, checked)),
+                                      text.deciding(*unary->operand)),
                           since ? "true" : "false",
                           since ? fmt::format("since {}", format_utc(Timestamp{*since}))
                                 : std::string("not held yet")});
@@ -176,7 +109,7 @@ std::vector<Transition::Value> Engine::Impl::deciding_values(ContractRuntime& co
                                      : std::get<ast::Consecutive>(expr.node).condition.get();
         const DayWindowPlan& window = contract.plan.windows[w];
         const auto* compared = std::get_if<ast::Binary>(&inner->node);
-        values.push_back({fmt::format("days with {}{}", substituted(*inner, clause, checked),
+        values.push_back({fmt::format("days with {}{}", text.deciding(*inner),
                                       compared ? note_for(*compared->rhs) : std::string()),
                           fmt::format("{} of the last {} {}", window_count(contract, w),
                                       window.span, window.trading_days ? "trading days" : "days"),
@@ -206,8 +139,8 @@ std::vector<ClauseStatus> Engine::clause_states() const {
       }
       if (plan.grant) {
         const RuntimeValue grant = impl_->evaluate(contract, *plan.grant);
-        status.grant =
-            impl_->format(contract, grant, contract.plan.types.at(plan.grant->source->id));
+        status.grant = render_value(grant, contract.plan.types.at(plan.grant->source->id), contract,
+                                    ValueForm::engine);
       }
       const Program* next = state.lapsed ? nullptr : Impl::unmet_stage(plan, state);
       if (next) {
@@ -233,7 +166,7 @@ std::vector<MetricStatus> Engine::metric_values() const {
       try {
         const RuntimeValue value = plan.derived ? impl_->evaluate(contract, *plan.derived)
                                                 : impl_->metric_value(contract, m);
-        text = impl_->format(contract, value, plan.type);
+        text = render_value(value, plan.type, contract, ValueForm::engine);
       } catch (const RuntimeError& failure) {
         text = fmt::format("cannot be computed: {}", failure.diagnostic().message);
       }
@@ -263,7 +196,7 @@ std::vector<std::string> Engine::granted_totals() const {
   for (const auto& [unit, total] : totals) {
     out.push_back(unit.empty()
                       ? total.first.to_grouped_string()
-                      : quantity_text(total.first, unit, total.second->loaded.checked.units));
+                      : render_amount(total.first, unit, total.second->loaded.checked.units));
   }
   return out;
 }

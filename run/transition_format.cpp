@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "run/render.hpp"
+
 namespace proviso {
 
 std::string json_string(std::string_view text) {
@@ -49,8 +51,7 @@ std::string cause_text(const Transition::Cause& cause, Timestamp at) {
 std::string format_transition_text(const Transition& transition) {
   std::string values;
   for (const auto& value : transition.values) {
-    values += fmt::format("{}{} = {} ({})", values.empty() ? "" : "; ", value.name, value.value,
-                          value.test);
+    values += fmt::format("{}{}", values.empty() ? "" : "; ", render_deciding(value));
   }
   return fmt::format("{}  {}  {}  {} → {}{}{}  [{}]", format_utc(transition.ts),
                      transition.contract, transition.clause, transition.from, transition.to,
