@@ -26,11 +26,6 @@ std::string duration_text(const RuntimeValue& value, ValueForm form) {
   return "";
 }
 
-std::string_view op_text(ast::BinaryOp op, ConditionForm form) {
-  return form == ConditionForm::reader && ast::is_comparison(op) ? comparison_symbol(op)
-                                                                 : operator_text(op);
-}
-
 // Binding strength, loosest first, as the grammar's precedence table orders them.
 int strength(const ast::Expr& expr) {
   if (const auto* binary = std::get_if<ast::Binary>(&expr.node)) {
@@ -193,6 +188,14 @@ std::string render_deciding(const Transition::Value& value) {
   return fmt::format("{} = {} ({})", value.name, value.value, value.test);
 }
 
+std::string clause_state_name(const ClausePlan& plan, const ClauseState& state) {
+  const auto& states = plan.instance->states;
+  if (state.lapsed) return states.back();
+  if (plan.holds_while)
+    return state.level == 1 ? "holding" : state.level == 2 ? "breached" : "pending";
+  return states[state.stage];
+}
+
 std::string_view comparison_symbol(ast::BinaryOp op) {
   switch (op) {
     case ast::BinaryOp::equal:
@@ -210,6 +213,11 @@ std::string_view comparison_symbol(ast::BinaryOp op) {
     default:
       return "";
   }
+}
+
+std::string_view render_operator(ast::BinaryOp op, ConditionForm form) {
+  return form == ConditionForm::reader && ast::is_comparison(op) ? comparison_symbol(op)
+                                                                 : operator_text(op);
 }
 
 ast::BinaryOp flipped(ast::BinaryOp op) {
@@ -291,7 +299,7 @@ std::string ConditionText::text(const ast::Expr& expr, ConditionForm form,
           return std::string(expr.span.text());
         } else if constexpr (std::is_same_v<T, ast::Binary>) {
           return fmt::format("{} {} {}", child(*node.lhs, expr, form, values),
-                             op_text(node.op, form), child(*node.rhs, expr, form, values));
+                             render_operator(node.op, form), child(*node.rhs, expr, form, values));
         } else if constexpr (std::is_same_v<T, ast::Band>) {
           return fmt::format("{} in {} {} {}", child(*node.value, expr, form, values),
                              part(*node.low), node.high_excluded ? "..<" : "..", part(*node.high));

@@ -2,8 +2,10 @@
 // transition, metrics, grants), `proviso explain`, the HTML report and contract-test failures
 // all render through here, so a new operator or kind of value is taught to this file and to no
 // other output: the grammar, the checker, the plan, the evaluator and this renderer are the
-// whole of what a new temporal operator touches. Where outputs differ on purpose (the engine's
-// timeline writes instants in UTC, a reader's explanation in the contract's zone), the
+// whole of what a new temporal operator touches. The renderer is this header, render.cpp (values
+// and the forms of a condition) and render_deciding.cpp (Engine::Impl::deciding_values: the
+// values that decided a transition, construct by construct). Where outputs differ on purpose (the
+// engine's timeline writes instants in UTC, a reader's explanation in the contract's zone), the
 // difference is an option here, never a second walker.
 #pragma once
 
@@ -48,16 +50,14 @@ std::string local_time(Timestamp instant, const TimeZone& zone);
 /// "1,402 days away", "5 hours away", "passed 3 days ago": from `now` to `then`.
 std::string distance_text(Timestamp now, Timestamp then);
 
+/// The state a clause reports: its latest stage, lapsed, or for a level clause "holding",
+/// "breached" or "pending".
+std::string clause_state_name(const ClausePlan& plan, const ClauseState& state);
+
 /// One deciding value of a transition or clause: "amd_deployed = 1.02 GW (>= 1 GW)".
 std::string render_deciding(const Transition::Value& value);
 
 // ---- Conditions ----------------------------------------------------------------------------
-
-/// How a reader reads a comparison: "≥", "≤", "≠", "=", "<", ">"; empty for other operators.
-std::string_view comparison_symbol(ast::BinaryOp op);
-
-/// The comparison with its sides swapped: `1 GW <= x` is `x >= 1 GW`.
-ast::BinaryOp flipped(ast::BinaryOp op);
 
 /// The forms a condition is written in. `deciding`: the source text, with only numbers, family
 /// variables and constants inside comparisons replaced ("amd_close >= 250 USD": the run
@@ -65,6 +65,15 @@ ast::BinaryOp flipped(ast::BinaryOp op);
 /// substituted (explain's `condition`). `reader`: as `written` with "≥"-style symbols, and fixed
 /// amounts and times as they stand now (after splits, in the contract's zone).
 enum class ConditionForm { deciding, written, reader };
+
+/// How a reader reads a comparison: "≥", "≤", "≠", "=", "<", ">"; empty for other operators.
+std::string_view comparison_symbol(ast::BinaryOp op);
+
+/// An operator in `form`: "≥" for a reader, ">=" as written; other operators as written.
+std::string_view render_operator(ast::BinaryOp op, ConditionForm form);
+
+/// The comparison with its sides swapped: `1 GW <= x` is `x >= 1 GW`.
+ast::BinaryOp flipped(ast::BinaryOp op);
 
 /// A node's value when the program last ran, or nullptr: what the reader form shows.
 using NodeValues = std::function<const RuntimeValue*(ast::NodeId)>;
