@@ -90,7 +90,8 @@ std::string render_amount(const Decimal& base, const std::string& unit,
                           const std::map<std::string, UnitInfo>& units) {
   const auto it = unit.empty() ? units.end() : units.find(unit);
   if (it == units.end()) return base.to_grouped_string();
-  return fmt::format("{} {}", (base / it->second.scale).to_grouped_string(), unit);
+  // Written as the contract's own constants are (base/value.cpp), so both read alike.
+  return format_value(Quantity{base, it->second.dimension, unit, it->second.scale});
 }
 
 std::string render_value(const RuntimeValue& value, const Type& type,
