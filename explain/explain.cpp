@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "explain/explain_text.hpp"
 #include "run/inspect.hpp"
+#include "run/render.hpp"
 
 namespace proviso {
 
@@ -313,8 +313,8 @@ class Explainer {
     const bool strict = op == ast::BinaryOp::greater || op == ast::BinaryOp::less;
     if (gap.is_negative()) return {};
     if (gap.is_zero()) return strict ? fmt::format("any amount {}", word) : std::string();
-    return fmt::format("{}{} {}", strict ? "more than " : "", amount_text(gap, unit, checked),
-                       word);
+    return fmt::format("{}{} {}", strict ? "more than " : "",
+                       render_amount(gap, unit, checked.units), word);
   }
 
   void comparison(ExplainedCondition& out, const ast::Binary& binary, const Trace& trace) {
@@ -329,9 +329,11 @@ class Explainer {
       const RuntimeValue* rhs = trace.value_of(*binary.rhs, contract_.plan);
       const std::string left = text_.reader(*binary.lhs, trace);
       const std::string right = text_.reader(*binary.rhs, trace);
-      out.value = lhs ? value_text(*lhs, type_of(*binary.lhs), contract_, unit) : "no value yet";
+      out.value = lhs ? render_value(*lhs, type_of(*binary.lhs), contract_, ValueForm::reader, unit)
+                      : "no value yet";
       const std::string right_value =
-          rhs ? value_text(*rhs, type_of(*binary.rhs), contract_, unit) : "no value yet";
+          rhs ? render_value(*rhs, type_of(*binary.rhs), contract_, ValueForm::reader, unit)
+              : "no value yet";
       out.target = fmt::format("{} {} ({})", comparison_symbol(binary.op), right, right_value);
       out.summary = fmt::format("{} = {}, {} = {}; needs {} {} {}", left, out.value, right,
                                 right_value, left, comparison_symbol(binary.op), right);
@@ -346,7 +348,8 @@ class Explainer {
     const std::string name = text_.reader(subject, trace);
     const bool instant = type_of(subject).is(Kind::timestamp) || type_of(subject).is(Kind::date);
     const std::string goal_text =
-        goal ? value_text(*goal, type_of(target), contract_, unit) : text_.reader(target, trace);
+        goal ? render_value(*goal, type_of(target), contract_, ValueForm::reader, unit)
+             : text_.reader(target, trace);
     out.target = fmt::format("{} {}", comparison_symbol(op), goal_text);
     out.note = split_note(target);
     const std::string needs = needs_phrase(op, goal_text, instant);
@@ -355,7 +358,7 @@ class Explainer {
       out.summary = fmt::format("{} has no value yet, needs {}", name, needs);
       return;
     }
-    out.value = value_text(*value, type_of(subject), contract_, unit);
+    out.value = render_value(*value, type_of(subject), contract_, ValueForm::reader, unit);
     if (out.truth != Truth::met && goal && goal->known && type_of(subject).is_numeric()) {
       out.missing = shortfall(op, *value, *goal, unit);
     }
@@ -371,7 +374,8 @@ class Explainer {
     const RuntimeValue* high = trace.value_of(*band.high, contract_.plan);
     const std::string name = text_.reader(*band.value, trace);
     auto shown = [&](const RuntimeValue* v, const ast::Expr& e) {
-      return v ? value_text(*v, type_of(e), contract_, unit) : text_.reader(e, trace);
+      return v ? render_value(*v, type_of(e), contract_, ValueForm::reader, unit)
+               : text_.reader(e, trace);
     };
     const std::string range =
         fmt::format("{} to {}{}", shown(low, *band.low), shown(high, *band.high),
@@ -384,7 +388,7 @@ class Explainer {
       out.summary = fmt::format("{} has no value yet, needs {}", name, range);
       return;
     }
-    out.value = value_text(*value, type_of(*band.value), contract_, unit);
+    out.value = render_value(*value, type_of(*band.value), contract_, ValueForm::reader, unit);
     if (out.truth != Truth::met && low && high && type_of(*band.value).is_numeric()) {
       if (value->number < low->number) {
         out.missing = shortfall(ast::BinaryOp::greater_equal, *value, *low, unit);
@@ -484,7 +488,8 @@ class Explainer {
   void value(ExplainedCondition& out, const ast::Expr& expr, const Trace& trace) {
     out.kind = "value";
     const RuntimeValue* value = trace.value_of(expr, contract_.plan);
-    out.value = value ? value_text(*value, type_of(expr), contract_) : "no value yet";
+    out.value =
+        value ? render_value(*value, type_of(expr), contract_, ValueForm::reader) : "no value yet";
     out.summary = fmt::format("{} is {}", text_.reader(expr, trace), out.value);
   }
 };
@@ -525,7 +530,8 @@ Explanation Engine::explain(std::string_view clause, std::size_t index,
   for (const auto& citation : decl.citations) out.citations.push_back(citation.value);
   if (clause_plan.grant) {
     const RuntimeValue grant = impl.evaluate(contract, *clause_plan.grant);
-    out.grant = value_text(grant, plan.types.at(clause_plan.grant->source->id), contract);
+    out.grant = render_value(grant, plan.types.at(clause_plan.grant->source->id), contract,
+                             ValueForm::reader);
   }
   if (decl.adjusted && !(contract.split_factor == Decimal::from_int(1))) {
     const std::string factor = contract.split_factor.to_grouped_string();

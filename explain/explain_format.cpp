@@ -5,6 +5,8 @@
 #include "base/json.hpp"
 #include "explain/explain.hpp"
 #include "run/inspect.hpp"
+#include "run/render.hpp"
+#include "run/transition_format.hpp"
 
 namespace proviso {
 
@@ -43,7 +45,7 @@ void tree_text(const ExplainedCondition& node, int depth, std::string& out) {
 void values_then(const std::optional<Transition>& transition, std::string& out) {
   if (!transition) return;
   for (const auto& value : transition->values) {
-    out += fmt::format("    then {} = {} ({})\n", value.name, value.value, value.test);
+    out += fmt::format("    then {}\n", render_deciding(value));
   }
 }
 

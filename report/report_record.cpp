@@ -7,10 +7,10 @@
 
 #include <fmt/format.h>
 
-#include "explain/explain_text.hpp"
 #include "grammar/ast_walk.hpp"
 #include "report/report.hpp"
 #include "run/inspect.hpp"
+#include "run/render.hpp"
 
 namespace proviso {
 
@@ -300,8 +300,9 @@ struct ReportRecorder::State {
       auto& steps = threshold.series.steps;
       if (!steps.empty() && steps.back().value == y) continue;
       steps.push_back({micros, y});
-      threshold.series.label = fmt::format("{} {} {}", threshold.series.clause, threshold.symbol,
-                                           amount_text(value->number, metric.unit, checked));
+      threshold.series.label =
+          fmt::format("{} {} {}", threshold.series.clause, threshold.symbol,
+                      render_amount(value->number, metric.unit, checked.units));
     }
   }
 
@@ -351,7 +352,7 @@ struct ReportRecorder::State {
       }
       std::string details;
       for (const auto& value : transition.values) {
-        details += fmt::format("; {} = {} ({})", value.name, value.value, value.test);
+        details += fmt::format("; {}", render_deciding(value));
       }
       if (slot < track.stage_metrics[c].size()) {
         for (std::uint32_t m : track.stage_metrics[c][slot]) {
@@ -483,7 +484,8 @@ ReportData ReportRecorder::finish() {
           const RuntimeValue value = plan.metrics[m].derived
                                          ? s.impl.evaluate(contract, *plan.metrics[m].derived)
                                          : s.impl.metric_value(contract, m);
-          out.latest = value_text(value, plan.metrics[m].type, contract, metric.unit);
+          out.latest =
+              render_value(value, plan.metrics[m].type, contract, ValueForm::reader, metric.unit);
         } catch (const RuntimeError&) {
           // metric_values() said why it cannot be computed
         }
@@ -523,7 +525,7 @@ ReportData ReportRecorder::finish() {
         if ((type.is(Kind::quantity) ? type.dimension : "") != dimension) continue;
         sum = sum + s.impl.evaluate(contract, *clause.grant).number;
       }
-      out.latest = amount_text(sum, total.first, contract.loaded.checked);
+      out.latest = render_amount(sum, total.first, contract.loaded.checked.units);
       report.totals.push_back(std::move(out));
     }
     report.transitions = track.transitions;

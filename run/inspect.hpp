@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "run/render.hpp"  // how what is inspected is written
 #include "run/runtime.hpp"
 
 namespace proviso {
@@ -48,24 +49,5 @@ std::optional<std::uint32_t> metric_named(const ContractPlan& plan, const ast::E
 /// True when an expression reads no metric, clock, clause or event: a written amount, a family
 /// variable, a constant, and arithmetic on them.
 bool is_fixed(const ast::Expr& expr, const CheckedContract& contract);
-
-/// "New York" for America/New_York, "UTC" for UTC: how times name their zone for a reader.
-std::string zone_label(std::string_view zone_name);
-
-/// "2030-10-05 17:00 New York" (seconds shown when not zero).
-std::string local_time(Timestamp instant, const TimeZone& zone);
-
-/// "1,402 days away", "5 hours away", "passed 3 days ago": from `now` to `then`.
-std::string distance_text(Timestamp now, Timestamp then);
-
-/// A quantity held in base units, shown in `unit` ("1.8 GW"); a plain number when the unit is
-/// unknown or empty.
-std::string amount_text(const Decimal& base, const std::string& unit,
-                        const CheckedContract& contract);
-
-/// A runtime value of `type` as a reader reads it: quantities in `unit` (the type's own when
-/// empty), instants in the contract's zone, text in quotes.
-std::string value_text(const RuntimeValue& value, const Type& type, const ContractRuntime& contract,
-                       const std::string& unit = {});
 
 }  // namespace proviso

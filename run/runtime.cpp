@@ -5,6 +5,7 @@
 
 #include "events/read_events.hpp"
 #include "grammar/ast_walk.hpp"
+#include "run/render.hpp"
 #include "run/runtime.hpp"
 
 namespace proviso {
@@ -508,7 +509,7 @@ Evaluation Engine::evaluate(const ast::Expr& expr, std::size_t index, const Bind
   Evaluation result;
   result.known = value.known;
   result.truth = value.known && value.flag;
-  result.text = impl_->format(contract, value, contract.plan.types.at(expr.id));
+  result.text = render_value(value, contract.plan.types.at(expr.id), contract, ValueForm::engine);
   return result;
 }
 

@@ -166,8 +166,6 @@ struct Engine::Impl {
   // describe.cpp
   std::vector<Transition::Value> deciding_values(ContractRuntime& contract, const Program& program,
                                                  const ClauseInstance& clause);
-  std::string format(const ContractRuntime& contract, const RuntimeValue& value,
-                     const Type& type) const;
 };
 
 }  // namespace proviso

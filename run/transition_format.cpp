@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "base/json.hpp"
+#include "run/render.hpp"
 
 namespace proviso {
 
@@ -21,8 +22,7 @@ std::string cause_text(const Transition::Cause& cause, Timestamp at) {
 std::string format_transition_text(const Transition& transition) {
   std::string values;
   for (const auto& value : transition.values) {
-    values += fmt::format("{}{} = {} ({})", values.empty() ? "" : "; ", value.name, value.value,
-                          value.test);
+    values += fmt::format("{}{}", values.empty() ? "" : "; ", render_deciding(value));
   }
   return fmt::format("{}  {}  {}  {} → {}{}{}  [{}]", format_utc(transition.ts),
                      transition.contract, transition.clause, transition.from, transition.to,

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "grammar/ast_walk.hpp"
+#include "run/render.hpp"
 #include "testing/runner.hpp"
 
 namespace proviso {
@@ -59,29 +60,6 @@ std::string unit_written(const ast::Expr& expr, const CheckedContract& contract)
   return {};
 }
 
-// "600 MW" shown in GW is "0.6 GW"; anything else is left as the engine wrote it.
-std::string in_unit(const std::string& text, const std::string& unit,
-                    const CheckedContract& contract) {
-  const std::size_t space = text.rfind(' ');
-  if (unit.empty() || space == std::string::npos) return text;
-  const auto from = contract.units.find(text.substr(space + 1));
-  const auto to = contract.units.find(unit);
-  if (from == contract.units.end() || to == contract.units.end() || from == to ||
-      from->second.dimension != to->second.dimension) {
-    return text;
-  }
-  std::string digits = text.substr(0, space);
-  std::erase(digits, ',');
-  try {
-    const auto amount = Decimal::parse(digits);
-    if (!amount) return text;
-    return fmt::format("{} {}",
-                       (*amount * from->second.scale / to->second.scale).to_grouped_string(), unit);
-  } catch (const ArithmeticError&) {
-    return text;
-  }
-}
-
 std::optional<Evaluation> evaluate_quietly(Engine& engine, const ast::Expr& expr,
                                            const Bindings* bindings) {
   try {
@@ -98,7 +76,7 @@ std::string side_value(Replay& replay, const ast::Expr& side, const std::string&
   if (!value) return fmt::format("{} cannot be computed", text);
   if (!value->known) return fmt::format("{} has no value yet", text);
   return fmt::format("{} = {}", text,
-                     in_unit(value->text, unit, replay.engine.contract(0).checked));
+                     render_in_unit(value->text, unit, replay.engine.contract(0).checked));
 }
 
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {
@@ -167,7 +145,7 @@ std::string describe_clause(Replay& replay, const std::string& clause) {
     } else if (!status.values.empty()) {
       std::vector<std::string> values;
       for (const auto& value : status.values) {
-        values.push_back(fmt::format("{} = {} ({})", value.name, value.value, value.test));
+        values.push_back(render_deciding(value));
       }
       text += fmt::format(" ({})", join(values, "; "));
     }
