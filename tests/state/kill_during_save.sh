@@ -5,7 +5,7 @@
 # moment its write begins — FILE.tmp appears or FILE changes — and FILE must then be exactly
 # the previous state and resume. Usage: kill_during_save.sh PROVISO WORK_FOLDER
 set -euo pipefail
-proviso="$1"
+proviso="$(realpath "$1")"
 work="$2"
 rm -rf "$work"
 mkdir -p "$work"
