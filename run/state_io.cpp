@@ -426,8 +426,12 @@ bool Engine::restore_state(std::string_view saved, std::string& error) {
     in.expect("contracts");
     const auto count = in.integer("the number of contracts");
     if (count != static_cast<std::int64_t>(impl.contracts.size())) {
-      in.fail(fmt::format("it was saved with {} contracts, and {} are loaded", count,
-                          impl.contracts.size()));
+      const auto contracts_text = [](std::int64_t n) {
+        return fmt::format("{} contract{}", n, n == 1 ? "" : "s");
+      };
+      in.fail(fmt::format("it was saved with {}, and {} {} loaded", contracts_text(count),
+                          contracts_text(static_cast<std::int64_t>(impl.contracts.size())),
+                          impl.contracts.size() == 1 ? "is" : "are"));
     }
     for (const auto& owned : impl.contracts) {
       contracts.push_back(read_contract(in, *owned, impl.schemas));

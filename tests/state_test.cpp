@@ -161,8 +161,41 @@ TEST_CASE("resuming with an edited contract says what changed", "[state]") {
              Catch::Contains("the effective date changed"));
   CHECK_THAT(edited("\"America/New_York\"", "\"Europe/London\""),
              Catch::Contains("the time zone changed"));
+  const std::size_t floor = contract.find("clause Floor");
+  std::string reordered = contract.substr(0, floor);
+  reordered.insert(reordered.find("clause Streak"), contract.substr(floor) + "\n");
+  auto resumed = load(reordered);
+  CHECK_THAT(restore_error(*resumed, saved),
+             Catch::Contains("its clauses or metrics were reordered"));
   // Comments and layout are not the contract.
   CHECK(edited("-- The contract", "--   The contract") == "restored");
+}
+
+TEST_CASE("a state resumes only with its contracts, in their order", "[state]") {
+  const std::string streak = read_file(state_dir() / "streak.proviso");
+  const std::string other = R"(
+contract "Other"
+event close { symbol: text, px: USD }
+metric px = latest close.px
+clause High "At 20 USD"
+  triggers when px >= 20 USD
+)";
+  const auto both = [&](const std::string& first, const std::string& second) {
+    auto engine = std::make_unique<Engine>();
+    Diagnostics diagnostics;
+    REQUIRE(engine->load_text("first.proviso", first, diagnostics));
+    REQUIRE(engine->load_text("second.proviso", second, diagnostics));
+    return engine;
+  };
+  auto saved_with = both(streak, other);
+  const std::string saved = two_weeks_state(*saved_with);
+  CHECK(restore_error(*both(streak, other), saved) == "restored");
+  CHECK(restore_error(*both(other, streak), saved) ==
+        "this is not a saved state of these contracts: line 4: it was saved with the contract "
+        "\"Streak\", and \"Other\" is loaded");
+  CHECK(restore_error(*load(streak), saved) ==
+        "this is not a saved state of these contracts: line 3: it was saved with 2 contracts, "
+        "and 1 contract is loaded");
 }
 
 TEST_CASE("every number of a state is checked against the loaded contract", "[state]") {
