@@ -44,7 +44,11 @@ bool write_atomically(const std::string& path, const std::string& text, std::str
     error = fmt::format("cannot save the state: {} {}: {}", step, temporary, std::strerror(code));
     return false;
   };
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // A temporary file left by a killed save is replaced, never written through: were it a
+  // link, writing into it would change the file it points to.
+  ::unlink(temporary.c_str());
+  const int fd =
+      ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0) return fail("cannot create", errno);
   std::size_t written = 0;
   int code = 0;

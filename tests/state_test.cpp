@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <random>
 #include <sstream>
 
@@ -14,6 +15,10 @@
 namespace proviso::testing {
 
 namespace {
+
+void write_file_for_test(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
 
 std::filesystem::path state_dir() {
   return source_dir() / "tests/state";
@@ -272,6 +277,15 @@ TEST_CASE("proviso run --save-state that cannot write exits 1 and leaves no temp
     CHECK(result.exit_code == 1);
     CHECK_THAT(result.output, Catch::Contains("cannot save the state: cannot rename"));
     CHECK(std::filesystem::is_directory(target));
+  }
+  SECTION("a temporary file left by a killed save, even a link, is replaced, not written to") {
+    write_file_for_test(folder / "elsewhere", "keep me\n");
+    std::filesystem::create_symlink(folder / "elsewhere", folder / "s.state.tmp");
+    const CommandResult result =
+        run_proviso(fmt::format("{}'{}'", run, (folder / "s.state").string()));
+    CHECK(result.exit_code == 0);
+    CHECK(read_file(folder / "elsewhere") == "keep me\n");
+    CHECK(read_file(folder / "s.state").starts_with("proviso-state 3\n"));
   }
   for (const auto& entry : std::filesystem::recursive_directory_iterator(folder)) {
     CHECK(entry.path().extension() != ".tmp");
