@@ -3,7 +3,9 @@
 // resume gives exactly the transitions of one uninterrupted replay. The text is sealed by
 // state_file (format line, checksum line) and carries each contract's plan fingerprint;
 // every number read back is checked against the loaded contracts before any of it is used.
+#include <algorithm>
 #include <charconv>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
