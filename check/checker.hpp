@@ -78,7 +78,8 @@ class Checker {
   Type check_index(const ast::Expr& expr, const ast::Index& index, const Scope& scope);
   Type check_unary(const ast::Expr& expr, const ast::Unary& unary, const Scope& scope);
   Type check_binary(const ast::Expr& expr, const ast::Binary& binary, const Scope& scope);
-  Type check_arithmetic(const ast::Binary& binary, const Type& lhs, const Type& rhs);
+  Type check_arithmetic(const ast::Binary& binary, ArithmeticOp op, const Type& lhs,
+                        const Type& rhs);
   Type check_comparison(const ast::Binary& binary, const Type& lhs, const Type& rhs);
   Type check_band(const ast::Band& band, const Scope& scope);
   Type check_count(const ast::Expr& count, const Scope& scope, std::string_view what);

@@ -133,63 +133,40 @@ std::optional<Value> Checker::evaluate_binary(const ast::Binary& binary, const B
   if (!lhs) return std::nullopt;
   const auto rhs = evaluate(*binary.rhs, bindings);
   if (!rhs) return std::nullopt;
-  const ast::BinaryOp op = binary.op;
-  auto arithmetic = [op](const Decimal& a, const Decimal& b) -> std::optional<Decimal> {
-    switch (op) {
-      case ast::BinaryOp::add:
-        return a + b;
-      case ast::BinaryOp::subtract:
-        return a - b;
-      case ast::BinaryOp::multiply:
-        return a * b;
-      case ast::BinaryOp::divide:
-        return a / b;
-      case ast::BinaryOp::equal:
-      case ast::BinaryOp::not_equal:
-      case ast::BinaryOp::less:
-      case ast::BinaryOp::less_equal:
-      case ast::BinaryOp::greater:
-      case ast::BinaryOp::greater_equal:
-      case ast::BinaryOp::logical_and:
-      case ast::BinaryOp::logical_or:
-        return std::nullopt;
-    }
-    return std::nullopt;
-  };
+  const ast::OperatorInfo info = ast::operator_info(binary.op);
+  // Comparisons and connectives have no value before run time.
+  if (info.family != ast::OperatorFamily::arithmetic) return std::nullopt;
+  const ArithmeticOp op = info.arithmetic;
   const auto* a_number = std::get_if<Decimal>(&*lhs);
   const auto* b_number = std::get_if<Decimal>(&*rhs);
   const auto* a_quantity = std::get_if<Quantity>(&*lhs);
   const auto* b_quantity = std::get_if<Quantity>(&*rhs);
-  if (a_number && b_number) return arithmetic(*a_number, *b_number);
+  if (a_number && b_number) return apply(op, *a_number, *b_number);
   if (a_quantity && b_quantity) {
-    if (op == ast::BinaryOp::divide) return a_quantity->base_amount / b_quantity->base_amount;
-    auto sum = arithmetic(a_quantity->base_amount, b_quantity->base_amount);
-    if (!sum) return std::nullopt;
+    if (op == ArithmeticOp::divide) return a_quantity->base_amount / b_quantity->base_amount;
     Quantity result = *a_quantity;
-    result.base_amount = *sum;
+    result.base_amount = apply(op, a_quantity->base_amount, b_quantity->base_amount);
     return result;
   }
   if (a_quantity && b_number) {
-    auto scaled = arithmetic(a_quantity->base_amount, *b_number);
-    if (!scaled) return std::nullopt;
     Quantity result = *a_quantity;
-    result.base_amount = *scaled;
+    result.base_amount = apply(op, a_quantity->base_amount, *b_number);
     return result;
   }
-  if (a_number && b_quantity && op == ast::BinaryOp::multiply) {
+  if (a_number && b_quantity && op == ArithmeticOp::multiply) {
     Quantity result = *b_quantity;
     result.base_amount = *a_number * b_quantity->base_amount;
     return result;
   }
   const auto* a_duration = std::get_if<Duration>(&*lhs);
   const auto* b_duration = std::get_if<Duration>(&*rhs);
-  const int sign = op == ast::BinaryOp::subtract ? -1 : 1;
-  if (a_duration && b_duration && op != ast::BinaryOp::multiply && op != ast::BinaryOp::divide) {
+  const int sign = op == ArithmeticOp::subtract ? -1 : 1;
+  if (a_duration && b_duration && op != ArithmeticOp::multiply && op != ArithmeticOp::divide) {
     return Duration{a_duration->micros + sign * b_duration->micros,
                     a_duration->months + sign * b_duration->months,
                     a_duration->trading_days + sign * b_duration->trading_days};
   }
-  if (b_duration && (op == ast::BinaryOp::add || op == ast::BinaryOp::subtract)) {
+  if (b_duration && (op == ArithmeticOp::add || op == ArithmeticOp::subtract)) {
     // Trading days need the calendar, which runs with the engine.
     if (b_duration->trading_days != 0) return std::nullopt;
     if (const auto* ts = std::get_if<Timestamp>(&*lhs)) {
@@ -221,7 +198,7 @@ std::optional<Value> Checker::evaluate_binary(const ast::Binary& binary, const B
       return moved;
     }
   }
-  if (op == ast::BinaryOp::subtract) {
+  if (op == ArithmeticOp::subtract) {
     const auto* a_ts = std::get_if<Timestamp>(&*lhs);
     const auto* b_ts = std::get_if<Timestamp>(&*rhs);
     if (a_ts && b_ts) return Duration{a_ts->micros - b_ts->micros, 0, 0};

@@ -368,31 +368,16 @@ void Compiler::emit_binary(const ast::Expr& expr, const ast::Binary& binary, Pro
   emit(*binary.rhs, out);
   const auto lhs_kind = static_cast<std::uint32_t>(kind_of(type_of(*binary.lhs)));
   const auto rhs_kind = static_cast<std::uint32_t>(kind_of(type_of(*binary.rhs)));
-  switch (binary.op) {
-    case ast::BinaryOp::logical_and:
-      out.steps.push_back(step(Op::logical_and, expr));
+  const ast::OperatorInfo info = ast::operator_info(binary.op);
+  switch (info.family) {
+    case ast::OperatorFamily::logical:
+      out.steps.push_back(
+          step(binary.op == ast::BinaryOp::logical_and ? Op::logical_and : Op::logical_or, expr));
       return;
-    case ast::BinaryOp::logical_or:
-      out.steps.push_back(step(Op::logical_or, expr));
+    case ast::OperatorFamily::arithmetic:
+      out.steps.push_back(step(arithmetic_step(info.arithmetic), expr, 0, lhs_kind, rhs_kind));
       return;
-    case ast::BinaryOp::add:
-      out.steps.push_back(step(Op::add, expr, 0, lhs_kind, rhs_kind));
-      return;
-    case ast::BinaryOp::subtract:
-      out.steps.push_back(step(Op::subtract, expr, 0, lhs_kind, rhs_kind));
-      return;
-    case ast::BinaryOp::multiply:
-      out.steps.push_back(step(Op::multiply, expr, 0, lhs_kind, rhs_kind));
-      return;
-    case ast::BinaryOp::divide:
-      out.steps.push_back(step(Op::divide, expr, 0, lhs_kind, rhs_kind));
-      return;
-    case ast::BinaryOp::equal:
-    case ast::BinaryOp::not_equal:
-    case ast::BinaryOp::less:
-    case ast::BinaryOp::less_equal:
-    case ast::BinaryOp::greater:
-    case ast::BinaryOp::greater_equal:
+    case ast::OperatorFamily::comparison:
       out.steps.push_back(step(Op::compare, expr, static_cast<std::uint32_t>(binary.op), lhs_kind));
       return;
   }
