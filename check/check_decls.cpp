@@ -1,5 +1,6 @@
 // The checker's steps for the header, units, events, constants and metrics.
 #include <algorithm>
+#include <utility>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -231,12 +232,24 @@ void Checker::check_event(const ast::EventDecl& decl) {
 }
 
 void Checker::check_let(const ast::LetDecl& decl) {
-  if (result_.constants.count(decl.name.text) || evaluating_lets_.count(decl.name.text)) return;
+  if (lets_done_.count(decl.name.text) || evaluating_lets_.count(decl.name.text)) return;
   evaluating_lets_.insert(decl.name.text);
   const Type type = check_expr(*decl.value, Scope{});
   if (!type.is_error()) {
-    if (auto value = evaluate(*decl.value, {})) result_.constants[decl.name.text] = *value;
+    const std::size_t reported = diagnostics_.size();
+    const bool outer_used_let_without_value = std::exchange(used_let_without_value_, false);
+    if (auto value = evaluate(*decl.value, {})) {
+      result_.constants[decl.name.text] = *value;
+    } else if (diagnostics_.size() == reported && !used_let_without_value_) {
+      // Every constant the checker accepts has a value: the plan has nothing else to load.
+      error(decl.value->span,
+            fmt::format("the value of {} cannot be worked out before the contract runs",
+                        decl.name.text),
+            "a constant is made of literals, units and other constants");
+    }
+    used_let_without_value_ = outer_used_let_without_value;
   }
+  lets_done_.insert(decl.name.text);
   evaluating_lets_.erase(decl.name.text);
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "check/check.hpp"
+#include "stdlib/calendar.hpp"
 
 namespace proviso {
 
@@ -115,10 +116,16 @@ class Checker {
   std::map<std::string, const ast::LetDecl*> let_decls_;
   std::map<std::string, std::pair<std::string, Span>> dimensions_;  // name -> base unit
   std::set<std::string> evaluating_lets_;
+  std::set<std::string> lets_done_;
+  bool used_let_without_value_ = false;  // set by evaluate(): a let it read has no value
   std::set<std::string> metrics_in_progress_;
   std::set<std::string> metrics_done_;
   std::map<std::string, std::vector<std::pair<std::string, Span>>> prerequisite_edges_;
   std::optional<TimeZone> zone_;
+  // The sessions `trading days` count in constants: the header's calendar (declared in the
+  // contract or the stdlib), or every day without one, as the engine counts them.
+  const TradingCalendar* sessions();
+  std::optional<TradingCalendar> sessions_;
 };
 
 }  // namespace proviso

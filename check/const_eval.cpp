@@ -77,6 +77,7 @@ std::optional<Value> Checker::evaluate(const ast::Expr& expr, const Bindings& bi
                 check_let(*let->second);
                 const auto value = result_.constants.find(ref.name);
                 if (value != result_.constants.end()) return value->second;
+                used_let_without_value_ = true;  // its own check said why
               }
               return std::nullopt;
             },
@@ -167,8 +168,24 @@ std::optional<Value> Checker::evaluate_binary(const ast::Binary& binary, const B
                     a_duration->trading_days + sign * b_duration->trading_days};
   }
   if (b_duration && (op == ArithmeticOp::add || op == ArithmeticOp::subtract)) {
-    // Trading days need the calendar, which runs with the engine.
-    if (b_duration->trading_days != 0) return std::nullopt;
+    // Trading days move a date from session to session, after days and months, as the engine
+    // does (run/evaluate.cpp, shift_instant).
+    auto trading_days = [&](Date day) -> std::optional<Date> {
+      if (b_duration->trading_days == 0) return day;
+      const TradingCalendar* calendar = sessions();
+      if (!calendar) return std::nullopt;
+      try {
+        for (std::int32_t n = sign * b_duration->trading_days; n > 0; --n) {
+          day = calendar->next_trading_day(Date{day.days + 1});
+        }
+        for (std::int32_t n = sign * b_duration->trading_days; n < 0; ++n) {
+          day = calendar->previous_trading_day(Date{day.days - 1});
+        }
+      } catch (const std::out_of_range&) {
+        return std::nullopt;  // past the years dates can have; check_let reports it
+      }
+      return day;
+    };
     if (const auto* ts = std::get_if<Timestamp>(&*lhs)) {
       // Whole days and months move the local date and keep the wall-clock time, as the engine
       // does; hours, minutes and seconds are exact.
@@ -185,7 +202,9 @@ std::optional<Value> Checker::evaluate_binary(const ast::Binary& binary, const B
         if (!shifted) return std::nullopt;
         target = *shifted;
       }
-      return zone.to_instant(target, time_of_day);
+      const auto session = trading_days(target);
+      if (!session) return std::nullopt;
+      return zone.to_instant(*session, time_of_day);
     }
     if (const auto* date = std::get_if<Date>(&*lhs)) {
       Date moved{date->days +
@@ -195,7 +214,9 @@ std::optional<Value> Checker::evaluate_binary(const ast::Binary& binary, const B
         if (!shifted) return std::nullopt;
         moved = *shifted;
       }
-      return moved;
+      const auto session = trading_days(moved);
+      if (!session) return std::nullopt;
+      return *session;
     }
   }
   if (op == ArithmeticOp::subtract) {
@@ -233,6 +254,29 @@ std::optional<std::int64_t> Checker::evaluate_integer(const ast::Expr& expr,
           fmt::format("{} must be a whole number, but this is {}", what, number->to_string()));
   }
   return integer;
+}
+
+const TradingCalendar* Checker::sessions() {
+  if (sessions_) return &*sessions_;
+  const auto& header = contract_.header;
+  if (!header || !header->calendar) {
+    sessions_ = TradingCalendar::every_day();
+    return &*sessions_;
+  }
+  const std::string& name = header->calendar->text;
+  try {
+    for (const auto& declaration : contract_.declarations) {
+      const auto* calendar = std::get_if<ast::CalendarDecl>(&declaration);
+      if (calendar && calendar->name.text == name) {
+        sessions_ = TradingCalendar::from_decl(*calendar);
+        return &*sessions_;
+      }
+    }
+  } catch (const std::invalid_argument&) {
+    return nullptr;  // a word the calendar's check reports
+  }
+  sessions_ = find_stdlib_calendar(name);
+  return sessions_ ? &*sessions_ : nullptr;
 }
 
 }  // namespace proviso

@@ -121,12 +121,33 @@ std::optional<std::uint32_t> Compiler::clause_of(const ast::Expr& expr) {
   return std::nullopt;
 }
 
-// A program made only of constants (family variables, literals) has one value.
+// A program made only of constants and arithmetic on numbers (family variables, literals,
+// `k - 1`) has one value, which the checker has already worked out once without failing.
 RuntimeValue Compiler::fold_constant(const Program& program) {
-  if (program.steps.size() == 1 && program.steps[0].op == Op::constant) {
-    return plan_.constants[program.steps[0].a];
+  constexpr auto kNumber = static_cast<std::uint32_t>(ValueKind::number);
+  std::vector<RuntimeValue> stack;
+  for (const Step& s : program.steps) {
+    if (s.op == Op::constant) {
+      stack.push_back(plan_.constants[s.a]);
+      continue;
+    }
+    if (s.op == Op::negate && s.b == kNumber && !stack.empty()) {
+      stack.back().number = -stack.back().number;
+      continue;
+    }
+    const auto* binary = std::get_if<ast::Binary>(&plan_.nodes.at(s.node)->node);
+    const ast::OperatorInfo info = ast::operator_info(binary ? binary->op : ast::BinaryOp::equal);
+    if (info.family == ast::OperatorFamily::arithmetic && s.b == kNumber && s.c == kNumber &&
+        stack.size() >= 2) {
+      const Decimal rhs = stack.back().number;
+      stack.pop_back();
+      stack.back().number = apply(info.arithmetic, stack.back().number, rhs);
+      continue;
+    }
+    break;
   }
-  throw std::logic_error("plan: a family index is not a constant");
+  if (stack.size() != 1) throw std::logic_error("plan: a family index is not a constant");
+  return stack.front();
 }
 
 std::uint32_t Compiler::state_index(std::uint32_t clause, std::string_view state) {
