@@ -30,9 +30,10 @@ namespace fs = std::filesystem;
 /// A contract to run: where it comes from (for messages), its text and, if it has one, the
 /// text of the log that goes with it.
 struct Subject {
-  std::string where;
+  std::string where;  // for a file, its path from the source folder
   std::string text;
   std::optional<std::string> log;
+  bool is_file = false;  // `proviso test` then runs on the file itself, with its test files
 };
 
 // A folder of its own for the files the commands read, removed when the test program ends.
@@ -80,7 +81,7 @@ std::vector<Subject> folder_contracts(const fs::path& folder) {
   std::vector<Subject> subjects;
   for (const fs::path& path : files_with_extension(folder, ".proviso")) {
     if (path.stem().extension() == ".test") continue;
-    Subject subject{fs::relative(path, source_dir()).string(), read_file(path), std::nullopt};
+    Subject subject{fs::relative(path, source_dir()).string(), read_file(path), std::nullopt, true};
     for (const fs::path& log : {folder / (path.stem().string() + ".jsonl"),
                                 folder / "logs" / (path.stem().string() + ".jsonl")}) {
       if (fs::exists(log)) subject.log = read_file(log);
@@ -140,8 +141,10 @@ TEST_CASE("every contract check accepts runs, and no command aborts on any contr
         commands.push_back(fmt::format("run {} {}", contract, log));
         if (explain) commands.push_back(fmt::format("explain {} {}{}", contract, log, clauses));
       }
+      if (subject.is_file) commands.front() = "test " + subject.where;
       for (const std::string& command : commands) {
-        const CommandResult result = run_proviso(command, folder);
+        const CommandResult result = run_proviso(
+            command, command == commands.front() && subject.is_file ? source_dir() : folder);
         INFO("proviso " << command << " printed:\n" << result.output);
         CHECK(documented_exit(result.exit_code));
         CHECK(result.output.find("internal error") == std::string::npos);
