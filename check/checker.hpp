@@ -83,6 +83,8 @@ class Checker {
                         const Type& rhs);
   Type check_comparison(const ast::Binary& binary, const Type& lhs, const Type& rhs);
   Type check_band(const ast::Band& band, const Scope& scope);
+  // True when the expression reads what only the replay knows: a metric, a field, a clause.
+  bool reads_replay_values(const ast::Expr& expr, const Scope& scope) const;
   Type check_count(const ast::Expr& count, const Scope& scope, std::string_view what);
   Type check_period(const ast::Name& period, bool allow_events);
   Type check_timestamp(const ast::TimestampLiteral& literal);

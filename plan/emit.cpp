@@ -146,7 +146,7 @@ RuntimeValue Compiler::fold_constant(const Program& program) {
     }
     break;
   }
-  if (stack.size() != 1) throw std::logic_error("plan: a family index is not a constant");
+  if (stack.size() != 1) throw std::logic_error("plan: a checked constant does not fold");
   return stack.front();
 }
 
@@ -360,9 +360,8 @@ void Compiler::emit_suffixed(const ast::Expr& expr, const ast::Suffixed& suffixe
     out.steps.push_back(step(Op::multiply, expr, 0, 0, 0));
     return;
   }
-  // Durations are constant in practice (`90 days`); trading days are counted by windows.
-  if (!constant) throw std::logic_error("plan: a duration must be constant");
-  const RuntimeValue amount = plan_.constants[operand.steps[0].a];
+  // The checker lets only constants count a duration (`90 days`, `(k + 1) trading days`).
+  const RuntimeValue amount = fold_constant(operand);
   out.steps.push_back(
       step(Op::constant, expr, add_constant(duration_value(amount.number, suffixed.word.text))));
 }

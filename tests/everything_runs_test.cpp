@@ -209,4 +209,56 @@ let far = 9999-12-30 + 3 trading days
                   "worked out before the contract runs") != std::string::npos);
 }
 
+TEST_CASE("durations and member numbers computed from a family's variable run", "[checker][cli]") {
+  // Each passed `check` and then stopped run with "plan: … is not a constant".
+  const std::vector<std::string> conditions{
+      "within (k + 1) days after Start.unlocked_at",
+      "before 2027-01-01 + (k + 1) trading days",
+      "within (-k + 4) days after G[k - 1].unlocked_at",
+      "G[k - 1] unlocked",
+      "px >= 1 USD on at least k of the last (k + 2) trading days",
+  };
+  const fs::path& folder = work_folder();
+  write_text(folder / "empty.jsonl", "");
+  for (const std::string& condition : conditions) {
+    DYNAMIC_SECTION(condition) {
+      write_text(folder / "family.proviso", fmt::format(R"(contract "Family"
+  timezone "America/New_York"
+  calendar NYSE
+
+event close {{ px: USD }}
+metric px = latest close.px
+
+tranche Start unlocks when px >= 1 USD
+for each k in 1..3
+  tranche G[k] unlocks when px >= k USD
+for each k in 2..3
+  tranche F[k] unlocks when px >= 1 USD and {}
+)",
+                                                        condition));
+      const CommandResult run = run_proviso("run family.proviso empty.jsonl", folder);
+      INFO(run.output);
+      CHECK(run.exit_code == 0);
+      const CommandResult explain =
+          run_proviso("explain family.proviso empty.jsonl 'F[2]' 'F[3]'", folder);
+      INFO(explain.output);
+      CHECK(explain.exit_code == 0);
+    }
+  }
+}
+
+TEST_CASE("a duration counted by what the events say is a check error", "[checker]") {
+  const LoadedContract loaded = load_contract("late.proviso", R"(contract "Late"
+  timezone "America/New_York"
+  calendar NYSE
+event close { px: USD }
+metric px = latest close.px
+clause C pays when before 2027-01-01 + (px / 1 USD) trading days
+)");
+  REQUIRE_FALSE(loaded.ok());
+  CHECK(render(loaded.diagnostics)
+            .find("late.proviso:6:40: error: the number of trading days must be known before the "
+                  "replay, but (px / 1 USD) changes with the events") != std::string::npos);
+}
+
 }  // namespace proviso::testing
