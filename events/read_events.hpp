@@ -177,8 +177,9 @@ class MergedEvents {
   bool after(std::size_t a, std::size_t b) const;
 
   std::vector<std::unique_ptr<EventReader>> readers_;
-  std::vector<Event> heads_;       // the pending event of each live log
-  std::vector<std::size_t> heap_;  // live logs, a min-heap by (ts, log order, line)
+  std::vector<Event> heads_;           // the pending event of each live log
+  std::vector<std::size_t> heap_;      // live logs, a min-heap by (ts, log order, line)
+  std::optional<std::size_t> refill_;  // the log whose event went out last, read on the next call
   std::optional<ReadError> error_;
   bool started_ = false;
 };
