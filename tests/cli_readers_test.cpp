@@ -20,7 +20,7 @@ using testing::run_proviso;
 const std::string kKinds = "tests/golden/run/kinds.proviso ";
 const std::string kUndeclared = "tests/golden/run/undeclared.jsonl";
 
-TEST_CASE("--strict: an undeclared event type stops run, explain and report", "[cli]") {
+TEST_CASE("Strict reading: an undeclared event type stops run, explain and report", "[cli]") {
   const auto html = fs::temp_directory_path() / fmt::format("proviso-strict-{}.html", ::getpid());
   for (const std::string& command :
        {std::string("run"), std::string("explain"), fmt::format("report -o '{}'", html.string())}) {

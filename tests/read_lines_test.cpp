@@ -150,7 +150,7 @@ TEST_CASE("CR-only line ends are an error, not events lost", "[read]") {
         "skipped " + complaint + "0 good lines\n");
 }
 
-TEST_CASE("--strict makes an undeclared event type an error at its line", "[read]") {
+TEST_CASE("Strict reading makes an undeclared event type an error at its line", "[read]") {
   const std::string log =
       R"({"ts":"2026-09-01T00:00:00Z","type":"deployment","vendor":"AMD","mw":1})"
       "\n"
