@@ -73,8 +73,13 @@ class FlatScanner {
   bool string(std::string_view& raw) {
     const std::size_t start = pos_;
     if (!take('"')) return false;
-    // Keys and values are short: a plain loop beats a call to memchr.
-    while (pos_ < line_.size() && line_[pos_] != '"') ++pos_;
+    // Keys and values are short: a plain loop beats a call to memchr. A local index stays in a
+    // register (stores into members_ might alias pos_).
+    std::size_t pos = pos_;
+    const char* const text = line_.data();
+    const std::size_t size = line_.size();
+    while (pos < size && text[pos] != '"') ++pos;
+    pos_ = pos;
     if (!take('"')) return false;
     raw = line_.substr(start, pos_ - start);
     return true;
