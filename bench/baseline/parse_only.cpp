@@ -7,8 +7,8 @@
 //   parse_only LOG.jsonl    prints the line count and a checksum, so the work is not optimised away
 #include <simdjson.h>
 
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -41,7 +41,8 @@ int main(int argc, char** argv) {
       std::exit(1);
     }
     ++lines;
-    for (const auto field : object) checksum += field.key.size() + static_cast<unsigned>(field.value.type());
+    for (const auto field : object)
+      checksum += field.key.size() + static_cast<unsigned>(field.value.type());
   };
   while (in) {
     in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
