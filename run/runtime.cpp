@@ -298,6 +298,12 @@ void Engine::Impl::process(const Event& event) {
     for (auto& owned : contracts) {
       ContractRuntime& contract = *owned;
       if (contract.expired) continue;
+      // An event type the contract does not declare is another contract's business: it
+      // neither moves this contract's clock nor its windows.
+      if (event.type >= contract.plan.declared_events.size() ||
+          !contract.plan.declared_events[event.type]) {
+        continue;
+      }
       pass_time(contract, event.ts.micros);
       if (contract.plan.splits && event.type == contract.plan.splits->event_type) {
         apply_split(contract, event);
