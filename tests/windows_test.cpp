@@ -4,7 +4,9 @@
 #include <catch2/catch.hpp>
 
 #include "base/diagnostic.hpp"
+#include "grammar/print_ast.hpp"
 #include "run/engine.hpp"
+#include "run/render.hpp"
 #include "tests/support.hpp"
 
 namespace proviso {
@@ -135,6 +137,43 @@ metric px = latest close.px
   CHECK(check_errors(header + "clause A triggers when px >= 10 USD for 2 consecutive trading "
                               "days since 2026-01-01T09:30 America/New_York\n")
             .empty());
+}
+
+TEST_CASE("a window's since is parsed, printed and rendered in every form", "[render][window]") {
+  ContractRuntime runtime;
+  runtime.loaded = load_contract("since.proviso", R"(contract "Since"
+  timezone "America/New_York"
+  calendar NYSE
+  effective 2026-06-01
+event close { px: USD }
+metric px = latest close.px
+clause A triggers when px >= 10 USD on at least 2 of the last 3 trading days since effective
+clause B triggers when px >= 10 USD for 2 consecutive trading days since 2026-06-02
+)");
+  INFO(render(runtime.loaded.diagnostics));
+  REQUIRE(runtime.loaded.ok());
+  EventSchemas schemas;
+  REQUIRE_FALSE(merge_schemas(runtime.loaded.checked, schemas));
+  runtime.plan = compile(runtime.loaded.checked, schemas);
+  const ClausePlan& a = runtime.plan.clauses.at(0);
+  const ClausePlan& b = runtime.plan.clauses.at(1);
+  CHECK(print(*a.stages[0].source) ==
+        "(at-least-of-last (>= px (10 USD)) 2 3 trading days (since effective))");
+  CHECK(print(*b.stages[0].source) ==
+        "(for-consecutive (>= px (10 USD)) 2 trading days (since 2026-06-02))");
+  const ConditionText a_text(runtime, *a.instance);
+  const ConditionText b_text(runtime, *b.instance);
+  for (const ConditionForm form :
+       {ConditionForm::deciding, ConditionForm::written, ConditionForm::reader}) {
+    CHECK_THAT(a_text.render(*a.stages[0].source, form),
+               Catch::EndsWith("on at least 2 of the last 3 trading days since effective"));
+    CHECK_THAT(b_text.render(*b.stages[0].source, form),
+               Catch::EndsWith("for 2 consecutive trading days since 2026-06-02"));
+  }
+  // The planned windows start on those days: 1 and 2 June 2026.
+  REQUIRE(runtime.plan.windows.size() == 2);
+  CHECK(runtime.plan.windows[0].first_day == make_date(2026, 6, 1)->days);
+  CHECK(runtime.plan.windows[1].first_day == make_date(2026, 6, 2)->days);
 }
 
 }  // namespace proviso
