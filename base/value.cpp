@@ -51,4 +51,20 @@ std::string format_value(const Value& value) {
                     value);
 }
 
+std::optional<Decimal> parse_split_ratio(std::string_view text) {
+  for (const std::string_view separator : {std::string_view(":"), std::string_view("-for-")}) {
+    const std::size_t at = text.find(separator);
+    if (at == std::string_view::npos) continue;
+    const auto shares_after = Decimal::parse(text.substr(0, at));
+    const auto shares_before = Decimal::parse(text.substr(at + separator.size()));
+    if (!shares_after || !shares_before || shares_before->is_zero()) return std::nullopt;
+    try {
+      return *shares_after / *shares_before;
+    } catch (const ArithmeticError&) {
+      return std::nullopt;
+    }
+  }
+  return Decimal::parse(text);
+}
+
 }  // namespace proviso

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -34,5 +35,10 @@ std::string arithmetic_failure(const ArithmeticError& failure, std::string_view 
 
 /// The value as a contract author would write it: "1.02 GW", "2030-10-06", "90 days".
 std::string format_value(const Value& value);
+
+/// A split's ratio written as text: "2" or "0.5", "2:1" and "1:10" (new shares : old shares),
+/// "3-for-2" (new for old). nullopt when the text is none of these or a side is 0; the sign is
+/// the caller's to check.
+std::optional<Decimal> parse_split_ratio(std::string_view text);
 
 }  // namespace proviso

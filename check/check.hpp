@@ -75,6 +75,8 @@ struct CheckedContract {
   std::vector<std::string> calendars;      // declared in the stdlib or the contract
   std::optional<SplitsInfo> splits;
   std::vector<Type> types;  // by ast::NodeId
+  /// `… since D` after a day window: D's local day, by the node id of D.
+  std::map<std::uint32_t, std::int32_t> window_first_days;
   /// The cases of each parameterised test (`test "x" for each …`), by the test's span.begin.
   std::map<std::uint32_t, std::vector<Bindings>> test_cases;
 };

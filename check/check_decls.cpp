@@ -413,10 +413,10 @@ void Checker::check_splits(const ast::SplitsDecl& decl) {
     return;
   }
   const Type& ratio = event->second.fields[index].type;
-  if (!ratio.is_error() && !ratio.is(Kind::number)) {
+  if (!ratio.is_error() && !ratio.is(Kind::number) && !ratio.is(Kind::text)) {
     error(decl.field.span,
           fmt::format("a split's ratio is a plain number (2 for a 2-for-1 split, 0.1 for "
-                      "1-for-10), but {}.{} is {}",
+                      "1-for-10) or a text such as \"2:1\" or \"3-for-2\", but {}.{} is {}",
                       decl.event.text, decl.field.text, describe(ratio)));
     return;
   }

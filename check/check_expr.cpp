@@ -105,6 +105,7 @@ Type Checker::check_expr(const ast::Expr& expr, const Scope& scope) {
             expect_condition(*phrase.condition, scope, "what must hold on consecutive days");
             check_count(*phrase.count, scope, "the number of consecutive days");
             check_period(phrase.period, false);
+            check_window_since(phrase.since, scope);
             return Type::of(Kind::boolean);
           },
           [&](const ast::AtLeastOfLast& phrase) {
@@ -113,6 +114,7 @@ Type Checker::check_expr(const ast::Expr& expr, const Scope& scope) {
             check_count(*phrase.needed, scope, "the number of days needed");
             check_count(*phrase.window, scope, "the number of days looked at");
             check_period(phrase.period, false);
+            check_window_since(phrase.since, scope);
             if (!scope.variables) {
               const auto needed = evaluate_integer(*phrase.needed, {}, "");
               const auto window = evaluate_integer(*phrase.window, {}, "");
@@ -269,6 +271,38 @@ Type Checker::check_count(const ast::Expr& count, const Scope& scope, std::strin
     }
   }
   return type;
+}
+
+void Checker::check_window_since(const std::optional<ast::WindowSince>& since, const Scope& scope) {
+  if (!since) return;
+  if (!since->date) {
+    if (!result_.effective) {
+      error(since->span, "'since effective' needs the contract's effective date, and it has none",
+            "add 'effective DATE' to the contract header, or write the date: since 2027-01-01");
+    }
+    return;
+  }
+  const Type type = check_expr(*since->date, scope);
+  if (type.is_error()) return;
+  if (!type.is(Kind::date) && !type.is(Kind::timestamp)) {
+    error(
+        since->date->span,
+        fmt::format("the day a window starts from must be a date, but this is {}", describe(type)),
+        "write a date, e.g. since 2027-01-01, or since effective");
+    return;
+  }
+  // The day is fixed when the contract is loaded: a clause's time is not known then.
+  const auto value = evaluate(*since->date, {});
+  if (const auto* date = value ? std::get_if<Date>(&*value) : nullptr) {
+    result_.window_first_days[since->date->id] = date->days;
+  } else if (const auto* ts = value ? std::get_if<Timestamp>(&*value) : nullptr) {
+    result_.window_first_days[since->date->id] =
+        (zone_ ? *zone_ : *TimeZone::find("UTC")).local_date(*ts).days;
+  } else {
+    error(since->date->span,
+          "the day a window starts from must be known when the contract is loaded",
+          "write a date, a timestamp or a 'let' constant, e.g. since 2027-01-01");
+  }
 }
 
 Type Checker::check_period(const ast::Name& period, bool allow_events) {

@@ -99,9 +99,9 @@ std::vector<std::string> Checker::states_of(const ast::ClauseDecl& decl) const {
     states.push_back("holding");
     states.push_back("breached");
   }
-  // A clause that reaches states lapses at its deadline, and at the contract's expiry.
-  const bool expires = contract_.header && contract_.header->expires;
-  if (decl.lapse || (expires && !decl.stages.empty())) states.push_back("lapsed");
+  // Only a clause with a deadline can lapse: at its deadline, or at the contract's expiry if it
+  // has not reached its last stage by then. One without a deadline stays as it is at expiry.
+  if (decl.lapse) states.push_back("lapsed");
   return states;
 }
 

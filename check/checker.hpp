@@ -87,6 +87,8 @@ class Checker {
   bool reads_replay_values(const ast::Expr& expr, const Scope& scope) const;
   Type check_count(const ast::Expr& count, const Scope& scope, std::string_view what);
   Type check_period(const ast::Name& period, bool allow_events);
+  /// `since effective` needs an effective date; `since D` a constant date or timestamp.
+  void check_window_since(const std::optional<ast::WindowSince>& since, const Scope& scope);
   Type check_timestamp(const ast::TimestampLiteral& literal);
   const ast::ClauseDecl* clause_named(const ast::Expr& expr) const;
   std::vector<std::string> states_of(const ast::ClauseDecl& decl) const;

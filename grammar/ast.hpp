@@ -168,11 +168,17 @@ struct Band {
   Span op_span;
 };
 
+/// `… since effective` or `… since D` after a day window: days before it count as not met.
+struct WindowSince {
+  ExprPtr date;  // null: the contract's effective date
+  Span span;     // the whole `since …`
+};
 /// `C for N consecutive trading days`.
 struct Consecutive {
   ExprPtr condition;
   ExprPtr count;
   Name period;
+  std::optional<WindowSince> since;
 };
 /// `C on at least M of the last N trading days`.
 struct AtLeastOfLast {
@@ -180,6 +186,7 @@ struct AtLeastOfLast {
   ExprPtr needed;
   ExprPtr window;
   Name period;
+  std::optional<WindowSince> since;
 };
 
 enum class QuorumKind { all, any, at_least };

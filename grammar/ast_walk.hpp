@@ -33,10 +33,12 @@ void for_each_child(const Expr& expr, Visit&& visit) {
         } else if constexpr (std::is_same_v<T, Consecutive>) {
           each(node.condition);
           each(node.count);
+          if (node.since && node.since->date) each(node.since->date);
         } else if constexpr (std::is_same_v<T, AtLeastOfLast>) {
           each(node.condition);
           each(node.needed);
           each(node.window);
+          if (node.since && node.since->date) each(node.since->date);
         } else if constexpr (std::is_same_v<T, Quorum>) {
           each(node.needed);
           for (const auto& item : node.items) each(item);

@@ -109,13 +109,20 @@ ast::ExprPtr AstBuilder::temporal(const Node& node) {
   ast::ExprPtr condition = expr(*children[0]);
   if (children.size() == 1) return condition;
   const Node& phrase = *children[1];
+  // `since effective` or `since D` closes either phrase.
+  std::optional<ast::WindowSince> since;
+  if (phrase.children.back()->is_type<g::window_since>()) {
+    const Node& start = *phrase.children.back()->children.front();
+    since = ast::WindowSince{start.is_type<g::since_effective>() ? nullptr : expr(start),
+                             span(*phrase.children.back())};
+  }
   if (phrase.is_type<g::for_consecutive>()) {
     return make(span(node), ast::Consecutive{std::move(condition), expr(*phrase.children[0]),
-                                             suffix(*phrase.children[1])});
+                                             suffix(*phrase.children[1]), std::move(since)});
   }
-  return make(span(node),
-              ast::AtLeastOfLast{std::move(condition), expr(*phrase.children[0]),
-                                 expr(*phrase.children[1]), suffix(*phrase.children[2])});
+  return make(span(node), ast::AtLeastOfLast{std::move(condition), expr(*phrase.children[0]),
+                                             expr(*phrase.children[1]), suffix(*phrase.children[2]),
+                                             std::move(since)});
 }
 
 ast::ExprPtr AstBuilder::postfix(const Node& node) {

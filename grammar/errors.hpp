@@ -28,6 +28,7 @@ PROVISO_ERROR( band_op, "expected '..' (both ends included) or '..<' (upper end 
 PROVISO_ERROR( count, "expected a number, e.g. 30" );
 PROVISO_ERROR( period, "expected a period such as 'days' or 'trading days'" );
 PROVISO_ERROR( kw_at, "expected 'at least' after 'on'" );
+PROVISO_ERROR( since_start, "expected 'effective' or a date after 'since', e.g. since 2027-01-01" );
 PROVISO_ERROR( kw_least, "expected the word 'least' after 'at'" );
 PROVISO_ERROR( kw_the, "expected the word 'the'" );
 PROVISO_ERROR( kw_last, "expected the word 'last'" );

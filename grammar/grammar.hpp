@@ -79,6 +79,7 @@ PROVISO_KEYWORD( over, "over" );
 PROVISO_KEYWORD( pays, "pays" );
 PROVISO_KEYWORD( releases, "releases" );
 PROVISO_KEYWORD( source, "source" );
+PROVISO_KEYWORD( since, "since" );
 PROVISO_KEYWORD( splits, "splits" );
 PROVISO_KEYWORD( subject, "subject" );
 PROVISO_KEYWORD( sum, "sum" );
@@ -105,7 +106,7 @@ PROVISO_KEYWORD( within, "within" );
 #undef PROVISO_KEYWORD
 
 // Words that can never name anything: they start declarations, clause items or phrases.
-struct reserved : sor< kw_after, kw_all, kw_and, kw_any, kw_at, kw_average, kw_becomes, kw_before, kw_by, kw_calendar, kw_cites, kw_clause, kw_closed, kw_consecutive, kw_contract, kw_count, kw_covenant, kw_currency, kw_dimension, kw_each, kw_effective, kw_event, kw_ever, kw_expect, kw_expires, kw_false_, kw_first, kw_for, kw_from, kw_given, kw_grants, kw_holds, kw_holiday, kw_if, kw_in, kw_last, kw_lapses, kw_latest, kw_least, kw_let, kw_max, kw_metric, kw_min, kw_not, kw_observed, kw_of, kw_on, kw_once, kw_or, kw_over, kw_pays, kw_releases, kw_source, kw_splits, kw_subject, kw_sum, kw_test, kw_the, kw_timezone, kw_trading, kw_tranche, kw_triggers, kw_true_, kw_unit, kw_unlocks, kw_until, kw_vests, kw_vwap, kw_weekend, kw_weighted, kw_when, kw_where, kw_while, kw_within > {};
+struct reserved : sor< kw_after, kw_all, kw_and, kw_any, kw_at, kw_average, kw_becomes, kw_before, kw_by, kw_calendar, kw_cites, kw_clause, kw_closed, kw_consecutive, kw_contract, kw_count, kw_covenant, kw_currency, kw_dimension, kw_each, kw_effective, kw_event, kw_ever, kw_expect, kw_expires, kw_false_, kw_first, kw_for, kw_from, kw_given, kw_grants, kw_holds, kw_holiday, kw_if, kw_in, kw_last, kw_lapses, kw_latest, kw_least, kw_let, kw_max, kw_metric, kw_min, kw_not, kw_observed, kw_of, kw_on, kw_once, kw_or, kw_over, kw_pays, kw_releases, kw_since, kw_source, kw_splits, kw_subject, kw_sum, kw_test, kw_the, kw_timezone, kw_trading, kw_tranche, kw_triggers, kw_true_, kw_unit, kw_unlocks, kw_until, kw_vests, kw_vwap, kw_weekend, kw_weighted, kw_when, kw_where, kw_while, kw_within > {};
 struct identifier : seq< not_at< reserved >, word > {};
 
 // ---- Literals ---------------------------------------------------------------------------
@@ -187,8 +188,11 @@ struct comparison : seq< additive, opt< _, sor< seq< compare_op, _, must< additi
 // A count of periods is a plain value (`30`, `k`, `(n + 1)`): a suffix would eat the period.
 struct period : sor< trading_days, identifier > {};
 struct count : postfix {};
-struct for_consecutive : seq< kw_for, _, count, _, kw_consecutive, _, must< period > > {};
-struct on_at_least : seq< kw_on, _, must< kw_at >, _, must< kw_least >, _, must< count >, _, must< kw_of >, _, must< kw_the >, _, must< kw_last >, _, must< count >, _, must< period > > {};
+struct since_effective : kw_effective {};
+struct since_start : sor< since_effective, additive > {};
+struct window_since : seq< kw_since, _, must< since_start > > {};
+struct for_consecutive : seq< kw_for, _, count, _, kw_consecutive, _, must< period >, opt< _, window_since > > {};
+struct on_at_least : seq< kw_on, _, must< kw_at >, _, must< kw_least >, _, must< count >, _, must< kw_of >, _, must< kw_the >, _, must< kw_last >, _, must< count >, _, must< period >, opt< _, window_since > > {};
 struct temporal : seq< comparison, opt< _, sor< for_consecutive, on_at_least > > > {};
 
 struct not_op : kw_not {};

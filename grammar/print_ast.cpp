@@ -81,6 +81,17 @@ std::string timestamp_text(const ast::TimestampLiteral& ts) {
 
 }  // namespace
 
+std::string print(const ast::Expr& expr);
+
+namespace {
+
+std::string print_since(const std::optional<ast::WindowSince>& since) {
+  if (!since) return "";
+  return since->date ? " (since " + print(*since->date) + ")" : " (since effective)";
+}
+
+}  // namespace
+
 std::string print(const ast::Expr& expr) {
   return std::visit(
       overloaded{
@@ -110,12 +121,13 @@ std::string print(const ast::Expr& expr) {
                                b.high_excluded ? "..<" : "..", print(*b.high));
           },
           [](const ast::Consecutive& c) {
-            return fmt::format("(for-consecutive {} {} {})", print(*c.condition), print(*c.count),
-                               c.period.text);
+            return fmt::format("(for-consecutive {} {} {}{})", print(*c.condition), print(*c.count),
+                               c.period.text, print_since(c.since));
           },
           [](const ast::AtLeastOfLast& a) {
-            return fmt::format("(at-least-of-last {} {} {} {})", print(*a.condition),
-                               print(*a.needed), print(*a.window), a.period.text);
+            return fmt::format("(at-least-of-last {} {} {} {}{})", print(*a.condition),
+                               print(*a.needed), print(*a.window), a.period.text,
+                               print_since(a.since));
           },
           [](const ast::Quorum& q) {
             std::string out = fmt::format("({}", quorum_text(q.kind));

@@ -92,7 +92,8 @@ class Compiler {
   void emit_binary(const ast::Expr& expr, const ast::Binary& binary, Program& out);
 
   void emit_window(const ast::Expr& expr, const ast::Expr& condition, const ast::Expr& needed,
-                   const ast::Expr& span, const ast::Name& period, Program& out);
+                   const ast::Expr& span, const ast::Name& period,
+                   const std::optional<ast::WindowSince>& since, Program& out);
 
   // ---- The builder (plan.cpp) -------------------------------------------------------------
 

@@ -236,9 +236,11 @@ void Compiler::emit(const ast::Expr& expr, Program& out) {
           steps.push_back(step(Op::band, expr, node.high_excluded ? 1 : 0,
                                static_cast<std::uint32_t>(kind_of(type_of(*node.value)))));
         } else if constexpr (std::is_same_v<T, ast::Consecutive>) {
-          emit_window(expr, *node.condition, *node.count, *node.count, node.period, out);
+          emit_window(expr, *node.condition, *node.count, *node.count, node.period, node.since,
+                      out);
         } else if constexpr (std::is_same_v<T, ast::AtLeastOfLast>) {
-          emit_window(expr, *node.condition, *node.needed, *node.window, node.period, out);
+          emit_window(expr, *node.condition, *node.needed, *node.window, node.period, node.since,
+                      out);
         } else if constexpr (std::is_same_v<T, ast::Quorum>) {
           for (const auto& item : node.items) emit(*item, out);
           const auto count = static_cast<std::uint32_t>(node.items.size());
@@ -405,7 +407,7 @@ void Compiler::emit_binary(const ast::Expr& expr, const ast::Binary& binary, Pro
 
 void Compiler::emit_window(const ast::Expr& expr, const ast::Expr& condition,
                            const ast::Expr& needed, const ast::Expr& span, const ast::Name& period,
-                           Program& out) {
+                           const std::optional<ast::WindowSince>& since, Program& out) {
   DayWindowPlan window;
   Reads inner;
   Reads* outer = reads_;
@@ -415,6 +417,12 @@ void Compiler::emit_window(const ast::Expr& expr, const ast::Expr& condition,
   window.needed = constant_count(needed);
   window.span = constant_count(span);
   window.trading_days = period.text.rfind("trading", 0) == 0;
+  if (since && !since->date && plan_.effective) {
+    window.first_day = plan_.zone->local_date(*plan_.effective).days;
+  } else if (since && since->date) {
+    const auto day = contract_.window_first_days.find(since->date->id);
+    if (day != contract_.window_first_days.end()) window.first_day = day->second;
+  }
   window.input_metrics = inner.metrics;
   for (std::uint32_t m : inner.metrics) note_metric(m);
   for (std::uint32_t c : inner.clauses) note_clause(c);

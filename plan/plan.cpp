@@ -40,6 +40,10 @@ void Compiler::run() {
   plan_.metrics.resize(metric_index_.size());
   for (const auto& [name, info] : contract_.metrics) compile_metric(info);
   plan_.metrics_by_event.resize(schemas_.events.size());
+  plan_.declared_events.assign(schemas_.events.size(), 0);
+  for (const auto& [name, info] : contract_.events) {
+    if (const std::uint32_t* type = schemas_.find(name)) plan_.declared_events[*type] = 1;
+  }
   for (std::uint32_t m = 0; m < plan_.metrics.size(); ++m) {
     if (!plan_.metrics[m].derived) {
       plan_.metrics_by_event[plan_.metrics[m].event_type].push_back(m);

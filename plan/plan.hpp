@@ -96,6 +96,9 @@ struct DayWindowPlan {
   std::uint32_t span = 0;
   bool trading_days = false;
   std::vector<std::uint32_t> input_metrics;
+  /// `… since D`, `… since effective`: the first local day that may count; earlier days count
+  /// as not met.
+  std::optional<std::int32_t> first_day;
 };
 
 struct MetricPlan {
@@ -161,6 +164,9 @@ struct ContractPlan {
   std::vector<std::uint32_t> per_share_prices;  // money metrics adjusted clauses read
   std::uint32_t latch_count = 0;
   std::vector<std::vector<std::uint32_t>> metrics_by_event;  // event type -> metric indices
+  /// By event type: 1 when this contract declares it. Only those events reach the contract,
+  /// so its answers never depend on another contract's logs.
+  std::vector<std::uint8_t> declared_events;
   std::vector<std::uint32_t> timed_metrics;  // windows whose entries leave as time passes
   std::vector<std::uint32_t> clock_clauses;  // clauses that time alone can change
   std::vector<std::vector<std::uint32_t>> clauses_by_metric;

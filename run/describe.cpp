@@ -64,8 +64,14 @@ std::vector<MetricStatus> Engine::metric_values() const {
 }
 
 std::vector<std::string> Engine::granted_totals() const {
-  // Totals per unit, in base units, shown in the unit the grants were written in.
-  std::map<std::string, std::pair<Decimal, const ContractRuntime*>> totals;
+  // One total per dimension (50 USDm and 25,000,000 USD are one amount of money), summed in
+  // base units and shown in the unit of the first grant that counts, as the report does.
+  struct Total {
+    Decimal sum;
+    std::string unit;
+    const ContractRuntime* owner = nullptr;
+  };
+  std::map<std::string, Total> totals;
   for (const auto& owned : impl_->contracts) {
     ContractRuntime& contract = *owned;
     for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
@@ -74,14 +80,17 @@ std::vector<std::string> Engine::granted_totals() const {
       if (!plan.grant || state.lapsed || (state.stage == 0 && state.level != 1)) continue;
       const RuntimeValue grant = impl_->evaluate(contract, *plan.grant);
       const Type& type = contract.plan.types.at(plan.grant->source->id);
-      auto& [sum, owner] = totals[type.is(Kind::quantity) ? type.unit : std::string()];
-      sum = sum + grant.number;
-      owner = &contract;
+      Total& total = totals[type.is(Kind::quantity) ? type.dimension : std::string()];
+      total.sum = total.sum + grant.number;
+      if (!total.owner) {
+        total.unit = type.is(Kind::quantity) ? type.unit : std::string();
+        total.owner = &contract;
+      }
     }
   }
   std::vector<std::string> out;
-  for (const auto& [unit, total] : totals) {
-    out.push_back(render_amount(total.first, unit, total.second->loaded.checked.units));
+  for (const auto& [dimension, total] : totals) {
+    out.push_back(render_amount(total.sum, total.unit, total.owner->loaded.checked.units));
   }
   return out;
 }

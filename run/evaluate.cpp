@@ -139,11 +139,30 @@ RuntimeValue Engine::Impl::evaluate(ContractRuntime& contract, const Program& pr
                                     const Event* event) {
   const ContractPlan& plan = contract.plan;
   stack.clear();
+  failed_calculation.reset();
   for (const Step& step : program.steps) {
     execute(contract, plan, step, event);
     if (coverage_on && is_condition(step.op)) record_coverage(contract, step.node, stack.back());
   }
+  if (failed_calculation) settle_failure(contract, stack.back());
   return stack.back();
+}
+
+// A calculation that failed (a division by zero) is unknown. When the rest of the condition
+// decides it anyway (`x > 0 and y / x > 2` with x at 0), the replay goes on with a note; when
+// the answer hangs on the failed calculation, nothing sensible can be said, and it stops.
+void Engine::Impl::settle_failure(ContractRuntime& contract, const RuntimeValue& result) {
+  Diagnostic failure = std::move(*failed_calculation);
+  failed_calculation.reset();
+  if (!result.known) throw RuntimeError(std::move(failure), "");
+  const std::uint32_t where = failure.span.begin;
+  auto& noted = contract.noted_failures;
+  if (!note_callback || std::find(noted.begin(), noted.end(), where) != noted.end()) return;
+  noted.push_back(where);
+  note_callback(fmt::format(
+      "{}: {} in {} (line {}); that comparison is unknown, and the condition is decided "
+      "without it",
+      contract.plan.title, failure.message, failure.span.text(), failure.span.line));
 }
 
 void Engine::Impl::record_coverage(ContractRuntime& contract, ast::NodeId node,
@@ -274,8 +293,15 @@ void Engine::Impl::execute(ContractRuntime& contract, const ContractPlan& plan, 
         } catch (const ArithmeticError& failure) {
           const ast::Expr* expr = step.node < plan.nodes.size() ? plan.nodes[step.node] : nullptr;
           const auto* binary = expr ? std::get_if<ast::Binary>(&expr->node) : nullptr;
-          fail(contract, step.node,
-               binary ? arithmetic_failure(failure, binary->rhs->span.text()) : failure.what());
+          if (!failed_calculation) {
+            failed_calculation = Diagnostic{
+                Severity::error,
+                expr ? expr->span : Span{},
+                binary ? arithmetic_failure(failure, binary->rhs->span.text()) : failure.what(),
+                {}};
+          }
+          s.push_back(unknown());
+          break;
         }
         s.push_back(a);
         break;

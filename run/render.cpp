@@ -272,6 +272,10 @@ std::string ConditionText::text(const ast::Expr& expr, ConditionForm form,
     return text(part, form == ConditionForm::reader ? ConditionForm::written : form, {});
   };
   const auto part = [&](const ast::Expr& inner) { return text(inner, form, values); };
+  const auto since_words = [&](const std::optional<ast::WindowSince>& since) {
+    if (!since) return std::string();
+    return since->date ? " since " + plain(*since->date) : std::string(" since effective");
+  };
   return std::visit(
       [&](const auto& node) -> std::string {
         using T = std::decay_t<decltype(node)>;
@@ -305,12 +309,13 @@ std::string ConditionText::text(const ast::Expr& expr, ConditionForm form,
           return fmt::format("{} in {} {} {}", child(*node.value, expr, form, values),
                              part(*node.low), node.high_excluded ? "..<" : "..", part(*node.high));
         } else if constexpr (std::is_same_v<T, ast::Consecutive>) {
-          return fmt::format("{} for {} consecutive {}", child(*node.condition, expr, form, values),
-                             plain(*node.count), node.period.text);
+          return fmt::format("{} for {} consecutive {}{}",
+                             child(*node.condition, expr, form, values), plain(*node.count),
+                             node.period.text, since_words(node.since));
         } else if constexpr (std::is_same_v<T, ast::AtLeastOfLast>) {
-          return fmt::format("{} on at least {} of the last {} {}",
+          return fmt::format("{} on at least {} of the last {} {}{}",
                              child(*node.condition, expr, form, values), plain(*node.needed),
-                             plain(*node.window), node.period.text);
+                             plain(*node.window), node.period.text, since_words(node.since));
         } else if constexpr (std::is_same_v<T, ast::Quorum>) {
           std::string items;
           for (const auto& item : node.items) {

@@ -49,7 +49,13 @@ std::vector<Transition::Value> Engine::Impl::deciding_values(ContractRuntime& co
   };
   auto value_of = [&](std::uint32_t m) {
     const MetricPlan& metric = metric_names[m];
-    return metric.derived ? evaluate(contract, *metric.derived) : metric_value(contract, m);
+    try {
+      return metric.derived ? evaluate(contract, *metric.derived) : metric_value(contract, m);
+    } catch (const RuntimeError&) {
+      RuntimeValue failed;  // a division by zero the condition was decided without
+      failed.known = false;
+      return failed;
+    }
   };
   std::function<void(const ast::Expr&)> walk = [&](const ast::Expr& expr) {
     if (const auto* binary = std::get_if<ast::Binary>(&expr.node)) {

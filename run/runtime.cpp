@@ -183,15 +183,21 @@ void Engine::Impl::apply_split(ContractRuntime& contract, const Event& event) {
     const RuntimeValue pass = evaluate(contract, *splits.filter, &event);
     if (!(pass.known && pass.flag)) return;
   }
-  const Decimal& ratio = event.fields[splits.field].number;
-  if (!(ratio > Decimal())) {
+  // A text ratio reads "2:1", "3-for-2" or "1:10" (new shares for old).
+  const FieldSlot& slot = event.fields[splits.field];
+  const bool written = schemas.events[event.type].fields[splits.field].type.is(Kind::text);
+  const std::optional<Decimal> ratio_read = written ? parse_split_ratio(slot.text) : slot.number;
+  if (!ratio_read || !(*ratio_read > Decimal())) {
     throw RuntimeError(
-        Diagnostic{Severity::error, contract.loaded.checked.splits->decl->span,
-                   fmt::format("a split's ratio must be above 0, but this event gives {}",
-                               ratio.to_string()),
-                   "2 is a 2-for-1 split, 0.1 a 1-for-10 reverse split"},
+        Diagnostic{
+            Severity::error, contract.loaded.checked.splits->decl->span,
+            fmt::format("a split's ratio must be above 0, but this event gives {}",
+                        written ? fmt::format("\"{}\"", slot.text) : slot.number.to_string()),
+            "2, \"2:1\" and \"2-for-1\" are a 2-for-1 split; 0.1 and \"1:10\" a 1-for-10 "
+            "reverse split"},
         "");
   }
+  const Decimal& ratio = *ratio_read;
   try {
     contract.split_factor = contract.split_factor * ratio;
     for (std::uint32_t m : contract.plan.per_share_prices) {
@@ -298,6 +304,12 @@ void Engine::Impl::process(const Event& event) {
     for (auto& owned : contracts) {
       ContractRuntime& contract = *owned;
       if (contract.expired) continue;
+      // An event type the contract does not declare is another contract's business: it
+      // neither moves this contract's clock nor its windows.
+      if (event.type >= contract.plan.declared_events.size() ||
+          !contract.plan.declared_events[event.type]) {
+        continue;
+      }
       pass_time(contract, event.ts.micros);
       if (contract.plan.splits && event.type == contract.plan.splits->event_type) {
         apply_split(contract, event);

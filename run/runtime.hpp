@@ -80,6 +80,7 @@ struct ContractRuntime {
   std::int32_t last_missing_day = INT32_MIN;    // missing trading days are noted once
   Decimal split_factor = Decimal::from_int(1);  // the product of every split's ratio so far
   std::map<const ast::Expr*, Program> extra;    // expressions compiled after loading (tests)
+  std::vector<std::uint32_t> noted_failures;    // failed calculations noted, by source offset
 };
 
 /// A deadline, the effective date or the expiry, due at an instant.
@@ -109,6 +110,8 @@ struct Engine::Impl {
   std::vector<RuntimeValue> stack;  // reused by every evaluation: no allocation per event
   Transition::Cause event_cause;    // reused by every event
   bool coverage_on = false;
+  /// The first calculation that failed in the running evaluation; its value is unknown.
+  std::optional<Diagnostic> failed_calculation;
 
   // runtime.cpp
   void start_contract(std::uint32_t index);
@@ -147,6 +150,9 @@ struct Engine::Impl {
   /// The contract's trading calendar, or every day when it names none.
   static const TradingCalendar& sessions(const ContractRuntime& contract);
   void record_coverage(ContractRuntime& contract, ast::NodeId node, const RuntimeValue& value);
+  /// After an evaluation in which a calculation failed: a note if the result is known anyway,
+  /// else the failure as a RuntimeError.
+  void settle_failure(ContractRuntime& contract, const RuntimeValue& result);
   [[noreturn]] void fail(const ContractRuntime& contract, ast::NodeId node,
                          const std::string& message);
 

@@ -1,8 +1,11 @@
 // Day windows: `C on at least M of the last N trading days`, `C for N consecutive days`.
 // Each day gets one sample: C's value after the last change of its inputs that day. A day
 // whose inputs never changed (no close that day) has no sample and counts as not meeting C
-// (the conservative rule). A day joins the window once it has a sample or once it is over, so
-// before today's close the window is the last N finished days. Memory: N bytes per window.
+// (the conservative rule); so does a day before the window's `since` date. A day joins the
+// window once it has a sample or once it is over, so before today's close the window is the
+// last N finished days. Days the window has not seen (before the contract's first event)
+// count as not meeting C too: M qualifying days among the last N meet the window however
+// short the history, and N consecutive ones need N real sessions. Memory: N bytes per window.
 #include <fmt/format.h>
 
 #include "run/runtime.hpp"
@@ -63,6 +66,13 @@ void Engine::Impl::roll_windows(ContractRuntime& contract, std::int64_t now) {
 void Engine::Impl::note_missing_day(ContractRuntime& contract, const DayWindowPlan& window,
                                     Date day) {
   if (!note_callback || day.days <= contract.last_missing_day) return;
+  // Days before the contract takes effect, or before the window's first day, are not expected
+  // to have data.
+  if (window.first_day && day.days < *window.first_day) return;
+  if (contract.plan.effective &&
+      day.days < contract.plan.zone->local_date(*contract.plan.effective).days) {
+    return;
+  }
   contract.last_missing_day = day.days;
   const TradingCalendar& days = days_of(contract, window);
   note_callback(fmt::format(
@@ -76,6 +86,7 @@ void Engine::Impl::sample_window(ContractRuntime& contract, std::uint32_t index)
   WindowState& state = contract.windows[index];
   if (!state.current_day) return;
   if (!days_of(contract, plan).is_trading_day(Date{*state.current_day})) return;
+  if (plan.first_day && *state.current_day < *plan.first_day) return;  // counts as not met
   const RuntimeValue value = evaluate(contract, plan.condition);
   state.today = value.known && value.flag;
 }
@@ -83,18 +94,8 @@ void Engine::Impl::sample_window(ContractRuntime& contract, std::uint32_t index)
 RuntimeValue Engine::Impl::window_value(const ContractRuntime& contract,
                                         std::uint32_t index) const {
   const DayWindowPlan& plan = contract.plan.windows[index];
-  const WindowState& state = contract.windows[index];
   RuntimeValue result;
-  const std::uint32_t with_today = state.today ? 1 : 0;
-  if (state.size + with_today < plan.span) {
-    result.flag = false;  // fewer days than the window spans: not met yet
-    return result;
-  }
-  std::uint32_t trues = state.trues;
-  // With today's sample in, the oldest finished day falls out of the window.
-  if (with_today && state.size == plan.span) trues -= state.ring[state.head];
-  trues += state.today.value_or(false) ? 1 : 0;
-  result.flag = trues >= plan.needed;
+  result.flag = window_count(contract, index) >= plan.needed;
   return result;
 }
 
