@@ -61,6 +61,15 @@ std::vector<Line> split_lines(std::string_view text) {
   return lines;
 }
 
+// True when the next line with code starts with `{`.
+bool next_code_opens_block(const std::vector<Line>& lines, std::size_t index) {
+  for (std::size_t next = index + 1; next < lines.size(); ++next) {
+    if (lines[next].tokens.empty() || is_comment_only(lines[next])) continue;
+    return lines[next].tokens.front().is("{");
+  }
+  return false;
+}
+
 // Indents every code line from the keyword it starts with; a line that continues the one
 // above keeps its offset from that line, so hand alignment under an expression survives.
 void indent_code(std::vector<Line>& lines) {
@@ -69,7 +78,9 @@ void indent_code(std::vector<Line>& lines) {
   bool family_pending = false;
   std::size_t owner_original = 0;
   std::size_t owner_indent = 0;
-  for (Line& line : lines) {
+  std::string_view declaration;  // the keyword of the last declaration at the margin
+  for (std::size_t index = 0; index < lines.size(); ++index) {
+    Line& line = lines[index];
     if (line.tokens.empty() || is_comment_only(line)) continue;
     const Token& first = line.tokens.front();
     const std::size_t depth = blocks.size();
@@ -78,6 +89,8 @@ void indent_code(std::vector<Line>& lines) {
     std::optional<std::size_t> indent;
     if (first.is("}")) {
       indent = depth > 0 ? (depth - 1) * kIndent : 0;
+    } else if (first.is("{")) {
+      indent = owner_indent;  // a block opened on the line after its declaration
     } else if (depth > 0) {
       const std::size_t base = depth * kIndent;
       if (line.in_test && first.kind == TokenKind::time) {
@@ -89,9 +102,11 @@ void indent_code(std::vector<Line>& lines) {
         indent = base;
       }
     } else if (first.kind == TokenKind::word) {
-      const bool calendar_declaration = first.text == "calendar" && contains(line, "{");
+      const bool calendar_declaration =
+          first.text == "calendar" && (contains(line, "{") || next_code_opens_block(lines, index));
       if (kDeclarations.contains(first.text) || calendar_declaration) {
         indent = 0;
+        declaration = first.text;
         clause_indent = 0;
         if (kClauseKinds.contains(first.text) && family_pending) indent = clause_indent = kIndent;
         family_pending = first.text == "for";
@@ -117,7 +132,9 @@ void indent_code(std::vector<Line>& lines) {
     }
     for (const Token& token : line.tokens) {
       if (token.is("{")) {
-        blocks.push_back(first.is("test") ? Block::test : Block::other);
+        const bool test =
+            first.is("test") || (first.is("{") && depth == 0 && declaration == "test");
+        blocks.push_back(test ? Block::test : Block::other);
       } else if (token.is("}") && !blocks.empty()) {
         blocks.pop_back();
       }

@@ -99,6 +99,10 @@ TEST_CASE("fmt lays out declarations, items, spacing and alignment", "[fmt]") {
        "calendar C {\n  weekend Saturday, Sunday\n  closed 2012-10-29 \"x\"\n}\n"},
       {"test \"t\" {\ngiven 2026-01-01T00:00Z e a = 1\nexpect x in 1 .. 2\n}\n",
        "test \"t\" {\n  given 2026-01-01T00:00Z e a=1\n  expect x in 1 .. 2\n}\n"},
+      {"calendar C\n{\nweekend Saturday\n}\ntest \"t\"\n   {\nexpect x\nand y==1\n}\n",
+       "calendar C\n{\n  weekend Saturday\n}\ntest \"t\"\n{\n  expect x\n    and y == 1\n}\n"},
+      {"test \"t\"\n{\n  given 2026-01-01T00:00Z e\n      a = 1\n}\n",
+       "test \"t\"\n{\n  given 2026-01-01T00:00Z e\n      a=1\n}\n"},
       {"tranche T1 \"a\"\n  vests when x\n-- note\n}", "error"},
   };
   for (const Row& row : rows) {
