@@ -1,7 +1,8 @@
 // Tokenizes every bundled Proviso file and every ```proviso block of docs/ with the TextMate
 // grammar of editors/vscode, through vscode-textmate and vscode-oniguruma (what VS Code uses),
 // and checks the highlighting: each line tokenizes in full, no text is left without a scope,
-// every keyword of grammar/grammar.hpp is scoped as a keyword, and known lines of known
+// every keyword of grammar/grammar.hpp is scoped as a keyword, the grammar's copies of the
+// reserved words are grammar.hpp's, and known lines of known
 // contracts get the scopes a reader expects.
 //   node highlight_test.cjs ROOT NODE_MODULES
 'use strict';
@@ -230,6 +231,21 @@ async function main() {
                   lines[index].tokens.find((t) => t.text === tokenText);
     if (!token) fail(`${file}:${index + 1}: no token "${tokenText}" in: ${lines[index].line}`);
     else if (!hasScope(token, scope)) fail(`${file}:${index + 1}: "${tokenText}" is scoped ${token.scopes.join(' ')}, expected ${scope}`);
+  }
+
+  // The editor grammar's copies of the reserved words (a number's unit and `expect granted`
+  // must not be one) are grammar.hpp's `reserved` rule.
+  const hpp = fs.readFileSync(path.join(root, 'grammar/grammar.hpp'), 'utf8');
+  const keywordText = new Map([...hpp.matchAll(/PROVISO_KEYWORD\(\s*(\w+),\s*"(\w+)"\s*\)/g)].map((m) => [m[1], m[2]]));
+  const reservedRule = hpp.match(/struct reserved : sor< ([^>]*) >/);
+  const reservedWords = reservedRule[1].split(',').map((k) => keywordText.get(k.trim().replace(/^kw_/, ''))).sort();
+  const rawGrammar = fs.readFileSync(grammarPath, 'utf8');
+  const copies = [...rawGrammar.matchAll(/\(\?!\(\?:((?:\w+\|){20,}\w+)\)\\\\b\)/g)].map((m) => m[1].split('|').sort());
+  if (copies.length < 2) fail(`found ${copies.length} copies of the reserved words in the editor grammar, expected 2`);
+  for (const copy of copies) {
+    if (copy.join(' ') !== reservedWords.join(' ')) {
+      fail(`the editor grammar's reserved words differ from grammar.hpp: missing ${reservedWords.filter((w) => !copy.includes(w)).join(', ') || 'none'}, extra ${copy.filter((w) => !reservedWords.includes(w)).join(', ') || 'none'}`);
+    }
   }
 
   // The grammar's list of standard units is stdlib/units.proviso's.
