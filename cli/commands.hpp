@@ -16,6 +16,9 @@ inline constexpr int kExitTestFailed = 4;
 /// `proviso check FILES…`: parse and check contracts, print every diagnostic.
 void add_check_command(CLI::App& app);
 
+/// `proviso fmt [--check | -w] FILES…`: lay out contracts canonically.
+void add_fmt_command(CLI::App& app);
+
 /// `proviso calendar NAME YEAR`: list a stdlib calendar's holidays in a year.
 void add_calendar_command(CLI::App& app);
 

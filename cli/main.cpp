@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
       "file),\n3 bad event data in a log, 4 a contract test failed.\n"
       "Run 'proviso COMMAND --help' for a command's options.");
   proviso::cli::add_check_command(app);
+  proviso::cli::add_fmt_command(app);
   proviso::cli::add_run_command(app);
   proviso::cli::add_calendar_command(app);
   proviso::cli::add_explain_command(app);

@@ -2,20 +2,22 @@
 # Rewrites the golden files from what the command prints now: tests/golden/check/*.golden from
 # `proviso check`, tests/golden/run/*.golden from `proviso run` with each case's .args (and the
 # saved state the resume cases start from), tests/golden/test/*.golden from `proviso test` and
-# tests/golden/explain/*.golden from `proviso explain`, each with its case's .args. Run it after a deliberate change to a message or an output, then read the
+# tests/golden/explain/*.golden from `proviso explain`, each with its case's .args, and
+# tests/golden/fmt/*.golden from `proviso fmt`. Run it after a deliberate change to a message or an output, then read the
 # diff: the goldens pin the exact text.
 #   scripts/refresh-golden.sh          every folder
 #   scripts/refresh-golden.sh check    only tests/golden/check
 #   scripts/refresh-golden.sh run      only tests/golden/run
 #   scripts/refresh-golden.sh explain  only tests/golden/explain
 #   scripts/refresh-golden.sh test     only tests/golden/test
+#   scripts/refresh-golden.sh fmt      only tests/golden/fmt
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 proviso="${PROVISO:-$root/build/cli/proviso}"
 which="${1:-all}"
 case "$which" in
-  all | check | run | test | explain) ;;
-  *) echo "usage: $0 [check|run|test|explain]" >&2; exit 2 ;;
+  all | check | run | test | explain | fmt) ;;
+  *) echo "usage: $0 [check|run|test|explain|fmt]" >&2; exit 2 ;;
 esac
 [ -x "$proviso" ] || bash "$root/scripts/build.sh" "$root/build"
 cd "$root"
@@ -79,5 +81,12 @@ if [ "$which" = all ] || [ "$which" = explain ]; then
     { cat "$output"; printf 'exit code %s\n' "$code"; } > "$golden"
   done
   echo "refreshed $(ls tests/golden/explain/*.golden | wc -l) golden files of proviso explain"
+fi
+if [ "$which" = all ] || [ "$which" = fmt ]; then
+  # The formatted text alone: a golden here is itself a formatted contract.
+  for contract in tests/golden/fmt/*.proviso; do
+    "$proviso" fmt "$contract" > "${contract%.proviso}.golden"
+  done
+  echo "refreshed $(ls tests/golden/fmt/*.golden | wc -l) golden files of proviso fmt"
 fi
 echo "review with git diff"
