@@ -198,8 +198,7 @@ int plan_replay(const Engine& engine, const ReplayOptions& options, std::string_
   return kExitOk;
 }
 
-int replay_logs(Engine& engine, const std::vector<std::string>& logs, const ReplayPlan& plan,
-                const std::function<void(const Event&)>& after_event) {
+int replay_logs(Engine& engine, const std::vector<std::string>& logs, const ReplayPlan& plan) {
   MergedEvents events;
   std::vector<std::string> names;
   for (std::uint32_t i = 0; i < logs.size(); ++i) {
@@ -225,7 +224,6 @@ int replay_logs(Engine& engine, const std::vector<std::string>& logs, const Repl
       }
       if (plan.at && event.ts > *plan.at) break;
       engine.feed(event);
-      if (after_event) after_event(event);
     }
     if (events.error()) {
       report_reading(events);

@@ -36,16 +36,6 @@ const Step* step_of(const Program& program, Op op, ast::NodeId node) {
   return nullptr;
 }
 
-// The state a clause reports, as describe.cpp names it.
-std::string state_name(const ClausePlan& plan, const ClauseState& state) {
-  const auto& states = plan.instance->states;
-  if (state.lapsed) return states.back();
-  if (plan.holds_while) {
-    return state.level == 1 ? "holding" : state.level == 2 ? "breached" : "pending";
-  }
-  return states[state.stage];
-}
-
 class Explainer {
  public:
   Explainer(EngineImpl& impl, ContractRuntime& contract, std::uint32_t clause)
@@ -407,7 +397,7 @@ class Explainer {
     const ClausePlan& other = contract_.plan.clauses[clause];
     const ClauseState& state = contract_.clauses[clause];
     const std::string& want = other.instance->states[wanted];
-    const std::string current = state_name(other, state);
+    const std::string current = clause_state_name(other, state);
     out.value = current;
     out.target = want;
     out.since = state.entered[wanted];
@@ -500,7 +490,7 @@ std::optional<Transition> last_transition(const std::vector<Transition>& history
                                           const std::vector<std::string>& states) {
   for (auto it = history.rbegin(); it != history.rend(); ++it) {
     if (it->contract != contract || it->clause != clause) continue;
-    if (std::find(states.begin(), states.end(), it->to) != states.end()) return *it;
+    if (std::find(states.begin(), states.end(), it->to.name) != states.end()) return *it;
   }
   return std::nullopt;
 }
@@ -540,7 +530,7 @@ Explanation Engine::explain(std::string_view clause, std::size_t index,
   }
   out.timezone = plan.timezone;
   out.at = impl.clock;
-  out.state = state_name(clause_plan, state);
+  out.state = clause_state_name(clause_plan, state);
   const auto position = std::find(states.begin(), states.end(), out.state) - states.begin();
   out.since = state.entered[position];
 
@@ -558,7 +548,7 @@ Explanation Engine::explain(std::string_view clause, std::size_t index,
                            ? std::find(other_states.begin(), other_states.end(), "holding")
                            : other_states.begin() + (other_states.size() > 1 ? 1 : 0);
     after.truth = impl.has_been_met(contract, other) ? Truth::met : Truth::not_met;
-    after.value = state_name(prerequisite, other_state);
+    after.value = clause_state_name(prerequisite, other_state);
     after.target = first == other_states.end() ? std::string() : *first;
     if (after.truth == Truth::met && first != other_states.end()) {
       after.since = other_state.entered[first - other_states.begin()];
@@ -577,7 +567,7 @@ Explanation Engine::explain(std::string_view clause, std::size_t index,
     ExplainedStage stage;
     stage.state = "holding";
     stage.verb = "holds while";
-    stage.reached = state.level == 1;
+    stage.reached = state.level == Level::holding;
     const auto holding = std::find(states.begin(), states.end(), "holding") - states.begin();
     stage.reached_at = stage.reached ? state.entered[holding] : std::nullopt;
     stage.reached_by =

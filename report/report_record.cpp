@@ -122,7 +122,6 @@ struct MetricTrack {
 struct ContractTrack {
   ContractRuntime* runtime = nullptr;
   std::vector<MetricTrack> metrics;
-  std::vector<std::vector<std::uint32_t>> sampled_by_type;  // event type -> metrics it moves
   std::vector<ThresholdTrack> thresholds;
   std::map<std::string, std::uint32_t> clause_index;
   // By clause: the metrics each stage's condition names (holds while: one entry).
@@ -135,7 +134,7 @@ struct ContractTrack {
 
 }  // namespace
 
-struct ReportRecorder::State {
+struct ReportRecorder::State : EngineListener {
   Engine& engine;
   EngineImpl& impl;
   std::size_t max_points;
@@ -266,21 +265,6 @@ struct ReportRecorder::State {
       }
       track.metrics.push_back(std::move(chart));
     }
-    // The metrics an event of each type can move: its own, derived ones, those that expire with
-    // time, and per-share prices when the type is the split event.
-    for (std::uint32_t type = 0; type < plan.metrics_by_event.size(); ++type) {
-      std::vector<std::uint32_t> moved = plan.metrics_by_event[type];
-      for (std::uint32_t m = 0; m < plan.metrics.size(); ++m) {
-        const bool split = plan.splits && plan.splits->event_type == type &&
-                           std::find(plan.per_share_prices.begin(), plan.per_share_prices.end(),
-                                     m) != plan.per_share_prices.end();
-        if (plan.metrics[m].derived || plan.metrics[m].expires_with_time() || split) {
-          if (std::find(moved.begin(), moved.end(), m) == moved.end()) moved.push_back(m);
-        }
-      }
-      std::erase_if(moved, [&](std::uint32_t m) { return !track.metrics[m].charted; });
-      track.sampled_by_type.push_back(std::move(moved));
-    }
     contracts.push_back(std::move(track));
     ContractTrack& added = contracts.back();
     for (std::uint32_t m = 0; m < plan.metrics.size(); ++m) {
@@ -312,7 +296,8 @@ struct ReportRecorder::State {
     for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
       const ClausePlan& plan = contract.plan.clauses[c];
       const ClauseState& state = contract.clauses[c];
-      if (!plan.grant || state.lapsed || (state.stage == 0 && state.level != 1)) continue;
+      if (!plan.grant || state.lapsed || (state.stage == 0 && state.level != Level::holding))
+        continue;
       const Type& type = contract.plan.types.at(plan.grant->source->id);
       Decimal& sum = sums[type.is(Kind::quantity) ? type.dimension : ""];
       sum = sum + impl.evaluate(contract, *plan.grant).number;
@@ -328,8 +313,8 @@ struct ReportRecorder::State {
     }
   }
 
-  void on_transition(const Transition& transition) {
-    last.insert_or_assign({transition.contract, transition.clause, transition.to}, transition);
+  void on_transition(const Transition& transition) override {
+    last.insert_or_assign({transition.contract, transition.clause, transition.to.name}, transition);
     note_time(transition.ts.micros);
     for (ContractTrack& track : contracts) {
       ContractRuntime& contract = *track.runtime;
@@ -342,12 +327,10 @@ struct ReportRecorder::State {
       // The condition that decided it: the stage reached, the one missed, or the level.
       const ClausePlan& plan = contract.plan.clauses[c];
       const ClauseState& state = contract.clauses[c];
-      const auto& states = plan.instance->states;
-      const auto to = static_cast<std::size_t>(
-          std::find(states.begin(), states.end(), transition.to) - states.begin());
+      const std::size_t to = transition.to.index;
       std::size_t slot = 0;
       if (!plan.holds_while) {
-        slot = transition.to == "lapsed" ? state.stage : to - 1;
+        slot = transition.to.name == "lapsed" ? state.stage : to - 1;
         if (slot >= plan.stages.size()) slot = plan.stages.size() - 1;
       }
       std::string details;
@@ -368,25 +351,29 @@ struct ReportRecorder::State {
           }
           metric.samples.pin(transition.ts.micros, *y);
           metric.markers.push_back(
-              {transition.ts.micros, *y, transition.clause, transition.to, details});
+              {transition.ts.micros, *y, transition.clause, transition.to.name, details});
         }
       }
       update_totals(track, transition.ts.micros);
     }
   }
 
-  void after_event(const Event& event) {
+  // The engine names the metrics each event moved; only those are read.
+  void on_event(const Event& event, const std::vector<MetricChanges>& changed) override {
     ++events;
     note_time(event.ts.micros);
-    for (ContractTrack& track : contracts) {
-      if (event.type >= track.sampled_by_type.size()) continue;
-      for (std::uint32_t m : track.sampled_by_type[event.type]) {
+    for (const MetricChanges& change : changed) {
+      ContractTrack& track = contracts[change.contract];
+      for (std::uint32_t m : change.metrics) {
         MetricTrack& metric = track.metrics[m];
+        if (!metric.charted) continue;
         const auto y = read(track, m);
         if (!y || (metric.last && *metric.last == *y)) continue;
         metric.last = y;
         metric.samples.add(event.ts.micros, *y);
       }
+    }
+    for (ContractTrack& track : contracts) {
       if (!(track.runtime->split_factor == track.split_factor)) {
         track.split_factor = track.runtime->split_factor;
         update_thresholds(track, event.ts.micros);
@@ -399,15 +386,11 @@ struct ReportRecorder::State {
 ReportRecorder::ReportRecorder(Engine& engine, std::size_t max_points)
     : state_(std::make_unique<State>(engine, max_points)) {
   for (auto& contract : state_->impl.contracts) state_->setup(*contract);
-  engine.on_transition([state = state_.get()](const Transition& t) { state->on_transition(t); });
+  engine.add_listener(*state_);
 }
 
 ReportRecorder::~ReportRecorder() {
-  state_->engine.on_transition({});
-}
-
-void ReportRecorder::after_event(const Event& event) {
-  state_->after_event(event);
+  state_->engine.remove_listener(*state_);
 }
 
 ReportData ReportRecorder::finish() {
@@ -463,8 +446,8 @@ ReportData ReportRecorder::finish() {
       report.clauses.push_back(std::move(row));
       const ClauseState& state = contract.clauses[track.clause_index.at(status.clause)];
       const bool finished =
-          state.lapsed ||
-          (clause.holds_while ? state.level == 1 : state.stage >= clause.stages.size());
+          state.lapsed || (clause.holds_while ? state.level == Level::holding
+                                              : state.stage >= clause.stages.size());
       if (!finished) report.pending.push_back(s.engine.explain(status.clause, index, history));
     }
 
@@ -520,7 +503,8 @@ ReportData ReportRecorder::finish() {
       for (std::uint32_t c = 0; c < plan.clauses.size(); ++c) {
         const ClausePlan& clause = plan.clauses[c];
         const ClauseState& state = contract.clauses[c];
-        if (!clause.grant || state.lapsed || (state.stage == 0 && state.level != 1)) continue;
+        if (!clause.grant || state.lapsed || (state.stage == 0 && state.level != Level::holding))
+          continue;
         const Type& type = plan.types.at(clause.grant->source->id);
         if ((type.is(Kind::quantity) ? type.dimension : "") != dimension) continue;
         sum = sum + s.impl.evaluate(contract, *clause.grant).number;

@@ -17,17 +17,21 @@ std::vector<ClauseStatus> Engine::clause_states() const {
       const ClausePlan& plan = contract.plan.clauses[c];
       const ClauseState& state = contract.clauses[c];
       const auto& states = plan.instance->states;
-      const std::string name = clause_state_name(plan, state);
-      const auto position = std::find(states.begin(), states.end(), name) - states.begin();
-      ClauseStatus status{
-          contract.plan.title, plan.name, name, state.entered[position], {}, {}, {}};
+      const ClauseStage stage = Impl::stage_of(contract, c);
+      ClauseStatus status;
+      status.contract = contract.plan.title;
+      status.clause = plan.name;
+      status.state = stage.name;
+      status.state_index = stage.index;
+      status.since = state.entered[stage.index];
       for (std::size_t i = 0; i < states.size(); ++i) {
         status.entered.emplace_back(states[i], state.entered[i]);
       }
       if (plan.grant) {
         const RuntimeValue grant = impl_->evaluate(contract, *plan.grant);
-        status.grant = render_value(grant, contract.plan.types.at(plan.grant->source->id), contract,
-                                    ValueForm::engine);
+        const Type& type = contract.plan.types.at(plan.grant->source->id);
+        status.grant = render_value(grant, type, contract, ValueForm::engine);
+        status.grant_value = typed_value(grant, type, contract);
       }
       const Program* next = state.lapsed ? nullptr : Impl::unmet_stage(plan, state);
       if (next) {
@@ -49,15 +53,16 @@ std::vector<MetricStatus> Engine::metric_values() const {
     ContractRuntime& contract = *owned;
     for (std::uint32_t m = 0; m < contract.plan.metrics.size(); ++m) {
       const MetricPlan& plan = contract.plan.metrics[m];
-      std::string text;
+      MetricStatus status{contract.plan.title, plan.name, {}, {}};
       try {
         const RuntimeValue value = plan.derived ? impl_->evaluate(contract, *plan.derived)
                                                 : impl_->metric_value(contract, m);
-        text = render_value(value, plan.type, contract, ValueForm::engine);
+        status.value = render_value(value, plan.type, contract, ValueForm::engine);
+        status.typed = typed_value(value, plan.type, contract);
       } catch (const RuntimeError& failure) {
-        text = fmt::format("cannot be computed: {}", failure.diagnostic().message);
+        status.value = fmt::format("cannot be computed: {}", failure.diagnostic().message);
       }
-      out.push_back({contract.plan.title, plan.name, std::move(text)});
+      out.push_back(std::move(status));
     }
   }
   return out;
@@ -71,7 +76,8 @@ std::vector<std::string> Engine::granted_totals() const {
     for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
       const ClausePlan& plan = contract.plan.clauses[c];
       const ClauseState& state = contract.clauses[c];
-      if (!plan.grant || state.lapsed || (state.stage == 0 && state.level != 1)) continue;
+      if (!plan.grant || state.lapsed || (state.stage == 0 && state.level != Level::holding))
+        continue;
       const RuntimeValue grant = impl_->evaluate(contract, *plan.grant);
       const Type& type = contract.plan.types.at(plan.grant->source->id);
       auto& [sum, owner] = totals[type.is(Kind::quantity) ? type.unit : std::string()];
@@ -93,7 +99,8 @@ Decimal Engine::granted_total(const std::string& dimension) const {
     for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
       const ClausePlan& plan = contract.plan.clauses[c];
       const ClauseState& state = contract.clauses[c];
-      if (!plan.grant || state.lapsed || (state.stage == 0 && state.level != 1)) continue;
+      if (!plan.grant || state.lapsed || (state.stage == 0 && state.level != Level::holding))
+        continue;
       const Type& type = contract.plan.types.at(plan.grant->source->id);
       if ((type.is(Kind::quantity) ? type.dimension : std::string()) != dimension) continue;
       sum = sum + impl_->evaluate(contract, *plan.grant).number;

@@ -181,18 +181,16 @@ void Engine::Impl::execute(ContractRuntime& contract, const ContractPlan& plan, 
       }
       case Op::clause_state: {
         const ClauseState& state = contract.clauses[step.a];
-        const ClausePlan& clause = plan.clauses[step.a];
-        const auto& states = clause.instance->states;
-        const std::string& wanted = states[step.b];
+        const StateIndices& indices = contract.state_indices[step.a];
         bool in_state = false;
-        if (wanted == "lapsed") {
+        if (step.b == indices.lapsed) {
           in_state = state.lapsed;
-        } else if (wanted == "holding") {
-          in_state = state.level == 1;
-        } else if (wanted == "breached") {
-          in_state = state.level == 2;
-        } else if (wanted == "pending") {
-          in_state = !state.lapsed && state.stage == 0 && state.level == 0;
+        } else if (step.b == indices.holding) {
+          in_state = state.level == Level::holding;
+        } else if (step.b == indices.breached) {
+          in_state = state.level == Level::breached;
+        } else if (step.b == 0) {  // pending
+          in_state = !state.lapsed && state.stage == 0 && state.level == Level::pending;
         } else {
           // A staged clause is "vested" from vesting on, also once exercisable.
           in_state = state.stage >= step.b;

@@ -147,8 +147,9 @@ std::string Engine::save_state() const {
     out += "\n";
     out += fmt::format("splits {}\n", exact(contract.split_factor));
     for (const ClauseState& c : contract.clauses) {
-      out += fmt::format("clause {} {} {} {} {}", c.stage, c.lapsed ? 1 : 0, c.level,
-                         optional_time(c.last_level_change), c.deadline_armed ? 1 : 0);
+      out +=
+          fmt::format("clause {} {} {} {} {}", c.stage, c.lapsed ? 1 : 0, static_cast<int>(c.level),
+                      optional_time(c.last_level_change), c.deadline_armed ? 1 : 0);
       for (const auto& entered : c.entered) {
         out += " " + optional_time(entered ? std::optional(entered->micros) : std::nullopt);
       }
@@ -251,7 +252,7 @@ bool Engine::restore_state(std::string_view saved, std::string& error) {
         in.expect("clause");
         c.stage = static_cast<std::uint32_t>(in.integer());
         c.lapsed = in.integer() != 0;
-        c.level = static_cast<std::uint8_t>(in.integer());
+        c.level = static_cast<Level>(in.integer());
         c.last_level_change = in.optional_integer();
         c.deadline_armed = in.integer() != 0;
         for (auto& entered : c.entered) {

@@ -23,7 +23,8 @@ struct Replay {
     INFO(render(diagnostics));
     REQUIRE(loaded);
     engine.on_transition([this](const Transition& t) {
-      timeline.push_back(fmt::format("{} {} {}->{}", format_utc(t.ts), t.clause, t.from, t.to));
+      timeline.push_back(
+          fmt::format("{} {} {}->{}", format_utc(t.ts), t.clause, t.from.name, t.to.name));
     });
   }
 
