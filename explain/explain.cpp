@@ -39,6 +39,7 @@ std::optional<Transition> last_transition(const std::vector<Transition>& history
 Explanation Engine::explain(std::string_view clause, std::size_t index,
                             const std::vector<Transition>& history) const {
   Impl& impl = *impl_;
+  const Impl::Looking looking(impl);  // explaining changes nothing
   ContractRuntime& contract = *impl.contracts.at(index);
   const ContractPlan& plan = contract.plan;
   std::uint32_t c = 0;

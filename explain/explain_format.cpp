@@ -4,7 +4,6 @@
 
 #include "base/json.hpp"
 #include "explain/explain.hpp"
-#include "run/inspect.hpp"
 #include "run/render.hpp"
 #include "run/transition_format.hpp"
 

@@ -6,7 +6,7 @@
 #include "report/report.hpp"
 #include "report/report_css.hpp"
 #include "report/svg_chart.hpp"
-#include "run/inspect.hpp"
+#include "run/render.hpp"
 
 namespace proviso {
 

@@ -72,6 +72,7 @@ struct ReportRecorder::State : EngineListener {
   std::optional<double> read(ContractTrack& track, std::uint32_t m) {
     ContractRuntime& contract = *track.runtime;
     const MetricPlan& metric = contract.plan.metrics[m];
+    const EngineImpl::Looking looking(impl);  // reading changes nothing
     try {
       const RuntimeValue value = metric.derived ? impl.evaluate(contract, *metric.derived)
                                                 : impl.metric_value(contract, m);
@@ -210,6 +211,7 @@ struct ReportRecorder::State : EngineListener {
 
   void update_totals(ContractTrack& track, std::int64_t micros) {
     ContractRuntime& contract = *track.runtime;
+    const EngineImpl::Looking looking(impl);
     std::map<std::string, Decimal> sums;
     for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
       const ClausePlan& plan = contract.plan.clauses[c];

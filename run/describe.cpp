@@ -10,6 +10,7 @@
 namespace proviso {
 
 std::vector<ClauseStatus> Engine::clause_states() const {
+  const Impl::Looking looking(*impl_);  // a query changes nothing
   std::vector<ClauseStatus> out;
   for (const auto& owned : impl_->contracts) {
     ContractRuntime& contract = *owned;
@@ -48,6 +49,7 @@ std::vector<ClauseStatus> Engine::clause_states() const {
 }
 
 std::vector<MetricStatus> Engine::metric_values() const {
+  const Impl::Looking looking(*impl_);  // a query changes nothing
   std::vector<MetricStatus> out;
   for (const auto& owned : impl_->contracts) {
     ContractRuntime& contract = *owned;
@@ -69,6 +71,7 @@ std::vector<MetricStatus> Engine::metric_values() const {
 }
 
 std::vector<std::string> Engine::granted_totals() const {
+  const Impl::Looking looking(*impl_);  // a query changes nothing
   // Totals per unit, in base units, shown in the unit the grants were written in.
   std::map<std::string, std::pair<Decimal, const ContractRuntime*>> totals;
   for (const auto& owned : impl_->contracts) {
@@ -93,6 +96,7 @@ std::vector<std::string> Engine::granted_totals() const {
 }
 
 Decimal Engine::granted_total(const std::string& dimension) const {
+  const Impl::Looking looking(*impl_);  // a query changes nothing
   Decimal sum;
   for (const auto& owned : impl_->contracts) {
     ContractRuntime& contract = *owned;

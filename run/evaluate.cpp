@@ -141,7 +141,9 @@ RuntimeValue Engine::Impl::evaluate(ContractRuntime& contract, const Program& pr
   stack.clear();
   for (const Step& step : program.steps) {
     execute(contract, plan, step, event);
-    if (coverage_on && is_condition(step.op)) record_coverage(contract, step.node, stack.back());
+    if (coverage_on && !looking && is_condition(step.op)) {
+      record_coverage(contract, step.node, stack.back());
+    }
   }
   return stack.back();
 }
@@ -337,7 +339,7 @@ void Engine::Impl::execute(ContractRuntime& contract, const ContractPlan& plan, 
       case Op::latch: {
         const RuntimeValue a = pop();
         std::optional<std::int64_t>& latched = contract.latches[step.a];
-        if (a.known && a.flag && !latched) latched = clock ? clock->micros : 0;
+        if (a.known && a.flag && !latched && !looking) latched = clock ? clock->micros : 0;
         s.push_back(latched ? boolean(true) : a);
         break;
       }

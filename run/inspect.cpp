@@ -3,9 +3,7 @@
 namespace proviso {
 
 Trace::Trace(EngineImpl& impl, ContractRuntime& contract, const Program& program) {
-  const auto latches = contract.latches;
-  const bool coverage = impl.coverage_on;
-  impl.coverage_on = false;
+  const EngineImpl::Looking looking(impl);
   impl.stack.clear();
   try {
     for (const Step& step : program.steps) {
@@ -19,8 +17,6 @@ Trace::Trace(EngineImpl& impl, ContractRuntime& contract, const Program& program
     failure_ = failure.diagnostic().message;
   }
   impl.stack.clear();
-  contract.latches = latches;
-  impl.coverage_on = coverage;
 }
 
 const RuntimeValue* Trace::find(ast::NodeId node) const {

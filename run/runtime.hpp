@@ -132,6 +132,21 @@ struct Engine::Impl {
   std::vector<RuntimeValue> stack;  // reused by every evaluation: no allocation per event
   Transition::Cause event_cause;    // reused by every event
   bool coverage_on = false;
+  /// While set, evaluating changes nothing: latches are not set and coverage is not recorded.
+  /// The const queries (statuses, metrics, explain) and traces look at the engine this way.
+  bool looking = false;
+  /// Sets `looking` for its lifetime.
+  class Looking {
+   public:
+    explicit Looking(Impl& impl) : impl_(impl), was_(impl.looking) { impl.looking = true; }
+    ~Looking() { impl_.looking = was_; }
+    Looking(const Looking&) = delete;
+    Looking& operator=(const Looking&) = delete;
+
+   private:
+    Impl& impl_;
+    bool was_;
+  };
 
   // runtime.cpp
   void start_contract(std::uint32_t index);

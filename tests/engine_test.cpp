@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
+#include "explain/explain.hpp"
 #include "run/engine.hpp"
 #include "run/transition_format.hpp"
 #include "tests/support.hpp"
@@ -348,6 +349,36 @@ TEST_CASE("statuses and evaluations carry typed values", "[engine][typed]") {
   const ClauseStatus& t1 = replay.engine.clause_states().at(0);
   CHECK(t1.state == "vested");
   CHECK(t1.state_index == 1);
+}
+
+}  // namespace proviso
+
+namespace proviso {
+
+TEST_CASE("queries and explanations leave the engine as it was", "[engine][const]") {
+  Replay replay(R"(
+contract "Latch"
+event close { px: USD }
+metric px = latest close.px
+tranche T1 vests when once px >= 100 USD and px >= 50 USD
+)");
+  replay.engine.enable_coverage();
+  replay.feed("close", "2026-09-01T21:00:00Z", {{"px", "40"}});
+  const std::string before = replay.engine.save_state();
+  const auto coverage = [&] {
+    std::vector<std::pair<bool, bool>> seen;
+    for (const ConditionCoverage& c : replay.engine.coverage()) {
+      seen.emplace_back(c.seen_true, c.seen_false);
+    }
+    return seen;
+  };
+  const auto covered = coverage();
+  (void)replay.engine.clause_states();
+  (void)replay.engine.metric_values();
+  (void)replay.engine.granted_totals();
+  (void)replay.engine.explain("T1");
+  CHECK(replay.engine.save_state() == before);
+  CHECK(coverage() == covered);
 }
 
 }  // namespace proviso
