@@ -53,8 +53,12 @@ ExplainedCondition Explainer::node(const ast::Expr& expr, const Program& program
           } else {
             value(out, expr, trace);
           }
-        } else {
+        } else if constexpr (ast::one_of<T, ast::NumberLiteral, ast::TextLiteral, ast::BoolLiteral,
+                                         ast::DateLiteral, ast::TimestampLiteral, ast::NameRef,
+                                         ast::Member, ast::Index>) {
           value(out, expr, trace);
+        } else {
+          static_assert(ast::unhandled<T>);
         }
       },
       expr.node);
@@ -234,9 +238,15 @@ std::string Explainer::needs_phrase(ast::BinaryOp op, const std::string& target,
       return instant ? fmt::format("after {}", target) : fmt::format("more than {}", target);
     case ast::BinaryOp::greater_equal:
       return instant ? fmt::format("at or after {}", target) : target;
-    default:
+    case ast::BinaryOp::add:
+    case ast::BinaryOp::subtract:
+    case ast::BinaryOp::multiply:
+    case ast::BinaryOp::divide:
+    case ast::BinaryOp::logical_and:
+    case ast::BinaryOp::logical_or:
       return target;
   }
+  return target;
 }
 
 std::string Explainer::shortfall(ast::BinaryOp op, const RuntimeValue& value,

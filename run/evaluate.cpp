@@ -36,7 +36,12 @@ bool compare(ast::BinaryOp op, const T& a, const T& b) {
       return a > b;
     case ast::BinaryOp::greater_equal:
       return a >= b;
-    default:
+    case ast::BinaryOp::add:
+    case ast::BinaryOp::subtract:
+    case ast::BinaryOp::multiply:
+    case ast::BinaryOp::divide:
+    case ast::BinaryOp::logical_and:
+    case ast::BinaryOp::logical_or:
       break;
   }
   return false;
@@ -92,9 +97,21 @@ bool is_condition(Op op) {
     case Op::time_after:
     case Op::within:
       return true;
-    default:
+    case Op::constant:
+    case Op::load_metric:
+    case Op::load_field:
+    case Op::clause_time:
+    case Op::now:
+    case Op::add:
+    case Op::subtract:
+    case Op::multiply:
+    case Op::divide:
+    case Op::negate:
+    case Op::adjust_price:
+    case Op::adjust_shares:
       return false;
   }
+  return false;
 }
 
 }  // namespace

@@ -63,8 +63,12 @@ bool is_fixed(const ast::Expr& expr, const CheckedContract& contract) {
                              std::is_same_v<T, ast::DateLiteral> ||
                              std::is_same_v<T, ast::TimestampLiteral>) {
           return true;
-        } else {
+        } else if constexpr (ast::one_of<T, ast::Member, ast::Index, ast::Consecutive,
+                                         ast::AtLeastOfLast, ast::Quorum, ast::TimeTest,
+                                         ast::Within>) {
           return false;  // clause times and states, windows, quorums, time tests
+        } else {
+          static_assert(ast::unhandled<T>);
         }
       },
       expr.node);

@@ -40,7 +40,12 @@ int strength(const ast::Expr& expr) {
       case ast::BinaryOp::multiply:
       case ast::BinaryOp::divide:
         return 6;
-      default:
+      case ast::BinaryOp::equal:
+      case ast::BinaryOp::not_equal:
+      case ast::BinaryOp::less:
+      case ast::BinaryOp::less_equal:
+      case ast::BinaryOp::greater:
+      case ast::BinaryOp::greater_equal:
         return 4;  // comparisons
     }
   }
@@ -225,9 +230,15 @@ std::string_view comparison_symbol(ast::BinaryOp op) {
       return ">";
     case ast::BinaryOp::greater_equal:
       return "≥";
-    default:
+    case ast::BinaryOp::add:
+    case ast::BinaryOp::subtract:
+    case ast::BinaryOp::multiply:
+    case ast::BinaryOp::divide:
+    case ast::BinaryOp::logical_and:
+    case ast::BinaryOp::logical_or:
       return "";
   }
+  return "";
 }
 
 std::string_view render_operator(ast::BinaryOp op, ConditionForm form) {
@@ -245,9 +256,17 @@ ast::BinaryOp flipped(ast::BinaryOp op) {
       return ast::BinaryOp::less;
     case ast::BinaryOp::greater_equal:
       return ast::BinaryOp::less_equal;
-    default:
+    case ast::BinaryOp::add:
+    case ast::BinaryOp::subtract:
+    case ast::BinaryOp::multiply:
+    case ast::BinaryOp::divide:
+    case ast::BinaryOp::equal:
+    case ast::BinaryOp::not_equal:
+    case ast::BinaryOp::logical_and:
+    case ast::BinaryOp::logical_or:
       return op;
   }
+  return op;
 }
 
 std::string ConditionText::render(const ast::Expr& expr, ConditionForm form,
@@ -346,8 +365,11 @@ std::string ConditionText::text(const ast::Expr& expr, ConditionForm form,
           return fmt::format("{} {}", word, part(*node.instant));
         } else if constexpr (std::is_same_v<T, ast::Within>) {
           return fmt::format("within {} after {}", part(*node.duration), part(*node.anchor));
-        } else {
+        } else if constexpr (ast::one_of<T, ast::TextLiteral, ast::BoolLiteral, ast::DateLiteral,
+                                         ast::TimestampLiteral>) {
           return std::string(expr.span.text());  // text, booleans, dates, timestamps as written
+        } else {
+          static_assert(ast::unhandled<T>);
         }
       },
       expr.node);

@@ -37,10 +37,15 @@ bool is_written_value(const ast::Expr& expr, const CheckedContract& contract) {
           return is_written_value(*node.operand, contract);
         } else if constexpr (std::is_same_v<T, ast::Unary>) {
           return node.op == ast::UnaryOp::negate && is_written_value(*node.operand, contract);
+        } else if constexpr (ast::one_of<T, ast::NumberLiteral, ast::TextLiteral, ast::BoolLiteral,
+                                         ast::DateLiteral, ast::TimestampLiteral>) {
+          return true;
+        } else if constexpr (ast::one_of<T, ast::Member, ast::Index, ast::Binary, ast::Band,
+                                         ast::Consecutive, ast::AtLeastOfLast, ast::Quorum,
+                                         ast::TimeTest, ast::Within>) {
+          return false;
         } else {
-          return std::is_same_v<T, ast::NumberLiteral> || std::is_same_v<T, ast::TextLiteral> ||
-                 std::is_same_v<T, ast::BoolLiteral> || std::is_same_v<T, ast::DateLiteral> ||
-                 std::is_same_v<T, ast::TimestampLiteral>;
+          static_assert(ast::unhandled<T>);
         }
       },
       expr.node);
