@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "run/inspect.hpp"
 #include "run/render.hpp"
 #include "run/runtime.hpp"
 
@@ -109,6 +110,49 @@ Decimal Engine::granted_total(const std::string& dimension) const {
       if ((type.is(Kind::quantity) ? type.dimension : std::string()) != dimension) continue;
       sum = sum + impl_->evaluate(contract, *plan.grant).number;
     }
+  }
+  return sum;
+}
+
+const ContractPlan& Engine::plan(std::size_t index) const {
+  return impl_->contracts.at(index)->plan;
+}
+
+std::optional<Value> Engine::metric_value(std::size_t index, std::uint32_t metric) const {
+  const Impl::Looking looking(*impl_);
+  ContractRuntime& contract = *impl_->contracts.at(index);
+  const MetricPlan& plan = contract.plan.metrics.at(metric);
+  const RuntimeValue value = plan.derived ? impl_->evaluate(contract, *plan.derived)
+                                          : impl_->metric_value(contract, metric);
+  return typed_value(value, plan.type, contract);
+}
+
+std::optional<Value> Engine::value_in(std::size_t index, const Program& program,
+                                      const ast::Expr& expr) const {
+  ContractRuntime& contract = *impl_->contracts.at(index);
+  const Trace trace(*impl_, contract, program);
+  const RuntimeValue* value = trace.value_of(expr, contract.plan);
+  if (!value) return std::nullopt;
+  return typed_value(*value, contract.plan.types.at(expr.id), contract);
+}
+
+Decimal Engine::split_factor(std::size_t index) const {
+  return impl_->contracts.at(index)->split_factor;
+}
+
+Decimal Engine::granted_total(std::size_t index, const std::string& dimension) const {
+  const Impl::Looking looking(*impl_);
+  ContractRuntime& contract = *impl_->contracts.at(index);
+  Decimal sum;
+  for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
+    const ClausePlan& plan = contract.plan.clauses[c];
+    const ClauseState& state = contract.clauses[c];
+    if (!plan.grant || state.lapsed || (state.stage == 0 && state.level != Level::holding)) {
+      continue;
+    }
+    const Type& type = contract.plan.types.at(plan.grant->source->id);
+    if ((type.is(Kind::quantity) ? type.dimension : std::string()) != dimension) continue;
+    sum = sum + impl_->evaluate(contract, *plan.grant).number;
   }
   return sum;
 }

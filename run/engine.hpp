@@ -18,7 +18,9 @@
 
 namespace proviso {
 
-struct Explanation;  // explain.hpp
+struct Explanation;   // explain.hpp
+struct ContractPlan;  // plan/plan.hpp
+struct Program;       // plan/plan.hpp
 
 /// What caused a transition.
 enum class CauseKind : std::uint8_t { event, deadline, effective, expiry, clock };
@@ -222,15 +224,35 @@ class Engine {
   Explanation explain(std::string_view clause, std::size_t index = 0,
                       const std::vector<Transition>& history = {}) const;
 
+  // ---- Read-only views for tools built on the engine (the HTML report) ----------------
+  // None of these changes the engine.
+
+  /// Contract `index`'s compiled plan: its metrics, clauses and their programs, by index.
+  const ContractPlan& plan(std::size_t index) const;
+  /// Metric `metric` (an index into plan(index).metrics) of contract `index` now; nullopt
+  /// while it has no value. Throws RuntimeError when it cannot be computed (a derived metric
+  /// that divides by zero).
+  std::optional<Value> metric_value(std::size_t index, std::uint32_t metric) const;
+  /// The value `expr` has when `program` (one of plan(index)'s programs) runs now, e.g. a
+  /// target that splits adjust; nullopt when it has none or cannot be computed.
+  std::optional<Value> value_in(std::size_t index, const Program& program,
+                                const ast::Expr& expr) const;
+  /// The product of every split's ratio so far in contract `index` (1 before any split).
+  Decimal split_factor(std::size_t index) const;
+  /// The total contract `index`'s met clauses grant in `dimension`, in its base unit.
+  Decimal granted_total(std::size_t index, const std::string& dimension) const;
+
   /// The whole state as text (clock, metrics, windows, clauses), for save/resume.
   std::string save_state() const;
   /// Restores a saved state into an engine that has loaded the same contracts; false with a
   /// reason when the text is not such a state.
   bool restore_state(std::string_view saved, std::string& error);
 
- private:
+  /// The engine's state: opaque here, defined in the engine's internal header
+  /// (run/runtime.hpp). Only Engine's own members reach it; tools use the views above.
   struct Impl;
-  friend struct EngineInternals;  // inspect.hpp: read-only views for explain and report
+
+ private:
   std::unique_ptr<Impl> impl_;
 };
 
