@@ -97,20 +97,8 @@ std::vector<std::string> Engine::granted_totals() const {
 }
 
 Decimal Engine::granted_total(const std::string& dimension) const {
-  const Impl::Looking looking(*impl_);  // a query changes nothing
   Decimal sum;
-  for (const auto& owned : impl_->contracts) {
-    ContractRuntime& contract = *owned;
-    for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
-      const ClausePlan& plan = contract.plan.clauses[c];
-      const ClauseState& state = contract.clauses[c];
-      if (!plan.grant || state.lapsed || (state.stage == 0 && state.level != Level::holding))
-        continue;
-      const Type& type = contract.plan.types.at(plan.grant->source->id);
-      if ((type.is(Kind::quantity) ? type.dimension : std::string()) != dimension) continue;
-      sum = sum + impl_->evaluate(contract, *plan.grant).number;
-    }
-  }
+  for (std::size_t i = 0; i < impl_->contracts.size(); ++i) sum = sum + granted_total(i, dimension);
   return sum;
 }
 
