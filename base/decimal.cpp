@@ -494,4 +494,18 @@ double Decimal::to_double() const {
   return static_cast<double>(num_) / static_cast<double>(den_);
 }
 
+Decimal apply(ArithmeticOp op, const Decimal& a, const Decimal& b) {
+  switch (op) {
+    case ArithmeticOp::add:
+      return a + b;
+    case ArithmeticOp::subtract:
+      return a - b;
+    case ArithmeticOp::multiply:
+      return a * b;
+    case ArithmeticOp::divide:
+      return a / b;
+  }
+  throw std::logic_error("apply: unknown arithmetic operator");
+}
+
 }  // namespace proviso

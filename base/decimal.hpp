@@ -93,4 +93,11 @@ class Decimal {
   int128 den_ = 1;
 };
 
+/// The four operators of contract arithmetic. The grammar maps its `+ - * /` onto these
+/// (ast::operator_info), so a stage that computes switches over these four only.
+enum class ArithmeticOp : std::uint8_t { add, subtract, multiply, divide };
+
+/// `a op b`, exactly; throws ArithmeticError as the operator does.
+Decimal apply(ArithmeticOp op, const Decimal& a, const Decimal& b);
+
 }  // namespace proviso

@@ -1,5 +1,6 @@
 // The checker's steps for the header, units, events, constants and metrics.
 #include <algorithm>
+#include <utility>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -8,32 +9,11 @@
 #include "base/suggest.hpp"
 #include "base/zones.hpp"
 #include "check/checker.hpp"
+#include "grammar/print_ast.hpp"
 
 namespace proviso {
 
 namespace {
-
-std::string_view aggregate_word(ast::AggregateFn fn) {
-  switch (fn) {
-    case ast::AggregateFn::sum:
-      return "sum";
-    case ast::AggregateFn::count:
-      return "count";
-    case ast::AggregateFn::latest:
-      return "latest";
-    case ast::AggregateFn::first:
-      return "first";
-    case ast::AggregateFn::min:
-      return "min";
-    case ast::AggregateFn::max:
-      return "max";
-    case ast::AggregateFn::average:
-      return "average";
-    case ast::AggregateFn::vwap:
-      return "vwap";
-  }
-  throw std::logic_error("aggregate_word: unknown aggregate");
-}
 
 std::string with_hint(std::string_view prefix, const std::optional<std::string>& guess) {
   return guess ? fmt::format("{}did you mean {}?", prefix, *guess) : std::string();
@@ -252,12 +232,24 @@ void Checker::check_event(const ast::EventDecl& decl) {
 }
 
 void Checker::check_let(const ast::LetDecl& decl) {
-  if (result_.constants.count(decl.name.text) || evaluating_lets_.count(decl.name.text)) return;
+  if (lets_done_.count(decl.name.text) || evaluating_lets_.count(decl.name.text)) return;
   evaluating_lets_.insert(decl.name.text);
   const Type type = check_expr(*decl.value, Scope{});
   if (!type.is_error()) {
-    if (auto value = evaluate(*decl.value, {})) result_.constants[decl.name.text] = *value;
+    const std::size_t reported = diagnostics_.size();
+    const bool outer_used_let_without_value = std::exchange(used_let_without_value_, false);
+    if (auto value = evaluate(*decl.value, {})) {
+      result_.constants[decl.name.text] = *value;
+    } else if (diagnostics_.size() == reported && !used_let_without_value_) {
+      // Every constant the checker accepts has a value: the plan has nothing else to load.
+      error(decl.value->span,
+            fmt::format("the value of {} cannot be worked out before the contract runs",
+                        decl.name.text),
+            "a constant is made of literals, units and other constants");
+    }
+    used_let_without_value_ = outer_used_let_without_value;
   }
+  lets_done_.insert(decl.name.text);
   evaluating_lets_.erase(decl.name.text);
 }
 
@@ -277,17 +269,20 @@ Type Checker::metric_type(const std::string& name, const Span& used_at) {
   }
   metrics_in_progress_.insert(name);
   const ast::MetricDecl& decl = *info.decl;
-  if (const auto* aggregate = std::get_if<ast::Aggregate>(&decl.body)) {
-    check_aggregate(decl, *aggregate);
-  } else {
-    const auto& expr = std::get<ast::ExprPtr>(decl.body);
-    info.type = check_expr(*expr, Scope{Scope::Kind::metric, nullptr, nullptr});
-    if (info.type.is(Kind::boolean) || info.type.is(Kind::clause)) {
-      error(expr->span, fmt::format("metric {} must be a value, not {}", name, describe(info.type)),
-            "conditions belong in clauses: vests when …");
-      info.type = Type{};
-    }
-  }
+  std::visit(
+      overloaded{
+          [&](const ast::Aggregate& aggregate) { check_aggregate(decl, aggregate); },
+          [&](const ast::ExprPtr& expr) {
+            info.type = check_expr(*expr, Scope{Scope::Kind::metric, nullptr, nullptr});
+            if (info.type.is(Kind::boolean) || info.type.is(Kind::clause)) {
+              error(expr->span,
+                    fmt::format("metric {} must be a value, not {}", name, describe(info.type)),
+                    "conditions belong in clauses: vests when …");
+              info.type = Type{};
+            }
+          },
+      },
+      decl.body);
   metrics_in_progress_.erase(name);
   metrics_done_.insert(name);
   return info.type;
@@ -325,7 +320,7 @@ void Checker::check_aggregate(const ast::MetricDecl& decl, const ast::Aggregate&
     return type;
   };
 
-  const std::string_view fn = aggregate_word(aggregate.fn);
+  const std::string_view fn = aggregate_text(aggregate.fn);
   std::optional<Type> type;
   switch (aggregate.fn) {
     case ast::AggregateFn::count:

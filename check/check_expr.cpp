@@ -10,6 +10,7 @@
 #include "base/suggest.hpp"
 #include "base/zones.hpp"
 #include "check/checker.hpp"
+#include "grammar/ast_walk.hpp"
 
 namespace proviso {
 
@@ -221,11 +222,36 @@ Type Checker::check_suffixed(const ast::Expr& expr, const ast::Suffixed& suffixe
     return Type{};
   }
   if (duration) {
+    // The plan holds durations as constants: `(k + 1) days` in a family is one, `n days` with
+    // a metric n is not.
+    if (reads_replay_values(operand, scope)) {
+      error(operand.span,
+            fmt::format("the number of {} must be known before the replay, but {} changes with "
+                        "the events",
+                        word, operand.span.text()),
+            "write a number, a constant (let) or a family's variable");
+      return Type{};
+    }
     if (duration->time_kind == "trading") check_period(suffixed.word, false);
     return Type::duration(std::string(duration->time_kind), std::string(duration->unit));
   }
   (void)expr;
   return Type::quantity(unit->second.dimension, word);
+}
+
+bool Checker::reads_replay_values(const ast::Expr& expr, const Scope& scope) const {
+  if (const auto* ref = std::get_if<ast::NameRef>(&expr.node)) {
+    const bool variable = scope.variables && scope.variables->count(ref->name);
+    return !variable && !let_decls_.count(ref->name);
+  }
+  if (std::holds_alternative<ast::Member>(expr.node) ||
+      std::holds_alternative<ast::Index>(expr.node)) {
+    return true;  // a clause's time or state
+  }
+  bool reads = false;
+  ast::for_each_child(
+      expr, [&](const ast::Expr& child) { reads = reads || reads_replay_values(child, scope); });
+  return reads;
 }
 
 Type Checker::check_count(const ast::Expr& count, const Scope& scope, std::string_view what) {

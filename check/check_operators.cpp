@@ -63,17 +63,22 @@ Type Checker::check_unary(const ast::Expr& expr, const ast::Unary& unary, const 
 
 Type Checker::check_binary(const ast::Expr& expr, const ast::Binary& binary, const Scope& scope) {
   (void)expr;
-  if (binary.op == ast::BinaryOp::logical_and || binary.op == ast::BinaryOp::logical_or) {
-    const std::string_view word = binary.op == ast::BinaryOp::logical_and ? "and" : "or";
-    expect_condition(*binary.lhs, scope, fmt::format("the left side of '{}'", word));
-    expect_condition(*binary.rhs, scope, fmt::format("the right side of '{}'", word));
-    return Type::of(Kind::boolean);
+  const ast::OperatorInfo info = ast::operator_info(binary.op);
+  switch (info.family) {
+    case ast::OperatorFamily::logical:
+      expect_condition(*binary.lhs, scope, fmt::format("the left side of '{}'", info.text));
+      expect_condition(*binary.rhs, scope, fmt::format("the right side of '{}'", info.text));
+      return Type::of(Kind::boolean);
+    case ast::OperatorFamily::comparison:
+    case ast::OperatorFamily::arithmetic:
+      break;  // both sides are values
   }
   const Type lhs = check_expr(*binary.lhs, scope);
   const Type rhs = check_expr(*binary.rhs, scope);
   if (lhs.is_error() || rhs.is_error()) return Type{};
-  return ast::is_comparison(binary.op) ? check_comparison(binary, lhs, rhs)
-                                       : check_arithmetic(binary, lhs, rhs);
+  return info.family == ast::OperatorFamily::comparison
+             ? check_comparison(binary, lhs, rhs)
+             : check_arithmetic(binary, info.arithmetic, lhs, rhs);
 }
 
 Type Checker::check_comparison(const ast::Binary& binary, const Type& lhs, const Type& rhs) {
@@ -96,17 +101,18 @@ Type Checker::check_comparison(const ast::Binary& binary, const Type& lhs, const
   return Type{};
 }
 
-Type Checker::check_arithmetic(const ast::Binary& binary, const Type& lhs, const Type& rhs) {
+Type Checker::check_arithmetic(const ast::Binary& binary, ArithmeticOp op, const Type& lhs,
+                               const Type& rhs) {
   const ast::Expr& number_side = lhs.is(Kind::number) ? *binary.lhs : *binary.rhs;
   auto fail = [&](std::string message) {
     error(binary.op_span, std::move(message), unit_hint(lhs, rhs, number_side));
     return Type{};
   };
   const bool lhs_time = lhs.is(Kind::date) || lhs.is(Kind::timestamp);
-  switch (binary.op) {
-    case ast::BinaryOp::add:
-    case ast::BinaryOp::subtract: {
-      const bool add = binary.op == ast::BinaryOp::add;
+  switch (op) {
+    case ArithmeticOp::add:
+    case ArithmeticOp::subtract: {
+      const bool add = op == ArithmeticOp::add;
       if (lhs.compatible(rhs) && (lhs.is_numeric() || lhs.is(Kind::duration))) return lhs;
       if (lhs_time && rhs.is(Kind::duration)) {
         if (lhs.is(Kind::date) && rhs.dimension == "exact" && rhs.unit == "seconds") {
@@ -122,27 +128,18 @@ Type Checker::check_arithmetic(const ast::Binary& binary, const Type& lhs, const
       return add ? fail(fmt::format("cannot add {} to {}", describe(rhs), describe(lhs)))
                  : fail(fmt::format("cannot subtract {} from {}", describe(rhs), describe(lhs)));
     }
-    case ast::BinaryOp::multiply:
+    case ArithmeticOp::multiply:
       if (lhs.is(Kind::number) && (rhs.is_numeric() || rhs.is(Kind::duration))) return rhs;
       if (rhs.is(Kind::number) && (lhs.is_numeric() || lhs.is(Kind::duration))) return lhs;
       return fail(fmt::format("cannot multiply {} by {}", describe(lhs), describe(rhs)));
-    case ast::BinaryOp::divide:
+    case ArithmeticOp::divide:
       if (rhs.is(Kind::number) && (lhs.is_numeric() || lhs.is(Kind::duration))) return lhs;
       if (lhs.compatible(rhs) && (lhs.is(Kind::quantity) || lhs.is(Kind::duration))) {
         return Type::of(Kind::number);
       }
       return fail(fmt::format("cannot divide {} by {}", describe(lhs), describe(rhs)));
-    case ast::BinaryOp::equal:
-    case ast::BinaryOp::not_equal:
-    case ast::BinaryOp::less:
-    case ast::BinaryOp::less_equal:
-    case ast::BinaryOp::greater:
-    case ast::BinaryOp::greater_equal:
-    case ast::BinaryOp::logical_and:
-    case ast::BinaryOp::logical_or:
-      break;
   }
-  throw std::logic_error("check_arithmetic: not an arithmetic operator");
+  throw std::logic_error("check_arithmetic: unknown arithmetic operator");
 }
 
 Type Checker::check_band(const ast::Band& band, const Scope& scope) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "check/check.hpp"
+#include "stdlib/calendar.hpp"
 
 namespace proviso {
 
@@ -78,9 +79,12 @@ class Checker {
   Type check_index(const ast::Expr& expr, const ast::Index& index, const Scope& scope);
   Type check_unary(const ast::Expr& expr, const ast::Unary& unary, const Scope& scope);
   Type check_binary(const ast::Expr& expr, const ast::Binary& binary, const Scope& scope);
-  Type check_arithmetic(const ast::Binary& binary, const Type& lhs, const Type& rhs);
+  Type check_arithmetic(const ast::Binary& binary, ArithmeticOp op, const Type& lhs,
+                        const Type& rhs);
   Type check_comparison(const ast::Binary& binary, const Type& lhs, const Type& rhs);
   Type check_band(const ast::Band& band, const Scope& scope);
+  // True when the expression reads what only the replay knows: a metric, a field, a clause.
+  bool reads_replay_values(const ast::Expr& expr, const Scope& scope) const;
   Type check_count(const ast::Expr& count, const Scope& scope, std::string_view what);
   Type check_period(const ast::Name& period, bool allow_events);
   Type check_timestamp(const ast::TimestampLiteral& literal);
@@ -114,10 +118,16 @@ class Checker {
   std::map<std::string, const ast::LetDecl*> let_decls_;
   std::map<std::string, std::pair<std::string, Span>> dimensions_;  // name -> base unit
   std::set<std::string> evaluating_lets_;
+  std::set<std::string> lets_done_;
+  bool used_let_without_value_ = false;  // set by evaluate(): a let it read has no value
   std::set<std::string> metrics_in_progress_;
   std::set<std::string> metrics_done_;
   std::map<std::string, std::vector<std::pair<std::string, Span>>> prerequisite_edges_;
   std::optional<TimeZone> zone_;
+  // The sessions `trading days` count in constants: the header's calendar (declared in the
+  // contract or the stdlib), or every day without one, as the engine counts them.
+  const TradingCalendar* sessions();
+  std::optional<TradingCalendar> sessions_;
 };
 
 }  // namespace proviso

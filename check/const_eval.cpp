@@ -77,6 +77,7 @@ std::optional<Value> Checker::evaluate(const ast::Expr& expr, const Bindings& bi
                 check_let(*let->second);
                 const auto value = result_.constants.find(ref.name);
                 if (value != result_.constants.end()) return value->second;
+                used_let_without_value_ = true;  // its own check said why
               }
               return std::nullopt;
             },
@@ -133,65 +134,58 @@ std::optional<Value> Checker::evaluate_binary(const ast::Binary& binary, const B
   if (!lhs) return std::nullopt;
   const auto rhs = evaluate(*binary.rhs, bindings);
   if (!rhs) return std::nullopt;
-  const ast::BinaryOp op = binary.op;
-  auto arithmetic = [op](const Decimal& a, const Decimal& b) -> std::optional<Decimal> {
-    switch (op) {
-      case ast::BinaryOp::add:
-        return a + b;
-      case ast::BinaryOp::subtract:
-        return a - b;
-      case ast::BinaryOp::multiply:
-        return a * b;
-      case ast::BinaryOp::divide:
-        return a / b;
-      case ast::BinaryOp::equal:
-      case ast::BinaryOp::not_equal:
-      case ast::BinaryOp::less:
-      case ast::BinaryOp::less_equal:
-      case ast::BinaryOp::greater:
-      case ast::BinaryOp::greater_equal:
-      case ast::BinaryOp::logical_and:
-      case ast::BinaryOp::logical_or:
-        return std::nullopt;
-    }
-    return std::nullopt;
-  };
+  const ast::OperatorInfo info = ast::operator_info(binary.op);
+  // Comparisons and connectives have no value before run time.
+  if (info.family != ast::OperatorFamily::arithmetic) return std::nullopt;
+  const ArithmeticOp op = info.arithmetic;
   const auto* a_number = std::get_if<Decimal>(&*lhs);
   const auto* b_number = std::get_if<Decimal>(&*rhs);
   const auto* a_quantity = std::get_if<Quantity>(&*lhs);
   const auto* b_quantity = std::get_if<Quantity>(&*rhs);
-  if (a_number && b_number) return arithmetic(*a_number, *b_number);
+  if (a_number && b_number) return apply(op, *a_number, *b_number);
   if (a_quantity && b_quantity) {
-    if (op == ast::BinaryOp::divide) return a_quantity->base_amount / b_quantity->base_amount;
-    auto sum = arithmetic(a_quantity->base_amount, b_quantity->base_amount);
-    if (!sum) return std::nullopt;
+    if (op == ArithmeticOp::divide) return a_quantity->base_amount / b_quantity->base_amount;
     Quantity result = *a_quantity;
-    result.base_amount = *sum;
+    result.base_amount = apply(op, a_quantity->base_amount, b_quantity->base_amount);
     return result;
   }
   if (a_quantity && b_number) {
-    auto scaled = arithmetic(a_quantity->base_amount, *b_number);
-    if (!scaled) return std::nullopt;
     Quantity result = *a_quantity;
-    result.base_amount = *scaled;
+    result.base_amount = apply(op, a_quantity->base_amount, *b_number);
     return result;
   }
-  if (a_number && b_quantity && op == ast::BinaryOp::multiply) {
+  if (a_number && b_quantity && op == ArithmeticOp::multiply) {
     Quantity result = *b_quantity;
     result.base_amount = *a_number * b_quantity->base_amount;
     return result;
   }
   const auto* a_duration = std::get_if<Duration>(&*lhs);
   const auto* b_duration = std::get_if<Duration>(&*rhs);
-  const int sign = op == ast::BinaryOp::subtract ? -1 : 1;
-  if (a_duration && b_duration && op != ast::BinaryOp::multiply && op != ast::BinaryOp::divide) {
+  const int sign = op == ArithmeticOp::subtract ? -1 : 1;
+  if (a_duration && b_duration && op != ArithmeticOp::multiply && op != ArithmeticOp::divide) {
     return Duration{a_duration->micros + sign * b_duration->micros,
                     a_duration->months + sign * b_duration->months,
                     a_duration->trading_days + sign * b_duration->trading_days};
   }
-  if (b_duration && (op == ast::BinaryOp::add || op == ast::BinaryOp::subtract)) {
-    // Trading days need the calendar, which runs with the engine.
-    if (b_duration->trading_days != 0) return std::nullopt;
+  if (b_duration && (op == ArithmeticOp::add || op == ArithmeticOp::subtract)) {
+    // Trading days move a date from session to session, after days and months, as the engine
+    // does (run/evaluate.cpp, shift_instant).
+    auto trading_days = [&](Date day) -> std::optional<Date> {
+      if (b_duration->trading_days == 0) return day;
+      const TradingCalendar* calendar = sessions();
+      if (!calendar) return std::nullopt;
+      try {
+        for (std::int32_t n = sign * b_duration->trading_days; n > 0; --n) {
+          day = calendar->next_trading_day(Date{day.days + 1});
+        }
+        for (std::int32_t n = sign * b_duration->trading_days; n < 0; ++n) {
+          day = calendar->previous_trading_day(Date{day.days - 1});
+        }
+      } catch (const std::out_of_range&) {
+        return std::nullopt;  // past the years dates can have; check_let reports it
+      }
+      return day;
+    };
     if (const auto* ts = std::get_if<Timestamp>(&*lhs)) {
       // Whole days and months move the local date and keep the wall-clock time, as the engine
       // does; hours, minutes and seconds are exact.
@@ -208,7 +202,9 @@ std::optional<Value> Checker::evaluate_binary(const ast::Binary& binary, const B
         if (!shifted) return std::nullopt;
         target = *shifted;
       }
-      return zone.to_instant(target, time_of_day);
+      const auto session = trading_days(target);
+      if (!session) return std::nullopt;
+      return zone.to_instant(*session, time_of_day);
     }
     if (const auto* date = std::get_if<Date>(&*lhs)) {
       Date moved{date->days +
@@ -218,10 +214,12 @@ std::optional<Value> Checker::evaluate_binary(const ast::Binary& binary, const B
         if (!shifted) return std::nullopt;
         moved = *shifted;
       }
-      return moved;
+      const auto session = trading_days(moved);
+      if (!session) return std::nullopt;
+      return *session;
     }
   }
-  if (op == ast::BinaryOp::subtract) {
+  if (op == ArithmeticOp::subtract) {
     const auto* a_ts = std::get_if<Timestamp>(&*lhs);
     const auto* b_ts = std::get_if<Timestamp>(&*rhs);
     if (a_ts && b_ts) return Duration{a_ts->micros - b_ts->micros, 0, 0};
@@ -256,6 +254,29 @@ std::optional<std::int64_t> Checker::evaluate_integer(const ast::Expr& expr,
           fmt::format("{} must be a whole number, but this is {}", what, number->to_string()));
   }
   return integer;
+}
+
+const TradingCalendar* Checker::sessions() {
+  if (sessions_) return &*sessions_;
+  const auto& header = contract_.header;
+  if (!header || !header->calendar) {
+    sessions_ = TradingCalendar::every_day();
+    return &*sessions_;
+  }
+  const std::string& name = header->calendar->text;
+  try {
+    for (const auto& declaration : contract_.declarations) {
+      const auto* calendar = std::get_if<ast::CalendarDecl>(&declaration);
+      if (calendar && calendar->name.text == name) {
+        sessions_ = TradingCalendar::from_decl(*calendar);
+        return &*sessions_;
+      }
+    }
+  } catch (const std::invalid_argument&) {
+    return nullptr;  // a word the calendar's check reports
+  }
+  sessions_ = find_stdlib_calendar(name);
+  return sessions_ ? &*sessions_ : nullptr;
 }
 
 }  // namespace proviso

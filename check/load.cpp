@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "base/read_text.hpp"
 #include "grammar/parse.hpp"
 #include "stdlib/prelude.hpp"
 
@@ -30,17 +31,14 @@ LoadedContract load_contract(std::string name, std::string text) {
 }
 
 LoadedContract load_contract_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::string error;
+  std::optional<std::string> text = read_text_file(path, error);
+  if (!text) {
     LoadedContract failed;
-    failed.diagnostics.push_back({Severity::error, Span{},
-                                  fmt::format("cannot read {}: {}", path, std::strerror(errno)),
-                                  ""});
+    failed.diagnostics.push_back({Severity::error, Span{}, std::move(error), ""});
     return failed;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return load_contract(path, text.str());
+  return load_contract(path, std::move(*text));
 }
 
 }  // namespace proviso

@@ -1,5 +1,8 @@
 #include "cli/replay.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
@@ -41,9 +44,15 @@ std::optional<std::int64_t> parse_window(const std::string& text) {
 }
 
 // Nothing is skipped or passed over silently: each log says how many lines it skipped (and the
-// first few) and how many events of undeclared types it passed over.
-void report_reading(const MergedEvents& events) {
+// first few) and how many events of undeclared types it passed over. After a replay that did
+// not fail, a log without a single event says so: an empty file, or the wrong one, would
+// otherwise replay to the same result as a quiet month. (Every log's first line is read even when
+// --at stops the replay early.)
+void report_reading(const MergedEvents& events, bool finished) {
   for (const auto& reader : events.readers()) {
+    if (finished && reader->good_lines() == 0) {
+      print_error("{}: the log holds no events\n", reader->file());
+    }
     if (reader->skipped_lines() > 0) {
       const auto skipped = reader->skipped_lines();
       const auto shown = reader->first_skipped().size();
@@ -79,6 +88,8 @@ void add_replay_options(CLI::App& command, ReplayOptions& options, const std::st
                      "them in time order");
   command.add_flag("--skip-bad-lines", options.skip_bad_lines,
                    "Skip malformed lines, and report how many and where at the end");
+  command.add_flag("--strict", options.strict,
+                   "Make an event of a type no contract declares an error, not a count");
 }
 
 SortedInputs sort_inputs(const std::vector<std::string>& inputs) {
@@ -176,6 +187,7 @@ int load_contracts(Engine& engine, const std::vector<std::string>& contracts) {
 int plan_replay(const Engine& engine, const ReplayOptions& options, std::string_view command,
                 ReplayPlan& plan) {
   plan.read.skip_bad_lines = options.skip_bad_lines;
+  plan.read.strict_types = options.strict;
   if (!options.input_format.empty()) {
     plan.stdin_format = options.input_format == "csv" ? LogFormat::csv : LogFormat::jsonl;
   }
@@ -199,6 +211,13 @@ int plan_replay(const Engine& engine, const ReplayOptions& options, std::string_
 }
 
 int replay_logs(Engine& engine, const std::vector<std::string>& logs, const ReplayPlan& plan) {
+  // Into a pipe (`tail -f log | proviso run c.proviso - | …`) each line goes out as it is
+  // printed, so whoever reads sees a change when it happens; a file or terminal keeps the
+  // default buffering.
+  if (struct stat out{};
+      ::fstat(STDOUT_FILENO, &out) == 0 && (S_ISFIFO(out.st_mode) || S_ISSOCK(out.st_mode))) {
+    std::setvbuf(stdout, nullptr, _IOLBF, BUFSIZ);
+  }
   MergedEvents events;
   std::vector<std::string> names;
   for (std::uint32_t i = 0; i < logs.size(); ++i) {
@@ -226,7 +245,7 @@ int replay_logs(Engine& engine, const std::vector<std::string>& logs, const Repl
       engine.feed(event);
     }
     if (events.error()) {
-      report_reading(events);
+      report_reading(events, false);
       print_error("{}\n", render(*events.error()));
       return kExitBadData;
     }
@@ -238,7 +257,7 @@ int replay_logs(Engine& engine, const std::vector<std::string>& logs, const Repl
   } catch (const RuntimeError& failure) {
     return runtime_error(failure);
   }
-  report_reading(events);
+  report_reading(events, true);
   return kExitOk;
 }
 

@@ -26,9 +26,11 @@ struct ReplayOptions {
   std::string until;
   std::string reorder;
   bool skip_bad_lines = false;
+  bool strict = false;
 };
 
-/// Adds --input-format, --at (described by `at_help`), --until, --reorder and --skip-bad-lines.
+/// Adds --input-format, --at (described by `at_help`), --until, --reorder, --skip-bad-lines and
+/// --strict.
 void add_replay_options(CLI::App& command, ReplayOptions& options, const std::string& at_help);
 
 /// The command line's inputs by kind: a .proviso file is a contract, a .jsonl, .json or .csv
@@ -71,7 +73,8 @@ int plan_replay(const Engine& engine, const ReplayOptions& options, std::string_
 /// Replays the logs merged by timestamp through the engine: with --at, up to the last event at
 /// or before it, then moves the clock to it; else to the end, then to --until (what watches the
 /// replay is an EngineListener on the engine). An event earlier than the engine's clock at the
-/// start (a resumed state) is bad data. Reports skipped lines and undeclared event types, prints
+/// start (a resumed state) is bad data. Reports skipped lines, undeclared event types and logs
+/// that hold no events, prints
 /// whatever stopped the replay, and returns the exit code, else 0.
 int replay_logs(Engine& engine, const std::vector<std::string>& logs, const ReplayPlan& plan);
 

@@ -1,6 +1,11 @@
 // `proviso run CONTRACTS… LOGS…`: replays logs through contracts and prints the timeline.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -30,21 +35,58 @@ struct RunOptions {
 
 constexpr std::string_view kCommand = "run";
 
+// Writes `text` to `path` so that `path` is always either its old content or all of `text`:
+// a temporary file beside it (the same file system, so the rename is atomic), flushed to the
+// disk, renamed over `path`, and the directory flushed so the rename itself survives a crash.
+// On failure the temporary file is removed and `path` is untouched.
 bool write_atomically(const std::string& path, const std::string& text, std::string& error) {
   const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      error = fmt::format("cannot write {}", temporary);
-      return false;
-    }
+  auto fail = [&](std::string_view step, int code) {
+    error = fmt::format("cannot save the state: {} {}: {}", step, temporary, std::strerror(code));
+    return false;
+  };
+  // A temporary file left by a killed save is replaced, never written through: were it a
+  // link, writing into it would change the file it points to.
+  ::unlink(temporary.c_str());
+  const int fd =
+      ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0) return fail("cannot create", errno);
+  std::size_t written = 0;
+  int code = 0;
+  while (written < text.size() && code == 0) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno != EINTR) code = errno;
+    if (n > 0) written += static_cast<std::size_t>(n);
   }
-  std::error_code code;
-  std::filesystem::rename(temporary, path, code);
-  if (code) error = fmt::format("cannot rename {} to {}: {}", temporary, path, code.message());
-  return !code;
+  const char* step = "cannot write";
+  if (code == 0 && ::fsync(fd) != 0) {
+    code = errno;
+    step = "cannot flush";
+  }
+  if (::close(fd) != 0 && code == 0) {
+    code = errno;
+    step = "cannot close";
+  }
+  if (code == 0 && std::rename(temporary.c_str(), path.c_str()) != 0) {
+    code = errno;
+    std::remove(temporary.c_str());
+    error = fmt::format("cannot save the state: cannot rename {} to {}: {}", temporary, path,
+                        std::strerror(code));
+    return false;
+  }
+  if (code != 0) {
+    std::remove(temporary.c_str());
+    return fail(step, code);
+  }
+  // The rename is durable once the directory is: flush it (best effort: some file systems
+  // refuse to open a directory for this, and the file itself is complete either way).
+  const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+  const int dir = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+  return true;
 }
 
 void print_state(const Engine& engine, Timestamp at) {
@@ -110,7 +152,11 @@ int run(const RunOptions& options) {
   if (!json || plan.at) print_totals(engine);
   if (!options.save_state.empty() &&
       !write_atomically(options.save_state, engine.save_state(), error)) {
-    return usage_error(kCommand, error);
+    // The replay ran; the failure is the system's (a full disk, a folder without write
+    // permission), not the command line's.
+    std::fflush(stdout);
+    fmt::print(stderr, "proviso {}: {}\n", kCommand, error);
+    return kExitContractErrors;
   }
   return kExitOk;
 }
@@ -130,13 +176,16 @@ void add_run_command(CLI::App& app) {
   add_replay_options(*command, options->replay,
                      "Print the state of every clause and metric at this time (2027-03-31 or "
                      "2027-03-31T12:00Z) instead of the timeline");
-  command->add_option("--save-state", options->save_state,
-                      "Write the engine's state at the end to this file (atomically)");
+  command->add_option(
+      "--save-state", options->save_state,
+      "Write the engine's state at the end to this file (atomically: the old file stays "
+      "whole until the new one is complete)");
   command->add_option("--resume", options->resume, "Continue from a state saved by --save-state");
   command->footer(
       "Logs replay merged by timestamp; ties keep the order of the files, then line order.\n"
       "A timestamp going backwards within a log is an error unless --reorder allows it.\n"
-      "Exit codes: 0 ok, 1 contract errors, 2 usage, 3 bad event data.");
+      "Exit codes: 0 ok, 1 contract errors or a failure while running (a calculation, writing "
+      "the state), 2 usage, 3 bad event data.");
   command->callback([options] { set_exit_code(run(*options)); });
 }
 

@@ -72,7 +72,13 @@ bool collect_files(const std::vector<std::string>& paths, std::vector<std::strin
   for (const std::string& path : paths) {
     std::error_code error;
     if (fs::is_directory(path, error)) {
-      for (const std::string& file : find_contracts(path)) add(file);
+      // A folder without a single contract or test passes nothing: an error, not "0 passed".
+      const std::vector<std::string> found = find_contracts(path);
+      if (found.empty()) {
+        print_error("proviso test: {} is a folder without any .proviso file\n", path);
+        return false;
+      }
+      for (const std::string& file : found) add(file);
     } else if (fs::is_regular_file(path, error)) {
       add(display_name(path));
       // A contract named alone brings its test file along: NAME.test.proviso beside it.

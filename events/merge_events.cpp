@@ -42,18 +42,28 @@ bool MergedEvents::start() {
 bool MergedEvents::next(Event& event) {
   if (error_) return false;
   if (!started_ && !start()) return false;
-  if (heap_.empty()) return false;
   const auto later = [this](std::size_t a, std::size_t b) { return after(a, b); };
+  // The log whose event went out last is read again only now, not before that event went out:
+  // a log read as it grows (standard input from `tail -f`) gives each event when its line
+  // arrives rather than when the next one does.
+  if (refill_) {
+    const std::size_t log = *refill_;
+    refill_.reset();
+    if (readers_[log]->next(heads_[log])) {
+      std::push_heap(heap_.begin(), heap_.end(), later);
+    } else {
+      heap_.pop_back();
+      if (readers_[log]->error()) {
+        error_ = readers_[log]->error();
+        return false;
+      }
+    }
+  }
+  if (heap_.empty()) return false;
   std::pop_heap(heap_.begin(), heap_.end(), later);
   const std::size_t log = heap_.back();
   std::swap(event, heads_[log]);
-  if (readers_[log]->next(heads_[log])) {
-    std::push_heap(heap_.begin(), heap_.end(), later);
-  } else {
-    heap_.pop_back();
-    // The event in hand goes out; the next call reports the error and stops the merge.
-    if (readers_[log]->error()) error_ = readers_[log]->error();
-  }
+  refill_ = log;  // still at the heap's back, out of its order until refilled
   return true;
 }
 

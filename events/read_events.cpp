@@ -193,13 +193,19 @@ bool EventReader::read_good(Event& event) {
           break;
         }
         event.log = log_index_;
+        ++good_lines_;
         return true;
       case Line::undeclared:
-        if (in_order(event)) {
+        if (in_order(event) && options_.strict_types) {
+          fail(event.line, "type",
+               fmt::format("no contract declares the event type {} (--strict)",
+                           detail::quoted(last_type_)));
+        } else if (!pending_) {
           count_undeclared();
-        } else if (!handle_bad()) {
-          return false;
+          ++good_lines_;
+          break;
         }
+        if (!handle_bad()) return false;
         break;
       case Line::bad:
         if (!handle_bad()) return false;

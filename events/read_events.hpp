@@ -30,6 +30,8 @@ struct ReadOptions {
   std::optional<std::int64_t> reorder_window_micros;
   /// Skip bad lines (counted, the first few kept) instead of stopping at the first one.
   bool skip_bad_lines = false;
+  /// An event of a type no schema declares is a bad line (--strict), not one passed over.
+  bool strict_types = false;
 };
 
 /// Why a line of a log cannot be read. `line` is 1-based, 0 when the whole file is at fault.
@@ -85,6 +87,8 @@ class EventReader {
   const std::map<std::string, std::uint64_t, std::less<>>& undeclared_types() const {
     return undeclared_;
   }
+  /// How many good lines (events of any type, in order) were read so far.
+  std::uint64_t good_lines() const { return good_lines_; }
   /// The file's name as messages give it ("<stdin>" for standard input).
   const std::string& file() const { return file_; }
   /// The index given to open(), set on every event.
@@ -130,6 +134,7 @@ class EventReader {
   std::optional<ReadError> pending_;  // set by fail(), consumed by handle_bad()
   bool pending_fatal_ = false;
   std::uint64_t skipped_lines_ = 0;
+  std::uint64_t good_lines_ = 0;
   std::vector<ReadError> first_skipped_;
   std::map<std::string, std::uint64_t, std::less<>> undeclared_;
   // One-entry cache of the last type name: most logs repeat a type many times in a row.
@@ -172,8 +177,9 @@ class MergedEvents {
   bool after(std::size_t a, std::size_t b) const;
 
   std::vector<std::unique_ptr<EventReader>> readers_;
-  std::vector<Event> heads_;       // the pending event of each live log
-  std::vector<std::size_t> heap_;  // live logs, a min-heap by (ts, log order, line)
+  std::vector<Event> heads_;           // the pending event of each live log
+  std::vector<std::size_t> heap_;      // live logs, a min-heap by (ts, log order, line)
+  std::optional<std::size_t> refill_;  // the log whose event went out last, read on the next call
   std::optional<ReadError> error_;
   bool started_ = false;
 };

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "events/flat_json.hpp"
 #include "events/read_fields.hpp"
 
 namespace proviso::detail {
@@ -101,51 +102,11 @@ std::string found(od::value& value) {
   return shown(trim_right(value.raw_json_token()));
 }
 
-// The most digits a number in a log may have: more is no amount anyone writes, and a reader
-// that accepted any length could be made to work without bound on one line.
-constexpr std::size_t kMaxNumberDigits = 100;
-
-// Whether `raw` is a JSON number (RFC 8259) of at most kMaxNumberDigits digits; why not if not.
-bool check_number(std::string_view raw, std::string& why) {
-  std::size_t pos = 0, digits = 0;
-  const auto take_digits = [&] {
-    const std::size_t start = pos;
-    while (pos < raw.size() && raw[pos] >= '0' && raw[pos] <= '9') ++pos;
-    digits += pos - start;
-    return pos > start;
-  };
-  bool ok = true;
-  if (pos < raw.size() && raw[pos] == '-') ++pos;
-  if (pos < raw.size() && raw[pos] == '0') {
-    ++pos;
-    ++digits;
-  } else {
-    ok = take_digits();
-  }
-  if (ok && pos < raw.size() && raw[pos] == '.') {
-    ++pos;
-    ok = take_digits();
-  }
-  if (ok && pos < raw.size() && (raw[pos] == 'e' || raw[pos] == 'E')) {
-    ++pos;
-    if (pos < raw.size() && (raw[pos] == '+' || raw[pos] == '-')) ++pos;
-    ok = take_digits();
-  }
-  if (!ok || pos != raw.size()) {
-    why = fmt::format("{} is not a number", shown(raw));
-    return false;
-  }
-  if (digits > kMaxNumberDigits) {
-    why = fmt::format("a number has {} digits, more than the {} a log may use", digits,
-                      kMaxNumberDigits);
-    return false;
-  }
-  return true;
-}
-
 // Checks a value no schema reads: valid JSON all the way down (strings with good escapes,
-// numbers within kMaxNumberDigits, each key once per object). False with `why` set.
-bool check_json(od::value value, std::string& why, int depth = 0) {
+// numbers within kMaxNumberDigits, each key once per object). False with `why` set. `keys` is
+// scratch space reused from line to line (the keys of the objects being walked, innermost last).
+bool check_json(od::value value, std::string& why, std::vector<std::string_view>& keys,
+                int depth = 0) {
   constexpr int kMaxDepth = 64;
   od::json_type type;
   if (const auto error = value.type().get(type)) {
@@ -163,7 +124,8 @@ bool check_json(od::value value, std::string& why, int depth = 0) {
         why = fmt::format("it is nested more than {} levels deep", kMaxDepth);
         return false;
       }
-      std::vector<std::string> keys;
+      // The unescaped keys live in the parser's string buffer until the next line.
+      const std::size_t first_key = keys.size();
       for (auto member : object) {
         od::field field;
         std::string_view key;
@@ -175,13 +137,15 @@ bool check_json(od::value value, std::string& why, int depth = 0) {
           why = explain(error);
           return false;
         }
-        if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
+        if (std::find(keys.begin() + static_cast<std::ptrdiff_t>(first_key), keys.end(), key) !=
+            keys.end()) {
           why = fmt::format("the key {} appears twice in one object", quoted(key));
           return false;
         }
-        keys.emplace_back(key);
-        if (!check_json(field.value(), why, depth + 1)) return false;
+        keys.push_back(key);
+        if (!check_json(field.value(), why, keys, depth + 1)) return false;
       }
+      keys.resize(first_key);
       return true;
     }
     case od::json_type::array: {
@@ -200,12 +164,12 @@ bool check_json(od::value value, std::string& why, int depth = 0) {
           why = explain(error);
           return false;
         }
-        if (!check_json(item, why, depth + 1)) return false;
+        if (!check_json(item, why, keys, depth + 1)) return false;
       }
       return true;
     }
     case od::json_type::number:
-      return check_number(trim_right(value.raw_json_token()), why);
+      return check_json_number(trim_right(value.raw_json_token()), why);
     case od::json_type::string: {
       std::string_view text;
       if (const auto error = value.get_string().get(text)) {
@@ -273,7 +237,71 @@ class JsonlReader final : public EventReader {
   // Every line is read whole, whatever its type: its JSON is validated, each key may appear
   // once, its "ts" must be a timestamp in the log's order (checked by the caller) and nothing
   // may follow the object. Only the fields a declared type names are converted into the event.
+  // A plain flat line that is good throughout is read by the fast path; every other line, and
+  // every line with something wrong, is read by simdjson, which also words the complaint.
   Line read_object(std::string_view text, Event& event) {
+    if (read_flat_object(text, members_)) {
+      if (const std::optional<Line> line = read_flat(event)) return *line;
+    }
+    return read_parsed(text, event);
+  }
+
+  // The fast path's reading of members_: the line's result when it is good, else nullopt.
+  std::optional<Line> read_flat(Event& event) {
+    const FlatMember* type_member = nullptr;
+    const FlatMember* ts_member = nullptr;
+    for (std::size_t i = 0; i < members_.size; ++i) {
+      const FlatMember& member = members_.members[i];
+      for (std::size_t j = 0; j < i; ++j) {
+        if (members_.members[j].key == member.key) return std::nullopt;
+      }
+      if (member.key == "type") type_member = &member;
+      if (member.key == "ts") ts_member = &member;
+    }
+    if (type_member == nullptr || type_member->kind != FlatKind::string || ts_member == nullptr ||
+        ts_member->kind != FlatKind::string || !read_timestamp(ts_member->text(), event.ts, why_)) {
+      return std::nullopt;
+    }
+    event.line = line_;
+    const std::int64_t type = resolve_type(type_member->text());
+    if (type < 0) return Line::undeclared;
+    const EventSchema& schema = schemas_.events[static_cast<std::size_t>(type)];
+    event.type = static_cast<std::uint32_t>(type);
+    event.fields.resize(schema.fields.size());
+    seen_fields_.assign(schema.fields.size(), false);
+    for (const FlatMember& member : members_) {
+      if (&member == type_member || &member == ts_member) continue;
+      const std::size_t i = field_index(schema, member.key);
+      if (i == npos) continue;
+      seen_fields_[i] = true;
+      const FieldSchema& field = schema.fields[i];
+      FieldSlot& slot = event.fields[i];
+      const bool numeric = field.type.kind == Kind::number || field.type.kind == Kind::quantity;
+      bool good = false;
+      if (member.kind == FlatKind::string) {
+        good = read_text(schema, field, member.text(), false, slot, why_);
+      } else if (member.kind == FlatKind::number && numeric) {
+        good = read_number(schema, field, member.raw, member.raw, slot, why_);
+      } else if (member.kind == FlatKind::boolean && field.type.kind == Kind::boolean) {
+        slot.flag = member.raw == "true";
+        good = true;
+      }
+      if (!good) return std::nullopt;
+    }
+    for (const bool seen : seen_fields_) {
+      if (!seen) return std::nullopt;
+    }
+    return Line::event;
+  }
+
+  Line read_parsed(std::string_view text, Event& event) {
+    // JSON would take a lone CR for a space, so a log saved with CR-only line ends would read as
+    // one line holding all its events, whose first object is then followed by the others.
+    if (text.find('\r') != std::string_view::npos) {
+      return fail(line_, "",
+                  "this line holds a carriage return (CR) that does not end it: a log's lines end "
+                  "with LF or CR LF, so convert a file with CR-only line ends first");
+    }
     const std::optional<std::string_view> sniffed = sniff_type(text);
     const simdjson::padded_string_view padded(text.data(), text.size(),
                                               text.size() + InputBuffer::kPadding);
@@ -347,7 +375,8 @@ class JsonlReader final : public EventReader {
           return duplicate_key(key);
         }
         other_keys_.push_back(key);
-        if (!check_json(value, why_)) {
+        nested_keys_.clear();
+        if (!check_json(value, why_, nested_keys_)) {
           return fail(line_, std::string(key), fmt::format("field {}: {}", quoted(key), why_));
         }
       }
@@ -411,8 +440,10 @@ class JsonlReader final : public EventReader {
 
   std::unique_ptr<InputBuffer> input_;
   od::parser parser_;
-  std::vector<bool> seen_fields_;             // by field of the line's schema
-  std::vector<std::string_view> other_keys_;  // the line's keys that no schema field names
+  std::vector<bool> seen_fields_;              // by field of the line's schema
+  std::vector<std::string_view> other_keys_;   // the line's keys that no schema field names
+  std::vector<std::string_view> nested_keys_;  // check_json's scratch space
+  FlatObject members_;                         // the fast path's reading of the line
   std::uint64_t line_ = 0;
   std::string why_;  // the latest complaint, reused
 };

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -100,10 +101,55 @@ enum class BinaryOp {
   logical_and,
   logical_or,
 };
+
+/// What a binary operator makes: a value from two values, a condition from two values, or a
+/// condition from two conditions. The checker, the constant folder and the plan switch on this
+/// first, and then only over the members of one family.
+enum class OperatorFamily : std::uint8_t { arithmetic, comparison, logical };
+
+/// Everything the stages need to know of a binary operator.
+struct OperatorInfo {
+  std::string_view text;  // as written: "+", ">=", "and"
+  OperatorFamily family;
+  ArithmeticOp arithmetic = ArithmeticOp::add;  // which one, for the arithmetic family only
+};
+
+/// The one table of binary operators: a new operator is a row here (a missing row does not
+/// compile), then a case where its family is handled.
+constexpr OperatorInfo operator_info(BinaryOp op) {
+  using F = OperatorFamily;
+  switch (op) {
+    case BinaryOp::add:
+      return {"+", F::arithmetic, ArithmeticOp::add};
+    case BinaryOp::subtract:
+      return {"-", F::arithmetic, ArithmeticOp::subtract};
+    case BinaryOp::multiply:
+      return {"*", F::arithmetic, ArithmeticOp::multiply};
+    case BinaryOp::divide:
+      return {"/", F::arithmetic, ArithmeticOp::divide};
+    case BinaryOp::equal:
+      return {"==", F::comparison};
+    case BinaryOp::not_equal:
+      return {"!=", F::comparison};
+    case BinaryOp::less:
+      return {"<", F::comparison};
+    case BinaryOp::less_equal:
+      return {"<=", F::comparison};
+    case BinaryOp::greater:
+      return {">", F::comparison};
+    case BinaryOp::greater_equal:
+      return {">=", F::comparison};
+    case BinaryOp::logical_and:
+      return {"and", F::logical};
+    case BinaryOp::logical_or:
+      return {"or", F::logical};
+  }
+  return {"?", F::logical};  // not reached: every operator has its row above
+}
+
 /// `==`, `!=`, `<`, `<=`, `>`, `>=`: the operators whose result is a condition.
-inline bool is_comparison(BinaryOp op) {
-  return op == BinaryOp::equal || op == BinaryOp::not_equal || op == BinaryOp::less ||
-         op == BinaryOp::less_equal || op == BinaryOp::greater || op == BinaryOp::greater_equal;
+constexpr bool is_comparison(BinaryOp op) {
+  return operator_info(op).family == OperatorFamily::comparison;
 }
 
 struct Binary {

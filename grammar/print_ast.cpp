@@ -7,33 +7,29 @@
 namespace proviso {
 
 std::string_view operator_text(ast::BinaryOp op) {
-  switch (op) {
-    case ast::BinaryOp::add:
-      return "+";
-    case ast::BinaryOp::subtract:
-      return "-";
-    case ast::BinaryOp::multiply:
-      return "*";
-    case ast::BinaryOp::divide:
-      return "/";
-    case ast::BinaryOp::equal:
-      return "==";
-    case ast::BinaryOp::not_equal:
-      return "!=";
-    case ast::BinaryOp::less:
-      return "<";
-    case ast::BinaryOp::less_equal:
-      return "<=";
-    case ast::BinaryOp::greater:
-      return ">";
-    case ast::BinaryOp::greater_equal:
-      return ">=";
-    case ast::BinaryOp::logical_and:
-      return "and";
-    case ast::BinaryOp::logical_or:
-      return "or";
+  return ast::operator_info(op).text;
+}
+
+std::string_view aggregate_text(ast::AggregateFn fn) {
+  switch (fn) {
+    case ast::AggregateFn::sum:
+      return "sum";
+    case ast::AggregateFn::count:
+      return "count";
+    case ast::AggregateFn::latest:
+      return "latest";
+    case ast::AggregateFn::first:
+      return "first";
+    case ast::AggregateFn::min:
+      return "min";
+    case ast::AggregateFn::max:
+      return "max";
+    case ast::AggregateFn::average:
+      return "average";
+    case ast::AggregateFn::vwap:
+      return "vwap";
   }
-  throw std::logic_error("operator_text: unknown operator");
+  throw std::logic_error("aggregate_text: unknown aggregate");
 }
 
 namespace {

@@ -11,6 +11,9 @@ namespace proviso {
 /// How the operator is written: "+", ">=", "and".
 std::string_view operator_text(ast::BinaryOp op);
 
+/// How the aggregate is written: "sum", "vwap".
+std::string_view aggregate_text(ast::AggregateFn fn);
+
 /// `(>= amd_deployed (1 GW))`: operators prefix, suffixes in parentheses.
 std::string print(const ast::Expr& expr);
 

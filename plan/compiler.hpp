@@ -99,6 +99,7 @@ class Compiler {
   Program program(const ast::Expr& expr);
 
   void compile_metric(const MetricInfo& info);
+  void compile_aggregate(MetricPlan& metric, const ast::Aggregate& aggregate);
 
   void compile_clause(std::uint32_t index);
 };

@@ -121,12 +121,33 @@ std::optional<std::uint32_t> Compiler::clause_of(const ast::Expr& expr) {
   return std::nullopt;
 }
 
-// A program made only of constants (family variables, literals) has one value.
+// A program made only of constants and arithmetic on numbers (family variables, literals,
+// `k - 1`) has one value, which the checker has already worked out once without failing.
 RuntimeValue Compiler::fold_constant(const Program& program) {
-  if (program.steps.size() == 1 && program.steps[0].op == Op::constant) {
-    return plan_.constants[program.steps[0].a];
+  constexpr auto kNumber = static_cast<std::uint32_t>(ValueKind::number);
+  std::vector<RuntimeValue> stack;
+  for (const Step& s : program.steps) {
+    if (s.op == Op::constant) {
+      stack.push_back(plan_.constants[s.a]);
+      continue;
+    }
+    if (s.op == Op::negate && s.b == kNumber && !stack.empty()) {
+      stack.back().number = -stack.back().number;
+      continue;
+    }
+    const auto* binary = std::get_if<ast::Binary>(&plan_.nodes.at(s.node)->node);
+    const ast::OperatorInfo info = ast::operator_info(binary ? binary->op : ast::BinaryOp::equal);
+    if (info.family == ast::OperatorFamily::arithmetic && s.b == kNumber && s.c == kNumber &&
+        stack.size() >= 2) {
+      const Decimal rhs = stack.back().number;
+      stack.pop_back();
+      stack.back().number = apply(info.arithmetic, stack.back().number, rhs);
+      continue;
+    }
+    break;
   }
-  throw std::logic_error("plan: a family index is not a constant");
+  if (stack.size() != 1) throw std::logic_error("plan: a checked constant does not fold");
+  return stack.front();
 }
 
 std::uint32_t Compiler::state_index(std::uint32_t clause, std::string_view state) {
@@ -339,9 +360,8 @@ void Compiler::emit_suffixed(const ast::Expr& expr, const ast::Suffixed& suffixe
     out.steps.push_back(step(Op::multiply, expr, 0, 0, 0));
     return;
   }
-  // Durations are constant in practice (`90 days`); trading days are counted by windows.
-  if (!constant) throw std::logic_error("plan: a duration must be constant");
-  const RuntimeValue amount = plan_.constants[operand.steps[0].a];
+  // The checker lets only constants count a duration (`90 days`, `(k + 1) trading days`).
+  const RuntimeValue amount = fold_constant(operand);
   out.steps.push_back(
       step(Op::constant, expr, add_constant(duration_value(amount.number, suffixed.word.text))));
 }
@@ -368,31 +388,16 @@ void Compiler::emit_binary(const ast::Expr& expr, const ast::Binary& binary, Pro
   emit(*binary.rhs, out);
   const auto lhs_kind = static_cast<std::uint32_t>(kind_of(type_of(*binary.lhs)));
   const auto rhs_kind = static_cast<std::uint32_t>(kind_of(type_of(*binary.rhs)));
-  switch (binary.op) {
-    case ast::BinaryOp::logical_and:
-      out.steps.push_back(step(Op::logical_and, expr));
+  const ast::OperatorInfo info = ast::operator_info(binary.op);
+  switch (info.family) {
+    case ast::OperatorFamily::logical:
+      out.steps.push_back(
+          step(binary.op == ast::BinaryOp::logical_and ? Op::logical_and : Op::logical_or, expr));
       return;
-    case ast::BinaryOp::logical_or:
-      out.steps.push_back(step(Op::logical_or, expr));
+    case ast::OperatorFamily::arithmetic:
+      out.steps.push_back(step(arithmetic_step(info.arithmetic), expr, 0, lhs_kind, rhs_kind));
       return;
-    case ast::BinaryOp::add:
-      out.steps.push_back(step(Op::add, expr, 0, lhs_kind, rhs_kind));
-      return;
-    case ast::BinaryOp::subtract:
-      out.steps.push_back(step(Op::subtract, expr, 0, lhs_kind, rhs_kind));
-      return;
-    case ast::BinaryOp::multiply:
-      out.steps.push_back(step(Op::multiply, expr, 0, lhs_kind, rhs_kind));
-      return;
-    case ast::BinaryOp::divide:
-      out.steps.push_back(step(Op::divide, expr, 0, lhs_kind, rhs_kind));
-      return;
-    case ast::BinaryOp::equal:
-    case ast::BinaryOp::not_equal:
-    case ast::BinaryOp::less:
-    case ast::BinaryOp::less_equal:
-    case ast::BinaryOp::greater:
-    case ast::BinaryOp::greater_equal:
+    case ast::OperatorFamily::comparison:
       out.steps.push_back(step(Op::compare, expr, static_cast<std::uint32_t>(binary.op), lhs_kind));
       return;
   }

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "base/overloaded.hpp"
 #include "plan/compiler.hpp"
 
 namespace proviso {
@@ -97,12 +98,15 @@ void Compiler::compile_metric(const MetricInfo& info) {
   metric.name = info.name;
   metric.span = info.decl->span;
   metric.type = info.type;
-  if (const auto* derived = std::get_if<ast::ExprPtr>(&info.decl->body)) {
-    // Inputs of derived metrics are compiled first so that inlining finds them.
-    metric.derived = program(**derived);
-    return;
-  }
-  const auto& aggregate = std::get<ast::Aggregate>(info.decl->body);
+  std::visit(overloaded{
+                 // Inputs of derived metrics are compiled first so that inlining finds them.
+                 [&](const ast::ExprPtr& derived) { metric.derived = program(*derived); },
+                 [&](const ast::Aggregate& aggregate) { compile_aggregate(metric, aggregate); },
+             },
+             info.decl->body);
+}
+
+void Compiler::compile_aggregate(MetricPlan& metric, const ast::Aggregate& aggregate) {
   metric.fn = aggregate.fn;
   metric.event_type = *schemas_.find(aggregate.event.text);
   const EventSchema& schema = schemas_.events[metric.event_type];

@@ -57,6 +57,21 @@ enum class Op : std::uint8_t {
   within,  // b = ValueKind of the anchor
 };
 
+/// The step that computes an arithmetic operator: Op::add … Op::divide.
+constexpr Op arithmetic_step(ArithmeticOp op) {
+  switch (op) {
+    case ArithmeticOp::add:
+      return Op::add;
+    case ArithmeticOp::subtract:
+      return Op::subtract;
+    case ArithmeticOp::multiply:
+      return Op::multiply;
+    case ArithmeticOp::divide:
+      return Op::divide;
+  }
+  return Op::add;  // not reached: every operator has its case above
+}
+
 struct Step {
   Op op;
   std::uint32_t a = 0;

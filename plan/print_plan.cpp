@@ -28,28 +28,6 @@ std::string_view kind_text(std::uint32_t kind) {
   return "?";
 }
 
-std::string_view aggregate_text(ast::AggregateFn fn) {
-  switch (fn) {
-    case ast::AggregateFn::sum:
-      return "sum";
-    case ast::AggregateFn::count:
-      return "count";
-    case ast::AggregateFn::latest:
-      return "latest";
-    case ast::AggregateFn::first:
-      return "first";
-    case ast::AggregateFn::min:
-      return "min";
-    case ast::AggregateFn::max:
-      return "max";
-    case ast::AggregateFn::average:
-      return "average";
-    case ast::AggregateFn::vwap:
-      return "vwap";
-  }
-  return "?";
-}
-
 // A constant as the step that loads it reads it: the checker's type of that step's node.
 std::string constant_text(const ContractPlan& plan, const Step& step) {
   const RuntimeValue& value = plan.constants.at(step.a);

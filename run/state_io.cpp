@@ -1,17 +1,21 @@
 // Saving and restoring the engine's state as text: one line per metric, window, clause and
 // timer, exact decimals as numerator/denominator, so a replay split in two with save and
-// resume gives exactly the transitions of one uninterrupted replay.
+// resume gives exactly the transitions of one uninterrupted replay. The text is sealed by
+// state_file (format line, checksum line) and carries each contract's plan fingerprint;
+// every number read back is checked against the loaded contracts before any of it is used.
+#include <algorithm>
 #include <charconv>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "run/fingerprint.hpp"
 #include "run/runtime.hpp"
+#include "run/state_file.hpp"
 
 namespace proviso {
 
 namespace {
-
-constexpr std::string_view kMagic = "proviso-state 2";
 
 std::string int128_text(int128 value) {
   if (value == 0) return "0";
@@ -39,97 +43,337 @@ std::string text_field(std::string_view text) {
   return fmt::format("{}:{}", text.size(), text);
 }
 
+// The instants and dates every formatter and calendar accepts.
+constexpr std::int64_t kFirstMicros = std::int64_t{kMinDate.days} * kMicrosPerDay;
+constexpr std::int64_t kLastMicros = (std::int64_t{kMaxDate.days} + 1) * kMicrosPerDay - 1;
+
+// Reads the words of a state; every failure names the line it is on.
 class Reader {
  public:
   explicit Reader(std::string_view text) : text_(text) {}
 
+  [[noreturn]] void fail(const std::string& message) const {
+    const auto line =
+        1 + std::count(text_.begin(), text_.begin() + static_cast<long>(start_), '\n');
+    throw std::runtime_error(fmt::format("line {}: {}", line, message));
+  }
+
   std::string_view word() {
     while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n')) ++pos_;
-    const std::size_t start = pos_;
+    start_ = pos_;
     while (pos_ < text_.size() && text_[pos_] != ' ' && text_[pos_] != '\n') ++pos_;
-    if (start == pos_) throw std::runtime_error("the state ends too early");
-    return text_.substr(start, pos_ - start);
+    if (start_ == pos_) fail("the state ends too early");
+    return text_.substr(start_, pos_ - start_);
+  }
+  bool at_end() {
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n')) ++pos_;
+    return pos_ == text_.size();
   }
   void expect(std::string_view wanted) {
     const std::string_view found = word();
-    if (found != wanted) {
-      throw std::runtime_error(fmt::format("expected '{}', found '{}'", wanted, found));
-    }
+    if (found != wanted) fail(fmt::format("expected '{}', found '{}'", wanted, found));
   }
-  std::int64_t integer() {
+  /// A whole number in [low, high]; `what` names it in the error.
+  std::int64_t integer(std::string_view what, std::int64_t low = INT64_MIN,
+                       std::int64_t high = INT64_MAX) {
     const std::string_view w = word();
     std::int64_t value = 0;
     const auto [end, error] = std::from_chars(w.data(), w.data() + w.size(), value);
     if (error != std::errc() || end != w.data() + w.size()) {
-      throw std::runtime_error(fmt::format("'{}' is not a whole number", w));
+      fail(fmt::format("{} is '{}', not a whole number", what, w));
+    }
+    if (value < low || value > high) {
+      fail(fmt::format("{} is {}, outside {}..{}", what, value, low, high));
     }
     return value;
   }
-  std::optional<std::int64_t> optional_integer() {
-    if (peek() == '-' && peek(1) == ' ') {
-      word();
-      return std::nullopt;
-    }
-    if (peek() == '-' && (peek(1) == '\n' || peek(1) == '\0')) {
-      word();
-      return std::nullopt;
-    }
-    return integer();
+  std::uint32_t count(std::string_view what, std::uint64_t high) {
+    return static_cast<std::uint32_t>(
+        integer(what, 0, static_cast<std::int64_t>(std::min<std::uint64_t>(high, UINT32_MAX))));
   }
-  Decimal decimal() {
+  bool flag(std::string_view what) { return integer(what, 0, 1) != 0; }
+  std::int64_t instant(std::string_view what) {
+    const std::int64_t micros = integer(what);
+    if (micros < kFirstMicros || micros > kLastMicros) {
+      fail(
+          fmt::format("{} is {} microseconds after 1970, outside the supported dates "
+                      "1400-01-01 to 9999-12-31",
+                      what, micros));
+    }
+    return micros;
+  }
+  std::int32_t day(std::string_view what) {
+    const std::int64_t days = integer(what);
+    if (days < kMinDate.days || days > kMaxDate.days) {
+      fail(
+          fmt::format("{} is {} days after 1970, outside the supported dates 1400-01-01 to "
+                      "9999-12-31",
+                      what, days));
+    }
+    return static_cast<std::int32_t>(days);
+  }
+  bool none() {
+    const std::size_t saved = pos_;
+    if (word() == "-") return true;
+    pos_ = saved;
+    return false;
+  }
+  std::optional<std::int64_t> optional_instant(std::string_view what) {
+    if (none()) return std::nullopt;
+    return instant(what);
+  }
+  std::uint64_t hex(std::string_view what) {
+    const std::string_view w = word();
+    std::uint64_t value = 0;
+    const auto [end, error] = std::from_chars(w.data(), w.data() + w.size(), value, 16);
+    if (error != std::errc() || end != w.data() + w.size()) {
+      fail(fmt::format("{} is '{}', not a hexadecimal number", what, w));
+    }
+    return value;
+  }
+  Decimal decimal(std::string_view what) {
     const std::string_view w = word();
     const std::size_t slash = w.find('/');
-    const auto num = Decimal::parse(w.substr(0, slash));
-    const auto den =
-        slash == std::string_view::npos ? std::nullopt : Decimal::parse(w.substr(slash + 1));
-    if (!num || !den) throw std::runtime_error(fmt::format("'{}' is not an exact number", w));
-    return *num / *den;
+    try {
+      const auto num = Decimal::parse(w.substr(0, slash));
+      const auto den =
+          slash == std::string_view::npos ? std::nullopt : Decimal::parse(w.substr(slash + 1));
+      if (num && den && !den->is_zero()) return *num / *den;
+    } catch (const ArithmeticError&) {
+    }
+    fail(fmt::format("{} is '{}', not an exact number", what, w));
   }
-  std::string text() {
+  std::string text(std::string_view what) {
     while (pos_ < text_.size() && text_[pos_] == ' ') ++pos_;
+    start_ = pos_;
     const std::size_t colon = text_.find(':', pos_);
-    if (colon == std::string_view::npos) throw std::runtime_error("a text field is malformed");
     std::size_t length = 0;
-    std::from_chars(text_.data() + pos_, text_.data() + colon, length);
-    if (colon + 1 + length > text_.size()) throw std::runtime_error("a text field is cut short");
+    const char* digits_end = colon == std::string_view::npos ? nullptr : text_.data() + colon;
+    if (digits_end == nullptr ||
+        std::from_chars(text_.data() + pos_, digits_end, length).ptr != digits_end) {
+      fail(fmt::format("{} is not a text field (length:bytes)", what));
+    }
+    if (length > text_.size() - colon - 1) fail(fmt::format("{} is cut short", what));
     std::string value(text_.substr(colon + 1, length));
     pos_ = colon + 1 + length;
     return value;
   }
 
  private:
-  char peek(std::size_t ahead = 0) {
-    std::size_t p = pos_;
-    while (p < text_.size() && (text_[p] == ' ' || text_[p] == '\n')) ++p;
-    return p + ahead < text_.size() ? text_[p + ahead] : '\0';
-  }
   std::string_view text_;
   std::size_t pos_ = 0;
+  std::size_t start_ = 0;  // of the word read last, for the line in errors
 };
+
+// One contract's state as read, kept apart until the whole file has been read and checked,
+// so that a refused state leaves the engine as it was.
+struct RestoredContract {
+  bool started = false;
+  bool expired = false;
+  std::vector<MetricState> metrics;
+  std::vector<WindowState> windows;
+  std::vector<std::optional<std::int64_t>> latches;
+  Decimal split_factor;
+  std::vector<ClauseState> clauses;
+};
+
+void write_entries(std::string& out, const std::deque<WindowEntry>& entries) {
+  out += fmt::format(" {}", entries.size());
+  for (const WindowEntry& e : entries) {
+    out += fmt::format(" {} {} {} {} {}", e.seq, e.ts, e.day, exact(e.value), exact(e.weight));
+  }
+}
+
+void check_fingerprint(Reader& in, const ContractRuntime& contract, const EventSchemas& schemas) {
+  in.expect("plan");
+  PlanFingerprint saved;
+  saved.whole = in.hex("the plan's fingerprint");
+  for (auto parts = in.count("the number of plan parts", 100'000); parts > 0; --parts) {
+    in.expect("part");
+    PlanPart part;
+    part.name = in.text("a plan part's name");
+    part.shape = in.hex("a plan part's shape");
+    part.full = in.hex("a plan part's fingerprint");
+    saved.parts.push_back(std::move(part));
+  }
+  const std::string changes = describe_changes(saved, fingerprint(contract.plan, schemas));
+  if (!changes.empty()) {
+    throw std::runtime_error(fmt::format(
+        "the contract \"{}\" has changed since the state was saved: {}; resume with the "
+        "contract as it was, or replay the logs from the start",
+        contract.plan.title, changes));
+  }
+}
+
+void read_entries(Reader& in, std::deque<WindowEntry>& entries, std::uint64_t most,
+                  const std::string& metric) {
+  const auto n =
+      in.count(fmt::format("the number of values in the window of metric {}", metric), most);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    WindowEntry e;
+    e.seq = static_cast<std::uint64_t>(in.integer("a window value's number", 0));
+    if (!entries.empty() && e.seq <= entries.back().seq) {
+      in.fail(fmt::format("the values in the window of metric {} are out of order", metric));
+    }
+    e.ts = in.instant("a window value's time");
+    e.day = in.day("a window value's day");
+    e.value = in.decimal("a window value");
+    e.weight = in.decimal("a window value's weight");
+    entries.push_back(e);
+  }
+}
+
+MetricState read_metric(Reader& in, const MetricPlan& plan) {
+  in.expect("metric");
+  MetricState m;
+  m.has_value = in.flag("has-value");
+  m.sum = in.decimal("a sum");
+  m.weight_sum = in.decimal("a weight sum");
+  m.count = static_cast<std::uint64_t>(in.integer("a count", 0));
+  m.value.number = in.decimal("a value");
+  m.value.time = plan.type.kind == Kind::timestamp && m.has_value ? in.instant("a time value")
+                 : plan.type.kind == Kind::date && m.has_value    ? in.day("a date value")
+                                                                  : in.integer("a time value");
+  m.value.months =
+      static_cast<std::int32_t>(in.integer("a duration's months", INT32_MIN, INT32_MAX));
+  m.value.flag = in.flag("a yes/no value");
+  m.text = in.text("a text value");
+  // Only a windowed metric keeps values, and one over the last N events at most N.
+  const std::uint64_t most = !plan.windowed()         ? 0
+                             : plan.window_events > 0 ? plan.window_events
+                                                      : UINT32_MAX;
+  read_entries(in, m.window, most, plan.name);
+  const bool extremes = plan.fn == ast::AggregateFn::min || plan.fn == ast::AggregateFn::max;
+  read_entries(in, m.extremes, extremes ? m.window.size() : 0, plan.name);
+  for (const WindowEntry& e : m.extremes) {
+    if (std::none_of(m.window.begin(), m.window.end(),
+                     [&](const WindowEntry& w) { return w.seq == e.seq; })) {
+      in.fail(fmt::format("metric {} keeps an extreme value that is not in its window", plan.name));
+    }
+  }
+  m.next_seq = m.window.empty() ? 0 : m.window.back().seq + 1;
+  return m;
+}
+
+WindowState read_window(Reader& in, const DayWindowPlan& plan, std::uint32_t index) {
+  in.expect("window");
+  WindowState state;
+  if (!in.none()) state.current_day = in.day("a window's current day");
+  const std::string_view today = in.word();
+  if (today != "-" && today != "0" && today != "1") {
+    in.fail(fmt::format("a window's sample of today is '{}', not 0, 1 or -", today));
+  }
+  state.today = today == "-" ? std::nullopt : std::optional<bool>(today == "1");
+  // A window keeps at most one sample per day of its span; a longer run was saved with a
+  // longer window ("20 of the last 30" edited to "2 of the last 3").
+  const auto size = in.count(fmt::format("the number of days in day window {} ({} of the last {})",
+                                         index, plan.needed, plan.span),
+                             plan.span);
+  const std::string_view bits = in.word();
+  if (size == 0 ? bits != "-" : bits.size() != size) {
+    in.fail(fmt::format("day window {} holds {} days, and its samples are '{}'", index, size,
+                        bits.substr(0, 40)));
+  }
+  state.ring.assign(plan.span, 0);
+  for (std::uint32_t i = 0; i < size; ++i) {
+    if (bits[i] != '0' && bits[i] != '1') {
+      in.fail(
+          fmt::format("day window {}'s samples '{}' are not 0s and 1s", index, bits.substr(0, 40)));
+    }
+    state.ring[i] = bits[i] == '1' ? 1 : 0;
+    state.trues += state.ring[i];
+  }
+  state.size = size;
+  return state;
+}
+
+ClauseState read_clause(Reader& in, const ClausePlan& plan) {
+  in.expect("clause");
+  const auto& states = plan.instance->states;
+  ClauseState c;
+  // stage i follows plan.stages[i - 1]: a clause with 2 stages is at stage 0, 1 or 2.
+  c.stage = in.count(fmt::format("the stage of clause {}", plan.name), plan.stages.size());
+  c.lapsed = in.flag("lapsed");
+  c.level = static_cast<Level>(in.integer(fmt::format("the level of clause {}", plan.name), 0, 2));
+  c.last_level_change = in.optional_instant("a level's time");
+  c.deadline_armed = in.flag("deadline-armed");
+  c.entered.resize(states.size());
+  for (auto& entered : c.entered) {
+    const auto at = in.optional_instant(fmt::format("a time clause {} entered a state", plan.name));
+    entered = at ? std::optional(Timestamp{*at}) : std::nullopt;
+  }
+  return c;
+}
+
+RestoredContract read_contract(Reader& in, const ContractRuntime& contract,
+                               const EventSchemas& schemas) {
+  in.expect("contract");
+  const std::string title = in.text("a contract's title");
+  if (title != contract.plan.title) {
+    in.fail(fmt::format("it was saved with the contract \"{}\", and \"{}\" is loaded", title,
+                        contract.plan.title));
+  }
+  const auto metrics = in.integer("the number of metrics");
+  const auto windows = in.integer("the number of windows");
+  const auto clauses = in.integer("the number of clauses");
+  RestoredContract restored;
+  restored.started = in.flag("started");
+  restored.expired = in.flag("expired");
+  check_fingerprint(in, contract, schemas);
+  if (metrics != static_cast<std::int64_t>(contract.metrics.size()) ||
+      windows != static_cast<std::int64_t>(contract.windows.size()) ||
+      clauses != static_cast<std::int64_t>(contract.clauses.size())) {
+    in.fail(fmt::format(
+        "it was saved with another version of \"{}\" (other metrics, windows or clauses)", title));
+  }
+  for (const MetricPlan& metric : contract.plan.metrics) {
+    restored.metrics.push_back(read_metric(in, metric));
+  }
+  for (std::uint32_t w = 0; w < contract.windows.size(); ++w) {
+    restored.windows.push_back(read_window(in, contract.plan.windows.at(w), w));
+  }
+  in.expect("latches");
+  if (in.integer("the number of latches") != static_cast<std::int64_t>(contract.latches.size())) {
+    in.fail(fmt::format("it was saved with another version of \"{}\" (other conditions)", title));
+  }
+  for (std::size_t i = 0; i < contract.latches.size(); ++i) {
+    restored.latches.push_back(in.optional_instant("a latch's time"));
+  }
+  in.expect("splits");
+  restored.split_factor = in.decimal("the split factor");
+  if (restored.split_factor.is_negative() || restored.split_factor.is_zero()) {
+    in.fail("the split factor is not positive");
+  }
+  for (const ClausePlan& clause : contract.plan.clauses) {
+    restored.clauses.push_back(read_clause(in, clause));
+  }
+  return restored;
+}
 
 }  // namespace
 
 std::string Engine::save_state() const {
   const Impl& impl = *impl_;
   std::string out =
-      fmt::format("{}\nclock {}\n", kMagic,
-                  optional_time(impl.clock ? std::optional(impl.clock->micros) : std::nullopt));
+      fmt::format("proviso-state {}\nclock {}\ncontracts {}\n", kStateFormatVersion,
+                  optional_time(impl.clock ? std::optional(impl.clock->micros) : std::nullopt),
+                  impl.contracts.size());
   for (const auto& owned : impl.contracts) {
     const ContractRuntime& contract = *owned;
     out += fmt::format("contract {} {} {} {} {} {}\n", text_field(contract.plan.title),
                        contract.metrics.size(), contract.windows.size(), contract.clauses.size(),
                        contract.started ? 1 : 0, contract.expired ? 1 : 0);
+    const PlanFingerprint plan = fingerprint(contract.plan, impl.schemas);
+    out += fmt::format("plan {:016x} {}\n", plan.whole, plan.parts.size());
+    for (const PlanPart& part : plan.parts) {
+      out += fmt::format("part {} {:016x} {:016x}\n", text_field(part.name), part.shape, part.full);
+    }
     for (const MetricState& m : contract.metrics) {
-      out += fmt::format("metric {} {} {} {} {} {} {} {} {} {}", m.has_value ? 1 : 0, exact(m.sum),
+      out += fmt::format("metric {} {} {} {} {} {} {} {} {}", m.has_value ? 1 : 0, exact(m.sum),
                          exact(m.weight_sum), m.count, exact(m.value.number), m.value.time,
-                         m.value.months, m.value.flag ? 1 : 0, text_field(m.text), m.window.size());
-      for (const WindowEntry& e : m.window) {
-        out += fmt::format(" {} {} {} {} {}", e.seq, e.ts, e.day, exact(e.value), exact(e.weight));
-      }
-      out += fmt::format(" {}", m.extremes.size());
-      for (const WindowEntry& e : m.extremes) {
-        out += fmt::format(" {} {} {} {} {}", e.seq, e.ts, e.day, exact(e.value), exact(e.weight));
-      }
+                         m.value.months, m.value.flag ? 1 : 0, text_field(m.text));
+      write_entries(out, m.window);
+      write_entries(out, m.extremes);
       out += "\n";
     }
     for (const WindowState& w : contract.windows) {
@@ -163,119 +407,80 @@ std::string Engine::save_state() const {
     timers.pop();
   }
   out += "end\n";
-  return out;
+  return seal_state(std::move(out));
 }
 
 bool Engine::restore_state(std::string_view saved, std::string& error) {
   Impl& impl = *impl_;
+  std::string why;
+  const auto body = unseal_state(saved, why);
+  if (!body) {
+    error = fmt::format("this is not a usable saved state: {}", why);
+    return false;
+  }
+  std::vector<RestoredContract> contracts;
+  decltype(impl.timers) timers;
+  std::optional<std::int64_t> clock;
   try {
-    Reader in(saved);
-    for (std::string_view part : {"proviso-state", "2", "clock"}) in.expect(part);
-    const auto clock = in.optional_integer();
-    for (auto& owned : impl.contracts) {
-      ContractRuntime& contract = *owned;
-      in.expect("contract");
-      const std::string title = in.text();
-      const auto metrics = in.integer();
-      const auto windows = in.integer();
-      const auto clauses = in.integer();
-      if (title != contract.plan.title) {
-        throw std::runtime_error(
-            fmt::format("it was saved with the contract \"{}\", and \"{}\" is loaded", title,
-                        contract.plan.title));
-      }
-      if (metrics != static_cast<std::int64_t>(contract.metrics.size()) ||
-          windows != static_cast<std::int64_t>(contract.windows.size()) ||
-          clauses != static_cast<std::int64_t>(contract.clauses.size())) {
-        throw std::runtime_error(fmt::format(
-            "it was saved with another version of \"{}\" (other metrics, windows or clauses)",
-            title));
-      }
-      contract.started = in.integer() != 0;
-      contract.expired = in.integer() != 0;
-      for (MetricState& m : contract.metrics) {
-        in.expect("metric");
-        m.has_value = in.integer() != 0;
-        m.sum = in.decimal();
-        m.weight_sum = in.decimal();
-        m.count = static_cast<std::uint64_t>(in.integer());
-        m.value.number = in.decimal();
-        m.value.time = in.integer();
-        m.value.months = static_cast<std::int32_t>(in.integer());
-        m.value.flag = in.integer() != 0;
-        m.text = in.text();
-        m.value.text = m.text;
-        for (auto* entries : {&m.window, &m.extremes}) {
-          entries->clear();
-          for (auto n = in.integer(); n > 0; --n) {
-            WindowEntry e;
-            e.seq = static_cast<std::uint64_t>(in.integer());
-            e.ts = in.integer();
-            e.day = static_cast<std::int32_t>(in.integer());
-            e.value = in.decimal();
-            e.weight = in.decimal();
-            entries->push_back(e);
-          }
-        }
-        m.next_seq = m.window.empty() ? 0 : m.window.back().seq + 1;
-      }
-      for (std::uint32_t w = 0; w < contract.windows.size(); ++w) {
-        WindowState& state = contract.windows[w];
-        in.expect("window");
-        const auto day = in.optional_integer();
-        state.current_day =
-            day ? std::optional<std::int32_t>(static_cast<std::int32_t>(*day)) : std::nullopt;
-        const std::string_view today = in.word();
-        state.today = today == "-" ? std::nullopt : std::optional<bool>(today == "1");
-        const auto size = static_cast<std::uint32_t>(in.integer());
-        const std::string_view bits = in.word();
-        const std::uint32_t span = contract.plan.windows[w].span;
-        state.ring.assign(span, 0);
-        state.head = 0;
-        state.size = 0;
-        state.trues = 0;
-        for (std::uint32_t i = 0; i < size && i < bits.size(); ++i) {
-          state.ring[i] = bits[i] == '1' ? 1 : 0;
-          state.trues += state.ring[i];
-          ++state.size;
-        }
-      }
-      in.expect("latches");
-      if (in.integer() != static_cast<std::int64_t>(contract.latches.size())) {
-        throw std::runtime_error(
-            fmt::format("it was saved with another version of \"{}\" (other conditions)", title));
-      }
-      for (auto& latched : contract.latches) latched = in.optional_integer();
-      in.expect("splits");
-      contract.split_factor = in.decimal();
-      for (ClauseState& c : contract.clauses) {
-        in.expect("clause");
-        c.stage = static_cast<std::uint32_t>(in.integer());
-        c.lapsed = in.integer() != 0;
-        c.level = static_cast<Level>(in.integer());
-        c.last_level_change = in.optional_integer();
-        c.deadline_armed = in.integer() != 0;
-        for (auto& entered : c.entered) {
-          const auto at = in.optional_integer();
-          entered = at ? std::optional(Timestamp{*at}) : std::nullopt;
-        }
-      }
+    Reader in(*body);
+    for (std::string_view part : {"proviso-state", "3", "clock"}) in.expect(part);
+    clock = in.optional_instant("the clock");
+    in.expect("contracts");
+    const auto count = in.integer("the number of contracts");
+    if (count != static_cast<std::int64_t>(impl.contracts.size())) {
+      const auto contracts_text = [](std::int64_t n) {
+        return fmt::format("{} contract{}", n, n == 1 ? "" : "s");
+      };
+      in.fail(fmt::format("it was saved with {}, and {} {} loaded", contracts_text(count),
+                          contracts_text(static_cast<std::int64_t>(impl.contracts.size())),
+                          impl.contracts.size() == 1 ? "is" : "are"));
     }
-    impl.timers = {};
+    for (const auto& owned : impl.contracts) {
+      contracts.push_back(read_contract(in, *owned, impl.schemas));
+    }
     for (std::string_view word = in.word(); word != "end"; word = in.word()) {
-      if (word != "timer") throw std::runtime_error(fmt::format("unexpected '{}'", word));
+      if (word != "timer") in.fail(fmt::format("unexpected '{}'", word));
       Timer timer;
-      timer.at = in.integer();
-      timer.contract = static_cast<std::uint32_t>(in.integer());
-      timer.clause = static_cast<std::uint32_t>(in.integer());
-      timer.kind = static_cast<Timer::Kind>(in.integer());
-      impl.timers.push(timer);
+      timer.at = in.instant("a timer's time");
+      timer.contract = in.count("a timer's contract", impl.contracts.size() - 1);
+      const std::size_t clauses = impl.contracts[timer.contract]->clauses.size();
+      const auto clause = in.integer("a timer's clause", 0, INT32_MAX);
+      timer.kind = static_cast<Timer::Kind>(
+          in.integer("a timer's kind", 0, static_cast<int>(Timer::Kind::clock)));
+      // Effective and expiry timers name no clause (0); deadlines and clock tests name one.
+      const bool of_clause =
+          timer.kind == Timer::Kind::deadline || timer.kind == Timer::Kind::clock;
+      if (clause >= static_cast<std::int64_t>(of_clause ? clauses : 1)) {
+        in.fail(fmt::format("a timer's clause is {}, and contract {} has {} clauses", clause,
+                            timer.contract, clauses));
+      }
+      timer.clause = static_cast<std::uint32_t>(clause);
+      timers.push(timer);
     }
-    impl.clock = clock ? std::optional(Timestamp{*clock}) : std::nullopt;
+    if (!in.at_end()) in.fail("there is text after 'end'");
   } catch (const std::exception& failure) {
     error = fmt::format("this is not a saved state of these contracts: {}", failure.what());
     return false;
   }
+  // Everything was read and checked: only now does the engine take it.
+  for (std::size_t i = 0; i < contracts.size(); ++i) {
+    ContractRuntime& contract = *impl.contracts[i];
+    RestoredContract& restored = contracts[i];
+    contract.started = restored.started;
+    contract.expired = restored.expired;
+    contract.metrics = std::move(restored.metrics);
+    for (MetricState& m : contract.metrics) m.value.text = m.text;  // the view, after the move
+    contract.windows = std::move(restored.windows);
+    contract.latches = std::move(restored.latches);
+    contract.split_factor = restored.split_factor;
+    // When a clause next wakes for its time tests is not saved: keep the loaded engine's.
+    for (std::size_t c = 0; c < contract.clauses.size(); ++c) {
+      restored.clauses[c].wake = contract.clauses[c].wake;
+    }
+    contract.clauses = std::move(restored.clauses);
+  }
+  impl.timers = std::move(timers);
+  impl.clock = clock ? std::optional(Timestamp{*clock}) : std::nullopt;
   return true;
 }
 

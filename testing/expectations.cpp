@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "base/read_text.hpp"
 #include "events/read_events.hpp"
 #include "grammar/ast_walk.hpp"
 #include "run/transition_format.hpp"
@@ -231,15 +232,16 @@ void TestRun::expect_timeline(const ast::ExpectedTimeline& expected, const Span&
     result_.written.push_back(path);
     return;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::error_code missing;
+  if (!fs::exists(path, missing)) {
     return fail(span, fmt::format("expected the timeline in {}, but that file does not exist; "
                                   "run proviso test --update to write it",
                                   path));
   }
-  std::stringstream wanted;
-  wanted << in.rdbuf();
-  if (wanted.str() == actual) return;
+  std::string error;
+  const std::optional<std::string> wanted = read_text_file(path, error);
+  if (!wanted) return fail(span, error);
+  if (*wanted == actual) return;
   auto lines = [](const std::string& text) {
     std::vector<std::string> out;
     std::istringstream stream(text);
@@ -249,7 +251,7 @@ void TestRun::expect_timeline(const ast::ExpectedTimeline& expected, const Span&
     }
     return out;
   };
-  const std::vector<std::string> want = lines(wanted.str());
+  const std::vector<std::string> want = lines(*wanted);
   const std::vector<std::string> got = lines(actual);
   std::size_t n = 0;
   while (n < want.size() && n < got.size() && want[n] == got[n]) ++n;

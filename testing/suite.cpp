@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "base/read_text.hpp"
 #include "testing/runner.hpp"
 
 namespace proviso {
@@ -19,14 +20,7 @@ constexpr std::string_view kTestFileSuffix = ".test.proviso";
 constexpr std::string_view kTestsLine = "-- tests:";
 
 std::optional<std::string> read_text(const std::string& path, std::string& error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = fmt::format("cannot read {}: {}", path, std::strerror(errno));
-    return std::nullopt;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return read_text_file(path, error);
 }
 
 std::string_view trim(std::string_view text) {

@@ -42,19 +42,7 @@ namespace proviso::testing {
 namespace {
 
 // What a fragment is checked after. docs/reference.md must print it verbatim.
-const std::string kPreamble = R"(contract "Reference example"
-  timezone "America/New_York"
-  calendar NYSE
-  effective 2025-10-06
-
-event deployment { vendor: text, mw: MW }
-event close      { symbol: text, px: USD }
-event trade      { symbol: text, px: USD, qty: number }
-event milestone  { name: text }
-
-metric amd_deployed = sum deployment.mw where vendor == "AMD"
-metric amd_close    = latest close.px where symbol == "AMD"
-)";
+const std::string& kPreamble = docs_preamble();
 
 // The name error examples are checked under, so that their text does not depend on where the
 // documentation lives.
@@ -140,21 +128,6 @@ Fences fenced_blocks(std::string_view markdown) {
   }
   if (open) fences.unclosed_line = open->line;
   return fences;
-}
-
-// A whole contract starts with `contract` once comments and blank lines are skipped.
-bool is_whole_contract(std::string_view text) {
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view line = trim(text.substr(start, end - start));
-    start = end + 1;
-    if (line.empty() || line.substr(0, 2) == "--") continue;
-    return line.substr(0, 8) == "contract" &&
-           (line.size() == 8 || line[8] == ' ' || line[8] == '\t' || line[8] == '"');
-  }
-  return false;
 }
 
 std::size_t line_count(std::string_view text) {

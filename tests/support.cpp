@@ -80,6 +80,7 @@ std::string read_arguments(const std::filesystem::path& args_file) {
 std::vector<MarkdownBlock> markdown_blocks(const std::string& markdown) {
   std::vector<MarkdownBlock> blocks;
   std::optional<MarkdownBlock> open;
+  std::size_t open_indent = 0;
   std::size_t number = 0;
   std::size_t start = 0;
   while (start < markdown.size()) {
@@ -88,16 +89,21 @@ std::vector<MarkdownBlock> markdown_blocks(const std::string& markdown) {
     const std::string line = markdown.substr(start, end - start);
     start = end + 1;
     ++number;
-    // A fence is a line of its own: "```text", never inline code such as "```a`".
-    if (line.rfind("```", 0) == 0 && line.find('`', 3) == std::string::npos) {
+    // A fence is a line of its own: "```text", never inline code such as "```a`". It may be
+    // indented (in a list); its indentation is removed from the block's lines.
+    const std::size_t indent = std::min(line.find_first_not_of(' '), line.size());
+    const std::string fence = line.substr(indent);
+    if (fence.rfind("```", 0) == 0 && fence.find('`', 3) == std::string::npos) {
       if (open) {
         blocks.push_back(std::move(*open));
         open.reset();
       } else {
-        open = MarkdownBlock{line.substr(3), {}, number};
+        open = MarkdownBlock{fence.substr(3), {}, number};
+        open_indent = indent;
       }
     } else if (open) {
-      open->text += line + "\n";
+      const std::size_t strip = std::min(open_indent, line.find_first_not_of(' '));
+      open->text += line.substr(std::min(strip, line.size())) + "\n";
     }
   }
   return blocks;
@@ -122,6 +128,43 @@ std::vector<GoldenCase> golden_cases(const std::filesystem::path& folder,
     cases.push_back({input.stem().string(), input, golden});
   }
   return cases;
+}
+
+const std::string& docs_preamble() {
+  static const std::string preamble = R"(contract "Reference example"
+  timezone "America/New_York"
+  calendar NYSE
+  effective 2025-10-06
+
+event deployment { vendor: text, mw: MW }
+event close      { symbol: text, px: USD }
+event trade      { symbol: text, px: USD, qty: number }
+event milestone  { name: text }
+
+metric amd_deployed = sum deployment.mw where vendor == "AMD"
+metric amd_close    = latest close.px where symbol == "AMD"
+)";
+  return preamble;
+}
+
+bool is_whole_contract(std::string_view text) {
+  auto trim = [](std::string_view line) {
+    const std::size_t start = line.find_first_not_of(" \t");
+    if (start == std::string_view::npos) return std::string_view();
+    const std::size_t end = line.find_last_not_of(" \t\r");
+    return line.substr(start, end + 1 - start);
+  };
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = trim(text.substr(start, end - start));
+    start = end + 1;
+    if (line.empty() || line.substr(0, 2) == "--") continue;
+    return line.substr(0, 8) == "contract" &&
+           (line.size() == 8 || line[8] == ' ' || line[8] == '\t' || line[8] == '"');
+  }
+  return false;
 }
 
 }  // namespace proviso::testing

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "run/engine.hpp"
@@ -48,6 +49,14 @@ struct MarkdownBlock {
 
 /// Every fenced block of a Markdown text, in order.
 std::vector<MarkdownBlock> markdown_blocks(const std::string& markdown);
+
+/// What a documentation fragment (a ```proviso block not starting with `contract`) is checked
+/// after: the preamble docs/reference.md prints in its section 2.
+const std::string& docs_preamble();
+
+/// True when a ```proviso block is a whole contract: it starts with `contract`, once comments
+/// and blank lines are skipped.
+bool is_whole_contract(std::string_view text);
 
 /// The files of a folder with that extension, sorted by name.
 std::vector<std::filesystem::path> files_with_extension(const std::filesystem::path& folder,
