@@ -81,9 +81,9 @@ int explain(const ExplainOptions& options) {
   // The last transition of each clause into each state: what explanations name as the cause.
   std::map<std::tuple<std::string, std::string, std::string>, Transition> last;
   engine.on_transition([&last](const Transition& transition) {
-    last.insert_or_assign({transition.contract, transition.clause, transition.to}, transition);
+    last.insert_or_assign({transition.contract, transition.clause, transition.to.name}, transition);
   });
-  if (const int code = replay_logs(engine, inputs.logs, plan, {})) return code;
+  if (const int code = replay_logs(engine, inputs.logs, plan)) return code;
   std::vector<Transition> history;
   for (auto& [key, transition] : last) history.push_back(std::move(transition));
   std::sort(history.begin(), history.end(),

@@ -210,8 +210,7 @@ int plan_replay(const Engine& engine, const ReplayOptions& options, std::string_
   return kExitOk;
 }
 
-int replay_logs(Engine& engine, const std::vector<std::string>& logs, const ReplayPlan& plan,
-                const std::function<void(const Event&)>& after_event) {
+int replay_logs(Engine& engine, const std::vector<std::string>& logs, const ReplayPlan& plan) {
   // Into a pipe (`tail -f log | proviso run c.proviso - | …`) each line goes out as it is
   // printed, so whoever reads sees a change when it happens; a file or terminal keeps the
   // default buffering.
@@ -244,7 +243,6 @@ int replay_logs(Engine& engine, const std::vector<std::string>& logs, const Repl
       }
       if (plan.at && event.ts > *plan.at) break;
       engine.feed(event);
-      if (after_event) after_event(event);
     }
     if (events.error()) {
       report_reading(events, false);

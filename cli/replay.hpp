@@ -71,13 +71,12 @@ int plan_replay(const Engine& engine, const ReplayOptions& options, std::string_
                 ReplayPlan& plan);
 
 /// Replays the logs merged by timestamp through the engine: with --at, up to the last event at
-/// or before it, then moves the clock to it; else to the end, then to --until. `after_event`
-/// (if any) runs after each event is fed. An event earlier than the engine's clock at the start
-/// (a resumed state) is bad data. Reports skipped lines, undeclared event types and logs that
-/// hold no events, prints
+/// or before it, then moves the clock to it; else to the end, then to --until (what watches the
+/// replay is an EngineListener on the engine). An event earlier than the engine's clock at the
+/// start (a resumed state) is bad data. Reports skipped lines, undeclared event types and logs
+/// that hold no events, prints
 /// whatever stopped the replay, and returns the exit code, else 0.
-int replay_logs(Engine& engine, const std::vector<std::string>& logs, const ReplayPlan& plan,
-                const std::function<void(const Event&)>& after_event);
+int replay_logs(Engine& engine, const std::vector<std::string>& logs, const ReplayPlan& plan);
 
 /// Prints a calculation that failed while replaying: the diagnostic at the contract's source,
 /// then the event or deadline being processed. Returns the contract-errors exit code.

@@ -37,8 +37,7 @@ int report(const ReportOptions& options) {
   ReplayPlan plan;
   if (const int code = plan_replay(engine, options.replay, kCommand, plan)) return code;
   ReportRecorder recorder(engine, options.points);
-  const int code = replay_logs(engine, inputs.logs, plan,
-                               [&recorder](const Event& event) { recorder.after_event(event); });
+  const int code = replay_logs(engine, inputs.logs, plan);
   if (code != kExitOk) return code;
   ReportData data = recorder.finish();
   data.contract_files = inputs.contracts;

@@ -19,6 +19,7 @@
 #include "cli/commands.hpp"
 #include "cli/replay.hpp"
 #include "run/engine.hpp"
+#include "run/render.hpp"
 #include "run/transition_format.hpp"
 
 namespace proviso::cli {
@@ -93,8 +94,7 @@ void print_state(const Engine& engine, Timestamp at) {
   for (const ClauseStatus& clause : engine.clause_states()) {
     std::string values;
     for (const auto& value : clause.values) {
-      values += fmt::format("{}{} = {} ({})", values.empty() ? "  " : "; ", value.name, value.value,
-                            value.test);
+      values += fmt::format("{}{}", values.empty() ? "  " : "; ", render_deciding(value));
     }
     fmt::print("  {}  {}  {}{}{}{}\n", clause.contract, clause.clause, clause.state,
                clause.since ? fmt::format(" since {}", format_utc(*clause.since)) : "",
@@ -147,7 +147,7 @@ int run(const RunOptions& options) {
     std::fflush(stdout);
     fmt::print(stderr, "note: {}\n", note);
   });
-  if (const int code = replay_logs(engine, inputs.logs, plan, {})) return code;
+  if (const int code = replay_logs(engine, inputs.logs, plan)) return code;
   if (plan.at) print_state(engine, *plan.at);
   if (!json || plan.at) print_totals(engine);
   if (!options.save_state.empty() &&

@@ -68,13 +68,13 @@ int main(int argc, char** argv) {
       engine.feed(event);
     }
     // Events can also come as JSON text, checked like a log line.
-    std::string error;
+    proviso::Diagnostics errors;
     const char* json =
         "{\"ts\":\"2026-10-01T12:00:00Z\",\"type\":\"deployment\",\"vendor\":\"AMD\",\"mw\":150}\n"
         "{\"ts\":\"2026-11-02T15:00:00Z\",\"type\":\"milestone\",\"name\":\"technical_"
         "certification\"}\n";
-    if (!engine.feed_json(json, error, "feed")) {
-      fmt::print(stderr, "{}\n", error);
+    if (!engine.feed_json(json, errors, "feed")) {
+      std::fputs(proviso::render(errors).c_str(), stderr);
       return 1;
     }
     engine.advance_to(*proviso::parse_instant_fast("2026-12-31T00:00:00Z"));

@@ -4,7 +4,6 @@
 
 #include "base/json.hpp"
 #include "explain/explain.hpp"
-#include "run/inspect.hpp"
 #include "run/render.hpp"
 #include "run/transition_format.hpp"
 
@@ -25,14 +24,19 @@ std::string_view mark(Truth truth) {
 }
 
 std::string cause_text(const Transition::Cause& cause) {
-  if (cause.kind == "event") {
-    return cause.file.empty() ? ", on an event"
-                              : fmt::format(", on the event at {}:{}", cause.file, cause.line);
+  switch (cause.kind) {
+    case CauseKind::event:
+      return cause.file.empty() ? ", on an event"
+                                : fmt::format(", on the event at {}:{}", cause.file, cause.line);
+    case CauseKind::deadline:
+      return ", at its deadline";
+    case CauseKind::effective:
+      return ", when the contract took effect";
+    case CauseKind::expiry:
+      return ", when the contract expired";
+    case CauseKind::clock:
+      return ", as time passed";
   }
-  if (cause.kind == "deadline") return ", at its deadline";
-  if (cause.kind == "effective") return ", when the contract took effect";
-  if (cause.kind == "expiry") return ", when the contract expired";
-  if (cause.kind == "clock") return ", as time passed";
   return {};
 }
 
@@ -77,31 +81,11 @@ void condition_json(JsonWriter& json, const ExplainedCondition& node) {
 
 void transition_json(JsonWriter& json, std::string_view key, const std::optional<Transition>& t) {
   json.key(key);
-  if (!t) {
+  if (t) {
+    write_transition_json(json, *t, TransitionJson::nested);
+  } else {
     json.null();
-    return;
   }
-  json.begin_object();
-  time_json(json, "ts", t->ts);
-  json.key("from").string(t->from);
-  json.key("to").string(t->to);
-  json.key("cause").begin_object();
-  json.key("kind").string(t->cause.kind);
-  if (t->cause.kind == "event") {
-    json.key("file").string(t->cause.file);
-    json.key("line").number(t->cause.line);
-  }
-  json.end_object();
-  json.key("values").begin_array();
-  for (const auto& value : t->values) {
-    json.begin_object();
-    json.key("name").string(value.name);
-    json.key("value").string(value.value);
-    json.key("test").string(value.test);
-    json.end_object();
-  }
-  json.end_array();
-  json.end_object();
 }
 
 }  // namespace

@@ -96,10 +96,9 @@ struct ReportData {
 /// How many transitions the timeline table lists.
 inline constexpr std::size_t kMaxTimeline = 1000;
 
-/// Follows an engine through a replay. Construct it after loading the contracts and before
-/// feeding events (it takes the engine's on_transition callback), call after_event() after
-/// each event, and finish() at the end. Memory is bounded by the number of transitions and
-/// `max_points`, not by the log's length.
+/// Follows an engine through a replay, as one of its listeners. Construct it after loading
+/// the contracts and before feeding events, and call finish() at the end. Memory is bounded by the
+/// number of transitions and `max_points`, not by the log's length.
 class ReportRecorder {
  public:
   /// `max_points`: the most points a metric's series keeps, besides transitions' instants.
@@ -108,7 +107,7 @@ class ReportRecorder {
   ReportRecorder(const ReportRecorder&) = delete;
   ReportRecorder& operator=(const ReportRecorder&) = delete;
 
-  void after_event(const Event& event);
+  /// The report's data at the engine's current time.
   ReportData finish();
 
  private:

@@ -6,7 +6,7 @@
 #include "report/report.hpp"
 #include "report/report_css.hpp"
 #include "report/svg_chart.hpp"
-#include "run/inspect.hpp"
+#include "run/render.hpp"
 
 namespace proviso {
 
@@ -90,18 +90,23 @@ void tree_html(const ExplainedCondition& node, std::string& out) {
 }
 
 std::string cause_words(const Transition::Cause& cause) {
-  if (cause.kind == "event") {
-    return cause.file.empty() ? "an event" : fmt::format("{}:{}", cause.file, cause.line);
+  switch (cause.kind) {
+    case CauseKind::event:
+      return cause.file.empty() ? "an event" : fmt::format("{}:{}", cause.file, cause.line);
+    case CauseKind::clock:
+      return "time passing";
+    case CauseKind::deadline:
+    case CauseKind::effective:
+    case CauseKind::expiry:
+      break;
   }
-  if (cause.kind == "clock") return "time passing";
-  return cause.kind;
+  return std::string(name(cause.kind));
 }
 
 std::string values_words(const Transition& transition) {
   std::string out;
   for (const auto& value : transition.values) {
-    out +=
-        fmt::format("{}{} = {} ({})", out.empty() ? "" : "; ", value.name, value.value, value.test);
+    out += fmt::format("{}{}", out.empty() ? "" : "; ", render_deciding(value));
   }
   return out;
 }
@@ -434,8 +439,8 @@ class Writer {
           "{}</td>"
           "<td>{}</td>"
           "<td class=\"cite hide-narrow\">{}</td></tr>\n",
-          html_escape(local_time(t.ts, zone)), html_escape(t.clause), html_escape(t.from),
-          badge(t.to), html_escape(values_words(t)), html_escape(cause_words(t.cause)));
+          html_escape(local_time(t.ts, zone)), html_escape(t.clause), html_escape(t.from.name),
+          badge(t.to.name), html_escape(values_words(t)), html_escape(cause_words(t.cause)));
     }
     out_ += "</tbody>\n</table></div>\n";
     if (c.transitions_total > c.transitions.size()) {

@@ -8,96 +8,14 @@
 #include <fmt/format.h>
 
 #include "grammar/ast_walk.hpp"
+#include "report/downsampler.hpp"
 #include "report/report.hpp"
-#include "run/inspect.hpp"
+#include "run/inspect.hpp"  // metric_named, is_fixed
 #include "run/render.hpp"
 
 namespace proviso {
 
 namespace {
-
-// A series reduced to at most `buckets` time buckets of four points each. Buckets double in
-// width whenever the series outgrows them, so no range needs to be known in advance.
-class Downsampler {
- public:
-  explicit Downsampler(std::size_t buckets) : max_(std::max<std::size_t>(buckets, 8)) {}
-
-  void add(std::int64_t micros, double value) {
-    if (buckets_.empty()) origin_ = micros;
-    const SeriesPoint point{micros, value};
-    std::size_t index = bucket_of(micros);
-    while (index >= max_) {
-      halve();
-      index = bucket_of(micros);
-    }
-    if (index >= buckets_.size()) buckets_.resize(index + 1);
-    Bucket& bucket = buckets_[index];
-    if (!bucket.used) {
-      bucket = Bucket{true, point, point, point, point};
-      return;
-    }
-    bucket.last = point;
-    if (value < bucket.low.value) bucket.low = point;
-    if (value > bucket.high.value) bucket.high = point;
-  }
-
-  // An exact point that sampling must keep (a transition's instant).
-  void pin(std::int64_t micros, double value) { pins_.push_back({micros, value}); }
-
-  std::vector<SeriesPoint> points() const {
-    std::vector<SeriesPoint> out;
-    for (const Bucket& bucket : buckets_) {
-      if (!bucket.used) continue;
-      SeriesPoint four[] = {bucket.first, bucket.low, bucket.high, bucket.last};
-      std::stable_sort(
-          std::begin(four), std::end(four),
-          [](const SeriesPoint& a, const SeriesPoint& b) { return a.micros < b.micros; });
-      for (const SeriesPoint& point : four) {
-        if (out.empty() || out.back().micros != point.micros || out.back().value != point.value) {
-          out.push_back(point);
-        }
-      }
-    }
-    std::vector<SeriesPoint> merged;
-    merged.reserve(out.size() + pins_.size());
-    std::merge(out.begin(), out.end(), pins_.begin(), pins_.end(), std::back_inserter(merged),
-               [](const SeriesPoint& a, const SeriesPoint& b) { return a.micros < b.micros; });
-    return merged;
-  }
-
- private:
-  struct Bucket {
-    bool used = false;
-    SeriesPoint first, low, high, last;
-  };
-  std::size_t max_;
-  std::int64_t origin_ = 0;
-  std::int64_t width_ = 3600 * kMicrosPerSecond;
-  std::vector<Bucket> buckets_;
-  std::vector<SeriesPoint> pins_;
-
-  std::size_t bucket_of(std::int64_t micros) const {
-    return static_cast<std::size_t>((micros - origin_) / width_);
-  }
-
-  void halve() {
-    std::vector<Bucket> merged((buckets_.size() + 1) / 2);
-    for (std::size_t i = 0; i < buckets_.size(); ++i) {
-      const Bucket& from = buckets_[i];
-      Bucket& into = merged[i / 2];
-      if (!from.used) continue;
-      if (!into.used) {
-        into = from;
-        continue;
-      }
-      into.last = from.last;
-      if (from.low.value < into.low.value) into.low = from.low;
-      if (from.high.value > into.high.value) into.high = from.high;
-    }
-    buckets_ = std::move(merged);
-    width_ *= 2;
-  }
-};
 
 struct ThresholdTrack {
   std::uint32_t metric = 0;
@@ -119,10 +37,19 @@ struct MetricTrack {
   std::uint64_t markers_omitted = 0;
 };
 
+// A base-unit number read from a typed value: a quantity's base amount or a plain number.
+std::optional<Decimal> base_number(const std::optional<Value>& value) {
+  if (!value) return std::nullopt;
+  if (const auto* quantity = std::get_if<Quantity>(&*value)) return quantity->base_amount;
+  if (const auto* number = std::get_if<Decimal>(&*value)) return *number;
+  return std::nullopt;
+}
+
 struct ContractTrack {
-  ContractRuntime* runtime = nullptr;
+  std::size_t index = 0;  // in the engine
+  const ContractPlan* plan = nullptr;
+  const CheckedContract* checked = nullptr;
   std::vector<MetricTrack> metrics;
-  std::vector<std::vector<std::uint32_t>> sampled_by_type;  // event type -> metrics it moves
   std::vector<ThresholdTrack> thresholds;
   std::map<std::string, std::uint32_t> clause_index;
   // By clause: the metrics each stage's condition names (holds while: one entry).
@@ -135,9 +62,8 @@ struct ContractTrack {
 
 }  // namespace
 
-struct ReportRecorder::State {
+struct ReportRecorder::State : EngineListener {
   Engine& engine;
-  EngineImpl& impl;
   std::size_t max_points;
   std::vector<ContractTrack> contracts;
   std::uint64_t events = 0;
@@ -145,21 +71,17 @@ struct ReportRecorder::State {
   // The last transition of each clause into each state, for the explanations.
   std::map<std::tuple<std::string, std::string, std::string>, Transition> last;
 
-  State(Engine& e, std::size_t points)
-      : engine(e), impl(EngineInternals::of(e)), max_points(points) {}
+  State(Engine& e, std::size_t points) : engine(e), max_points(points) {}
 
   void note_time(std::int64_t micros) {
     if (!start || micros < *start) start = micros;
   }
 
   std::optional<double> read(ContractTrack& track, std::uint32_t m) {
-    ContractRuntime& contract = *track.runtime;
-    const MetricPlan& metric = contract.plan.metrics[m];
     try {
-      const RuntimeValue value = metric.derived ? impl.evaluate(contract, *metric.derived)
-                                                : impl.metric_value(contract, m);
-      if (!value.known) return std::nullopt;
-      return value.number.to_double() / track.metrics[m].scale;
+      const auto number = base_number(engine.metric_value(track.index, m));
+      if (!number) return std::nullopt;
+      return number->to_double() / track.metrics[m].scale;
     } catch (const RuntimeError&) {
       return std::nullopt;  // a derived metric that cannot be computed now has no point
     }
@@ -173,15 +95,15 @@ struct ReportRecorder::State {
     threshold.program = &program;
     threshold.target = &target;
     threshold.symbol = comparison_symbol(op);
-    threshold.series.clause = track.runtime->plan.clauses[clause].name;
+    threshold.series.clause = track.plan->clauses[clause].name;
     track.thresholds.push_back(std::move(threshold));
   }
 
   // Comparisons of a metric with a fixed amount, looking inside day windows.
   void find_thresholds(ContractTrack& track, std::uint32_t clause, const Program& program,
                        const ast::Expr& expr) {
-    const ContractPlan& plan = track.runtime->plan;
-    const CheckedContract& checked = track.runtime->loaded.checked;
+    const ContractPlan& plan = *track.plan;
+    const CheckedContract& checked = *track.checked;
     if (const auto* binary = std::get_if<ast::Binary>(&expr.node);
         binary && !comparison_symbol(binary->op).empty()) {
       const auto lhs = metric_named(plan, *binary->lhs);
@@ -223,11 +145,13 @@ struct ReportRecorder::State {
     ast::for_each_child(expr, [&](const ast::Expr& child) { metrics_named(plan, child, out); });
   }
 
-  void setup(ContractRuntime& contract) {
+  void setup(std::size_t index) {
     ContractTrack track;
-    track.runtime = &contract;
-    const ContractPlan& plan = contract.plan;
-    const CheckedContract& checked = contract.loaded.checked;
+    track.index = index;
+    track.plan = &engine.plan(index);
+    track.checked = &engine.contract(index).checked;
+    const ContractPlan& plan = *track.plan;
+    const CheckedContract& checked = *track.checked;
     for (std::uint32_t c = 0; c < plan.clauses.size(); ++c) {
       const ClausePlan& clause = plan.clauses[c];
       track.clause_index[clause.name] = c;
@@ -266,21 +190,6 @@ struct ReportRecorder::State {
       }
       track.metrics.push_back(std::move(chart));
     }
-    // The metrics an event of each type can move: its own, derived ones, those that expire with
-    // time, and per-share prices when the type is the split event.
-    for (std::uint32_t type = 0; type < plan.metrics_by_event.size(); ++type) {
-      std::vector<std::uint32_t> moved = plan.metrics_by_event[type];
-      for (std::uint32_t m = 0; m < plan.metrics.size(); ++m) {
-        const bool split = plan.splits && plan.splits->event_type == type &&
-                           std::find(plan.per_share_prices.begin(), plan.per_share_prices.end(),
-                                     m) != plan.per_share_prices.end();
-        if (plan.metrics[m].derived || plan.metrics[m].expires_with_time() || split) {
-          if (std::find(moved.begin(), moved.end(), m) == moved.end()) moved.push_back(m);
-        }
-      }
-      std::erase_if(moved, [&](std::uint32_t m) { return !track.metrics[m].charted; });
-      track.sampled_by_type.push_back(std::move(moved));
-    }
     contracts.push_back(std::move(track));
     ContractTrack& added = contracts.back();
     for (std::uint32_t m = 0; m < plan.metrics.size(); ++m) {
@@ -290,64 +199,50 @@ struct ReportRecorder::State {
   }
 
   void update_thresholds(ContractTrack& track, std::int64_t micros) {
-    const auto& checked = track.runtime->loaded.checked;
     for (ThresholdTrack& threshold : track.thresholds) {
-      const Trace trace(impl, *track.runtime, *threshold.program);
-      const RuntimeValue* value = trace.value_of(*threshold.target, track.runtime->plan);
-      if (!value || !value->known) continue;
+      const auto target =
+          base_number(engine.value_in(track.index, *threshold.program, *threshold.target));
+      if (!target) continue;
       const MetricTrack& metric = track.metrics[threshold.metric];
-      const double y = value->number.to_double() / metric.scale;
+      const double y = target->to_double() / metric.scale;
       auto& steps = threshold.series.steps;
       if (!steps.empty() && steps.back().value == y) continue;
       steps.push_back({micros, y});
       threshold.series.label =
           fmt::format("{} {} {}", threshold.series.clause, threshold.symbol,
-                      render_amount(value->number, metric.unit, checked.units));
+                      render_amount(*target, metric.unit, track.checked->units));
     }
   }
 
   void update_totals(ContractTrack& track, std::int64_t micros) {
-    ContractRuntime& contract = *track.runtime;
-    std::map<std::string, Decimal> sums;
-    for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
-      const ClausePlan& plan = contract.plan.clauses[c];
-      const ClauseState& state = contract.clauses[c];
-      if (!plan.grant || state.lapsed || (state.stage == 0 && state.level != 1)) continue;
-      const Type& type = contract.plan.types.at(plan.grant->source->id);
-      Decimal& sum = sums[type.is(Kind::quantity) ? type.dimension : ""];
-      sum = sum + impl.evaluate(contract, *plan.grant).number;
-    }
-    const auto& units = contract.loaded.checked.units;
+    const auto& units = track.checked->units;
     for (auto& [dimension, total] : track.totals) {
       const auto unit = units.find(total.first);
       const double scale = unit == units.end() ? 1 : unit->second.scale.to_double();
-      const double y = sums[dimension].to_double() / scale;
+      const double y = engine.granted_total(track.index, dimension).to_double() / scale;
       if (!total.second.empty() && total.second.back().value == y) continue;
       if (total.second.size() >= 4 * max_points) total.second.pop_back();  // keep it bounded
       total.second.push_back({micros, y});
     }
   }
 
-  void on_transition(const Transition& transition) {
-    last.insert_or_assign({transition.contract, transition.clause, transition.to}, transition);
+  void on_transition(const Transition& transition) override {
+    last.insert_or_assign({transition.contract, transition.clause, transition.to.name}, transition);
     note_time(transition.ts.micros);
     for (ContractTrack& track : contracts) {
-      ContractRuntime& contract = *track.runtime;
-      if (contract.plan.title != transition.contract) continue;
+      if (track.plan->title != transition.contract) continue;
       const auto found = track.clause_index.find(transition.clause);
       if (found == track.clause_index.end()) continue;
       const std::uint32_t c = found->second;
       ++track.transitions_total;
       if (track.transitions.size() < kMaxTimeline) track.transitions.push_back(transition);
       // The condition that decided it: the stage reached, the one missed, or the level.
-      const ClausePlan& plan = contract.plan.clauses[c];
-      const ClauseState& state = contract.clauses[c];
-      const auto& states = plan.instance->states;
-      const auto to = static_cast<std::size_t>(
-          std::find(states.begin(), states.end(), transition.to) - states.begin());
+      const ClausePlan& plan = track.plan->clauses[c];
+      const std::size_t to = transition.to.index;
       std::size_t slot = 0;
       if (!plan.holds_while) {
-        slot = transition.to == "lapsed" ? state.stage : to - 1;
+        // A lapse is shown with the stage it did not reach: the one after where it was.
+        slot = transition.to.name == "lapsed" ? transition.from.index : to - 1;
         if (slot >= plan.stages.size()) slot = plan.stages.size() - 1;
       }
       std::string details;
@@ -368,27 +263,32 @@ struct ReportRecorder::State {
           }
           metric.samples.pin(transition.ts.micros, *y);
           metric.markers.push_back(
-              {transition.ts.micros, *y, transition.clause, transition.to, details});
+              {transition.ts.micros, *y, transition.clause, transition.to.name, details});
         }
       }
       update_totals(track, transition.ts.micros);
     }
   }
 
-  void after_event(const Event& event) {
+  // The engine names the metrics each event moved; only those are read.
+  void on_event(const Event& event, const std::vector<MetricChanges>& changed) override {
     ++events;
     note_time(event.ts.micros);
-    for (ContractTrack& track : contracts) {
-      if (event.type >= track.sampled_by_type.size()) continue;
-      for (std::uint32_t m : track.sampled_by_type[event.type]) {
+    for (const MetricChanges& change : changed) {
+      ContractTrack& track = contracts[change.contract];
+      for (std::uint32_t m : change.metrics) {
         MetricTrack& metric = track.metrics[m];
+        if (!metric.charted) continue;
         const auto y = read(track, m);
         if (!y || (metric.last && *metric.last == *y)) continue;
         metric.last = y;
         metric.samples.add(event.ts.micros, *y);
       }
-      if (!(track.runtime->split_factor == track.split_factor)) {
-        track.split_factor = track.runtime->split_factor;
+    }
+    for (ContractTrack& track : contracts) {
+      if (const Decimal factor = engine.split_factor(track.index);
+          !(factor == track.split_factor)) {
+        track.split_factor = factor;
         update_thresholds(track, event.ts.micros);
         update_totals(track, event.ts.micros);
       }
@@ -398,16 +298,12 @@ struct ReportRecorder::State {
 
 ReportRecorder::ReportRecorder(Engine& engine, std::size_t max_points)
     : state_(std::make_unique<State>(engine, max_points)) {
-  for (auto& contract : state_->impl.contracts) state_->setup(*contract);
-  engine.on_transition([state = state_.get()](const Transition& t) { state->on_transition(t); });
+  for (std::size_t i = 0; i < engine.contract_count(); ++i) state_->setup(i);
+  engine.add_listener(*state_);
 }
 
 ReportRecorder::~ReportRecorder() {
-  state_->engine.on_transition({});
-}
-
-void ReportRecorder::after_event(const Event& event) {
-  state_->after_event(event);
+  state_->engine.remove_listener(*state_);
 }
 
 ReportData ReportRecorder::finish() {
@@ -428,11 +324,11 @@ ReportData ReportRecorder::finish() {
 
   for (std::size_t index = 0; index < s.contracts.size(); ++index) {
     ContractTrack& track = s.contracts[index];
-    ContractRuntime& contract = *track.runtime;
-    const ContractPlan& plan = contract.plan;
+    const ContractPlan& plan = *track.plan;
+    const LoadedContract& loaded = s.engine.contract(index);
     ContractReport report;
     report.title = plan.title;
-    if (const auto& header = contract.loaded.file->header; header && header->source) {
+    if (const auto& header = loaded.file->header; header && header->source) {
       report.source = header->source->value;
     }
     report.timezone = plan.timezone;
@@ -461,10 +357,9 @@ ReportData ReportRecorder::finish() {
         if (state == first_state) row.first_met = at;
       }
       report.clauses.push_back(std::move(row));
-      const ClauseState& state = contract.clauses[track.clause_index.at(status.clause)];
-      const bool finished =
-          state.lapsed ||
-          (clause.holds_while ? state.level == 1 : state.stage >= clause.stages.size());
+      const bool finished = status.state == "lapsed" ||
+                            (clause.holds_while ? status.state == name(Level::holding)
+                                                : status.state_index >= clause.stages.size());
       if (!finished) report.pending.push_back(s.engine.explain(status.clause, index, history));
     }
 
@@ -481,11 +376,10 @@ ReportData ReportRecorder::finish() {
       if (metric.charted && !metric.unit.empty() && metric.unit != plan.metrics[m].type.unit) {
         // In the unit the chart is drawn in.
         try {
-          const RuntimeValue value = plan.metrics[m].derived
-                                         ? s.impl.evaluate(contract, *plan.metrics[m].derived)
-                                         : s.impl.metric_value(contract, m);
-          out.latest =
-              render_value(value, plan.metrics[m].type, contract, ValueForm::reader, metric.unit);
+          const auto value = s.engine.metric_value(index, m);
+          if (const Quantity* quantity = value ? std::get_if<Quantity>(&*value) : nullptr) {
+            out.latest = render_in_unit(*quantity, metric.unit, loaded.checked);
+          }
         } catch (const RuntimeError&) {
           // metric_values() said why it cannot be computed
         }
@@ -516,16 +410,8 @@ ReportData ReportRecorder::finish() {
       }
       for (const SeriesPoint& step : total.second) out.steps.push_back(step);
       out.steps.push_back({last, out.steps.back().value});
-      Decimal sum;
-      for (std::uint32_t c = 0; c < plan.clauses.size(); ++c) {
-        const ClausePlan& clause = plan.clauses[c];
-        const ClauseState& state = contract.clauses[c];
-        if (!clause.grant || state.lapsed || (state.stage == 0 && state.level != 1)) continue;
-        const Type& type = plan.types.at(clause.grant->source->id);
-        if ((type.is(Kind::quantity) ? type.dimension : "") != dimension) continue;
-        sum = sum + s.impl.evaluate(contract, *clause.grant).number;
-      }
-      out.latest = render_amount(sum, total.first, contract.loaded.checked.units);
+      out.latest = render_amount(s.engine.granted_total(index, dimension), total.first,
+                                 loaded.checked.units);
       report.totals.push_back(std::move(out));
     }
     report.transitions = track.transitions;

@@ -4,12 +4,14 @@
 
 #include <fmt/format.h>
 
+#include "run/inspect.hpp"
 #include "run/render.hpp"
 #include "run/runtime.hpp"
 
 namespace proviso {
 
 std::vector<ClauseStatus> Engine::clause_states() const {
+  const Impl::Looking looking(*impl_);  // a query changes nothing
   std::vector<ClauseStatus> out;
   for (const auto& owned : impl_->contracts) {
     ContractRuntime& contract = *owned;
@@ -17,17 +19,21 @@ std::vector<ClauseStatus> Engine::clause_states() const {
       const ClausePlan& plan = contract.plan.clauses[c];
       const ClauseState& state = contract.clauses[c];
       const auto& states = plan.instance->states;
-      const std::string name = clause_state_name(plan, state);
-      const auto position = std::find(states.begin(), states.end(), name) - states.begin();
-      ClauseStatus status{
-          contract.plan.title, plan.name, name, state.entered[position], {}, {}, {}};
+      const ClauseStage stage = Impl::stage_of(contract, c);
+      ClauseStatus status;
+      status.contract = contract.plan.title;
+      status.clause = plan.name;
+      status.state = stage.name;
+      status.state_index = stage.index;
+      status.since = state.entered[stage.index];
       for (std::size_t i = 0; i < states.size(); ++i) {
         status.entered.emplace_back(states[i], state.entered[i]);
       }
       if (plan.grant) {
         const RuntimeValue grant = impl_->evaluate(contract, *plan.grant);
-        status.grant = render_value(grant, contract.plan.types.at(plan.grant->source->id), contract,
-                                    ValueForm::engine);
+        const Type& type = contract.plan.types.at(plan.grant->source->id);
+        status.grant = render_value(grant, type, contract, ValueForm::engine);
+        status.grant_value = typed_value(grant, type, contract);
       }
       const Program* next = state.lapsed ? nullptr : Impl::unmet_stage(plan, state);
       if (next) {
@@ -44,26 +50,29 @@ std::vector<ClauseStatus> Engine::clause_states() const {
 }
 
 std::vector<MetricStatus> Engine::metric_values() const {
+  const Impl::Looking looking(*impl_);  // a query changes nothing
   std::vector<MetricStatus> out;
   for (const auto& owned : impl_->contracts) {
     ContractRuntime& contract = *owned;
     for (std::uint32_t m = 0; m < contract.plan.metrics.size(); ++m) {
       const MetricPlan& plan = contract.plan.metrics[m];
-      std::string text;
+      MetricStatus status{contract.plan.title, plan.name, {}, {}};
       try {
         const RuntimeValue value = plan.derived ? impl_->evaluate(contract, *plan.derived)
                                                 : impl_->metric_value(contract, m);
-        text = render_value(value, plan.type, contract, ValueForm::engine);
+        status.value = render_value(value, plan.type, contract, ValueForm::engine);
+        status.typed = typed_value(value, plan.type, contract);
       } catch (const RuntimeError& failure) {
-        text = fmt::format("cannot be computed: {}", failure.diagnostic().message);
+        status.value = fmt::format("cannot be computed: {}", failure.diagnostic().message);
       }
-      out.push_back({contract.plan.title, plan.name, std::move(text)});
+      out.push_back(std::move(status));
     }
   }
   return out;
 }
 
 std::vector<std::string> Engine::granted_totals() const {
+  const Impl::Looking looking(*impl_);  // a query changes nothing
   // One total per dimension (50 USDm and 25,000,000 USD are one amount of money), summed in
   // base units and shown in the unit of the first grant that counts, as the report does.
   struct Total {
@@ -77,7 +86,8 @@ std::vector<std::string> Engine::granted_totals() const {
     for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
       const ClausePlan& plan = contract.plan.clauses[c];
       const ClauseState& state = contract.clauses[c];
-      if (!plan.grant || state.lapsed || (state.stage == 0 && state.level != 1)) continue;
+      if (!plan.grant || state.lapsed || (state.stage == 0 && state.level != Level::holding))
+        continue;
       const RuntimeValue grant = impl_->evaluate(contract, *plan.grant);
       const Type& type = contract.plan.types.at(plan.grant->source->id);
       Total& total = totals[type.is(Kind::quantity) ? type.dimension : std::string()];
@@ -97,16 +107,49 @@ std::vector<std::string> Engine::granted_totals() const {
 
 Decimal Engine::granted_total(const std::string& dimension) const {
   Decimal sum;
-  for (const auto& owned : impl_->contracts) {
-    ContractRuntime& contract = *owned;
-    for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
-      const ClausePlan& plan = contract.plan.clauses[c];
-      const ClauseState& state = contract.clauses[c];
-      if (!plan.grant || state.lapsed || (state.stage == 0 && state.level != 1)) continue;
-      const Type& type = contract.plan.types.at(plan.grant->source->id);
-      if ((type.is(Kind::quantity) ? type.dimension : std::string()) != dimension) continue;
-      sum = sum + impl_->evaluate(contract, *plan.grant).number;
+  for (std::size_t i = 0; i < impl_->contracts.size(); ++i) sum = sum + granted_total(i, dimension);
+  return sum;
+}
+
+const ContractPlan& Engine::plan(std::size_t index) const {
+  return impl_->contracts.at(index)->plan;
+}
+
+std::optional<Value> Engine::metric_value(std::size_t index, std::uint32_t metric) const {
+  const Impl::Looking looking(*impl_);
+  ContractRuntime& contract = *impl_->contracts.at(index);
+  const MetricPlan& plan = contract.plan.metrics.at(metric);
+  const RuntimeValue value = plan.derived ? impl_->evaluate(contract, *plan.derived)
+                                          : impl_->metric_value(contract, metric);
+  return typed_value(value, plan.type, contract);
+}
+
+std::optional<Value> Engine::value_in(std::size_t index, const Program& program,
+                                      const ast::Expr& expr) const {
+  ContractRuntime& contract = *impl_->contracts.at(index);
+  const Trace trace(*impl_, contract, program);
+  const RuntimeValue* value = trace.value_of(expr, contract.plan);
+  if (!value) return std::nullopt;
+  return typed_value(*value, contract.plan.types.at(expr.id), contract);
+}
+
+Decimal Engine::split_factor(std::size_t index) const {
+  return impl_->contracts.at(index)->split_factor;
+}
+
+Decimal Engine::granted_total(std::size_t index, const std::string& dimension) const {
+  const Impl::Looking looking(*impl_);
+  ContractRuntime& contract = *impl_->contracts.at(index);
+  Decimal sum;
+  for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
+    const ClausePlan& plan = contract.plan.clauses[c];
+    const ClauseState& state = contract.clauses[c];
+    if (!plan.grant || state.lapsed || (state.stage == 0 && state.level != Level::holding)) {
+      continue;
     }
+    const Type& type = contract.plan.types.at(plan.grant->source->id);
+    if ((type.is(Kind::quantity) ? type.dimension : std::string()) != dimension) continue;
+    sum = sum + impl_->evaluate(contract, *plan.grant).number;
   }
   return sum;
 }

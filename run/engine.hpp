@@ -2,6 +2,7 @@
 // query states, save and restore. The `proviso` command is a client of exactly this header.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -11,31 +12,55 @@
 
 #include "base/diagnostic.hpp"
 #include "base/time.hpp"
+#include "base/value.hpp"
 #include "check/load.hpp"
 #include "events/event.hpp"
 
 namespace proviso {
 
-struct Explanation;  // explain.hpp
+struct Explanation;   // explain.hpp
+struct ContractPlan;  // plan/plan.hpp
+struct Program;       // plan/plan.hpp
+
+/// What caused a transition.
+enum class CauseKind : std::uint8_t { event, deadline, effective, expiry, clock };
+/// "event", "deadline", "effective", "expiry", "clock": as the timeline and JSON write it.
+std::string_view name(CauseKind kind);
+
+/// Where a `holds while` clause stands: not evaluated yet, holding, or breached.
+enum class Level : std::uint8_t { pending, holding, breached };
+/// "pending", "holding", "breached".
+std::string_view name(Level level);
+
+/// One of a clause's states: its index among the clause's states (the order of
+/// ClauseStatus::entered; 0 is "pending") and its name ("vested").
+struct ClauseStage {
+  std::uint32_t index = 0;
+  std::string name;
+  bool operator==(const ClauseStage&) const = default;
+};
 
 /// One change of one clause's state.
 struct Transition {
   Timestamp ts;
   std::string contract;  // the contract's title
   std::string clause;    // "T1", "F[3]"
-  std::string from;      // "pending"
-  std::string to;        // "vested"
-  /// What caused it: an event (log file and line), or a deadline, effective date or expiry.
+  ClauseStage from;      // {0, "pending"}
+  ClauseStage to;        // {1, "vested"}
+  /// What caused it: an event (log file and line), or a deadline, effective date, expiry or
+  /// the clock reaching a time test's instant.
   struct Cause {
-    std::string kind;  // "event", "deadline", "effective", "expiry"
-    std::string file;
+    CauseKind kind = CauseKind::event;
+    std::string file;  // events only
     std::uint64_t line = 0;
   } cause;
-  /// The values that decided it, e.g. {"amd_deployed", "1.02 GW", ">= 1 GW"}.
+  /// The values that decided it, e.g. {"amd_deployed", "1.02 GW", ">= 1 GW"}, with the value
+  /// itself as a number, quantity, time or truth (nullopt: it had no value yet).
   struct Value {
     std::string name;
     std::string value;
     std::string test;
+    std::optional<proviso::Value> typed;
   };
   std::vector<Value> values;
 };
@@ -45,8 +70,10 @@ struct ClauseStatus {
   std::string contract;
   std::string clause;
   std::string state;
+  std::uint32_t state_index = 0;   // the state's index in `entered`
   std::optional<Timestamp> since;  // when it entered that state; none while pending
   std::string grant;               // what it grants, e.g. "26,666,667 shares"; empty if nothing
+  std::optional<proviso::Value> grant_value;  // the grant as a quantity or number
   /// Until it is met (or, for `holds while`, always): the values its next condition reads now,
   /// e.g. {"amd_deployed", "0.6 GW", ">= 1 GW"}.
   std::vector<Transition::Value> values;
@@ -59,6 +86,7 @@ struct Evaluation {
   bool known = false;  // false while an input has no value yet (no close price seen)
   bool truth = false;  // for conditions
   std::string text;    // the value as the contract would write it: "1.02 GW", "true"
+  std::optional<proviso::Value> value;  // the value itself; nullopt when not known
 };
 
 /// Whether the replays so far drove a condition of a clause true, false, or both.
@@ -74,6 +102,30 @@ struct MetricStatus {
   std::string contract;
   std::string metric;
   std::string value;  // "1.02 GW", or "no value" before the first event that sets it
+  std::optional<proviso::Value> typed;  // the value itself; nullopt when it has none
+};
+
+/// The metrics of one contract that one event changed (or may have changed: a derived metric
+/// that reads one of them), by index in the contract's metrics (as metric_values() lists them).
+struct MetricChanges {
+  std::size_t contract = 0;
+  std::vector<std::uint32_t> metrics;
+};
+
+/// Observes evaluation, as cel-cpp's evaluation listener does: the command's timeline, the
+/// HTML report and a host's own code watch the engine through this, never through its
+/// internals. Every method has an empty default; a listener is called on the thread that feeds
+/// the engine, in order, and must outlive its registration.
+class EngineListener {
+ public:
+  virtual ~EngineListener() = default;
+  /// A clause changed state.
+  virtual void on_transition(const Transition& /*transition*/) {}
+  /// A note that is not a transition (a trading day without data inside a day window).
+  virtual void on_note(const std::string& /*note*/) {}
+  /// An event was processed: its transitions have been reported, and `changed` lists, for
+  /// each contract whose metrics it moved, which ones.
+  virtual void on_event(const Event& /*event*/, const std::vector<MetricChanges>& /*changed*/) {}
 };
 
 /// A failure while running: arithmetic that overflowed or divided by zero, pointing at the
@@ -100,7 +152,9 @@ class Engine {
   Engine& operator=(Engine&&) noexcept;
 
   /// Loads a contract file; on errors returns false and adds them to `diagnostics`, whose
-  /// spans point into text the engine keeps for as long as it lives.
+  /// spans point into text the engine keeps for as long as it lives. Every contract is loaded
+  /// before the first event: once the engine has processed an event or moved its clock,
+  /// loading is refused (false, with a diagnostic), since it would restart the others.
   bool load_file(const std::string& path, Diagnostics& diagnostics);
   /// Loads contract text; `name` names it in diagnostics.
   bool load_text(std::string name, std::string text, Diagnostics& diagnostics);
@@ -114,7 +168,12 @@ class Engine {
   /// Names of the log files, by Event::log, for causes ("logs/a.jsonl:17").
   void set_log_names(std::vector<std::string> names);
 
-  /// Called for every transition, in order.
+  /// Adds a listener (not owned; it must outlive the engine or be removed first).
+  void add_listener(EngineListener& listener);
+  /// Removes a listener added before; nothing if it was not added.
+  void remove_listener(const EngineListener& listener);
+  /// Called for every transition, in order: a listener that only has on_transition. Setting
+  /// it again replaces it; an empty function removes it.
   void on_transition(std::function<void(const Transition&)> callback);
   /// Called with notes that are not transitions, such as a trading day without data inside a
   /// day window ("… counts as not met"), once per day and contract.
@@ -124,9 +183,11 @@ class Engine {
   void feed(const Event& event);
   /// Processes events given as JSON Lines text (one object per line, as in a log), checked
   /// against the schemas like a log; `name` names them in causes and messages. Returns false
-  /// with `error` ("NAME:LINE: error: …") at the first bad line, after feeding the good ones
-  /// before it. Events of types no contract declares are passed over. Throws RuntimeError.
-  bool feed_json(std::string_view lines, std::string& error, const std::string& name = "json");
+  /// and adds a diagnostic pointing at the bad line ("NAME:LINE:1: error: …") at the first bad
+  /// line, after feeding the good ones before it. Events of types no contract declares are
+  /// passed over. Throws RuntimeError.
+  bool feed_json(std::string_view lines, Diagnostics& diagnostics,
+                 const std::string& name = "json");
   /// Fires every deadline up to and including `until` and moves the clock there.
   void advance_to(Timestamp until);
   /// The engine's clock: the last event's or advance_to's instant.
@@ -163,15 +224,35 @@ class Engine {
   Explanation explain(std::string_view clause, std::size_t index = 0,
                       const std::vector<Transition>& history = {}) const;
 
+  // ---- Read-only views for tools built on the engine (the HTML report) ----------------
+  // None of these changes the engine.
+
+  /// Contract `index`'s compiled plan: its metrics, clauses and their programs, by index.
+  const ContractPlan& plan(std::size_t index) const;
+  /// Metric `metric` (an index into plan(index).metrics) of contract `index` now; nullopt
+  /// while it has no value. Throws RuntimeError when it cannot be computed (a derived metric
+  /// that divides by zero).
+  std::optional<Value> metric_value(std::size_t index, std::uint32_t metric) const;
+  /// The value `expr` has when `program` (one of plan(index)'s programs) runs now, e.g. a
+  /// target that splits adjust; nullopt when it has none or cannot be computed.
+  std::optional<Value> value_in(std::size_t index, const Program& program,
+                                const ast::Expr& expr) const;
+  /// The product of every split's ratio so far in contract `index` (1 before any split).
+  Decimal split_factor(std::size_t index) const;
+  /// The total contract `index`'s met clauses grant in `dimension`, in its base unit.
+  Decimal granted_total(std::size_t index, const std::string& dimension) const;
+
   /// The whole state as text (clock, metrics, windows, clauses), for save/resume.
   std::string save_state() const;
   /// Restores a saved state into an engine that has loaded the same contracts; false with a
   /// reason when the text is not such a state.
   bool restore_state(std::string_view saved, std::string& error);
 
- private:
+  /// The engine's state: opaque here, defined in the engine's internal header
+  /// (run/runtime.hpp). Only Engine's own members reach it; tools use the views above.
   struct Impl;
-  friend struct EngineInternals;  // inspect.hpp: read-only views for explain and report
+
+ private:
   std::unique_ptr<Impl> impl_;
 };
 

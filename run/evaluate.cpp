@@ -36,7 +36,12 @@ bool compare(ast::BinaryOp op, const T& a, const T& b) {
       return a > b;
     case ast::BinaryOp::greater_equal:
       return a >= b;
-    default:
+    case ast::BinaryOp::add:
+    case ast::BinaryOp::subtract:
+    case ast::BinaryOp::multiply:
+    case ast::BinaryOp::divide:
+    case ast::BinaryOp::logical_and:
+    case ast::BinaryOp::logical_or:
       break;
   }
   return false;
@@ -92,9 +97,21 @@ bool is_condition(Op op) {
     case Op::time_after:
     case Op::within:
       return true;
-    default:
+    case Op::constant:
+    case Op::load_metric:
+    case Op::load_field:
+    case Op::clause_time:
+    case Op::now:
+    case Op::add:
+    case Op::subtract:
+    case Op::multiply:
+    case Op::divide:
+    case Op::negate:
+    case Op::adjust_price:
+    case Op::adjust_shares:
       return false;
   }
+  return false;
 }
 
 }  // namespace
@@ -142,7 +159,9 @@ RuntimeValue Engine::Impl::evaluate(ContractRuntime& contract, const Program& pr
   failed_calculation.reset();
   for (const Step& step : program.steps) {
     execute(contract, plan, step, event);
-    if (coverage_on && is_condition(step.op)) record_coverage(contract, step.node, stack.back());
+    if (coverage_on && !looking && is_condition(step.op)) {
+      record_coverage(contract, step.node, stack.back());
+    }
   }
   if (failed_calculation) settle_failure(contract, stack.back());
   return stack.back();
@@ -157,9 +176,13 @@ void Engine::Impl::settle_failure(ContractRuntime& contract, const RuntimeValue&
   if (!result.known) throw RuntimeError(std::move(failure), "");
   const std::uint32_t where = failure.span.begin;
   auto& noted = contract.noted_failures;
-  if (!note_callback || std::find(noted.begin(), noted.end(), where) != noted.end()) return;
+  // A query only looks: it notes nothing.
+  if (looking || (!note_callback && listeners.empty()) ||
+      std::find(noted.begin(), noted.end(), where) != noted.end()) {
+    return;
+  }
   noted.push_back(where);
-  note_callback(fmt::format(
+  notify_note(fmt::format(
       "{}: {} in {} (line {}); that comparison is unknown, and the condition is decided "
       "without it",
       contract.plan.title, failure.message, failure.span.text(), failure.span.line));
@@ -200,18 +223,16 @@ void Engine::Impl::execute(ContractRuntime& contract, const ContractPlan& plan, 
       }
       case Op::clause_state: {
         const ClauseState& state = contract.clauses[step.a];
-        const ClausePlan& clause = plan.clauses[step.a];
-        const auto& states = clause.instance->states;
-        const std::string& wanted = states[step.b];
+        const StateIndices& indices = contract.state_indices[step.a];
         bool in_state = false;
-        if (wanted == "lapsed") {
+        if (step.b == indices.lapsed) {
           in_state = state.lapsed;
-        } else if (wanted == "holding") {
-          in_state = state.level == 1;
-        } else if (wanted == "breached") {
-          in_state = state.level == 2;
-        } else if (wanted == "pending") {
-          in_state = !state.lapsed && state.stage == 0 && state.level == 0;
+        } else if (step.b == indices.holding) {
+          in_state = state.level == Level::holding;
+        } else if (step.b == indices.breached) {
+          in_state = state.level == Level::breached;
+        } else if (step.b == 0) {  // pending
+          in_state = !state.lapsed && state.stage == 0 && state.level == Level::pending;
         } else {
           // A staged clause is "vested" from vesting on, also once exercisable.
           in_state = state.stage >= step.b;
@@ -365,7 +386,7 @@ void Engine::Impl::execute(ContractRuntime& contract, const ContractPlan& plan, 
       case Op::latch: {
         const RuntimeValue a = pop();
         std::optional<std::int64_t>& latched = contract.latches[step.a];
-        if (a.known && a.flag && !latched) latched = clock ? clock->micros : 0;
+        if (a.known && a.flag && !latched && !looking) latched = clock ? clock->micros : 0;
         s.push_back(latched ? boolean(true) : a);
         break;
       }

@@ -3,9 +3,7 @@
 namespace proviso {
 
 Trace::Trace(EngineImpl& impl, ContractRuntime& contract, const Program& program) {
-  const auto latches = contract.latches;
-  const bool coverage = impl.coverage_on;
-  impl.coverage_on = false;
+  const EngineImpl::Looking looking(impl);
   impl.stack.clear();
   try {
     for (const Step& step : program.steps) {
@@ -19,8 +17,6 @@ Trace::Trace(EngineImpl& impl, ContractRuntime& contract, const Program& program
     failure_ = failure.diagnostic().message;
   }
   impl.stack.clear();
-  contract.latches = latches;
-  impl.coverage_on = coverage;
 }
 
 const RuntimeValue* Trace::find(ast::NodeId node) const {
@@ -67,8 +63,12 @@ bool is_fixed(const ast::Expr& expr, const CheckedContract& contract) {
                              std::is_same_v<T, ast::DateLiteral> ||
                              std::is_same_v<T, ast::TimestampLiteral>) {
           return true;
-        } else {
+        } else if constexpr (ast::one_of<T, ast::Member, ast::Index, ast::Consecutive,
+                                         ast::AtLeastOfLast, ast::Quorum, ast::TimeTest,
+                                         ast::Within>) {
           return false;  // clause times and states, windows, quorums, time tests
+        } else {
+          static_assert(ast::unhandled<T>);
         }
       },
       expr.node);

@@ -1,5 +1,6 @@
-// Internal to explain and report: read-only views of a running engine. A trace runs a compiled
-// program once and keeps every node's value, so a condition's parts are read from the very
+// Internal to the engine and Engine::explain: read-only views of a running engine (tools
+// outside the engine use Engine's public views: plan(), metric_value(), value_in()). A trace runs a
+// compiled program once and keeps every node's value, so a condition's parts are read from the very
 // program the clause runs (its windows, latches and split-adjusted targets included), never
 // recompiled.
 #pragma once
@@ -13,13 +14,7 @@
 
 namespace proviso {
 
-/// The engine's internals, for the explain and report code (a friend of Engine).
-struct EngineInternals {
-  using Impl = Engine::Impl;
-  static Impl& of(const Engine& engine) { return *engine.impl_; }
-};
-
-using EngineImpl = EngineInternals::Impl;
+using EngineImpl = Engine::Impl;
 
 /// The value every node of a program had when it last ran, by node id.
 class Trace {

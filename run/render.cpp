@@ -40,7 +40,12 @@ int strength(const ast::Expr& expr) {
       case ast::BinaryOp::multiply:
       case ast::BinaryOp::divide:
         return 6;
-      default:
+      case ast::BinaryOp::equal:
+      case ast::BinaryOp::not_equal:
+      case ast::BinaryOp::less:
+      case ast::BinaryOp::less_equal:
+      case ast::BinaryOp::greater:
+      case ast::BinaryOp::greater_equal:
         return 4;  // comparisons
     }
   }
@@ -126,25 +131,40 @@ std::string render_value(const RuntimeValue& value, const Type& type,
   return "";
 }
 
-std::string render_in_unit(const std::string& text, const std::string& unit,
+std::optional<Value> typed_value(const RuntimeValue& value, const Type& type,
+                                 const ContractRuntime& contract) {
+  if (!value.known) return std::nullopt;
+  switch (type.kind) {
+    case Kind::number:
+      return Value{value.number};
+    case Kind::quantity: {
+      const auto& units = contract.loaded.checked.units;
+      const auto it = units.find(type.unit);
+      if (it == units.end()) return Value{value.number};
+      return Value{Quantity{value.number, it->second.dimension, type.unit, it->second.scale}};
+    }
+    case Kind::timestamp:
+      return Value{Timestamp{value.time}};
+    case Kind::date:
+      return Value{Date{static_cast<std::int32_t>(value.time)}};
+    case Kind::text:
+      return Value{std::string(value.text)};
+    case Kind::boolean:
+      return Value{value.flag};
+    case Kind::duration:
+      return Value{Duration{value.time, value.months, value.trading_days}};
+    case Kind::error:
+    case Kind::clause:
+      break;
+  }
+  return std::nullopt;
+}
+
+std::string render_in_unit(const Quantity& quantity, const std::string& unit,
                            const CheckedContract& contract) {
-  const std::size_t space = text.rfind(' ');
-  if (unit.empty() || space == std::string::npos) return text;
-  const auto from = contract.units.find(text.substr(space + 1));
   const auto to = contract.units.find(unit);
-  if (from == contract.units.end() || to == contract.units.end() || from == to ||
-      from->second.dimension != to->second.dimension) {
-    return text;
-  }
-  std::string digits = text.substr(0, space);
-  std::erase(digits, ',');
-  try {
-    const auto amount = Decimal::parse(digits);
-    if (!amount) return text;
-    return render_amount(*amount * from->second.scale, unit, contract.units);
-  } catch (const ArithmeticError&) {
-    return text;
-  }
+  const bool convertible = to != contract.units.end() && to->second.dimension == quantity.dimension;
+  return render_amount(quantity.base_amount, convertible ? unit : quantity.unit, contract.units);
 }
 
 std::string zone_label(std::string_view zone_name) {
@@ -192,8 +212,7 @@ std::string render_deciding(const Transition::Value& value) {
 std::string clause_state_name(const ClausePlan& plan, const ClauseState& state) {
   const auto& states = plan.instance->states;
   if (state.lapsed) return states.back();
-  if (plan.holds_while)
-    return state.level == 1 ? "holding" : state.level == 2 ? "breached" : "pending";
+  if (plan.holds_while) return std::string(name(state.level));
   return states[state.stage];
 }
 
@@ -211,9 +230,15 @@ std::string_view comparison_symbol(ast::BinaryOp op) {
       return ">";
     case ast::BinaryOp::greater_equal:
       return "≥";
-    default:
+    case ast::BinaryOp::add:
+    case ast::BinaryOp::subtract:
+    case ast::BinaryOp::multiply:
+    case ast::BinaryOp::divide:
+    case ast::BinaryOp::logical_and:
+    case ast::BinaryOp::logical_or:
       return "";
   }
+  return "";
 }
 
 std::string_view render_operator(ast::BinaryOp op, ConditionForm form) {
@@ -231,9 +256,17 @@ ast::BinaryOp flipped(ast::BinaryOp op) {
       return ast::BinaryOp::less;
     case ast::BinaryOp::greater_equal:
       return ast::BinaryOp::less_equal;
-    default:
+    case ast::BinaryOp::add:
+    case ast::BinaryOp::subtract:
+    case ast::BinaryOp::multiply:
+    case ast::BinaryOp::divide:
+    case ast::BinaryOp::equal:
+    case ast::BinaryOp::not_equal:
+    case ast::BinaryOp::logical_and:
+    case ast::BinaryOp::logical_or:
       return op;
   }
+  return op;
 }
 
 std::string ConditionText::render(const ast::Expr& expr, ConditionForm form,
@@ -337,8 +370,11 @@ std::string ConditionText::text(const ast::Expr& expr, ConditionForm form,
           return fmt::format("{} {}", word, part(*node.instant));
         } else if constexpr (std::is_same_v<T, ast::Within>) {
           return fmt::format("within {} after {}", part(*node.duration), part(*node.anchor));
-        } else {
+        } else if constexpr (ast::one_of<T, ast::TextLiteral, ast::BoolLiteral, ast::DateLiteral,
+                                         ast::TimestampLiteral>) {
           return std::string(expr.span.text());  // text, booleans, dates, timestamps as written
+        } else {
+          static_assert(ast::unhandled<T>);
         }
       },
       expr.node);

@@ -36,9 +36,15 @@ std::string render_value(const RuntimeValue& value, const Type& type,
                          const ContractRuntime& contract, ValueForm form,
                          const std::string& unit = {});
 
-/// A quantity written by render_value ("600 MW") shown in `unit` of the same dimension
-/// ("0.6 GW"); any other text is returned as it is.
-std::string render_in_unit(const std::string& text, const std::string& unit,
+/// The value itself, for hosts and for output that converts it: a number, a quantity (in base
+/// units, shown in the type's unit), a date, an instant, a duration, a truth or a text;
+/// nullopt while it is not known.
+std::optional<Value> typed_value(const RuntimeValue& value, const Type& type,
+                                 const ContractRuntime& contract);
+
+/// A quantity shown in `unit` of the same dimension ("0.6 GW" for 600 MW); in its own unit
+/// when `unit` is of another dimension or not a unit of the contract.
+std::string render_in_unit(const Quantity& quantity, const std::string& unit,
                            const CheckedContract& contract);
 
 /// "New York" for America/New_York, "UTC" for UTC: how times name their zone for a reader.

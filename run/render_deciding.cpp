@@ -64,11 +64,12 @@ std::vector<Transition::Value> Engine::Impl::deciding_values(ContractRuntime& co
           const Type shown = types.at(binary->rhs->id).is(Kind::quantity)
                                  ? types.at(binary->rhs->id)
                                  : types.at(binary->lhs->id);
+          const RuntimeValue value = value_of(*m);
           values.push_back(
-              {metric_names[*m].name,
-               render_value(value_of(*m), shown, contract, ValueForm::engine),
+              {metric_names[*m].name, render_value(value, shown, contract, ValueForm::engine),
                fmt::format("{} {}{}", render_operator(binary->op, ConditionForm::deciding),
-                           text.deciding(*binary->rhs), note_for(*binary->rhs))});
+                           text.deciding(*binary->rhs), note_for(*binary->rhs)),
+               typed_value(value, shown, contract)});
           return;
         }
       }
@@ -82,15 +83,17 @@ std::vector<Transition::Value> Engine::Impl::deciding_values(ContractRuntime& co
                                       text.deciding(*unary->operand)),
                           since ? "true" : "false",
                           since ? fmt::format("since {}", format_utc(Timestamp{*since}))
-                                : std::string("not held yet")});
+                                : std::string("not held yet"),
+                          Value{since.has_value()}});
         return;
       }
     }
     if (const Step* state = step_of(program, Op::clause_state, expr.id)) {
       // `T1 vested`: the state T1 is in.
       const ClausePlan& other = contract.plan.clauses[state->a];
-      values.push_back({other.name, clause_state_name(other, contract.clauses[state->a]),
-                        fmt::format("is {}", other.instance->states[state->b])});
+      const std::string now_in = clause_state_name(other, contract.clauses[state->a]);
+      values.push_back({other.name, now_in, fmt::format("is {}", other.instance->states[state->b]),
+                        Value{now_in}});
       return;
     }
     if (std::holds_alternative<ast::AtLeastOfLast>(expr.node) ||
@@ -104,11 +107,12 @@ std::vector<Transition::Value> Engine::Impl::deciding_values(ContractRuntime& co
                                      : std::get<ast::Consecutive>(expr.node).condition.get();
         const DayWindowPlan& window = contract.plan.windows[w];
         const auto* compared = std::get_if<ast::Binary>(&inner->node);
+        const std::uint32_t count = window_count(contract, w);
         values.push_back({fmt::format("days with {}{}", text.deciding(*inner),
                                       compared ? note_for(*compared->rhs) : std::string()),
-                          fmt::format("{} of the last {} {}", window_count(contract, w),
-                                      window.span, window.trading_days ? "trading days" : "days"),
-                          fmt::format("needs {}", window.needed)});
+                          fmt::format("{} of the last {} {}", count, window.span,
+                                      window.trading_days ? "trading days" : "days"),
+                          fmt::format("needs {}", window.needed), Value{Decimal::from_int(count)}});
       }
     }
     ast::for_each_child(expr, walk);

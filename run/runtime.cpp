@@ -1,24 +1,11 @@
-// The engine's driver: loading, the event loop, timers, and clause state changes.
+// The engine's event loop: timers, events, clause evaluation and state changes. The public
+// API around it is engine.cpp.
 #include <fmt/format.h>
 
-#include <functional>
-
-#include "events/read_events.hpp"
-#include "grammar/ast_walk.hpp"
 #include "run/render.hpp"
 #include "run/runtime.hpp"
 
 namespace proviso {
-
-RuntimeError::RuntimeError(Diagnostic diagnostic, std::string cause)
-    : std::runtime_error(diagnostic.message),
-      diagnostic_(std::move(diagnostic)),
-      cause_(std::move(cause)) {}
-
-Engine::Engine() : impl_(std::make_unique<Impl>()) {}
-Engine::~Engine() = default;
-Engine::Engine(Engine&&) noexcept = default;
-Engine& Engine::operator=(Engine&&) noexcept = default;
 
 namespace {
 
@@ -35,35 +22,6 @@ std::optional<TradingCalendar> calendar_for(const LoadedContract& loaded) {
 
 }  // namespace
 
-bool Engine::load_file(const std::string& path, Diagnostics& diagnostics) {
-  LoadedContract loaded = load_contract_file(path);
-  if (!loaded.source) {
-    diagnostics.insert(diagnostics.end(), loaded.diagnostics.begin(), loaded.diagnostics.end());
-    return false;
-  }
-  return load_text(loaded.source->name, loaded.source->text, diagnostics);
-}
-
-bool Engine::load_text(std::string name, std::string text, Diagnostics& diagnostics) {
-  auto contract = std::make_unique<ContractRuntime>();
-  contract->loaded = load_contract(std::move(name), std::move(text));
-  diagnostics.insert(diagnostics.end(), contract->loaded.diagnostics.begin(),
-                     contract->loaded.diagnostics.end());
-  if (!contract->loaded.ok()) {
-    impl_->rejected.push_back(std::move(contract->loaded));
-    return false;
-  }
-  if (auto conflict = merge_schemas(contract->loaded.checked, impl_->schemas)) {
-    diagnostics.push_back({Severity::error, Span{}, *conflict, {}});
-    return false;
-  }
-  // Every contract's plan indexes event types by their place in the shared schemas, so
-  // earlier plans are rebuilt when a later contract adds fields or types.
-  impl_->contracts.push_back(std::move(contract));
-  for (std::uint32_t i = 0; i < impl_->contracts.size(); ++i) impl_->start_contract(i);
-  return true;
-}
-
 void Engine::Impl::start_contract(std::uint32_t index) {
   ContractRuntime& contract = *contracts[index];
   contract.index = index;
@@ -73,10 +31,19 @@ void Engine::Impl::start_contract(std::uint32_t index) {
   contract.windows.assign(contract.plan.windows.size(), WindowState{});
   contract.latches.assign(contract.plan.latch_count, std::nullopt);
   contract.clauses.assign(contract.plan.clauses.size(), ClauseState{});
+  contract.state_indices.assign(contract.plan.clauses.size(), StateIndices{});
   for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
-    contract.clauses[c].entered.assign(contract.plan.clauses[c].instance->states.size(),
-                                       std::nullopt);
+    const auto& states = contract.plan.clauses[c].instance->states;
+    contract.clauses[c].entered.assign(states.size(), std::nullopt);
+    StateIndices& indices = contract.state_indices[c];
+    for (std::uint32_t s = 0; s < states.size(); ++s) {
+      if (states[s] == "holding") indices.holding = s;
+      if (states[s] == "breached") indices.breached = s;
+    }
+    if (states.back() == "lapsed") indices.lapsed = static_cast<std::uint32_t>(states.size() - 1);
   }
+  contract.metric_changed.assign(contract.plan.metrics.size(), 0);
+  contract.changed_metrics.clear();
   contract.dirty.assign(contract.plan.clauses.size(), 1);
   contract.started = !contract.plan.effective;
   contract.expired = false;
@@ -100,80 +67,6 @@ void Engine::Impl::start_contract(std::uint32_t index) {
         }
       }
     }
-  }
-}
-
-const EventSchemas& Engine::schemas() const {
-  return impl_->schemas;
-}
-
-std::string Engine::timezone() const {
-  return impl_->contracts.empty() ? "UTC" : impl_->contracts.front()->plan.timezone;
-}
-
-void Engine::set_log_names(std::vector<std::string> names) {
-  impl_->log_names = std::move(names);
-}
-
-void Engine::on_transition(std::function<void(const Transition&)> callback) {
-  impl_->callback = std::move(callback);
-}
-
-void Engine::on_note(std::function<void(const std::string&)> callback) {
-  impl_->note_callback = std::move(callback);
-}
-
-std::optional<Timestamp> Engine::now() const {
-  return impl_->clock;
-}
-
-void Engine::feed(const Event& event) {
-  impl_->fire_timers(event.ts.micros);
-  impl_->clock = event.ts;
-  impl_->process(event);
-}
-
-bool Engine::feed_json(std::string_view lines, std::string& error, const std::string& name) {
-  const auto log = static_cast<std::uint32_t>(impl_->log_names.size());
-  ReadError failure;
-  auto reader =
-      EventReader::from_text(name, lines, LogFormat::jsonl, impl_->schemas, log, {}, failure);
-  if (!reader) {
-    error = render(failure);
-    return false;
-  }
-  impl_->log_names.push_back(name);
-  Event event;
-  while (reader->next(event)) {
-    if (impl_->clock && event.ts < *impl_->clock) {
-      error = fmt::format("{}:{}: error: this event ({}) is earlier than the engine's clock ({})",
-                          name, event.line, format_utc(event.ts), format_utc(*impl_->clock));
-      return false;
-    }
-    feed(event);
-  }
-  if (reader->error()) {
-    error = render(*reader->error());
-    return false;
-  }
-  return true;
-}
-
-void Engine::advance_to(Timestamp until) {
-  impl_->fire_timers(until.micros);
-  if (impl_->clock && impl_->clock->micros >= until.micros) return;
-  impl_->clock = until;
-  // Time alone moves windows and `before`/`after` conditions: re-evaluate what depends on it.
-  const Transition::Cause cause{"clock", {}, 0};
-  try {
-    for (auto& owned : impl_->contracts) {
-      ContractRuntime& contract = *owned;
-      if (contract.expired) continue;
-      impl_->pass_time(contract, until.micros);
-      impl_->evaluate_dirty(contract, cause);
-    }
-  } catch (const RuntimeError& failure) {
-    throw RuntimeError(failure.diagnostic(), fmt::format("the clock at {}", format_utc(until)));
   }
 }
 
@@ -206,6 +99,7 @@ void Engine::Impl::apply_split(ContractRuntime& contract, const Event& event) {
       state.sum = state.sum / ratio;
       for (WindowEntry& entry : state.window) entry.value = entry.value / ratio;
       for (WindowEntry& entry : state.extremes) entry.value = entry.value / ratio;
+      note_metric_change(contract, m);
       for (std::uint32_t c : contract.plan.clauses_by_metric[m]) contract.dirty[c] = 1;
     }
   } catch (const ArithmeticError& failure) {
@@ -226,6 +120,7 @@ void Engine::Impl::pass_time(ContractRuntime& contract, std::int64_t now) {
     bool changed = false;
     expire_window_entries(contract, m, now, changed);
     if (changed) {
+      note_metric_change(contract, m);
       for (std::uint32_t c : contract.plan.clauses_by_metric[m]) contract.dirty[c] = 1;
     }
   }
@@ -254,7 +149,7 @@ void Engine::Impl::fire(const Timer& timer) {
     case Timer::Kind::effective: {
       contract.started = true;
       std::fill(contract.dirty.begin(), contract.dirty.end(), 1);
-      evaluate_dirty(contract, Transition::Cause{"effective", {}, 0});
+      evaluate_dirty(contract, Transition::Cause{CauseKind::effective, {}, 0});
       return;
     }
     case Timer::Kind::deadline: {
@@ -263,13 +158,13 @@ void Engine::Impl::fire(const Timer& timer) {
       if (state.lapsed || state.stage >= plan.lapse_stage || contract.expired) return;
       transition(contract, timer.clause,
                  static_cast<std::uint32_t>(plan.instance->states.size() - 1),
-                 Transition::Cause{"deadline", {}, 0}, unmet_stage(plan, state));
-      evaluate_dirty(contract, Transition::Cause{"deadline", {}, 0});
+                 Transition::Cause{CauseKind::deadline, {}, 0}, unmet_stage(plan, state));
+      evaluate_dirty(contract, Transition::Cause{CauseKind::deadline, {}, 0});
       return;
     }
     case Timer::Kind::clock: {
       contract.dirty[timer.clause] = 1;
-      evaluate_dirty(contract, Transition::Cause{"clock", {}, 0});
+      evaluate_dirty(contract, Transition::Cause{CauseKind::clock, {}, 0});
       return;
     }
     case Timer::Kind::expiry: {
@@ -279,10 +174,10 @@ void Engine::Impl::fire(const Timer& timer) {
         const bool unfinished =
             !plan.stages.empty() && !state.lapsed && state.stage < plan.stages.size();
         if (!unfinished) continue;
-        const auto& states = plan.instance->states;
-        if (states.back() != "lapsed") continue;  // no way to lapse: it stays where it is
-        transition(contract, c, static_cast<std::uint32_t>(states.size() - 1),
-                   Transition::Cause{"expiry", {}, 0}, unmet_stage(plan, state));
+        const std::uint32_t lapsed = contract.state_indices[c].lapsed;
+        if (lapsed == StateIndices::kNone) continue;  // no way to lapse: it stays where it is
+        transition(contract, c, lapsed, Transition::Cause{CauseKind::expiry, {}, 0},
+                   unmet_stage(plan, state));
       }
       contract.expired = true;
       return;
@@ -293,7 +188,7 @@ void Engine::Impl::fire(const Timer& timer) {
 void Engine::Impl::process(const Event& event) {
   // Reused across events: assigning into its strings allocates nothing in the steady state.
   Transition::Cause& cause = event_cause;
-  cause.kind = "event";
+  cause.kind = CauseKind::event;
   if (event.log < log_names.size()) {
     cause.file.assign(log_names[event.log]);
   } else {
@@ -322,6 +217,7 @@ void Engine::Impl::process(const Event& event) {
             if (!(pass.known && pass.flag)) continue;
           }
           update_metric(contract, m, event);
+          note_metric_change(contract, m);
           for (std::uint32_t c : contract.plan.clauses_by_metric[m]) contract.dirty[c] = 1;
           for (std::uint32_t w = 0; w < contract.plan.windows.size(); ++w) {
             const auto& inputs = contract.plan.windows[w].input_metrics;
@@ -332,6 +228,7 @@ void Engine::Impl::process(const Event& event) {
       }
       evaluate_dirty(contract, cause);
     }
+    if (!listeners.empty()) report_changes(event);
   } catch (const RuntimeError& failure) {
     throw RuntimeError(failure.diagnostic(), cause.file.empty()
                                                  ? fmt::format("event at {}", format_utc(event.ts))
@@ -385,7 +282,7 @@ bool Engine::Impl::evaluate_clause_now(ContractRuntime& contract, std::uint32_t 
       if (clock && *at <= clock->micros) {
         // Already due: a clause whose deadline has passed cannot be met any more.
         transition(contract, index, static_cast<std::uint32_t>(plan.instance->states.size() - 1),
-                   Transition::Cause{"deadline", {}, 0}, unmet_stage(plan, state));
+                   Transition::Cause{CauseKind::deadline, {}, 0}, unmet_stage(plan, state));
         return true;
       }
       timers.push({*at, contract.index, index, Timer::Kind::deadline});
@@ -400,16 +297,14 @@ bool Engine::Impl::evaluate_clause_now(ContractRuntime& contract, std::uint32_t 
   if (plan.holds_while) {
     const RuntimeValue holds = evaluate(contract, *plan.holds_while);
     if (!holds.known) return changed;
-    const std::uint8_t level = holds.flag ? 1 : 2;
+    const Level level = holds.flag ? Level::holding : Level::breached;
     if (level == state.level) return changed;
     if (state.last_level_change && clock && *state.last_level_change == clock->micros) {
       return changed;  // at most one change per instant: a circle of level clauses settles
     }
-    const auto& states = plan.instance->states;
-    const auto to = static_cast<std::uint32_t>(
-        std::find(states.begin(), states.end(), holds.flag ? "holding" : "breached") -
-        states.begin());
-    transition(contract, index, to, cause, &*plan.holds_while);
+    const StateIndices& indices = contract.state_indices[index];
+    transition(contract, index, holds.flag ? indices.holding : indices.breached, cause,
+               &*plan.holds_while);
     state.level = level;
     if (clock) state.last_level_change = clock->micros;
     return true;
@@ -452,105 +347,99 @@ const Program* Engine::Impl::unmet_stage(const ClausePlan& plan, const ClauseSta
   return state.stage < plan.stages.size() ? &plan.stages[state.stage] : nullptr;
 }
 
+ClauseStage Engine::Impl::stage_of(const ContractRuntime& contract, std::uint32_t clause) {
+  const ClausePlan& plan = contract.plan.clauses[clause];
+  const ClauseState& state = contract.clauses[clause];
+  const StateIndices& indices = contract.state_indices[clause];
+  const auto& states = plan.instance->states;
+  std::uint32_t index = 0;
+  if (state.lapsed) {
+    index = static_cast<std::uint32_t>(states.size() - 1);
+  } else if (plan.holds_while) {
+    if (state.level == Level::holding) index = indices.holding;
+    if (state.level == Level::breached) index = indices.breached;
+  } else {
+    index = state.stage;
+  }
+  return {index, states[index]};
+}
+
 void Engine::Impl::transition(ContractRuntime& contract, std::uint32_t clause,
                               std::uint32_t to_state, const Transition::Cause& cause,
                               const Program* decided_by) {
   const ClausePlan& plan = contract.plan.clauses[clause];
   ClauseState& state = contract.clauses[clause];
-  const auto& states = plan.instance->states;
-  std::string from = "pending";
-  if (state.level == 1) from = "holding";
-  if (state.level == 2) from = "breached";
-  if (!plan.holds_while && state.stage > 0) from = states[state.stage];
-  const std::string& to = states[to_state];
   const Timestamp at = clock.value_or(Timestamp{});
-  // The values are taken before the change, as the condition saw them ("Warrant = vested" for
-  // a stage that needs `Warrant vested`).
-  Transition transition{at, contract.plan.title, plan.name, from, to, cause, {}};
-  if (callback && decided_by) {
-    transition.values = deciding_values(contract, *decided_by, *plan.instance);
+  const bool lapses = to_state == contract.state_indices[clause].lapsed;
+  // Built only when someone listens. The values are taken before the change, as the condition
+  // saw them ("Warrant = vested" for a stage that needs `Warrant vested`).
+  std::optional<Transition> transition;
+  if (observed()) {
+    transition = Transition{at,
+                            contract.plan.title,
+                            plan.name,
+                            stage_of(contract, clause),
+                            {to_state, plan.instance->states[to_state]},
+                            cause,
+                            {}};
+    if (decided_by) transition->values = deciding_values(contract, *decided_by, *plan.instance);
   }
-  if (to == "lapsed") {
+  if (lapses) {
     state.lapsed = true;
   } else if (!plan.holds_while) {
     state.stage = to_state;
   }
   state.entered[to_state] = at;
   mark_dependents(contract, clause);
-  if (callback) callback(transition);
+  if (!transition) return;
+  if (callback) callback(*transition);
+  for (EngineListener* listener : listeners) listener->on_transition(*transition);
+}
+
+void Engine::Impl::notify_note(const std::string& note) {
+  if (note_callback) note_callback(note);
+  for (EngineListener* listener : listeners) listener->on_note(note);
+}
+
+void Engine::Impl::note_metric_change(ContractRuntime& contract, std::uint32_t m) {
+  if (listeners.empty() || contract.metric_changed[m]) return;
+  contract.metric_changed[m] = 1;
+  contract.changed_metrics.push_back(m);
+}
+
+void Engine::Impl::report_changes(const Event& event) {
+  changes.clear();
+  for (auto& owned : contracts) {
+    ContractRuntime& contract = *owned;
+    if (contract.changed_metrics.empty()) continue;
+    // A derived metric reads others, so it may have moved with any of them.
+    for (std::uint32_t m = 0; m < contract.plan.metrics.size(); ++m) {
+      if (contract.plan.metrics[m].derived) note_metric_change(contract, m);
+    }
+    MetricChanges& change = changes.emplace_back();
+    change.contract = contract.index;
+    change.metrics.swap(contract.changed_metrics);
+    std::sort(change.metrics.begin(), change.metrics.end());
+    for (std::uint32_t m : change.metrics) contract.metric_changed[m] = 0;
+  }
+  for (EngineListener* listener : listeners) listener->on_event(event, changes);
+  // Hand the buffers back, so that the next event allocates nothing.
+  for (MetricChanges& change : changes) {
+    change.metrics.clear();
+    contracts[change.contract]->changed_metrics.swap(change.metrics);
+  }
 }
 
 // `after X`: X reached its first met state, or (for `holds while`) has been holding.
 bool Engine::Impl::has_been_met(const ContractRuntime& contract, std::uint32_t clause) const {
   const ClauseState& state = contract.clauses[clause];
   if (state.stage > 0) return true;
-  const auto& states = contract.plan.clauses[clause].instance->states;
-  const auto holding = std::find(states.begin(), states.end(), "holding");
-  return holding != states.end() && state.entered[holding - states.begin()].has_value();
+  const std::uint32_t holding = contract.state_indices[clause].holding;
+  return holding != StateIndices::kNone && state.entered[holding].has_value();
 }
 
 void Engine::Impl::mark_dependents(ContractRuntime& contract, std::uint32_t clause) {
   for (std::uint32_t d : contract.plan.clauses_by_clause[clause]) contract.dirty[d] = 1;
-}
-
-}  // namespace proviso
-
-namespace proviso {
-
-std::size_t Engine::contract_count() const {
-  return impl_->contracts.size();
-}
-
-const LoadedContract& Engine::contract(std::size_t index) const {
-  return impl_->contracts.at(index)->loaded;
-}
-
-Evaluation Engine::evaluate(const ast::Expr& expr, std::size_t index, const Bindings* bindings) {
-  ContractRuntime& contract = *impl_->contracts.at(index);
-  auto compiled = contract.extra.find(&expr);
-  if (compiled == contract.extra.end()) {
-    compiled =
-        contract.extra
-            .emplace(&expr, compile_expression(contract.plan, impl_->schemas, expr, bindings))
-            .first;
-    // The expression may bring windows and latches of its own; they start empty now.
-    contract.windows.resize(contract.plan.windows.size());
-    contract.latches.resize(contract.plan.latch_count);
-  }
-  const RuntimeValue value = impl_->evaluate(contract, compiled->second);
-  Evaluation result;
-  result.known = value.known;
-  result.truth = value.known && value.flag;
-  result.text = render_value(value, contract.plan.types.at(expr.id), contract, ValueForm::engine);
-  return result;
-}
-
-void Engine::enable_coverage() {
-  impl_->coverage_on = true;
-}
-
-std::vector<ConditionCoverage> Engine::coverage(std::size_t index) const {
-  const ContractRuntime& contract = *impl_->contracts.at(index);
-  std::vector<ConditionCoverage> out;
-  std::vector<const ast::ClauseDecl*> seen;
-  for (const ClausePlan& clause : contract.plan.clauses) {
-    const ast::ClauseDecl* decl = clause.instance->decl;
-    if (std::find(seen.begin(), seen.end(), decl) != seen.end()) continue;  // a family, once
-    seen.push_back(decl);
-    const std::string name =
-        clause.instance->family.empty() ? clause.name : clause.instance->family;
-    std::function<void(const ast::Expr&)> walk = [&](const ast::Expr& expr) {
-      if (contract.plan.types.at(expr.id).is(Kind::boolean)) {
-        const std::uint8_t bits =
-            expr.id < contract.coverage.size() ? contract.coverage[expr.id] : 0;
-        out.push_back({name, &expr, (bits & 1) != 0, (bits & 2) != 0});
-      }
-      ast::for_each_child(expr, walk);
-    };
-    for (const ast::Stage& stage : decl->stages) walk(*stage.condition);
-    if (decl->holds_while) walk(*decl->holds_while);
-  }
-  return out;
 }
 
 }  // namespace proviso

@@ -56,11 +56,20 @@ struct WindowState {
 struct ClauseState {
   std::uint32_t stage = 0;  // 0 pending, i after reaching states[i]
   bool lapsed = false;
-  std::uint8_t level = 0;  // holds-while clauses: 0 pending, 1 holding, 2 breached
+  Level level = Level::pending;  // holds-while clauses
   std::optional<std::int64_t> last_level_change;
   bool deadline_armed = false;
   std::optional<std::int64_t> wake;  // the clock timer already asked for its time tests
   std::vector<std::optional<Timestamp>> entered;  // by state index
+};
+
+/// Where a clause's named states sit among its states, found once at load so that the event
+/// loop compares indices, never names. kNone when the clause has no such state.
+struct StateIndices {
+  static constexpr std::uint32_t kNone = UINT32_MAX;
+  std::uint32_t holding = kNone;
+  std::uint32_t breached = kNone;
+  std::uint32_t lapsed = kNone;
 };
 
 struct ContractRuntime {
@@ -73,6 +82,7 @@ struct ContractRuntime {
   std::vector<WindowState> windows;
   std::vector<std::optional<std::int64_t>> latches;  // `once C`: when C first held
   std::vector<ClauseState> clauses;
+  std::vector<StateIndices> state_indices;  // by clause
   bool started = false;
   bool expired = false;
   std::vector<std::uint8_t> dirty;              // clauses to re-evaluate
@@ -81,6 +91,9 @@ struct ContractRuntime {
   Decimal split_factor = Decimal::from_int(1);  // the product of every split's ratio so far
   std::map<const ast::Expr*, Program> extra;    // expressions compiled after loading (tests)
   std::vector<std::uint32_t> noted_failures;    // failed calculations noted, by source offset
+  // The metrics the event being processed changed, for listeners; `metric_changed` by metric.
+  std::vector<std::uint32_t> changed_metrics;
+  std::vector<std::uint8_t> metric_changed;
 };
 
 /// A deadline, the effective date or the expiry, due at an instant.
@@ -104,6 +117,16 @@ struct Engine::Impl {
   std::vector<std::string> log_names;
   std::function<void(const Transition&)> callback;
   std::function<void(const std::string&)> note_callback;
+  std::vector<EngineListener*> listeners;
+  std::vector<MetricChanges> changes;  // reused by every event: what it changed, for listeners
+  /// True when anything watches transitions: only then are their deciding values written.
+  bool observed() const { return callback || !listeners.empty(); }
+  void notify_note(const std::string& note);
+  /// Records that metric `m` of `contract` changed with the event being processed.
+  void note_metric_change(ContractRuntime& contract, std::uint32_t m);
+  /// Tells listeners which metrics the event just processed changed.
+  void report_changes(const Event& event);
+  std::vector<std::unique_ptr<SourceFile>> fed_texts;  // JSON text with a bad line, for spans
   void note_missing_day(ContractRuntime& contract, const DayWindowPlan& window, Date day);
   std::optional<Timestamp> clock;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
@@ -112,6 +135,21 @@ struct Engine::Impl {
   bool coverage_on = false;
   /// The first calculation that failed in the running evaluation; its value is unknown.
   std::optional<Diagnostic> failed_calculation;
+  /// While set, evaluating changes nothing: latches are not set and coverage is not recorded.
+  /// The const queries (statuses, metrics, explain) and traces look at the engine this way.
+  bool looking = false;
+  /// Sets `looking` for its lifetime.
+  class Looking {
+   public:
+    explicit Looking(Impl& impl) : impl_(impl), was_(impl.looking) { impl.looking = true; }
+    ~Looking() { impl_.looking = was_; }
+    Looking(const Looking&) = delete;
+    Looking& operator=(const Looking&) = delete;
+
+   private:
+    Impl& impl_;
+    bool was_;
+  };
 
   // runtime.cpp
   void start_contract(std::uint32_t index);
@@ -135,6 +173,8 @@ struct Engine::Impl {
   void transition(ContractRuntime& contract, std::uint32_t clause, std::uint32_t to_state,
                   const Transition::Cause& cause, const Program* decided_by);
   void mark_dependents(ContractRuntime& contract, std::uint32_t clause);
+  /// The state a clause is in now, as an index into its states and a name.
+  static ClauseStage stage_of(const ContractRuntime& contract, std::uint32_t clause);
   bool has_been_met(const ContractRuntime& contract, std::uint32_t clause) const;
   /// The instant a clause's deadline falls at, once its value is known.
   std::optional<std::int64_t> deadline_of(ContractRuntime& contract, const ClausePlan& plan);

@@ -294,8 +294,7 @@ ClauseState read_clause(Reader& in, const ClausePlan& plan) {
   // stage i follows plan.stages[i - 1]: a clause with 2 stages is at stage 0, 1 or 2.
   c.stage = in.count(fmt::format("the stage of clause {}", plan.name), plan.stages.size());
   c.lapsed = in.flag("lapsed");
-  c.level =
-      static_cast<std::uint8_t>(in.integer(fmt::format("the level of clause {}", plan.name), 0, 2));
+  c.level = static_cast<Level>(in.integer(fmt::format("the level of clause {}", plan.name), 0, 2));
   c.last_level_change = in.optional_instant("a level's time");
   c.deadline_armed = in.flag("deadline-armed");
   c.entered.resize(states.size());
@@ -392,8 +391,9 @@ std::string Engine::save_state() const {
     out += "\n";
     out += fmt::format("splits {}\n", exact(contract.split_factor));
     for (const ClauseState& c : contract.clauses) {
-      out += fmt::format("clause {} {} {} {} {}", c.stage, c.lapsed ? 1 : 0, c.level,
-                         optional_time(c.last_level_change), c.deadline_armed ? 1 : 0);
+      out +=
+          fmt::format("clause {} {} {} {} {}", c.stage, c.lapsed ? 1 : 0, static_cast<int>(c.level),
+                      optional_time(c.last_level_change), c.deadline_armed ? 1 : 0);
       for (const auto& entered : c.entered) {
         out += " " + optional_time(entered ? std::optional(entered->micros) : std::nullopt);
       }

@@ -10,11 +10,10 @@ namespace proviso {
 namespace {
 
 std::string cause_text(const Transition::Cause& cause, Timestamp at) {
-  if (cause.kind == "event") {
+  if (cause.kind == CauseKind::event) {
     return cause.file.empty() ? "event" : fmt::format("{}:{}", cause.file, cause.line);
   }
-  if (cause.kind == "deadline") return fmt::format("deadline {}", format_utc(at));
-  return fmt::format("{} {}", cause.kind, format_utc(at));
+  return fmt::format("{} {}", name(cause.kind), format_utc(at));
 }
 
 }  // namespace
@@ -25,25 +24,33 @@ std::string format_transition_text(const Transition& transition) {
     values += fmt::format("{}{}", values.empty() ? "" : "; ", render_deciding(value));
   }
   return fmt::format("{}  {}  {}  {} → {}{}{}  [{}]", format_utc(transition.ts),
-                     transition.contract, transition.clause, transition.from, transition.to,
-                     values.empty() ? "" : "  ", values,
+                     transition.contract, transition.clause, transition.from.name,
+                     transition.to.name, values.empty() ? "" : "  ", values,
                      cause_text(transition.cause, transition.ts));
 }
 
-std::string format_transition_json(const Transition& transition) {
-  JsonWriter json;
+void write_transition_json(JsonWriter& json, const Transition& transition, TransitionJson form) {
   json.begin_object();
   json.key("ts").string(format_utc(transition.ts));
-  json.key("contract").string(transition.contract);
-  json.key("clause").string(transition.clause);
-  json.key("from").string(transition.from);
-  json.key("to").string(transition.to);
+  if (form == TransitionJson::run) {
+    json.key("contract").string(transition.contract);
+    json.key("clause").string(transition.clause);
+  }
+  json.key("from").string(transition.from.name);
+  json.key("to").string(transition.to.name);
   json.key("cause").begin_object();
-  if (transition.cause.kind == "event") {
+  const bool event = transition.cause.kind == CauseKind::event;
+  switch (form) {
+    case TransitionJson::run:
+      if (!event) json.key(name(transition.cause.kind)).string(format_utc(transition.ts));
+      break;
+    case TransitionJson::nested:
+      json.key("kind").string(name(transition.cause.kind));
+      break;
+  }
+  if (event) {
     json.key("file").string(transition.cause.file);
     json.key("line").number(transition.cause.line);
-  } else {
-    json.key(transition.cause.kind).string(format_utc(transition.ts));
   }
   json.end_object();
   json.key("values").begin_array();
@@ -56,6 +63,11 @@ std::string format_transition_json(const Transition& transition) {
   }
   json.end_array();
   json.end_object();
+}
+
+std::string format_transition_json(const Transition& transition) {
+  JsonWriter json;
+  write_transition_json(json, transition, TransitionJson::run);
   return json.text();
 }
 

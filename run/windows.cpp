@@ -65,7 +65,7 @@ void Engine::Impl::roll_windows(ContractRuntime& contract, std::int64_t now) {
 
 void Engine::Impl::note_missing_day(ContractRuntime& contract, const DayWindowPlan& window,
                                     Date day) {
-  if (!note_callback || day.days <= contract.last_missing_day) return;
+  if (!(note_callback || !listeners.empty()) || day.days <= contract.last_missing_day) return;
   // Days before the contract takes effect, or before the window's first day, are not expected
   // to have data.
   if (window.first_day && day.days < *window.first_day) return;
@@ -75,7 +75,7 @@ void Engine::Impl::note_missing_day(ContractRuntime& contract, const DayWindowPl
   }
   contract.last_missing_day = day.days;
   const TradingCalendar& days = days_of(contract, window);
-  note_callback(fmt::format(
+  notify_note(fmt::format(
       "{}: {} is a {} day without data for {}; it counts as not met", contract.plan.title,
       format_date(day), window.trading_days ? days.name() + " trading" : std::string("calendar"),
       window.condition.source ? window.condition.source->span.text() : "a day window"));

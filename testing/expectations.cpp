@@ -212,7 +212,7 @@ void TestRun::expect_timeline(const ast::ExpectedTimeline& expected, const Span&
   // folder `proviso test` runs in.
   std::string actual;
   for (Transition transition : main_.transitions) {
-    if (transition.cause.kind == "event" && !folder.empty()) {
+    if (transition.cause.kind == CauseKind::event && !folder.empty()) {
       const fs::path relative = fs::path(transition.cause.file)
                                     .lexically_normal()
                                     .lexically_relative(fs::path(folder).lexically_normal());

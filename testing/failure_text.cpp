@@ -37,10 +37,15 @@ bool is_written_value(const ast::Expr& expr, const CheckedContract& contract) {
           return is_written_value(*node.operand, contract);
         } else if constexpr (std::is_same_v<T, ast::Unary>) {
           return node.op == ast::UnaryOp::negate && is_written_value(*node.operand, contract);
+        } else if constexpr (ast::one_of<T, ast::NumberLiteral, ast::TextLiteral, ast::BoolLiteral,
+                                         ast::DateLiteral, ast::TimestampLiteral>) {
+          return true;
+        } else if constexpr (ast::one_of<T, ast::Member, ast::Index, ast::Binary, ast::Band,
+                                         ast::Consecutive, ast::AtLeastOfLast, ast::Quorum,
+                                         ast::TimeTest, ast::Within>) {
+          return false;
         } else {
-          return std::is_same_v<T, ast::NumberLiteral> || std::is_same_v<T, ast::TextLiteral> ||
-                 std::is_same_v<T, ast::BoolLiteral> || std::is_same_v<T, ast::DateLiteral> ||
-                 std::is_same_v<T, ast::TimestampLiteral>;
+          static_assert(ast::unhandled<T>);
         }
       },
       expr.node);
@@ -75,8 +80,10 @@ std::string side_value(Replay& replay, const ast::Expr& side, const std::string&
   const auto value = evaluate_quietly(replay.engine, side, replay.bindings);
   if (!value) return fmt::format("{} cannot be computed", text);
   if (!value->known) return fmt::format("{} has no value yet", text);
+  const Quantity* quantity = value->value ? std::get_if<Quantity>(&*value->value) : nullptr;
+  if (!quantity || unit.empty()) return fmt::format("{} = {}", text, value->text);
   return fmt::format("{} = {}", text,
-                     render_in_unit(value->text, unit, replay.engine.contract(0).checked));
+                     render_in_unit(*quantity, unit, replay.engine.contract(0).checked));
 }
 
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {
@@ -104,10 +111,11 @@ std::optional<ClauseStateRef> clause_state_ref(Engine& engine, const ast::Expr& 
   if (const auto* index = std::get_if<ast::Index>(&operand.node)) {
     const auto* family = std::get_if<ast::NameRef>(&index->object->node);
     const auto member = evaluate_quietly(engine, *index->index, bindings);
-    if (!family || !member || !member->known) return std::nullopt;
-    std::string number = member->text;
-    std::erase(number, ',');
-    return ClauseStateRef{fmt::format("{}[{}]", family->name, number), suffixed->word.text};
+    const Decimal* number =
+        member && member->value ? std::get_if<Decimal>(&*member->value) : nullptr;
+    if (!family || !number) return std::nullopt;
+    return ClauseStateRef{fmt::format("{}[{}]", family->name, number->to_string()),
+                          suffixed->word.text};
   }
   return std::nullopt;
 }
@@ -115,21 +123,27 @@ std::optional<ClauseStateRef> clause_state_ref(Engine& engine, const ast::Expr& 
 const Transition* transition_into(const Replay& replay, const std::string& clause,
                                   const std::string& state) {
   for (auto it = replay.transitions.rbegin(); it != replay.transitions.rend(); ++it) {
-    if (it->clause == clause && it->to == state) return &*it;
+    if (it->clause == clause && it->to.name == state) return &*it;
   }
   return nullptr;
 }
 
 std::string cause_phrase(const Transition& transition) {
   const Transition::Cause& cause = transition.cause;
-  if (cause.kind == "event") {
-    return cause.file.empty()
-               ? fmt::format("decided by an event at {}", format_utc(transition.ts))
-               : fmt::format("decided by the event at {}:{}", cause.file, cause.line);
+  switch (cause.kind) {
+    case CauseKind::event:
+      return cause.file.empty()
+                 ? fmt::format("decided by an event at {}", format_utc(transition.ts))
+                 : fmt::format("decided by the event at {}:{}", cause.file, cause.line);
+    case CauseKind::deadline:
+      return "decided by its deadline";
+    case CauseKind::expiry:
+      return "decided by the contract's expiry";
+    case CauseKind::effective:
+      return "decided when the contract took effect";
+    case CauseKind::clock:
+      break;
   }
-  if (cause.kind == "deadline") return "decided by its deadline";
-  if (cause.kind == "expiry") return "decided by the contract's expiry";
-  if (cause.kind == "effective") return "decided when the contract took effect";
   return "decided by the passing of time, with no event";
 }
 

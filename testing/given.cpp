@@ -50,9 +50,17 @@ std::optional<Value> arithmetic(ast::BinaryOp op, const Value& a, const Value& b
       if (qa && y) return Quantity{qa->base_amount / *y, qa->dimension, qa->unit, qa->unit_scale};
       if (qa && qb) return qa->base_amount / qb->base_amount;
       return std::nullopt;
-    default:
+    case ast::BinaryOp::equal:
+    case ast::BinaryOp::not_equal:
+    case ast::BinaryOp::less:
+    case ast::BinaryOp::less_equal:
+    case ast::BinaryOp::greater:
+    case ast::BinaryOp::greater_equal:
+    case ast::BinaryOp::logical_and:
+    case ast::BinaryOp::logical_or:
       return std::nullopt;
   }
+  return std::nullopt;
 }
 
 // The value of a field as written on a `given` line: a literal, an amount, a constant, or
@@ -100,8 +108,12 @@ std::optional<Value> given_value(const ast::Expr& expr, const CheckedContract& c
           const auto rhs = given_value(*node.rhs, contract, zone, bindings);
           if (!lhs || !rhs) return std::nullopt;
           return arithmetic(node.op, *lhs, *rhs);
+        } else if constexpr (ast::one_of<T, ast::Member, ast::Index, ast::Band, ast::Consecutive,
+                                         ast::AtLeastOfLast, ast::Quorum, ast::TimeTest,
+                                         ast::Within>) {
+          return std::nullopt;  // not a value a `given` line can write
         } else {
-          return std::nullopt;
+          static_assert(ast::unhandled<T>);
         }
       },
       expr.node);

@@ -33,7 +33,7 @@ clause ViaMetric triggers when ebitda > 0 USD and ratio > 2
   std::vector<std::string> timeline;
   std::vector<std::string> notes;
   engine.on_transition(
-      [&](const Transition& t) { timeline.push_back(fmt::format("{} {}", t.clause, t.to)); });
+      [&](const Transition& t) { timeline.push_back(fmt::format("{} {}", t.clause, t.to.name)); });
   engine.on_note([&](const std::string& note) { notes.push_back(note); });
   auto report = [&](const char* ts, const char* debt, const char* ebitda) {
     engine.feed(testing::make_event(engine, "report", ts, {{"debt", debt}, {"ebitda", ebitda}},

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
+#include "explain/explain.hpp"
 #include "run/engine.hpp"
 #include "run/transition_format.hpp"
 #include "tests/support.hpp"
@@ -23,7 +24,8 @@ struct Replay {
     INFO(render(diagnostics));
     REQUIRE(loaded);
     engine.on_transition([this](const Transition& t) {
-      timeline.push_back(fmt::format("{} {} {}->{}", format_utc(t.ts), t.clause, t.from, t.to));
+      timeline.push_back(
+          fmt::format("{} {} {}->{}", format_utc(t.ts), t.clause, t.from.name, t.to.name));
     });
   }
 
@@ -234,6 +236,149 @@ clause Big holds while sessions2 >= 50
   replay.engine.advance_to(*parse_instant_fast("2026-07-09T00:00:00Z"));
   CHECK(metric("sessions2") == "0");  // the clock alone empties the window
   CHECK(replay.state("Big") == "breached");
+}
+
+}  // namespace proviso
+
+namespace proviso {
+
+namespace {
+
+const std::string kDeployContract = R"(
+contract "Deploy"
+event deployment { mw: MW }
+metric deployed = sum deployment.mw
+metric doubled = deployed * 2
+tranche T1 vests when deployed >= 1 GW
+)";
+
+// Records what a listener is told.
+struct Recorder : EngineListener {
+  std::vector<std::string> transitions;
+  std::vector<std::vector<std::uint32_t>> changed;  // per event, contract 0's metrics
+  void on_transition(const Transition& t) override {
+    transitions.push_back(fmt::format("{}:{}->{}:{} {}", t.from.index, t.from.name, t.to.index,
+                                      t.to.name, name(t.cause.kind)));
+  }
+  void on_event(const Event&, const std::vector<MetricChanges>& changes) override {
+    changed.emplace_back();
+    for (const MetricChanges& change : changes) {
+      if (change.contract == 0) changed.back() = change.metrics;
+    }
+  }
+};
+
+std::string metric_text(const Engine& engine, const std::string& metric) {
+  for (const MetricStatus& status : engine.metric_values()) {
+    if (status.metric == metric) return status.value;
+  }
+  return "no such metric";
+}
+
+}  // namespace
+
+TEST_CASE("loading a contract after events is refused and keeps the state", "[engine][load]") {
+  Replay replay(kDeployContract);
+  replay.feed("deployment", "2026-09-01T12:00:00Z", {{"mw", "1200"}});
+  REQUIRE(replay.state("T1") == "vested");
+  Diagnostics diagnostics;
+  CHECK_FALSE(replay.engine.load_text("second.proviso", kPriceContract, diagnostics));
+  REQUIRE(diagnostics.size() == 1);
+  CHECK(diagnostics[0].message ==
+        "cannot load second.proviso: this engine has already processed events (its clock is at "
+        "2026-09-01T12:00:00Z); load every contract before the first event");
+  CHECK(replay.engine.contract_count() == 1);
+  CHECK(replay.state("T1") == "vested");  // the first contract's state is kept
+
+  Replay advanced(kDeployContract);
+  advanced.engine.advance_to(*parse_instant_fast("2026-01-01T00:00:00Z"));
+  Diagnostics more;
+  CHECK_FALSE(advanced.engine.load_text("second.proviso", kPriceContract, more));
+  CHECK(render(more).find("its clock is at 2026-01-01T00:00:00Z") != std::string::npos);
+}
+
+TEST_CASE("feed_json points a diagnostic at the bad line", "[engine][json]") {
+  Replay replay(kDeployContract);
+  Diagnostics diagnostics;
+  CHECK_FALSE(
+      replay.engine.feed_json("{\"ts\":\"2026-09-01T12:00:00Z\",\"type\":\"deployment\","
+                              "\"mw\":600}\n{\"ts\":\"2026-09-02T12:00:00Z\",\"type\":"
+                              "\"deployment\"}\n",
+                              diagnostics, "feed"));
+  REQUIRE(diagnostics.size() == 1);
+  CHECK(diagnostics[0].span.line == 2);
+  const std::string text = render(diagnostics);
+  CHECK(text.rfind("feed:2:1: error: ", 0) == 0);
+  CHECK(text.find("mw") != std::string::npos);
+  // The good line before it was fed.
+  CHECK(metric_text(replay.engine, "deployed") == "600 MW");
+}
+
+TEST_CASE("a listener hears transitions with typed stages and the metrics each event moved",
+          "[engine][listener]") {
+  Replay replay(kDeployContract);
+  Recorder recorder;
+  replay.engine.add_listener(recorder);
+  replay.feed("deployment", "2026-09-01T12:00:00Z", {{"mw", "600"}});
+  replay.feed("deployment", "2026-09-02T12:00:00Z", {{"mw", "600"}});
+  replay.engine.remove_listener(recorder);
+  replay.feed("deployment", "2026-09-03T12:00:00Z", {{"mw", "600"}});
+  CHECK(recorder.transitions == std::vector<std::string>{"0:pending->1:vested event"});
+  // deployed (0) changed, and doubled (1), which reads it.
+  CHECK(recorder.changed == std::vector<std::vector<std::uint32_t>>{{0, 1}, {0, 1}});
+}
+
+TEST_CASE("statuses and evaluations carry typed values", "[engine][typed]") {
+  Replay replay(kDeployContract);
+  Transition::Value deciding;
+  replay.engine.on_transition([&](const Transition& t) { deciding = t.values.at(0); });
+  replay.feed("deployment", "2026-09-01T12:00:00Z", {{"mw", "1020"}});
+  // The deciding value, as a quantity in the unit of the target it was compared with.
+  const auto* quantity = std::get_if<Quantity>(&deciding.typed.value());
+  REQUIRE(quantity);
+  CHECK(deciding.value == "1.02 GW");
+  CHECK(quantity->unit == "GW");
+  CHECK(quantity->base_amount == *Decimal::parse("1020000000"));
+  for (const MetricStatus& metric : replay.engine.metric_values()) {
+    if (metric.metric != "doubled") continue;
+    REQUIRE(metric.typed);
+    const auto& doubled = std::get<Quantity>(*metric.typed);
+    CHECK(doubled.base_amount == *Decimal::parse("2040000000"));
+    CHECK(doubled.dimension == "power");
+  }
+  const ClauseStatus& t1 = replay.engine.clause_states().at(0);
+  CHECK(t1.state == "vested");
+  CHECK(t1.state_index == 1);
+}
+
+}  // namespace proviso
+
+namespace proviso {
+
+TEST_CASE("queries and explanations leave the engine as it was", "[engine][const]") {
+  Replay replay(R"(
+contract "Latch"
+event close { px: USD }
+metric px = latest close.px
+tranche T1 vests when once px >= 100 USD and px >= 50 USD
+)");
+  replay.engine.enable_coverage();
+  replay.feed("close", "2026-09-01T21:00:00Z", {{"px", "40"}});
+  const std::string before = replay.engine.save_state();
+  const auto coverage = [&] {
+    std::vector<std::pair<bool, bool>> seen;
+    for (const ConditionCoverage& c : replay.engine.coverage()) {
+      seen.emplace_back(c.seen_true, c.seen_false);
+    }
+    return seen;
+  };
+  const auto covered = coverage();
+  (void)replay.engine.clause_states();
+  (void)replay.engine.metric_values();
+  (void)replay.engine.granted_totals();
+  (void)replay.engine.explain("T1");
+  CHECK(replay.engine.save_state() == before);
+  CHECK(coverage() == covered);
 }
 
 }  // namespace proviso

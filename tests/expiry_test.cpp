@@ -31,8 +31,8 @@ clause Watch triggers when NoDeadline pending and WithDeadline lapsed
   REQUIRE(engine.load_text("expiry.proviso", contract, diagnostics));
   std::vector<std::string> timeline;
   engine.on_transition([&](const Transition& t) {
-    timeline.push_back(
-        fmt::format("{} {} {}->{} [{}]", format_utc(t.ts), t.clause, t.from, t.to, t.cause.kind));
+    timeline.push_back(fmt::format("{} {} {}->{} [{}]", format_utc(t.ts), t.clause, t.from.name,
+                                   t.to.name, name(t.cause.kind)));
   });
   engine.feed(testing::make_event(engine, "sale", "2026-03-01T12:00:00Z", {{"amount", "2"}}, 1));
   engine.advance_to(*parse_instant_fast("2026-08-01T00:00:00Z"));

@@ -176,13 +176,13 @@ clause Big triggers when deployed >= 1 GW
     if (with_other) REQUIRE(engine.load_text("other.proviso", other, diagnostics));
     std::vector<std::string> seen;
     engine.on_transition([&](const Transition& t) {
-      seen.push_back(t.clause + " " + t.to + " " + format_utc(t.ts));
+      seen.push_back(t.clause + " " + t.to.name + " " + format_utc(t.ts));
     });
     std::vector<std::string> notes;
     engine.on_note([&](const std::string& note) { notes.push_back(note); });
-    std::string error;
-    if (with_other) REQUIRE(engine.feed_json(deployments, error, "other.jsonl"));
-    REQUIRE(engine.feed_json(closes, error, "price.jsonl"));
+    Diagnostics errors;
+    if (with_other) REQUIRE(engine.feed_json(deployments, errors, "other.jsonl"));
+    REQUIRE(engine.feed_json(closes, errors, "price.jsonl"));
     return std::pair(seen, notes);
   };
   const auto [alone, alone_notes] = hurdle(false);

@@ -185,9 +185,10 @@ TEST_CASE("render: amounts, units, times and deciding values", "[render]") {
   const Decimal six_hundred_mw = Decimal::from_int(600) * compiled.unit("MW").scale;
   CHECK(render_amount(six_hundred_mw, "GW", checked.units) == "0.6 GW");
   CHECK(render_amount(Decimal::from_int(5'000'000), "", checked.units) == "5,000,000");
-  CHECK(render_in_unit("600 MW", "GW", checked) == "0.6 GW");
-  CHECK(render_in_unit("600 MW", "USD", checked) == "600 MW");  // another dimension
-  CHECK(render_in_unit("true", "GW", checked) == "true");
+  const Quantity mw{six_hundred_mw, compiled.unit("MW").dimension, "MW", compiled.unit("MW").scale};
+  CHECK(render_in_unit(mw, "GW", checked) == "0.6 GW");
+  CHECK(render_in_unit(mw, "USD", checked) == "600 MW");  // another dimension
+  CHECK(render_in_unit(mw, "", checked) == "600 MW");
   CHECK(zone_label("America/New_York") == "New York");
   CHECK(local_time(instant("2030-10-05T21:00:30Z"), *compiled.runtime.plan.zone) ==
         "2030-10-05 17:00:30 New York");
@@ -195,7 +196,8 @@ TEST_CASE("render: amounts, units, times and deciding values", "[render]") {
   CHECK(distance_text(now, instant("2026-06-04T00:00:00Z")) == "3 days away");
   CHECK(distance_text(now, instant("2026-05-31T19:00:00Z")) == "passed 5 hours ago");
   CHECK(distance_text(now, now) == "now");
-  CHECK(render_deciding({"deployed", "1.02 GW", ">= 1 GW"}) == "deployed = 1.02 GW (>= 1 GW)");
+  CHECK(render_deciding({"deployed", "1.02 GW", ">= 1 GW", std::nullopt}) ==
+        "deployed = 1.02 GW (>= 1 GW)");
   CHECK(comparison_symbol(ast::BinaryOp::greater_equal) == "≥");
   CHECK(comparison_symbol(ast::BinaryOp::add).empty());
   CHECK(flipped(ast::BinaryOp::less_equal) == ast::BinaryOp::greater_equal);

@@ -42,7 +42,6 @@ ReportData amd_report(std::optional<Timestamp> at = std::nullopt, std::size_t po
   while (events.next(event)) {
     if (at && event.ts > *at) break;
     engine.feed(event);
-    recorder.after_event(event);
   }
   REQUIRE_FALSE(events.error());
   if (at) engine.advance_to(*at);
@@ -177,7 +176,6 @@ covenant Above holds while level >= 500 MW
     // A saw-tooth around 500 MW: the covenant goes in and out every few minutes.
     event.fields[0].number = Decimal::from_int(1'000'000 * (400 + (i * 37) % 200));
     engine.feed(event);
-    recorder.after_event(event);
   }
   const ReportData data = recorder.finish();
   const ContractReport& contract = data.contracts[0];

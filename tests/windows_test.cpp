@@ -25,7 +25,8 @@ struct Replay {
     INFO(render(diagnostics));
     REQUIRE(loaded);
     engine.on_transition([this](const Transition& t) {
-      timeline.push_back(fmt::format("{} {} {}->{}", format_utc(t.ts), t.clause, t.from, t.to));
+      timeline.push_back(
+          fmt::format("{} {} {}->{}", format_utc(t.ts), t.clause, t.from.name, t.to.name));
     });
     engine.on_note([this](const std::string& note) { notes.push_back(note); });
   }

@@ -1,0 +1,265 @@
+// The embedding API's front: loading, listeners, feeding events and moving the clock, test
+// expressions and coverage. The event loop itself is runtime.cpp.
+#include <fmt/format.h>
+
+#include <functional>
+
+#include "events/read_events.hpp"
+#include "grammar/ast_walk.hpp"
+#include "run/render.hpp"
+#include "run/runtime.hpp"
+
+namespace proviso {
+
+std::string_view name(CauseKind kind) {
+  switch (kind) {
+    case CauseKind::event:
+      return "event";
+    case CauseKind::deadline:
+      return "deadline";
+    case CauseKind::effective:
+      return "effective";
+    case CauseKind::expiry:
+      return "expiry";
+    case CauseKind::clock:
+      return "clock";
+  }
+  return "event";
+}
+
+std::string_view name(Level level) {
+  switch (level) {
+    case Level::pending:
+      return "pending";
+    case Level::holding:
+      return "holding";
+    case Level::breached:
+      return "breached";
+  }
+  return "pending";
+}
+
+RuntimeError::RuntimeError(Diagnostic diagnostic, std::string cause)
+    : std::runtime_error(diagnostic.message),
+      diagnostic_(std::move(diagnostic)),
+      cause_(std::move(cause)) {}
+
+Engine::Engine() : impl_(std::make_unique<Impl>()) {}
+Engine::~Engine() = default;
+Engine::Engine(Engine&&) noexcept = default;
+Engine& Engine::operator=(Engine&&) noexcept = default;
+
+bool Engine::load_file(const std::string& path, Diagnostics& diagnostics) {
+  LoadedContract loaded = load_contract_file(path);
+  if (!loaded.source) {
+    diagnostics.insert(diagnostics.end(), loaded.diagnostics.begin(), loaded.diagnostics.end());
+    return false;
+  }
+  return load_text(loaded.source->name, loaded.source->text, diagnostics);
+}
+
+bool Engine::load_text(std::string name, std::string text, Diagnostics& diagnostics) {
+  // Adding a contract rebuilds every plan and restarts every contract's state, so once time
+  // has moved it would silently forget what the others saw: refused instead.
+  if (impl_->clock) {
+    diagnostics.push_back(
+        {Severity::error, Span{},
+         fmt::format("cannot load {}: this engine has already processed events (its clock is at "
+                     "{}); load every contract before the first event",
+                     name, format_utc(*impl_->clock)),
+         "create a new engine, load all contracts into it, then replay the events"});
+    return false;
+  }
+  auto contract = std::make_unique<ContractRuntime>();
+  contract->loaded = load_contract(std::move(name), std::move(text));
+  diagnostics.insert(diagnostics.end(), contract->loaded.diagnostics.begin(),
+                     contract->loaded.diagnostics.end());
+  if (!contract->loaded.ok()) {
+    impl_->rejected.push_back(std::move(contract->loaded));
+    return false;
+  }
+  if (auto conflict = merge_schemas(contract->loaded.checked, impl_->schemas)) {
+    diagnostics.push_back({Severity::error, Span{}, *conflict, {}});
+    return false;
+  }
+  // Every contract's plan indexes event types by their place in the shared schemas, so
+  // earlier plans are rebuilt when a later contract adds fields or types.
+  impl_->contracts.push_back(std::move(contract));
+  for (std::uint32_t i = 0; i < impl_->contracts.size(); ++i) impl_->start_contract(i);
+  return true;
+}
+
+const EventSchemas& Engine::schemas() const {
+  return impl_->schemas;
+}
+
+std::string Engine::timezone() const {
+  return impl_->contracts.empty() ? "UTC" : impl_->contracts.front()->plan.timezone;
+}
+
+void Engine::set_log_names(std::vector<std::string> names) {
+  impl_->log_names = std::move(names);
+}
+
+void Engine::add_listener(EngineListener& listener) {
+  impl_->listeners.push_back(&listener);
+}
+
+void Engine::remove_listener(const EngineListener& listener) {
+  std::erase(impl_->listeners, &listener);
+}
+
+void Engine::on_transition(std::function<void(const Transition&)> callback) {
+  impl_->callback = std::move(callback);
+}
+
+void Engine::on_note(std::function<void(const std::string&)> callback) {
+  impl_->note_callback = std::move(callback);
+}
+
+std::optional<Timestamp> Engine::now() const {
+  return impl_->clock;
+}
+
+void Engine::feed(const Event& event) {
+  impl_->fire_timers(event.ts.micros);
+  impl_->clock = event.ts;
+  impl_->process(event);
+}
+
+namespace {
+
+// A diagnostic at line `line` of text fed as JSON, whose text the engine keeps so that the
+// diagnostic can show the line.
+Diagnostic json_line_error(const SourceFile& source, std::uint64_t line, std::string message) {
+  Span span;
+  if (line > 0) {
+    span.file = &source;
+    std::size_t begin = 0;
+    for (std::uint64_t l = 1; l < line && begin != std::string::npos; ++l) {
+      begin = source.text.find('\n', begin);
+      if (begin != std::string::npos) ++begin;
+    }
+    if (begin == std::string::npos) begin = source.text.size();
+    std::size_t end = source.text.find('\n', begin);
+    if (end == std::string::npos) end = source.text.size();
+    span.begin = static_cast<std::uint32_t>(begin);
+    span.end = static_cast<std::uint32_t>(std::max(end, begin + 1));
+    span.line = static_cast<std::uint32_t>(line);
+    span.column = 1;
+  } else {
+    message = fmt::format("{}: {}", source.name, message);
+  }
+  return {Severity::error, span, std::move(message), {}};
+}
+
+}  // namespace
+
+bool Engine::feed_json(std::string_view lines, Diagnostics& diagnostics, const std::string& name) {
+  const auto log = static_cast<std::uint32_t>(impl_->log_names.size());
+  // Kept only when a line is bad, for the diagnostic's span.
+  auto fail = [&](std::uint64_t line, std::string message) {
+    impl_->fed_texts.push_back(std::make_unique<SourceFile>(SourceFile{name, std::string(lines)}));
+    diagnostics.push_back(json_line_error(*impl_->fed_texts.back(), line, std::move(message)));
+    return false;
+  };
+  auto read_failure = [&](const ReadError& error) {
+    return fail(error.line,
+                error.field.empty() || error.message.find(error.field) != std::string::npos
+                    ? error.message
+                    : fmt::format("{}: {}", error.field, error.message));
+  };
+  ReadError failure;
+  auto reader =
+      EventReader::from_text(name, lines, LogFormat::jsonl, impl_->schemas, log, {}, failure);
+  if (!reader) return read_failure(failure);
+  impl_->log_names.push_back(name);
+  Event event;
+  while (reader->next(event)) {
+    if (impl_->clock && event.ts < *impl_->clock) {
+      return fail(event.line, fmt::format("this event ({}) is earlier than the engine's clock ({})",
+                                          format_utc(event.ts), format_utc(*impl_->clock)));
+    }
+    feed(event);
+  }
+  if (reader->error()) return read_failure(*reader->error());
+  return true;
+}
+
+void Engine::advance_to(Timestamp until) {
+  impl_->fire_timers(until.micros);
+  if (impl_->clock && impl_->clock->micros >= until.micros) return;
+  impl_->clock = until;
+  // Time alone moves windows and `before`/`after` conditions: re-evaluate what depends on it.
+  const Transition::Cause cause{CauseKind::clock, {}, 0};
+  try {
+    for (auto& owned : impl_->contracts) {
+      ContractRuntime& contract = *owned;
+      if (contract.expired) continue;
+      impl_->pass_time(contract, until.micros);
+      impl_->evaluate_dirty(contract, cause);
+    }
+  } catch (const RuntimeError& failure) {
+    throw RuntimeError(failure.diagnostic(), fmt::format("the clock at {}", format_utc(until)));
+  }
+}
+
+std::size_t Engine::contract_count() const {
+  return impl_->contracts.size();
+}
+
+const LoadedContract& Engine::contract(std::size_t index) const {
+  return impl_->contracts.at(index)->loaded;
+}
+
+Evaluation Engine::evaluate(const ast::Expr& expr, std::size_t index, const Bindings* bindings) {
+  ContractRuntime& contract = *impl_->contracts.at(index);
+  auto compiled = contract.extra.find(&expr);
+  if (compiled == contract.extra.end()) {
+    compiled =
+        contract.extra
+            .emplace(&expr, compile_expression(contract.plan, impl_->schemas, expr, bindings))
+            .first;
+    // The expression may bring windows and latches of its own; they start empty now.
+    contract.windows.resize(contract.plan.windows.size());
+    contract.latches.resize(contract.plan.latch_count);
+  }
+  const RuntimeValue value = impl_->evaluate(contract, compiled->second);
+  const Type& type = contract.plan.types.at(expr.id);
+  Evaluation result;
+  result.known = value.known;
+  result.truth = value.known && value.flag;
+  result.text = render_value(value, type, contract, ValueForm::engine);
+  result.value = typed_value(value, type, contract);
+  return result;
+}
+
+void Engine::enable_coverage() {
+  impl_->coverage_on = true;
+}
+
+std::vector<ConditionCoverage> Engine::coverage(std::size_t index) const {
+  const ContractRuntime& contract = *impl_->contracts.at(index);
+  std::vector<ConditionCoverage> out;
+  std::vector<const ast::ClauseDecl*> seen;
+  for (const ClausePlan& clause : contract.plan.clauses) {
+    const ast::ClauseDecl* decl = clause.instance->decl;
+    if (std::find(seen.begin(), seen.end(), decl) != seen.end()) continue;  // a family, once
+    seen.push_back(decl);
+    const std::string name =
+        clause.instance->family.empty() ? clause.name : clause.instance->family;
+    std::function<void(const ast::Expr&)> walk = [&](const ast::Expr& expr) {
+      if (contract.plan.types.at(expr.id).is(Kind::boolean)) {
+        const std::uint8_t bits =
+            expr.id < contract.coverage.size() ? contract.coverage[expr.id] : 0;
+        out.push_back({name, &expr, (bits & 1) != 0, (bits & 2) != 0});
+      }
+      ast::for_each_child(expr, walk);
+    };
+    for (const ast::Stage& stage : decl->stages) walk(*stage.condition);
+    if (decl->holds_while) walk(*decl->holds_while);
+  }
+  return out;
+}
+
+}  // namespace proviso
