@@ -212,6 +212,9 @@ struct Within {
 struct Expr {
   NodeId id = 0;
   Span span;
+  // Levels of the tree from here down, this node included; the builder keeps it within
+  // grammar::kMaxExpressionDepth, so passes may recurse over expressions.
+  std::uint32_t height = 1;
   std::variant<NumberLiteral, TextLiteral, BoolLiteral, DateLiteral, TimestampLiteral, NameRef,
                Suffixed, Member, Index, Unary, Binary, Band, Consecutive, AtLeastOfLast, Quorum,
                TimeTest, Within>

@@ -2,11 +2,13 @@
 // build_ast.cpp (the file and its declarations) and build_expr.cpp (expressions).
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "grammar/ast_walk.hpp"
 #include "grammar/build_ast.hpp"
 #include "grammar/selector.hpp"
 
@@ -31,6 +33,7 @@ class AstBuilder {
       }
     }
     file->node_count = next_id_;
+    if (too_deep_) return nullptr;
     return file;
   }
 
@@ -38,6 +41,7 @@ class AstBuilder {
   const SourceFile& source_;
   ast::NodeId next_id_;
   Diagnostics& diagnostics_;
+  bool too_deep_ = false;  // an expression went past grammar::kMaxExpressionDepth
 
   Span span(const Node& node) const {
     const auto begin = node.begin();
@@ -72,7 +76,28 @@ class AstBuilder {
     expr->id = next_id_++;
     expr->span = where;
     expr->node = std::forward<Payload>(payload);
+    ast::for_each_child(*expr, [&](const ast::Expr& child) {
+      expr->height = std::max(expr->height, child.height + 1);
+    });
+    if (expr->height > static_cast<std::uint32_t>(g::kMaxExpressionDepth)) return too_deep(where);
     return expr;
+  }
+
+  // An expression past the depth limit: reported once, and replaced by a leaf so the tree
+  // stays shallow; the file is then dropped (too_deep_) so nothing later sees the stand-in.
+  ast::ExprPtr too_deep(const Span& where) {
+    if (!too_deep_) {
+      const std::string_view message = g::kTooDeepMessage;
+      const std::size_t newline = message.find('\n');
+      error(where, std::string(message.substr(0, newline)),
+            std::string(message.substr(newline + 1)));
+    }
+    too_deep_ = true;
+    auto leaf = std::make_unique<ast::Expr>();
+    leaf->id = next_id_++;
+    leaf->span = where;
+    leaf->node = ast::BoolLiteral{false};
+    return leaf;
   }
 
   int small_number(const Node& node) {

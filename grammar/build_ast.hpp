@@ -10,7 +10,8 @@
 
 namespace proviso {
 
-/// Builds the AST of a successfully parsed file. Values the grammar cannot judge (a date
+/// Builds the AST of a successfully parsed file, or none when an expression nests deeper than
+/// grammar::kMaxExpressionDepth. Values the grammar cannot judge (a date
 /// that does not exist, a number too large) are reported into `diagnostics`.
 std::unique_ptr<ast::File> build_ast(const tao::pegtl::parse_tree::node& root,
                                      const SourceFile& source, ast::NodeId first_node_id,

@@ -7,11 +7,50 @@
 #pragma once
 
 #include <tao/pegtl.hpp>
+#include <tao/pegtl/contrib/analyze_traits.hpp>
 
 namespace proviso::grammar {
 
 namespace pegtl = tao::pegtl;
 using namespace tao::pegtl;
+
+/// How deeply an expression may nest: parentheses, brackets, `not`, `-`, `before` … inside
+/// each other while parsing, and levels of the finished tree (each operator of a chain such
+/// as `a + b + …` adds one). Every stage after the parser recurses over expressions, so the
+/// limit is what keeps a hostile or generated contract from overflowing the stack.
+inline constexpr int kMaxExpressionDepth = 256;
+
+/// The message for an expression beyond kMaxExpressionDepth, with its hint after the break.
+inline constexpr const char* kTooDeepMessage =
+    "expression nested deeper than 256 levels\n"
+    "each '(', '[', 'not', '-' and each operator of a chain such as a + b + … is a level; "
+    "name parts of it with 'let'";
+
+/// The parser's input: the source text and how many `nested<>` rules are open.
+struct SourceInput : memory_input<> {
+  using memory_input::memory_input;
+  int nesting = 0;
+};
+
+/// Matches Rule one nesting level deeper; past kMaxExpressionDepth the parse stops with
+/// kTooDeepMessage before PEGTL's own recursion can exhaust the stack.
+template <typename Rule>
+struct nested {
+  using rule_t = nested;
+  using subs_t = type_list<Rule>;
+
+  template <apply_mode A, rewind_mode M, template <typename...> class Action,
+            template <typename...> class Control, typename ParseInput, typename... States>
+  static bool match(ParseInput& in, States&... st) {
+    if (in.nesting >= kMaxExpressionDepth) throw parse_error(kTooDeepMessage, in);
+    ++in.nesting;
+    struct Leave {
+      int& nesting;
+      ~Leave() { --nesting; }
+    } leave{in.nesting};
+    return Control<Rule>::template match<A, M, Action, Control>(in, st...);
+  }
+};
 
 // clang-format off
 
@@ -152,13 +191,13 @@ struct time_after : seq< kw_after, _, must< additive > > {};
 struct within : seq< kw_within, _, must< additive >, _, must< kw_after >, _, must< additive > > {};
 
 struct name_ref : identifier {};
-struct primary : sor< paren_expression, quorum_all, quorum_any, quorum_at_least, time_before, time_by, time_after, within, literal, name_ref > {};
+struct primary : sor< nested< sor< paren_expression, quorum_all, quorum_any, quorum_at_least, time_before, time_by, time_after, within > >, literal, name_ref > {};
 
 struct member_name : word {};
 struct member : seq< one< '.' >, not_at< one< '.' > >, must< member_name > > {};
 struct open_bracket : one< '[' > {};
 struct index : seq< open_bracket, _, must< expression >, _, must< close_bracket > > {};
-struct postfix : seq< primary, star< sor< member, index > > > {};
+struct postfix : seq< primary, star< sor< member, nested< index > > > > {};
 
 // A word after a value: a unit (`250 USD`, `k GW`, `90 days`) or a state (`T1 vested`).
 // A word followed by `=` starts the next field of a test event, so it is not a suffix.
@@ -168,7 +207,7 @@ struct suffix_word : seq< sor< trading_days, identifier >, not_at< assignment_ah
 struct suffixed : seq< postfix, opt< _, suffix_word > > {};
 
 struct negate_op : seq< one< '-' >, not_at< one< '-' > > > {};
-struct operand : sor< seq< negate_op, _, must< operand > >, suffixed > {};
+struct operand : sor< nested< seq< negate_op, _, must< operand > > >, suffixed > {};
 
 struct multiply_op : one< '*' > {};
 struct divide_op : one< '/' > {};
@@ -198,7 +237,7 @@ struct temporal : seq< comparison, opt< _, sor< for_consecutive, on_at_least > >
 struct not_op : kw_not {};
 struct once_op : kw_once {};
 struct ever_op : kw_ever {};
-struct prefix_condition : sor< seq< sor< not_op, once_op, ever_op >, _, must< prefix_condition > >, temporal > {};
+struct prefix_condition : sor< nested< seq< sor< not_op, once_op, ever_op >, _, must< prefix_condition > > >, temporal > {};
 struct and_op : kw_and {};
 struct conjunction : seq< prefix_condition, star< _, and_op, _, must< prefix_condition > > > {};
 struct or_op : kw_or {};
@@ -337,3 +376,8 @@ struct contract_file : seq< _, opt< contract_header >, star< _, declaration >, _
 // clang-format on
 
 }  // namespace proviso::grammar
+
+// pegtl::analyze sees through nested<> to the rule it guards.
+template <typename Name, typename Rule>
+struct tao::pegtl::analyze_traits<Name, proviso::grammar::nested<Rule> >
+    : tao::pegtl::analyze_traits<Name, typename tao::pegtl::seq<Rule>::rule_t> {};

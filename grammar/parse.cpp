@@ -125,7 +125,7 @@ Diagnostic syntax_error(const SourceFile& source, const pegtl::parse_error& fail
 
 ParseResult parse(const SourceFile& source, ast::NodeId first_node_id) {
   ParseResult result;
-  pegtl::memory_input input(source.text, source.name);
+  grammar::SourceInput input(source.text, source.name);
   try {
     auto root = pegtl::parse_tree::parse<grammar::contract_file, grammar::selector, pegtl::nothing,
                                          grammar::control>(input);

@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Proviso needs to build and test, only when missing.
+#   scripts/setup.sh          what the build and the tests need
+#   scripts/setup.sh --fuzz   also clang and its runtime (libFuzzer, the sanitizers) for fuzz/
 set -euo pipefail
 
 packages=(g++ cmake make tao-pegtl-dev libfmt-dev libboost-date-time-dev catch2
           libsimdjson-dev libcli11-dev)
+if [[ "${1:-}" == "--fuzz" ]]; then
+  packages+=(clang libclang-rt-dev)
+fi
 
 # Chromium renders the HTML report in the browser test (tests/browser/report_test.sh); the build
 # does not need it, so a failed install only makes that test report itself skipped.
