@@ -95,6 +95,7 @@ struct ParsedTimestamp {
   std::int64_t micros_of_day;  // 0 <= micros_of_day < kMicrosPerDay
   std::optional<int> offset_minutes;
   bool utc;
+  bool hour_24 = false;  // written as 24:00, the end of the day before `date`
 };
 
 /// Why a date or timestamp literal was rejected, in words for the contract's author.
@@ -103,9 +104,10 @@ struct TimeParseError {
 };
 
 /// Parses ISO-8601 "2026-09-01T14:30:00.123Z", "2026-09-01T09:30-05:00", "2026-09-01 14:30":
-/// 'T' or a space between date and time, seconds optional, a fraction of 1 to 9 digits
-/// (truncated to microseconds), then "Z", "±HH:MM" (within ±18:00) or nothing. "24:00" (with zero
-/// seconds) is the end of the day and reads as 00:00 on the next one. Leap seconds are rejected.
+/// 'T' (or 't', as RFC 3339 allows) or a space between date and time, seconds optional, a
+/// fraction of 1 to 9 digits (truncated to microseconds), then "Z" (or "z"), "±HH:MM" (within
+/// ±18:00) or nothing. "24:00" (with zero seconds) is the end of the day and reads as 00:00 on
+/// the next one, with hour_24 set. Leap seconds are rejected.
 std::variant<ParsedTimestamp, TimeParseError> parse_timestamp(std::string_view text);
 
 /// Parses an ISO-8601 calendar date, exactly "YYYY-MM-DD", e.g. "2030-10-06".
@@ -115,10 +117,22 @@ std::variant<Date, TimeParseError> parse_date(std::string_view text);
 /// reading in `zone` (with TimeZone::to_instant's gap and overlap rules).
 Timestamp to_instant(const ParsedTimestamp& parsed, const TimeZone& zone);
 
-/// Fast path for event logs: exactly "YYYY-MM-DDTHH:MM:SS(.f{1,9})?(Z|±HH:MM)" -> the instant it
-/// names; nullopt when the text has another shape or an invalid value (callers then use
-/// parse_timestamp for the reason). Agrees with parse_timestamp wherever both accept; no
-/// allocation and no Boost, since it runs once per event.
+/// The instants an event may carry: one day inside the supported dates at each end
+/// (1400-01-02T00:00:00Z to 9999-12-30T23:59:59.999999Z), so that an event's local date is a
+/// supported date in every time zone (no offset reaches a day).
+inline constexpr Timestamp kFirstEventInstant{(kMinDate.days + 1) * kMicrosPerDay};
+inline constexpr Timestamp kLastEventInstant{kMaxDate.days * kMicrosPerDay - 1};
+
+/// Whether an instant lies in [kFirstEventInstant, kLastEventInstant].
+constexpr bool is_event_instant(Timestamp instant) {
+  return kFirstEventInstant <= instant && instant <= kLastEventInstant;
+}
+
+/// Fast path for event logs: exactly RFC 3339's "YYYY-MM-DDTHH:MM:SS(.f{1,9})?(Z|±HH:MM)" ('t'
+/// and 'z' in either case) -> the instant it names; nullopt when the text has another shape, an
+/// invalid value, hour 24 (RFC 3339 has none) or an instant outside is_event_instant (callers
+/// then use parse_timestamp for the reason). Agrees with parse_timestamp wherever both accept;
+/// no allocation and no Boost, since it runs once per event.
 std::optional<Timestamp> parse_instant_fast(std::string_view text);
 
 /// "2026-09-15T00:00:00Z"; a non-zero fraction is appended as ".123" or ".123456".

@@ -3,7 +3,7 @@
 set -euo pipefail
 
 packages=(g++ cmake make tao-pegtl-dev libfmt-dev libboost-date-time-dev catch2
-          libsimdjson-dev libcli11-dev)
+          libsimdjson-dev libcli11-dev libhowardhinnant-date-dev tzdata)
 
 # Chromium renders the HTML report in the browser test (tests/browser/report_test.sh); the build
 # does not need it, so a failed install only makes that test report itself skipped.
