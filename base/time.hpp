@@ -51,13 +51,14 @@ namespace detail {
 struct ZoneRules;
 }
 
-/// A named time zone (IANA name such as "America/New_York") with its DST rules. A cheap handle
-/// to an immutable, process-wide rule table: copy it freely and share it between threads.
-/// Today's rules are applied to every year; historic rule changes are not modelled.
+/// A named time zone (IANA name such as "America/New_York") with its full history of UTC
+/// offsets from the system's time zone database (see base/zones.hpp). A cheap handle to an
+/// immutable, process-wide table compiled on the zone's first use: copy it freely and share it
+/// between threads.
 class TimeZone {
  public:
-  /// The zone with that IANA name (see known_zones()); nullopt when the name is unknown.
-  /// "UTC" and "Z" are always known (both give the zone named "UTC").
+  /// The zone with that IANA name, exactly as the database spells it (see known_zones());
+  /// nullopt when the name is unknown. "UTC" and "Z" are always known (both give "UTC").
   static std::optional<TimeZone> find(std::string_view iana_name);
 
   /// The zone's IANA name, e.g. "America/New_York".
@@ -143,7 +144,8 @@ std::string format_utc(Timestamp instant);
 std::string format_date(Date date);
 
 /// The wall-clock time in `zone` with its offset: "2030-10-05 17:00:00 -04:00" (a non-zero
-/// fraction as in format_utc).
+/// fraction as in format_utc). The offset is shown in whole minutes; the seconds of a local
+/// mean time (New York's -4:56:02 before 1883) are in the wall-clock time only.
 std::string format_local(Timestamp instant, const TimeZone& zone);
 
 }  // namespace proviso

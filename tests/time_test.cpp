@@ -535,12 +535,12 @@ TEST_CASE("zone offsets and local times agree with glibc for every zone", "[time
   std::mt19937_64 random(7);
   std::vector<std::int64_t> seconds;
   for (std::int64_t t = at("2006-01-01T00:00Z").micros / kMicrosPerSecond;
-       t < at("2007-01-01T00:00Z").micros / kMicrosPerSecond; t += 6 * 3600) {
+       t < at("2007-01-01T00:00Z").micros / kMicrosPerSecond; t += 26 * 3600) {
     seconds.push_back(t);
   }
   std::uniform_int_distribution<std::int64_t> anywhere((kMinDate.days + 1) * std::int64_t{86'400},
                                                        (kMaxDate.days - 1) * std::int64_t{86'400});
-  for (int i = 0; i < 300; ++i) seconds.push_back(anywhere(random));
+  for (int i = 0; i < 150; ++i) seconds.push_back(anywhere(random));
   const char* saved = std::getenv("TZ");
   const std::string saved_tz = saved ? saved : "";
 
