@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <boost/date_time/gregorian/gregorian_types.hpp>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -192,8 +193,13 @@ Timestamp TimeZone::to_instant(Date date, std::int64_t micros_of_day) const {
   // The offsets in force a day before and a day after the reading (taken as if it were UTC)
   // are the candidates: no zone changes its offset twice within two days.
   const std::int64_t as_utc = checked_instant(date, micros_of_day, 0);
-  const int before = rules_->offset_seconds(as_utc - kMicrosPerDay);
-  const int after = rules_->offset_seconds(as_utc + kMicrosPerDay);
+  // Saturating, so that a reading at the very ends of the Timestamp range cannot overflow.
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  const int before = rules_->offset_seconds(
+      as_utc < std::numeric_limits<std::int64_t>::min() + kMicrosPerDay ? as_utc
+                                                                        : as_utc - kMicrosPerDay);
+  const int after =
+      rules_->offset_seconds(as_utc > kMax - kMicrosPerDay ? as_utc : as_utc + kMicrosPerDay);
   const std::int64_t with_before = checked_instant(date, micros_of_day, before * kMicrosPerSecond);
   if (before == after) return Timestamp{with_before};
   const std::int64_t with_after = checked_instant(date, micros_of_day, after * kMicrosPerSecond);
