@@ -5,13 +5,16 @@
 #include <algorithm>
 #include <array>
 #include <boost/date_time/gregorian/gregorian_types.hpp>
-#include <boost/date_time/local_time/posix_time_zone.hpp>
-#include <boost/date_time/posix_time/posix_time_types.hpp>
+#include <limits>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "base/time_civil.hpp"
+#include "base/zone_rule.hpp"
 #include "base/zones.hpp"
 
 namespace proviso {
@@ -47,17 +50,11 @@ Date from_boost(const greg::date& date) {
   return Date{static_cast<std::int32_t>((date - epoch()).days())};
 }
 
-std::int64_t to_micros(const boost::posix_time::ptime& time) {
-  return (time - boost::posix_time::ptime(epoch())).total_microseconds();
-}
-
 using detail::days_in_month;
 using detail::kCycleDays;
 
-// The Gregorian calendar, weekdays included, repeats every 400 years, and so do rules of the
-// form "second Sunday in March". One cycle of transitions therefore answers for every instant.
+// 400 Gregorian years: the period of yearly zone rules (see ZoneRules).
 constexpr std::int64_t kCycleMicros = kCycleDays * kMicrosPerDay;
-constexpr int kCycleFirstYear = 1970;
 
 }  // namespace
 
@@ -68,43 +65,49 @@ int days_in_month(int year, int month) {
                                                     static_cast<unsigned short>(month));
 }
 
-// One zone's rules, compiled from its POSIX rule into the UTC instants of its transitions over
-// one 400-year cycle starting at 1970-01-01T00:00Z, so lookups need no calendar arithmetic.
+// One zone's offsets, compiled from its database history into sorted UTC instants so that a
+// lookup is a binary search. After the last listed change the zone follows its yearly rule, if
+// it has one; since the Gregorian calendar repeats every 400 years, so do rules of the form
+// "second Sunday in March", and one cycle of their transitions answers for every later instant.
 struct ZoneRules {
-  std::string_view name;
-  int base_seconds = 0;
-  int dst_seconds = 0;
-  std::vector<std::int64_t> transitions;  // UTC micros within the cycle, ascending
-  std::vector<int> offsets;               // offset in force from transitions[i] on
+  std::string name;
+  int initial_offset = 0;
+  std::vector<std::int64_t> transitions;        // UTC micros, ascending
+  std::vector<int> offsets;                     // offset in force from transitions[i] on
+  std::int64_t cycle_start = 0;                 // the rule's cycle, when there is one, from here on
+  std::vector<std::int64_t> cycle_transitions;  // UTC micros in [cycle_start, + kCycleMicros)
+  std::vector<int> cycle_offsets;
 
-  explicit ZoneRules(const ZoneEntry& entry) : name(entry.name) {
-    const boost::local_time::posix_time_zone zone{std::string(entry.posix_rule)};
-    base_seconds = static_cast<int>(zone.base_utc_offset().total_seconds());
-    if (!zone.has_dst()) return;
-    dst_seconds = static_cast<int>(zone.dst_offset().total_seconds());
-    const std::int64_t base = base_seconds * kMicrosPerSecond;
-    const std::int64_t dst = dst_seconds * kMicrosPerSecond;
-    std::vector<std::pair<std::int64_t, int>> changes;
-    for (int year = kCycleFirstYear; year < kCycleFirstYear + 400; ++year) {
-      const auto y = static_cast<unsigned short>(year);
-      // POSIX gives the start in local standard time and the end in local daylight time.
-      changes.emplace_back(to_micros(zone.dst_local_start_time(y)) - base,
-                           base_seconds + dst_seconds);
-      changes.emplace_back(to_micros(zone.dst_local_end_time(y)) - base - dst, base_seconds);
+  explicit ZoneRules(std::string zone_name) : name(std::move(zone_name)) {}
+
+  explicit ZoneRules(const ZoneHistory& history)
+      : name(history.name), initial_offset(history.initial_offset), offsets(history.change_offset) {
+    for (const std::int64_t at : history.change_at) transitions.push_back(at * kMicrosPerSecond);
+    if (history.rule.empty()) return;
+    const std::int64_t from = history.change_at.empty() ? 0 : history.change_at.back() + 1;
+    int offset_at_from = 0;
+    std::vector<std::int64_t> at;
+    if (!expand_posix_rule(history.rule, from, from + kCycleDays * 86'400, offset_at_from, at,
+                           cycle_offsets) ||
+        at.empty()) {
+      cycle_offsets.clear();  // no yearly changes (or none we can read): the last offset stays
+      return;
     }
-    std::sort(changes.begin(), changes.end());
-    for (const auto& [at, offset] : changes) {
-      transitions.push_back(at);
-      offsets.push_back(offset);
-    }
+    cycle_start = from * kMicrosPerSecond;
+    for (const std::int64_t t : at) cycle_transitions.push_back(t * kMicrosPerSecond);
   }
 
   int offset_seconds(std::int64_t micros) const {
-    if (transitions.empty()) return base_seconds;
-    const std::int64_t in_cycle = floor_mod(micros, kCycleMicros);
-    const auto next = std::upper_bound(transitions.begin(), transitions.end(), in_cycle);
-    // Before the cycle's first transition the state is the one its last transition left.
-    if (next == transitions.begin()) return offsets.back();
+    if (!cycle_transitions.empty() && micros >= cycle_start) {
+      const std::int64_t in_cycle = cycle_start + floor_mod(micros - cycle_start, kCycleMicros);
+      const auto next =
+          std::upper_bound(cycle_transitions.begin(), cycle_transitions.end(), in_cycle);
+      // Before the cycle's first transition the state is the one its last transition left.
+      if (next == cycle_transitions.begin()) return cycle_offsets.back();
+      return cycle_offsets[static_cast<std::size_t>(next - cycle_transitions.begin() - 1)];
+    }
+    const auto next = std::upper_bound(transitions.begin(), transitions.end(), micros);
+    if (next == transitions.begin()) return initial_offset;
     return offsets[static_cast<std::size_t>(next - transitions.begin() - 1)];
   }
 };
@@ -134,15 +137,31 @@ int weekday(Date date) {
 
 namespace {
 
-const std::vector<std::unique_ptr<detail::ZoneRules>>& zone_table() {
-  // Built once, on first use, for every known zone; TimeZone handles point into it.
-  static const auto table = [] {
-    std::vector<std::unique_ptr<detail::ZoneRules>> rules;
-    for (const ZoneEntry& entry : known_zones()) {
-      rules.push_back(std::make_unique<detail::ZoneRules>(entry));
+// Zones are compiled on first use and kept for the life of the process; TimeZone handles point
+// into this table, whose entries never move.
+class ZoneTable {
+ public:
+  const detail::ZoneRules* find(std::string_view name) {
+    const std::lock_guard lock(mutex_);
+    if (const auto found = zones_.find(name); found != zones_.end()) return found->second.get();
+    std::unique_ptr<detail::ZoneRules> rules;
+    if (name == "UTC") {
+      rules = std::make_unique<detail::ZoneRules>("UTC");  // needs no database
+    } else if (auto history = detail::read_zone_history(name)) {
+      rules = std::make_unique<detail::ZoneRules>(*history);
+    } else {
+      return nullptr;
     }
-    return rules;
-  }();
+    return zones_.emplace(std::string(name), std::move(rules)).first->second.get();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<detail::ZoneRules>, std::less<>> zones_;
+};
+
+ZoneTable& zone_table() {
+  static ZoneTable table;
   return table;
 }
 
@@ -162,9 +181,7 @@ std::int64_t checked_instant(Date date, std::int64_t micros_of_day, std::int64_t
 
 std::optional<TimeZone> TimeZone::find(std::string_view iana_name) {
   if (iana_name == "Z") iana_name = "UTC";
-  for (const auto& rules : zone_table()) {
-    if (rules->name == iana_name) return TimeZone(rules.get());
-  }
+  if (const detail::ZoneRules* rules = zone_table().find(iana_name)) return TimeZone(rules);
   return std::nullopt;
 }
 
@@ -173,23 +190,29 @@ std::string_view TimeZone::name() const {
 }
 
 Timestamp TimeZone::to_instant(Date date, std::int64_t micros_of_day) const {
-  const int standard = rules_->base_seconds;
-  const std::int64_t as_standard =
-      checked_instant(date, micros_of_day, standard * kMicrosPerSecond);
-  if (rules_->transitions.empty()) return Timestamp{as_standard};
-  const int daylight = standard + rules_->dst_seconds;
-  const std::int64_t as_daylight =
-      checked_instant(date, micros_of_day, daylight * kMicrosPerSecond);
-  const bool standard_fits = rules_->offset_seconds(as_standard) == standard;
-  const bool daylight_fits = rules_->offset_seconds(as_daylight) == daylight;
-  if (standard_fits && daylight_fits) {
-    return Timestamp{std::min(as_standard, as_daylight)};  // overlap: the earlier reading
+  // The offsets in force a day before and a day after the reading (taken as if it were UTC)
+  // are the candidates: no zone changes its offset twice within two days.
+  const std::int64_t as_utc = checked_instant(date, micros_of_day, 0);
+  // Saturating, so that a reading at the very ends of the Timestamp range cannot overflow.
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  const int before = rules_->offset_seconds(
+      as_utc < std::numeric_limits<std::int64_t>::min() + kMicrosPerDay ? as_utc
+                                                                        : as_utc - kMicrosPerDay);
+  const int after =
+      rules_->offset_seconds(as_utc > kMax - kMicrosPerDay ? as_utc : as_utc + kMicrosPerDay);
+  const std::int64_t with_before = checked_instant(date, micros_of_day, before * kMicrosPerSecond);
+  if (before == after) return Timestamp{with_before};
+  const std::int64_t with_after = checked_instant(date, micros_of_day, after * kMicrosPerSecond);
+  const bool before_fits = rules_->offset_seconds(with_before) == before;
+  const bool after_fits = rules_->offset_seconds(with_after) == after;
+  if (before_fits && after_fits) {
+    return Timestamp{std::min(with_before, with_after)};  // overlap: the earlier reading
   }
-  if (standard_fits) return Timestamp{as_standard};
-  if (daylight_fits) return Timestamp{as_daylight};
-  // In a gap each reading lands on the other side of the jump from its own offset. The later
-  // one uses the offset in force before the jump, carrying the time forward by the gap.
-  return Timestamp{std::max(as_standard, as_daylight)};
+  if (before_fits) return Timestamp{with_before};
+  if (after_fits) return Timestamp{with_after};
+  // In a gap each reading lands on the other side of the jump from its own offset. The one that
+  // uses the offset in force before the jump carries the time forward by the gap.
+  return Timestamp{with_before};
 }
 
 Timestamp TimeZone::start_of_day(Date date) const {

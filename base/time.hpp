@@ -51,13 +51,14 @@ namespace detail {
 struct ZoneRules;
 }
 
-/// A named time zone (IANA name such as "America/New_York") with its DST rules. A cheap handle
-/// to an immutable, process-wide rule table: copy it freely and share it between threads.
-/// Today's rules are applied to every year; historic rule changes are not modelled.
+/// A named time zone (IANA name such as "America/New_York") with its full history of UTC
+/// offsets from the system's time zone database (see base/zones.hpp). A cheap handle to an
+/// immutable, process-wide table compiled on the zone's first use: copy it freely and share it
+/// between threads.
 class TimeZone {
  public:
-  /// The zone with that IANA name (see known_zones()); nullopt when the name is unknown.
-  /// "UTC" and "Z" are always known (both give the zone named "UTC").
+  /// The zone with that IANA name, exactly as the database spells it (see known_zones());
+  /// nullopt when the name is unknown. "UTC" and "Z" are always known (both give "UTC").
   static std::optional<TimeZone> find(std::string_view iana_name);
 
   /// The zone's IANA name, e.g. "America/New_York".
@@ -95,6 +96,7 @@ struct ParsedTimestamp {
   std::int64_t micros_of_day;  // 0 <= micros_of_day < kMicrosPerDay
   std::optional<int> offset_minutes;
   bool utc;
+  bool hour_24 = false;  // written as 24:00, the end of the day before `date`
 };
 
 /// Why a date or timestamp literal was rejected, in words for the contract's author.
@@ -103,9 +105,10 @@ struct TimeParseError {
 };
 
 /// Parses ISO-8601 "2026-09-01T14:30:00.123Z", "2026-09-01T09:30-05:00", "2026-09-01 14:30":
-/// 'T' or a space between date and time, seconds optional, a fraction of 1 to 9 digits
-/// (truncated to microseconds), then "Z", "±HH:MM" (within ±18:00) or nothing. "24:00" (with zero
-/// seconds) is the end of the day and reads as 00:00 on the next one. Leap seconds are rejected.
+/// 'T' (or 't', as RFC 3339 allows) or a space between date and time, seconds optional, a
+/// fraction of 1 to 9 digits (truncated to microseconds), then "Z" (or "z"), "±HH:MM" (within
+/// ±18:00) or nothing. "24:00" (with zero seconds) is the end of the day and reads as 00:00 on
+/// the next one, with hour_24 set. Leap seconds are rejected.
 std::variant<ParsedTimestamp, TimeParseError> parse_timestamp(std::string_view text);
 
 /// Parses an ISO-8601 calendar date, exactly "YYYY-MM-DD", e.g. "2030-10-06".
@@ -115,10 +118,22 @@ std::variant<Date, TimeParseError> parse_date(std::string_view text);
 /// reading in `zone` (with TimeZone::to_instant's gap and overlap rules).
 Timestamp to_instant(const ParsedTimestamp& parsed, const TimeZone& zone);
 
-/// Fast path for event logs: exactly "YYYY-MM-DDTHH:MM:SS(.f{1,9})?(Z|±HH:MM)" -> the instant it
-/// names; nullopt when the text has another shape or an invalid value (callers then use
-/// parse_timestamp for the reason). Agrees with parse_timestamp wherever both accept; no
-/// allocation and no Boost, since it runs once per event.
+/// The instants an event may carry: one day inside the supported dates at each end
+/// (1400-01-02T00:00:00Z to 9999-12-30T23:59:59.999999Z), so that an event's local date is a
+/// supported date in every time zone (no offset reaches a day).
+inline constexpr Timestamp kFirstEventInstant{(kMinDate.days + 1) * kMicrosPerDay};
+inline constexpr Timestamp kLastEventInstant{kMaxDate.days * kMicrosPerDay - 1};
+
+/// Whether an instant lies in [kFirstEventInstant, kLastEventInstant].
+constexpr bool is_event_instant(Timestamp instant) {
+  return kFirstEventInstant <= instant && instant <= kLastEventInstant;
+}
+
+/// Fast path for event logs: exactly RFC 3339's "YYYY-MM-DDTHH:MM:SS(.f{1,9})?(Z|±HH:MM)" ('t'
+/// and 'z' in either case) -> the instant it names; nullopt when the text has another shape, an
+/// invalid value, hour 24 (RFC 3339 has none) or an instant outside is_event_instant (callers
+/// then use parse_timestamp for the reason). Agrees with parse_timestamp wherever both accept;
+/// no allocation and no Boost, since it runs once per event.
 std::optional<Timestamp> parse_instant_fast(std::string_view text);
 
 /// "2026-09-15T00:00:00Z"; a non-zero fraction is appended as ".123" or ".123456".
@@ -129,7 +144,8 @@ std::string format_utc(Timestamp instant);
 std::string format_date(Date date);
 
 /// The wall-clock time in `zone` with its offset: "2030-10-05 17:00:00 -04:00" (a non-zero
-/// fraction as in format_utc).
+/// fraction as in format_utc). The offset is shown in whole minutes; the seconds of a local
+/// mean time (New York's -4:56:02 before 1883) are in the wall-clock time only.
 std::string format_local(Timestamp instant, const TimeZone& zone);
 
 }  // namespace proviso

@@ -106,7 +106,7 @@ std::variant<ParsedTimestamp, TimeParseError> parse_timestamp(std::string_view t
   if (auto* error = std::get_if<TimeParseError>(&scanned_date)) return std::move(*error);
   Date date = std::get<Date>(scanned_date);
 
-  if (!in.accept('T') && !in.accept(' ')) {
+  if (!in.accept('T') && !in.accept('t') && !in.accept(' ')) {
     return in.expected(kKind, "'T' or a space after the date");
   }
   const std::size_t time_start = in.position();
@@ -139,7 +139,7 @@ std::variant<ParsedTimestamp, TimeParseError> parse_timestamp(std::string_view t
   const std::string_view time_text = text.substr(time_start, in.position() - time_start);
 
   ParsedTimestamp parsed{date, 0, std::nullopt, false};
-  if (in.accept('Z')) {
+  if (in.accept('Z') || in.accept('z')) {
     parsed.utc = true;
     parsed.offset_minutes = 0;
   } else if (const char sign = in.peek(); sign == '+' || sign == '-') {
@@ -168,6 +168,7 @@ std::variant<ParsedTimestamp, TimeParseError> parse_timestamp(std::string_view t
     }
     if (date == kMaxDate) return TimeParseError{"24:00 on 9999-12-31 is past the last date"};
     parsed.date = Date{date.days + 1};  // the end of a day is the start of the next
+    parsed.hour_24 = true;
     return parsed;
   }
   if (*hour > 23) return TimeParseError{fmt::format("hour {} is out of range", *hour)};
@@ -217,8 +218,8 @@ constexpr bool fast_digits(std::string_view text, std::size_t at, std::size_t co
 std::optional<Timestamp> parse_instant_fast(std::string_view text) {
   // 0123456789012345678
   // YYYY-MM-DDTHH:MM:SS then (.f{1,9})? then Z or ±HH:MM
-  if (text.size() < 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
-      text[16] != ':') {
+  if (text.size() < 20 || text[4] != '-' || text[7] != '-' ||
+      (text[10] != 'T' && text[10] != 't') || text[13] != ':' || text[16] != ':') {
     return std::nullopt;
   }
   unsigned year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
@@ -243,7 +244,7 @@ std::optional<Timestamp> parse_instant_fast(std::string_view text) {
   }
   std::int64_t offset_minutes = 0;
   if (pos == text.size()) return std::nullopt;
-  if (text[pos] == 'Z') {
+  if (text[pos] == 'Z' || text[pos] == 'z') {
     ++pos;
   } else if (text[pos] == '+' || text[pos] == '-') {
     unsigned offset_hour = 0, offset_minute = 0;
@@ -263,19 +264,14 @@ std::optional<Timestamp> parse_instant_fast(std::string_view text) {
 
   const int y = static_cast<int>(year);
   if (y < 1400 || month < 1 || month > 12 || day < 1 || day > fast_days_in_month(y, month) ||
-      minute > 59 || second > 59) {
+      hour > 23 || minute > 59 || second > 59) {
     return std::nullopt;
-  }
-  if (hour > 23) {
-    // 24:00:00 ends the day, as in parse_timestamp; 9999-12-31 has no next day to start.
-    if (hour != 24 || minute != 0 || second != 0 || fraction != 0 ||
-        (y == 9999 && month == 12 && day == 31)) {
-      return std::nullopt;
-    }
   }
   const std::int64_t seconds = days_from_civil(y, month, day) * 86'400 + hour * 3600 + minute * 60 +
                                second - offset_minutes * 60;
-  return Timestamp{seconds * kMicrosPerSecond + fraction};
+  const Timestamp instant{seconds * kMicrosPerSecond + fraction};
+  if (!is_event_instant(instant)) return std::nullopt;
+  return instant;
 }
 
 }  // namespace proviso

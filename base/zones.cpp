@@ -1,46 +1,85 @@
 #include "base/zones.hpp"
 
-#include <array>
+#include <date/tz.h>
+
+#include <algorithm>
+#include <chrono>
+#include <exception>
+#include <fstream>
+#include <iterator>
 
 namespace proviso {
 namespace {
 
-// Rule syntax (boost/date_time/local_time/posix_time_zone.hpp):
-//   STD±hh[:mm] [DST±hh[:mm],Mm.w.d/hh:mm,Mm.w.d/hh:mm]
-// The first offset is standard time from UTC, the second how far DST moves the clock. "Mm.w.d" is
-// weekday d (0 = Sunday) of week w (5 = last) of month m; the start time is local standard
-// time, the end time local daylight time, as in POSIX. Abbreviations must be letters only, hence
-// BRT and SGT where the IANA data writes "-03" and "+08".
-// clang-format off
-constexpr std::array kZones{
-    ZoneEntry{"America/Chicago",     "CST-06CDT+01,M3.2.0/02:00,M11.1.0/02:00"},
-    ZoneEntry{"America/Los_Angeles", "PST-08PDT+01,M3.2.0/02:00,M11.1.0/02:00"},
-    ZoneEntry{"America/New_York",    "EST-05EDT+01,M3.2.0/02:00,M11.1.0/02:00"},
-    ZoneEntry{"America/Sao_Paulo",   "BRT-03"},  // no DST since 2019
-    ZoneEntry{"America/Toronto",     "EST-05EDT+01,M3.2.0/02:00,M11.1.0/02:00"},
-    ZoneEntry{"Asia/Dubai",          "GST+04"},
-    ZoneEntry{"Asia/Hong_Kong",      "HKT+08"},
-    ZoneEntry{"Asia/Kolkata",        "IST+05:30"},
-    ZoneEntry{"Asia/Seoul",          "KST+09"},
-    ZoneEntry{"Asia/Shanghai",       "CST+08"},
-    ZoneEntry{"Asia/Singapore",      "SGT+08"},
-    ZoneEntry{"Asia/Tokyo",          "JST+09"},
-    ZoneEntry{"Australia/Sydney",    "AEST+10AEDT+01,M10.1.0/02:00,M4.1.0/03:00"},
-    ZoneEntry{"Europe/Amsterdam",    "CET+01CEST+01,M3.5.0/02:00,M10.5.0/03:00"},
-    ZoneEntry{"Europe/Berlin",       "CET+01CEST+01,M3.5.0/02:00,M10.5.0/03:00"},
-    // IANA models Irish winter time as negative DST; the offsets are London's, so the rule is too.
-    ZoneEntry{"Europe/Dublin",       "GMT+00IST+01,M3.5.0/01:00,M10.5.0/02:00"},
-    ZoneEntry{"Europe/London",       "GMT+00BST+01,M3.5.0/01:00,M10.5.0/02:00"},
-    ZoneEntry{"Europe/Paris",        "CET+01CEST+01,M3.5.0/02:00,M10.5.0/03:00"},
-    ZoneEntry{"Europe/Zurich",       "CET+01CEST+01,M3.5.0/02:00,M10.5.0/03:00"},
-    ZoneEntry{"UTC",                 "UTC+00"},
-};
-// clang-format on
+// Where Debian's tzdata installs the compiled zones, which date/tz reads when built with
+// USE_OS_TZDB (as Debian builds libdate-tz).
+constexpr std::string_view kZoneInfoDir = "/usr/share/zoneinfo/";
+
+// The last line of a version 2+ TZif file is the POSIX TZ rule for the years after its last
+// listed transition (RFC 8536, section 3.3); date/tz does not apply it, so it is read here.
+std::string footer_rule(const std::string& name) {
+  std::ifstream file(std::string(kZoneInfoDir) + name, std::ios::binary);
+  const std::string content{std::istreambuf_iterator<char>(file), {}};
+  if (content.size() < 2 || content.back() != '\n') return {};
+  const std::size_t start = content.rfind('\n', content.size() - 2);
+  if (start == std::string::npos) return {};
+  return content.substr(start + 1, content.size() - start - 2);
+}
 
 }  // namespace
 
 std::span<const ZoneEntry> known_zones() {
-  return kZones;
+  static const std::vector<ZoneEntry> zones = [] {
+    std::vector<ZoneEntry> names;
+    try {
+      for (const date::time_zone& zone : date::get_tzdb().zones) {
+        names.push_back(ZoneEntry{std::string(zone.name())});
+      }
+    } catch (const std::exception&) {
+      // No database on this system: only UTC, which needs none.
+    }
+    if (std::none_of(names.begin(), names.end(),
+                     [](const ZoneEntry& e) { return e.name == "UTC"; })) {
+      names.push_back(ZoneEntry{"UTC"});
+    }
+    std::sort(names.begin(), names.end(),
+              [](const ZoneEntry& a, const ZoneEntry& b) { return a.name < b.name; });
+    return names;
+  }();
+  return zones;
 }
 
+namespace detail {
+
+std::optional<ZoneHistory> read_zone_history(std::string_view name) {
+  const date::time_zone* zone = nullptr;
+  try {
+    zone = date::locate_zone(name);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  ZoneHistory history;
+  history.name = std::string(name);
+  using date::sys_seconds;
+  // Well before 1400, the first supported year: every zone is on local mean time by then.
+  sys_seconds time{std::chrono::seconds{-30'000'000'000}};
+  date::sys_info info = zone->get_info(time);
+  history.initial_offset = static_cast<int>(info.offset.count());
+  int previous = history.initial_offset;
+  // date/tz marks "no later change" with an end in the year 32767.
+  const sys_seconds never{std::chrono::seconds{900'000'000'000}};
+  while (info.end < never && info.end > time) {
+    time = info.end;
+    info = zone->get_info(time);
+    const int offset = static_cast<int>(info.offset.count());
+    if (offset == previous) continue;  // only the abbreviation or the DST flag changed
+    history.change_at.push_back(time.time_since_epoch().count());
+    history.change_offset.push_back(offset);
+    previous = offset;
+  }
+  history.rule = footer_rule(std::string(zone->name()));
+  return history;
+}
+
+}  // namespace detail
 }  // namespace proviso

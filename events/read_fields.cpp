@@ -125,11 +125,24 @@ bool read_timestamp(std::string_view text, Timestamp& instant, std::string& why)
                       quoted(text));
     return false;
   }
+  if (reading.hour_24) {
+    why = fmt::format(
+        "{} uses hour 24, which an event's time may not (RFC 3339): write 00:00 of the next day",
+        quoted(text));
+    return false;
+  }
   const auto utc = TimeZone::find("UTC");
   try {
     instant = to_instant(reading, *utc);
   } catch (const std::out_of_range&) {
-    why = fmt::format("{} is out of range", quoted(text));
+    instant = kFirstEventInstant;
+    instant.micros -= 1;  // reported as out of range below
+  }
+  if (!is_event_instant(instant)) {
+    why = fmt::format(
+        "{} is out of range: an event's time must lie from 1400-01-02T00:00:00Z to "
+        "9999-12-30T23:59:59.999999Z, a day inside the supported dates",
+        quoted(text));
     return false;
   }
   return true;

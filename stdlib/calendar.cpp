@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <mutex>
 #include <stdexcept>
 #include <variant>
 
@@ -62,6 +63,12 @@ struct CalendarRules {
   Date cached_end;
   std::vector<std::uint64_t> session_bits;
   std::vector<std::int64_t> sessions_before;
+  // Outside those years: sessions_before_year[y - kFirstYear] counts the sessions from
+  // 1400-01-01 to the start of year y (kFirstYear..kLastYear + 1). Built on first use, as it
+  // evaluates the rules for every year; a count then costs two partial years, not one pass per
+  // year in between.
+  mutable std::once_flag year_counts_built;
+  mutable std::vector<std::int64_t> sessions_before_year;
 
   bool is_weekend(Date day) const { return weekend[static_cast<std::size_t>(weekday(day))]; }
 };
@@ -183,24 +190,40 @@ std::vector<Holiday> compute_holidays(const CalendarRules& rules, int year) {
   return result;
 }
 
-// Sessions in [a, b) by evaluating the rules, one year at a time.
-std::int64_t count_sessions_slowly(const CalendarRules& rules, Date a, Date b) {
-  std::int64_t count = 0;
-  while (a < b) {
-    const int year = civil(a).year;
-    const Date end = std::min(b, first_of_year(year + 1));
-    const std::int64_t days = end.days - a.days;
-    for (std::int64_t i = 0; i < days % 7; ++i) count += rules.is_weekend(plus_days(a, i)) ? 0 : 1;
-    count += days / 7 * std::count(rules.weekend.begin(), rules.weekend.end(), false);
-    std::vector<Date> closed;
-    for (const Holiday& holiday : compute_holidays(rules, year)) {
-      if (a <= holiday.date && holiday.date < end) closed.push_back(holiday.date);
-    }
-    closed.erase(std::unique(closed.begin(), closed.end()), closed.end());
-    count -= static_cast<std::int64_t>(closed.size());  // holidays never fall on weekend days
-    a = end;
+// Sessions in [a, b), both within one year, by evaluating the rules.
+std::int64_t sessions_within_year(const CalendarRules& rules, Date a, Date b) {
+  const std::int64_t days = b.days - a.days;
+  std::int64_t count = days / 7 * std::count(rules.weekend.begin(), rules.weekend.end(), false);
+  for (std::int64_t i = 0; i < days % 7; ++i) count += rules.is_weekend(plus_days(a, i)) ? 0 : 1;
+  std::vector<Date> closed;
+  for (const Holiday& holiday : compute_holidays(rules, civil(a).year)) {
+    if (a <= holiday.date && holiday.date < b) closed.push_back(holiday.date);
   }
-  return count;
+  closed.erase(std::unique(closed.begin(), closed.end()), closed.end());
+  return count - static_cast<std::int64_t>(closed.size());  // holidays never fall on weekends
+}
+
+// Sessions in [1400-01-01, day), for day up to the day after kMaxDate.
+std::int64_t sessions_since_first_date(const CalendarRules& rules, Date day) {
+  std::call_once(rules.year_counts_built, [&rules] {
+    auto& counts = rules.sessions_before_year;
+    counts.assign(kLastYear - kFirstYear + 2, 0);
+    for (int year = kFirstYear; year <= kLastYear; ++year) {
+      const auto i = static_cast<std::size_t>(year - kFirstYear);
+      counts[i + 1] =
+          counts[i] + sessions_within_year(rules, first_of_year(year), first_of_year(year + 1));
+    }
+  });
+  if (day > kMaxDate) return rules.sessions_before_year.back();
+  const int year = civil(day).year;
+  return rules.sessions_before_year[static_cast<std::size_t>(year - kFirstYear)] +
+         sessions_within_year(rules, first_of_year(year), day);
+}
+
+// Sessions in [a, b) outside the precomputed years: constant time after the first call.
+std::int64_t count_sessions_slowly(const CalendarRules& rules, Date a, Date b) {
+  if (b <= first_of_year(civil(a).year + 1)) return sessions_within_year(rules, a, b);
+  return sessions_since_first_date(rules, b) - sessions_since_first_date(rules, a);
 }
 
 void precompute_sessions(CalendarRules& rules) {

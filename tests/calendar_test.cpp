@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <boost/date_time/gregorian/gregorian.hpp>
 #include <catch2/catch.hpp>
 #include <random>
@@ -192,6 +194,60 @@ TEST_CASE("the precomputed years agree with the rules evaluated outside them", "
   CHECK_THROWS_AS(calendar.holidays(1399), std::out_of_range);
   CHECK_THROWS_AS(calendar.holidays(10000), std::out_of_range);
   CHECK_THROWS_AS(calendar.is_trading_day(Date{kMaxDate.days + 1}), std::out_of_range);
+}
+
+TEST_CASE("session counts over centuries add up year by year", "[calendar]") {
+  // Counting outside the precomputed years uses cumulative counts per year; each year's count
+  // must still be its weekdays less its weekday holidays, whatever span holds it.
+  const TradingCalendar& calendar = nyse();
+  const auto year_start = [](int year) {
+    return year > 9999 ? Date{kMaxDate.days + 1} : *make_date(year, 1, 1);
+  };
+  std::vector<std::int64_t> per_year;  // sessions of 1400 + i
+  for (int year = 1400; year <= 9999; ++year) {
+    // Weekdays: five a week, then the days left over one by one.
+    const Date begin = year_start(year);
+    const std::int32_t length = year_start(year + 1).days - begin.days;
+    std::int64_t sessions = length / 7 * 5;
+    for (std::int32_t i = length / 7 * 7; i < length; ++i) {
+      const int day = (weekday(begin) + i) % 7;
+      sessions += day != 0 && day != 6 ? 1 : 0;
+    }
+    sessions -= static_cast<std::int64_t>(calendar.holidays(year).size());
+    per_year.push_back(sessions);
+  }
+  const auto whole_years = [&](int from, int to) {  // sessions of the years [from, to)
+    std::int64_t sum = 0;
+    for (int year = from; year < to; ++year) sum += per_year[static_cast<std::size_t>(year - 1400)];
+    return sum;
+  };
+  CHECK(calendar.trading_days_between(year_start(1400), year_start(10000)) ==
+        whole_years(1400, 10000));
+  CHECK(calendar.trading_days_between(year_start(2200), year_start(9000)) ==
+        whole_years(2200, 9000));
+  CHECK(calendar.trading_days_between(year_start(1500), year_start(2500)) ==
+        whole_years(1500, 2500));
+  // Spans with ragged ends, long and short, split anywhere: the counts add up.
+  std::mt19937 random(20261203);
+  std::uniform_int_distribution<std::int32_t> days(kMinDate.days, kMaxDate.days);
+  for (int i = 0; i < 300; ++i) {
+    std::array<Date, 3> cut{Date{days(random)}, Date{days(random)}, Date{days(random)}};
+    std::sort(cut.begin(), cut.end());
+    INFO(format_date(cut[0]) << " .. " << format_date(cut[1]) << " .. " << format_date(cut[2]));
+    CHECK(calendar.trading_days_between(cut[0], cut[2]) ==
+          calendar.trading_days_between(cut[0], cut[1]) +
+              calendar.trading_days_between(cut[1], cut[2]));
+    const int first = civil(cut[0]).year, last = civil(cut[2]).year;
+    if (first < last) {
+      CHECK(calendar.trading_days_between(cut[0], cut[2]) ==
+            calendar.trading_days_between(cut[0], year_start(first + 1)) +
+                whole_years(first + 1, last) +
+                calendar.trading_days_between(year_start(last), cut[2]));
+    }
+  }
+  // One day past the end of the supported dates still ends a span.
+  CHECK(calendar.trading_days_between(kMaxDate, year_start(10000)) ==
+        (calendar.is_trading_day(kMaxDate) ? 1 : 0));
 }
 
 TEST_CASE("nth and last weekday rules agree with Boost.Date_Time", "[calendar]") {

@@ -744,17 +744,24 @@ TEST_CASE("Standard input is read like a file, named <stdin>", "[read]") {
   CHECK(render(*stopped) == "<stdin>:3: error: this row has 1 cell but the header row has 3");
 }
 
-TEST_CASE("Instants past the formatter's range still give a message", "[read]") {
-  const Timestamp late = at("9999-12-31T23:00:00-05:00");
-  CHECK(strip_folder(first_error(
-            "edge.jsonl", R"({"ts":"9999-12-31T23:00:00-05:00","type":"milestone","name":"a"})"
+TEST_CASE("Instants past the supported dates once their offset applies are line errors", "[read]") {
+  // Within the accepted years as written, outside them in UTC (or within a day of their ends,
+  // where some zone's local date leaves them): each is the line's error, not a later abort.
+  for (const std::string_view ts : {"9999-12-31T23:00:00-05:00", "9999-12-31T00:00:00Z",
+                                    "1400-01-01T00:00:00Z", "1400-01-01 23:59:59.999999Z"}) {
+    INFO(ts);
+    CHECK(strip_folder(first_error(
+              "edge.jsonl",
+              fmt::format(R"({{"ts":"9999-12-30T00:00:00Z","type":"milestone","name":"a"}})"
                           "\n"
-                          R"({"ts":"9999-12-31T00:00:00Z","type":"milestone","name":"b"})")) ==
-        expected("edge.jsonl", 2,
-                 fmt::format("timestamp 9999-12-31T00:00:00Z is earlier than the previous "
-                             "event's {} microseconds after 1970-01-01T00:00:00Z (line 1); use "
-                             "--reorder WINDOW to accept late events",
-                             late.micros)));
+                          R"({{"ts":"{}","type":"milestone","name":"b"}})",
+                          ts))) ==
+          expected("edge.jsonl", 2,
+                   fmt::format("\"ts\" is not a timestamp: \"{}\" is out of range: an event's "
+                               "time must lie from 1400-01-02T00:00:00Z to "
+                               "9999-12-30T23:59:59.999999Z, a day inside the supported dates",
+                               ts)));
+  }
 }
 
 TEST_CASE("Long logs and long lines stream through the buffer", "[read]") {
