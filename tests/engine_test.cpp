@@ -346,7 +346,8 @@ TEST_CASE("statuses and evaluations carry typed values", "[engine][typed]") {
     CHECK(doubled.base_amount == *Decimal::parse("2040000000"));
     CHECK(doubled.dimension == "power");
   }
-  const ClauseStatus& t1 = replay.engine.clause_states().at(0);
+  const std::vector<ClauseStatus> states = replay.engine.clause_states();
+  const ClauseStatus& t1 = states.at(0);
   CHECK(t1.state == "vested");
   CHECK(t1.state_index == 1);
 }
