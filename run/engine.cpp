@@ -216,13 +216,17 @@ Evaluation Engine::evaluate(const ast::Expr& expr, std::size_t index, const Bind
   ContractRuntime& contract = *impl_->contracts.at(index);
   auto compiled = contract.extra.find(&expr);
   if (compiled == contract.extra.end()) {
+    if (!contract.extended) {
+      contract.extended =
+          std::make_unique<ContractPlan>(compile(contract.loaded.checked, impl_->schemas));
+    }
     compiled =
         contract.extra
-            .emplace(&expr, compile_expression(contract.plan, impl_->schemas, expr, bindings))
+            .emplace(&expr, compile_expression(*contract.extended, impl_->schemas, expr, bindings))
             .first;
     // The expression may bring windows and latches of its own; they start empty now.
-    contract.windows.resize(contract.plan.windows.size());
-    contract.latches.resize(contract.plan.latch_count);
+    contract.windows.resize(contract.extended->windows.size());
+    contract.latches.resize(contract.extended->latch_count);
   }
   const RuntimeValue value = impl_->evaluate(contract, compiled->second);
   const Type& type = contract.plan.types.at(expr.id);

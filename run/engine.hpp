@@ -208,7 +208,8 @@ class Engine {
   /// Evaluates an expression the checker typed in contract `index` (a test's expectation, in
   /// the contract's terms) at the current time; `bindings` gives the values of the variables
   /// it uses (a parameterised test's). An expression is compiled once, with the bindings of its
-  /// first evaluation. Throws RuntimeError.
+  /// first evaluation. Its windows and latches are kept apart from the contract's: plan(index)
+  /// stays as loaded, and they see every event from now on. Throws RuntimeError.
   Evaluation evaluate(const ast::Expr& expr, std::size_t index = 0,
                       const Bindings* bindings = nullptr);
 

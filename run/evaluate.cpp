@@ -147,14 +147,14 @@ std::int64_t shift_instant(std::int64_t micros, const RuntimeValue& duration, in
 
 void Engine::Impl::fail(const ContractRuntime& contract, ast::NodeId node,
                         const std::string& message) {
-  const auto& nodes = contract.plan.nodes;
+  const auto& nodes = contract.running().nodes;
   const ast::Expr* expr = node < nodes.size() ? nodes[node] : nullptr;
   throw RuntimeError(Diagnostic{Severity::error, expr ? expr->span : Span{}, message, {}}, "");
 }
 
 RuntimeValue Engine::Impl::evaluate(ContractRuntime& contract, const Program& program,
                                     const Event* event) {
-  const ContractPlan& plan = contract.plan;
+  const ContractPlan& plan = contract.running();
   stack.clear();
   failed_calculation.reset();
   for (const Step& step : program.steps) {

@@ -89,8 +89,15 @@ struct ContractRuntime {
   std::vector<std::uint8_t> coverage;           // by node id: bit 0 seen true, bit 1 seen false
   std::int32_t last_missing_day = INT32_MIN;    // missing trading days are noted once
   Decimal split_factor = Decimal::from_int(1);  // the product of every split's ratio so far
-  std::map<const ast::Expr*, Program> extra;    // expressions compiled after loading (tests)
-  std::vector<std::uint32_t> noted_failures;    // failed calculations noted, by source offset
+  // Expressions compiled after loading (a test's expectations, a family member's part of a
+  // condition): `plan` never changes for them. `extended` is the same contract compiled again,
+  // so every index of `plan` means the same in it, and the constants, windows and latches such
+  // expressions bring are added there; null until the first.
+  std::unique_ptr<ContractPlan> extended;
+  std::map<const ast::Expr*, Program> extra;  // compiled into `extended`
+  /// The plan programs run against: `extended` once there is one, else `plan`.
+  const ContractPlan& running() const { return extended ? *extended : plan; }
+  std::vector<std::uint32_t> noted_failures;  // failed calculations noted, by source offset
   // The metrics the event being processed changed, for listeners; `metric_changed` by metric.
   std::vector<std::uint32_t> changed_metrics;
   std::vector<std::uint8_t> metric_changed;

@@ -330,7 +330,7 @@ RestoredContract read_contract(Reader& in, const ContractRuntime& contract,
     restored.metrics.push_back(read_metric(in, metric));
   }
   for (std::uint32_t w = 0; w < contract.windows.size(); ++w) {
-    restored.windows.push_back(read_window(in, contract.plan.windows.at(w), w));
+    restored.windows.push_back(read_window(in, contract.running().windows.at(w), w));
   }
   in.expect("latches");
   if (in.integer("the number of latches") != static_cast<std::int64_t>(contract.latches.size())) {
