@@ -245,9 +245,11 @@ class Engine {
 
   /// The whole state as text (clock, metrics, windows, clauses), for save/resume.
   std::string save_state() const;
-  /// Restores a saved state into an engine that has loaded the same contracts; false with a
-  /// reason when the text is not such a state.
-  bool restore_state(std::string_view saved, std::string& error);
+  /// Restores a saved state into an engine that has loaded the same contracts. When the text is
+  /// not such a state: false, the engine unchanged, and a diagnostic in `diagnostics` at the
+  /// line of the state (named `name`) where reading it failed.
+  bool restore_state(std::string_view saved, Diagnostics& diagnostics,
+                     const std::string& name = "state");
 
   /// The engine's state: opaque here, defined in the engine's internal header
   /// (run/runtime.hpp). Only Engine's own members reach it; tools use the views above.

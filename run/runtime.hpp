@@ -117,6 +117,9 @@ struct Timer {
   }
 };
 
+/// A diagnostic at line `line` (1-based; 0 for the text as a whole) of `source`.
+Diagnostic line_diagnostic(const SourceFile& source, std::uint64_t line, std::string message);
+
 struct Engine::Impl {
   std::vector<std::unique_ptr<ContractRuntime>> contracts;
   std::vector<LoadedContract> rejected;  // kept so that their diagnostics' spans stay valid
@@ -133,7 +136,8 @@ struct Engine::Impl {
   void note_metric_change(ContractRuntime& contract, std::uint32_t m);
   /// Tells listeners which metrics the event just processed changed.
   void report_changes(const Event& event);
-  std::vector<std::unique_ptr<SourceFile>> fed_texts;  // JSON text with a bad line, for spans
+  // JSON or state text with a bad line, kept for the diagnostic's span.
+  std::vector<std::unique_ptr<SourceFile>> fed_texts;
   void note_missing_day(ContractRuntime& contract, const DayWindowPlan& window, Date day);
   std::optional<Timestamp> clock;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
