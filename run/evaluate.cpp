@@ -271,10 +271,7 @@ void Engine::Impl::execute(ContractRuntime& contract, const ContractPlan& plan, 
         const auto rhs = static_cast<ValueKind>(step.c);
         try {
           if (lhs == ValueKind::number && rhs == ValueKind::number) {
-            a.number = step.op == Op::add        ? a.number + b.number
-                       : step.op == Op::subtract ? a.number - b.number
-                       : step.op == Op::multiply ? a.number * b.number
-                                                 : a.number / b.number;
+            a.number = apply(arithmetic_of(step.op), a.number, b.number);
           } else if (lhs == ValueKind::instant && rhs == ValueKind::duration) {
             const int sign = step.op == Op::subtract ? -1 : 1;
             a.time = shift_instant(a.time, b, sign, *plan.zone, sessions(contract));
