@@ -131,8 +131,13 @@ int run(const RunOptions& options) {
     if (!in) return usage_error(kCommand, fmt::format("cannot read {}", options.resume));
     std::ostringstream saved;
     saved << in.rdbuf();
-    if (!engine.restore_state(saved.str(), error)) {
-      return usage_error(kCommand, fmt::format("{}: {}", options.resume, error));
+    Diagnostics refused;
+    if (!engine.restore_state(saved.str(), refused, options.resume)) {
+      // One line, `file:line: why` (the whole state's problems name the file alone).
+      const Diagnostic& why = refused.front();
+      return usage_error(kCommand, why.span.line > 0 ? fmt::format("{}:{}: {}", options.resume,
+                                                                   why.span.line, why.message)
+                                                     : why.message);
     }
   }
   const bool json = options.format == "jsonl";

@@ -93,9 +93,8 @@ int main(int argc, char** argv) {
   // A replay can stop here and go on later from the saved text.
   const std::string saved = engine.save_state();
   proviso::Engine resumed;
-  std::string error;
-  if (!resumed.load_file(contract, diagnostics) || !resumed.restore_state(saved, error)) {
-    fmt::print(stderr, "cannot resume: {}\n", error);
+  if (!resumed.load_file(contract, diagnostics) || !resumed.restore_state(saved, diagnostics)) {
+    fmt::print(stderr, "cannot resume:\n{}", proviso::render(diagnostics));
     return 1;
   }
   fmt::print("resumed at {} with {} clauses\n", proviso::format_utc(*resumed.now()),

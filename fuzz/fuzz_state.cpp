@@ -6,16 +6,21 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   proviso::Engine engine = proviso::fuzz::fixed_engine();
-  std::string error;
-  if (!engine.restore_state(proviso::fuzz::as_text(data, size), error)) return 0;
-  std::string line_error;
+  proviso::Diagnostics refused;
+  if (!engine.restore_state(proviso::fuzz::as_text(data, size), refused)) {
+    // A refused state names the line where it failed, inside the text.
+    if (refused.empty()) std::abort();
+    (void)proviso::render(refused);
+    return 0;
+  }
+  proviso::Diagnostics line_errors;
   try {
     engine.feed_json(
         R"({"ts":"2030-06-03T20:00:00Z","type":"close","symbol":"AMD","px":"120"})"
         "\n"
         R"({"ts":"2030-06-04T20:00:00Z","type":"deployment","vendor":"AMD","mw":"700"})"
         "\n",
-        line_error);
+        line_errors);
     (void)engine.granted_totals();
     for (const proviso::ClauseStatus& status : engine.clause_states()) {
       (void)engine.explain(status.clause);

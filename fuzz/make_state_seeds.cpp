@@ -19,10 +19,10 @@ int main(int argc, char** argv) {
     proviso::Engine engine = proviso::fuzz::fixed_engine();
     std::string line;
     std::size_t count = 0;
-    std::string error;
+    proviso::Diagnostics errors;
     while (std::getline(in, line)) {
       try {
-        if (!engine.feed_json(line + "\n", error)) continue;
+        if (!engine.feed_json(line + "\n", errors)) continue;
       } catch (const proviso::RuntimeError&) {
         continue;
       }

@@ -32,6 +32,29 @@ ValueKind kind_of(const Type& type) {
   throw std::logic_error("plan: an expression without a value type reached the compiler");
 }
 
+// The step of `and` or `or`. Every operator is listed, so that a new logical operator does not
+// compile until it has its step here.
+Op logical_step(ast::BinaryOp op) {
+  switch (op) {
+    case ast::BinaryOp::logical_and:
+      return Op::logical_and;
+    case ast::BinaryOp::logical_or:
+      return Op::logical_or;
+    case ast::BinaryOp::add:
+    case ast::BinaryOp::subtract:
+    case ast::BinaryOp::multiply:
+    case ast::BinaryOp::divide:
+    case ast::BinaryOp::equal:
+    case ast::BinaryOp::not_equal:
+    case ast::BinaryOp::less:
+    case ast::BinaryOp::less_equal:
+    case ast::BinaryOp::greater:
+    case ast::BinaryOp::greater_equal:
+      break;
+  }
+  throw std::logic_error("plan: a logical step for an operator that is not logical");
+}
+
 }  // namespace
 
 // Exact durations in microseconds, calendar durations in months.
@@ -393,8 +416,7 @@ void Compiler::emit_binary(const ast::Expr& expr, const ast::Binary& binary, Pro
   const ast::OperatorInfo info = ast::operator_info(binary.op);
   switch (info.family) {
     case ast::OperatorFamily::logical:
-      out.steps.push_back(
-          step(binary.op == ast::BinaryOp::logical_and ? Op::logical_and : Op::logical_or, expr));
+      out.steps.push_back(step(logical_step(binary.op), expr));
       return;
     case ast::OperatorFamily::arithmetic:
       out.steps.push_back(step(arithmetic_step(info.arithmetic), expr, 0, lhs_kind, rhs_kind));

@@ -72,6 +72,17 @@ constexpr Op arithmetic_step(ArithmeticOp op) {
   return Op::add;  // not reached: every operator has its case above
 }
 
+/// The arithmetic operator an Op::add … Op::divide step computes: the inverse of
+/// arithmetic_step, without a branch (the four steps are consecutive, in ArithmeticOp's order).
+constexpr ArithmeticOp arithmetic_of(Op step) {
+  return static_cast<ArithmeticOp>(static_cast<std::uint8_t>(step) -
+                                   static_cast<std::uint8_t>(Op::add));
+}
+static_assert(arithmetic_of(arithmetic_step(ArithmeticOp::add)) == ArithmeticOp::add &&
+              arithmetic_of(arithmetic_step(ArithmeticOp::subtract)) == ArithmeticOp::subtract &&
+              arithmetic_of(arithmetic_step(ArithmeticOp::multiply)) == ArithmeticOp::multiply &&
+              arithmetic_of(arithmetic_step(ArithmeticOp::divide)) == ArithmeticOp::divide);
+
 struct Step {
   Op op;
   std::uint32_t a = 0;

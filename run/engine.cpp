@@ -127,11 +127,9 @@ void Engine::feed(const Event& event) {
   impl_->process(event);
 }
 
-namespace {
-
-// A diagnostic at line `line` of text fed as JSON, whose text the engine keeps so that the
-// diagnostic can show the line.
-Diagnostic json_line_error(const SourceFile& source, std::uint64_t line, std::string message) {
+// A diagnostic at line `line` of text fed as JSON or restored as a state, whose text the engine
+// keeps so that the diagnostic can show the line.
+Diagnostic line_diagnostic(const SourceFile& source, std::uint64_t line, std::string message) {
   Span span;
   if (line > 0) {
     span.file = &source;
@@ -153,14 +151,12 @@ Diagnostic json_line_error(const SourceFile& source, std::uint64_t line, std::st
   return {Severity::error, span, std::move(message), {}};
 }
 
-}  // namespace
-
 bool Engine::feed_json(std::string_view lines, Diagnostics& diagnostics, const std::string& name) {
   const auto log = static_cast<std::uint32_t>(impl_->log_names.size());
   // Kept only when a line is bad, for the diagnostic's span.
   auto fail = [&](std::uint64_t line, std::string message) {
     impl_->fed_texts.push_back(std::make_unique<SourceFile>(SourceFile{name, std::string(lines)}));
-    diagnostics.push_back(json_line_error(*impl_->fed_texts.back(), line, std::move(message)));
+    diagnostics.push_back(line_diagnostic(*impl_->fed_texts.back(), line, std::move(message)));
     return false;
   };
   auto read_failure = [&](const ReadError& error) {
@@ -216,13 +212,17 @@ Evaluation Engine::evaluate(const ast::Expr& expr, std::size_t index, const Bind
   ContractRuntime& contract = *impl_->contracts.at(index);
   auto compiled = contract.extra.find(&expr);
   if (compiled == contract.extra.end()) {
+    if (!contract.extended) {
+      contract.extended =
+          std::make_unique<ContractPlan>(compile(contract.loaded.checked, impl_->schemas));
+    }
     compiled =
         contract.extra
-            .emplace(&expr, compile_expression(contract.plan, impl_->schemas, expr, bindings))
+            .emplace(&expr, compile_expression(*contract.extended, impl_->schemas, expr, bindings))
             .first;
     // The expression may bring windows and latches of its own; they start empty now.
-    contract.windows.resize(contract.plan.windows.size());
-    contract.latches.resize(contract.plan.latch_count);
+    contract.windows.resize(contract.extended->windows.size());
+    contract.latches.resize(contract.extended->latch_count);
   }
   const RuntimeValue value = impl_->evaluate(contract, compiled->second);
   const Type& type = contract.plan.types.at(expr.id);

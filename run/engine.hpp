@@ -208,7 +208,8 @@ class Engine {
   /// Evaluates an expression the checker typed in contract `index` (a test's expectation, in
   /// the contract's terms) at the current time; `bindings` gives the values of the variables
   /// it uses (a parameterised test's). An expression is compiled once, with the bindings of its
-  /// first evaluation. Throws RuntimeError.
+  /// first evaluation. Its windows and latches are kept apart from the contract's: plan(index)
+  /// stays as loaded, and they see every event from now on. Throws RuntimeError.
   Evaluation evaluate(const ast::Expr& expr, std::size_t index = 0,
                       const Bindings* bindings = nullptr);
 
@@ -244,9 +245,11 @@ class Engine {
 
   /// The whole state as text (clock, metrics, windows, clauses), for save/resume.
   std::string save_state() const;
-  /// Restores a saved state into an engine that has loaded the same contracts; false with a
-  /// reason when the text is not such a state.
-  bool restore_state(std::string_view saved, std::string& error);
+  /// Restores a saved state into an engine that has loaded the same contracts. When the text is
+  /// not such a state: false, the engine unchanged, and a diagnostic in `diagnostics` at the
+  /// line of the state (named `name`) where reading it failed.
+  bool restore_state(std::string_view saved, Diagnostics& diagnostics,
+                     const std::string& name = "state");
 
   /// The engine's state: opaque here, defined in the engine's internal header
   /// (run/runtime.hpp). Only Engine's own members reach it; tools use the views above.

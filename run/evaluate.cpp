@@ -147,14 +147,14 @@ std::int64_t shift_instant(std::int64_t micros, const RuntimeValue& duration, in
 
 void Engine::Impl::fail(const ContractRuntime& contract, ast::NodeId node,
                         const std::string& message) {
-  const auto& nodes = contract.plan.nodes;
+  const auto& nodes = contract.running().nodes;
   const ast::Expr* expr = node < nodes.size() ? nodes[node] : nullptr;
   throw RuntimeError(Diagnostic{Severity::error, expr ? expr->span : Span{}, message, {}}, "");
 }
 
 RuntimeValue Engine::Impl::evaluate(ContractRuntime& contract, const Program& program,
                                     const Event* event) {
-  const ContractPlan& plan = contract.plan;
+  const ContractPlan& plan = contract.running();
   stack.clear();
   failed_calculation.reset();
   for (const Step& step : program.steps) {
@@ -271,10 +271,7 @@ void Engine::Impl::execute(ContractRuntime& contract, const ContractPlan& plan, 
         const auto rhs = static_cast<ValueKind>(step.c);
         try {
           if (lhs == ValueKind::number && rhs == ValueKind::number) {
-            a.number = step.op == Op::add        ? a.number + b.number
-                       : step.op == Op::subtract ? a.number - b.number
-                       : step.op == Op::multiply ? a.number * b.number
-                                                 : a.number / b.number;
+            a.number = apply(arithmetic_of(step.op), a.number, b.number);
           } else if (lhs == ValueKind::instant && rhs == ValueKind::duration) {
             const int sign = step.op == Op::subtract ? -1 : 1;
             a.time = shift_instant(a.time, b, sign, *plan.zone, sessions(contract));

@@ -29,24 +29,22 @@ std::string duration_text(const RuntimeValue& value, ValueForm form) {
 // Binding strength, loosest first, as the grammar's precedence table orders them.
 int strength(const ast::Expr& expr) {
   if (const auto* binary = std::get_if<ast::Binary>(&expr.node)) {
-    switch (binary->op) {
-      case ast::BinaryOp::logical_or:
-        return 1;
-      case ast::BinaryOp::logical_and:
-        return 2;
-      case ast::BinaryOp::add:
-      case ast::BinaryOp::subtract:
-        return 5;
-      case ast::BinaryOp::multiply:
-      case ast::BinaryOp::divide:
-        return 6;
-      case ast::BinaryOp::equal:
-      case ast::BinaryOp::not_equal:
-      case ast::BinaryOp::less:
-      case ast::BinaryOp::less_equal:
-      case ast::BinaryOp::greater:
-      case ast::BinaryOp::greater_equal:
-        return 4;  // comparisons
+    const ast::OperatorInfo info = ast::operator_info(binary->op);
+    switch (info.family) {
+      case ast::OperatorFamily::logical:
+        return binary->op == ast::BinaryOp::logical_or ? 1 : 2;
+      case ast::OperatorFamily::comparison:
+        return 4;
+      case ast::OperatorFamily::arithmetic:
+        switch (info.arithmetic) {
+          case ArithmeticOp::add:
+          case ArithmeticOp::subtract:
+            return 5;
+          case ArithmeticOp::multiply:
+          case ArithmeticOp::divide:
+            return 6;
+        }
+        break;
     }
   }
   if (const auto* unary = std::get_if<ast::Unary>(&expr.node)) {

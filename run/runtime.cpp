@@ -26,6 +26,8 @@ void Engine::Impl::start_contract(std::uint32_t index) {
   ContractRuntime& contract = *contracts[index];
   contract.index = index;
   contract.plan = compile(contract.loaded.checked, schemas);
+  contract.extended.reset();  // expressions compiled for tests are compiled again when asked
+  contract.extra.clear();
   contract.calendar = calendar_for(contract.loaded);
   contract.metrics.assign(contract.plan.metrics.size(), MetricState{});
   contract.windows.assign(contract.plan.windows.size(), WindowState{});
@@ -115,7 +117,7 @@ void Engine::Impl::apply_split(ContractRuntime& contract, const Event& event) {
 }
 
 void Engine::Impl::pass_time(ContractRuntime& contract, std::int64_t now) {
-  if (!contract.plan.windows.empty()) roll_windows(contract, now);
+  if (!contract.running().windows.empty()) roll_windows(contract, now);
   for (std::uint32_t m : contract.plan.timed_metrics) {
     bool changed = false;
     expire_window_entries(contract, m, now, changed);
@@ -219,8 +221,8 @@ void Engine::Impl::process(const Event& event) {
           update_metric(contract, m, event);
           note_metric_change(contract, m);
           for (std::uint32_t c : contract.plan.clauses_by_metric[m]) contract.dirty[c] = 1;
-          for (std::uint32_t w = 0; w < contract.plan.windows.size(); ++w) {
-            const auto& inputs = contract.plan.windows[w].input_metrics;
+          for (std::uint32_t w = 0; w < contract.running().windows.size(); ++w) {
+            const auto& inputs = contract.running().windows[w].input_metrics;
             if (std::find(inputs.begin(), inputs.end(), m) != inputs.end())
               sample_window(contract, w);
           }

@@ -89,8 +89,15 @@ struct ContractRuntime {
   std::vector<std::uint8_t> coverage;           // by node id: bit 0 seen true, bit 1 seen false
   std::int32_t last_missing_day = INT32_MIN;    // missing trading days are noted once
   Decimal split_factor = Decimal::from_int(1);  // the product of every split's ratio so far
-  std::map<const ast::Expr*, Program> extra;    // expressions compiled after loading (tests)
-  std::vector<std::uint32_t> noted_failures;    // failed calculations noted, by source offset
+  // Expressions compiled after loading (a test's expectations, a family member's part of a
+  // condition): `plan` never changes for them. `extended` is the same contract compiled again,
+  // so every index of `plan` means the same in it, and the constants, windows and latches such
+  // expressions bring are added there; null until the first.
+  std::unique_ptr<ContractPlan> extended;
+  std::map<const ast::Expr*, Program> extra;  // compiled into `extended`
+  /// The plan programs run against: `extended` once there is one, else `plan`.
+  const ContractPlan& running() const { return extended ? *extended : plan; }
+  std::vector<std::uint32_t> noted_failures;  // failed calculations noted, by source offset
   // The metrics the event being processed changed, for listeners; `metric_changed` by metric.
   std::vector<std::uint32_t> changed_metrics;
   std::vector<std::uint8_t> metric_changed;
@@ -110,6 +117,9 @@ struct Timer {
   }
 };
 
+/// A diagnostic at line `line` (1-based; 0 for the text as a whole) of `source`.
+Diagnostic line_diagnostic(const SourceFile& source, std::uint64_t line, std::string message);
+
 struct Engine::Impl {
   std::vector<std::unique_ptr<ContractRuntime>> contracts;
   std::vector<LoadedContract> rejected;  // kept so that their diagnostics' spans stay valid
@@ -126,7 +136,8 @@ struct Engine::Impl {
   void note_metric_change(ContractRuntime& contract, std::uint32_t m);
   /// Tells listeners which metrics the event just processed changed.
   void report_changes(const Event& event);
-  std::vector<std::unique_ptr<SourceFile>> fed_texts;  // JSON text with a bad line, for spans
+  // JSON or state text with a bad line, kept for the diagnostic's span.
+  std::vector<std::unique_ptr<SourceFile>> fed_texts;
   void note_missing_day(ContractRuntime& contract, const DayWindowPlan& window, Date day);
   std::optional<Timestamp> clock;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;

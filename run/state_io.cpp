@@ -47,6 +47,12 @@ std::string text_field(std::string_view text) {
 constexpr std::int64_t kFirstMicros = std::int64_t{kMinDate.days} * kMicrosPerDay;
 constexpr std::int64_t kLastMicros = (std::int64_t{kMaxDate.days} + 1) * kMicrosPerDay - 1;
 
+// A state that cannot be restored, and the line (1-based) where reading it failed.
+struct StateError {
+  std::uint64_t line = 0;
+  std::string message;
+};
+
 // Reads the words of a state; every failure names the line it is on.
 class Reader {
  public:
@@ -55,7 +61,7 @@ class Reader {
   [[noreturn]] void fail(const std::string& message) const {
     const auto line =
         1 + std::count(text_.begin(), text_.begin() + static_cast<long>(start_), '\n');
-    throw std::runtime_error(fmt::format("line {}: {}", line, message));
+    throw StateError{static_cast<std::uint64_t>(line), message};
   }
 
   std::string_view word() {
@@ -198,7 +204,7 @@ void check_fingerprint(Reader& in, const ContractRuntime& contract, const EventS
   }
   const std::string changes = describe_changes(saved, fingerprint(contract.plan, schemas));
   if (!changes.empty()) {
-    throw std::runtime_error(fmt::format(
+    in.fail(fmt::format(
         "the contract \"{}\" has changed since the state was saved: {}; resume with the "
         "contract as it was, or replay the logs from the start",
         contract.plan.title, changes));
@@ -330,7 +336,7 @@ RestoredContract read_contract(Reader& in, const ContractRuntime& contract,
     restored.metrics.push_back(read_metric(in, metric));
   }
   for (std::uint32_t w = 0; w < contract.windows.size(); ++w) {
-    restored.windows.push_back(read_window(in, contract.plan.windows.at(w), w));
+    restored.windows.push_back(read_window(in, contract.running().windows.at(w), w));
   }
   in.expect("latches");
   if (in.integer("the number of latches") != static_cast<std::int64_t>(contract.latches.size())) {
@@ -410,14 +416,18 @@ std::string Engine::save_state() const {
   return seal_state(std::move(out));
 }
 
-bool Engine::restore_state(std::string_view saved, std::string& error) {
+bool Engine::restore_state(std::string_view saved, Diagnostics& diagnostics,
+                           const std::string& name) {
   Impl& impl = *impl_;
+  // Kept only when the state is refused, for the diagnostic's span.
+  const auto refuse = [&](std::uint64_t line, std::string message) {
+    impl.fed_texts.push_back(std::make_unique<SourceFile>(SourceFile{name, std::string(saved)}));
+    diagnostics.push_back(line_diagnostic(*impl.fed_texts.back(), line, std::move(message)));
+    return false;
+  };
   std::string why;
   const auto body = unseal_state(saved, why);
-  if (!body) {
-    error = fmt::format("this is not a usable saved state: {}", why);
-    return false;
-  }
+  if (!body) return refuse(1, fmt::format("this is not a usable saved state: {}", why));
   std::vector<RestoredContract> contracts;
   decltype(impl.timers) timers;
   std::optional<std::int64_t> clock;
@@ -458,9 +468,12 @@ bool Engine::restore_state(std::string_view saved, std::string& error) {
       timers.push(timer);
     }
     if (!in.at_end()) in.fail("there is text after 'end'");
+  } catch (const StateError& failure) {
+    return refuse(failure.line,
+                  fmt::format("this is not a saved state of these contracts: {}", failure.message));
   } catch (const std::exception& failure) {
-    error = fmt::format("this is not a saved state of these contracts: {}", failure.what());
-    return false;
+    return refuse(0,
+                  fmt::format("this is not a saved state of these contracts: {}", failure.what()));
   }
   // Everything was read and checked: only now does the engine take it.
   for (std::size_t i = 0; i < contracts.size(); ++i) {

@@ -35,8 +35,8 @@ void push_sample(WindowState& state, std::uint32_t span, bool met) {
 
 void Engine::Impl::roll_windows(ContractRuntime& contract, std::int64_t now) {
   const std::int32_t today = contract.plan.zone->local_date(Timestamp{now}).days;
-  for (std::uint32_t w = 0; w < contract.plan.windows.size(); ++w) {
-    const DayWindowPlan& plan = contract.plan.windows[w];
+  for (std::uint32_t w = 0; w < contract.running().windows.size(); ++w) {
+    const DayWindowPlan& plan = contract.running().windows[w];
     WindowState& state = contract.windows[w];
     if (!state.current_day) {
       state.current_day = today;
@@ -82,7 +82,7 @@ void Engine::Impl::note_missing_day(ContractRuntime& contract, const DayWindowPl
 }
 
 void Engine::Impl::sample_window(ContractRuntime& contract, std::uint32_t index) {
-  const DayWindowPlan& plan = contract.plan.windows[index];
+  const DayWindowPlan& plan = contract.running().windows[index];
   WindowState& state = contract.windows[index];
   if (!state.current_day) return;
   if (!days_of(contract, plan).is_trading_day(Date{*state.current_day})) return;
@@ -93,7 +93,7 @@ void Engine::Impl::sample_window(ContractRuntime& contract, std::uint32_t index)
 
 RuntimeValue Engine::Impl::window_value(const ContractRuntime& contract,
                                         std::uint32_t index) const {
-  const DayWindowPlan& plan = contract.plan.windows[index];
+  const DayWindowPlan& plan = contract.running().windows[index];
   RuntimeValue result;
   result.flag = window_count(contract, index) >= plan.needed;
   return result;
@@ -101,7 +101,7 @@ RuntimeValue Engine::Impl::window_value(const ContractRuntime& contract,
 
 std::uint32_t Engine::Impl::window_count(const ContractRuntime& contract,
                                          std::uint32_t index) const {
-  const DayWindowPlan& plan = contract.plan.windows[index];
+  const DayWindowPlan& plan = contract.running().windows[index];
   const WindowState& state = contract.windows[index];
   std::uint32_t trues = state.trues;
   if (state.today && state.size == plan.span) trues -= state.ring[state.head];

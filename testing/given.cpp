@@ -27,37 +27,26 @@ std::optional<Value> arithmetic(ast::BinaryOp op, const Value& a, const Value& b
   const auto* y = std::get_if<Decimal>(&b);
   const auto* qa = std::get_if<Quantity>(&a);
   const auto* qb = std::get_if<Quantity>(&b);
-  switch (op) {
-    case ast::BinaryOp::add:
-    case ast::BinaryOp::subtract: {
-      const bool add = op == ast::BinaryOp::add;
-      if (x && y) return add ? *x + *y : *x - *y;
-      if (qa && qb) {
-        Quantity sum = *qa;
-        sum.base_amount =
-            add ? qa->base_amount + qb->base_amount : qa->base_amount - qb->base_amount;
-        return sum;
-      }
+  const ast::OperatorInfo info = ast::operator_info(op);
+  if (info.family != ast::OperatorFamily::arithmetic) return std::nullopt;
+  const ArithmeticOp how = info.arithmetic;
+  if (x && y) return apply(how, *x, *y);
+  // An amount keeps its unit when scaled by a number, or when added to one of its kind.
+  const auto scaled = [&](const Quantity& q, const Decimal& amount) {
+    return Quantity{amount, q.dimension, q.unit, q.unit_scale};
+  };
+  switch (how) {
+    case ArithmeticOp::add:
+    case ArithmeticOp::subtract:
+      if (qa && qb) return scaled(*qa, apply(how, qa->base_amount, qb->base_amount));
       return std::nullopt;
-    }
-    case ast::BinaryOp::multiply:
-      if (x && y) return *x * *y;
-      if (qa && y) return Quantity{qa->base_amount * *y, qa->dimension, qa->unit, qa->unit_scale};
-      if (x && qb) return Quantity{*x * qb->base_amount, qb->dimension, qb->unit, qb->unit_scale};
+    case ArithmeticOp::multiply:
+      if (qa && y) return scaled(*qa, apply(how, qa->base_amount, *y));
+      if (x && qb) return scaled(*qb, apply(how, *x, qb->base_amount));
       return std::nullopt;
-    case ast::BinaryOp::divide:
-      if (x && y) return *x / *y;
-      if (qa && y) return Quantity{qa->base_amount / *y, qa->dimension, qa->unit, qa->unit_scale};
-      if (qa && qb) return qa->base_amount / qb->base_amount;
-      return std::nullopt;
-    case ast::BinaryOp::equal:
-    case ast::BinaryOp::not_equal:
-    case ast::BinaryOp::less:
-    case ast::BinaryOp::less_equal:
-    case ast::BinaryOp::greater:
-    case ast::BinaryOp::greater_equal:
-    case ast::BinaryOp::logical_and:
-    case ast::BinaryOp::logical_or:
+    case ArithmeticOp::divide:
+      if (qa && y) return scaled(*qa, apply(how, qa->base_amount, *y));
+      if (qa && qb) return apply(how, qa->base_amount, qb->base_amount);
       return std::nullopt;
   }
   return std::nullopt;

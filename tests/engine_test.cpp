@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "explain/explain.hpp"
+#include "plan/print_plan.hpp"
 #include "run/engine.hpp"
 #include "run/transition_format.hpp"
 #include "tests/support.hpp"
@@ -380,6 +381,40 @@ tranche T1 vests when once px >= 100 USD and px >= 50 USD
   (void)replay.engine.explain("T1");
   CHECK(replay.engine.save_state() == before);
   CHECK(coverage() == covered);
+}
+
+}  // namespace proviso
+
+namespace proviso {
+
+TEST_CASE("compiling an expression for a test leaves the loaded plan as it was",
+          "[engine][const]") {
+  Replay replay(kPriceContract);
+  const ContractPlan& plan = replay.engine.plan(0);
+  const std::string printed = print_plan(plan, replay.engine.schemas());
+  const std::size_t windows = plan.windows.size();
+  const std::uint32_t latches = plan.latch_count;
+  const std::size_t constants = plan.constants.size();
+  const std::size_t clauses = plan.clauses.size();
+  const std::size_t metrics = plan.metrics.size();
+  // P's condition, a day window: compiled again for the test, it brings a window of its own.
+  const ast::Expr& window = *plan.clauses.at(0).instance->decl->stages.at(0).condition;
+  CHECK_FALSE(replay.engine.evaluate(window).truth);
+  CHECK(print_plan(replay.engine.plan(0), replay.engine.schemas()) == printed);
+  CHECK(plan.windows.size() == windows);
+  CHECK(plan.latch_count == latches);
+  CHECK(plan.constants.size() == constants);
+  CHECK(plan.clauses.size() == clauses);
+  CHECK(plan.metrics.size() == metrics);
+  // The test's own window still sees every event.
+  close_on(replay, "2026-06-01", "100");
+  close_on(replay, "2026-06-02", "99.99");
+  close_on(replay, "2026-06-03", "100");
+  CHECK_FALSE(replay.engine.evaluate(window).truth);
+  close_on(replay, "2026-06-04", "101");
+  CHECK(replay.engine.evaluate(window).truth);
+  CHECK(replay.state("P") == "vested");
+  CHECK(print_plan(replay.engine.plan(0), replay.engine.schemas()) == printed);
 }
 
 }  // namespace proviso

@@ -54,10 +54,13 @@ std::string two_weeks_state(Engine& engine) {
   return engine.save_state();
 }
 
+// "restored", or the diagnostic as `line N: message`.
 std::string restore_error(Engine& engine, std::string_view state) {
-  std::string error;
-  if (engine.restore_state(state, error)) return "restored";
-  return error;
+  Diagnostics diagnostics;
+  if (engine.restore_state(state, diagnostics)) return "restored";
+  REQUIRE(diagnostics.size() == 1);
+  const Diagnostic& refused = diagnostics.front();
+  return fmt::format("line {}: {}", refused.span.line, refused.message);
 }
 
 // `state` with the fingerprint lines `engine` would write and a new checksum: the state
@@ -147,7 +150,8 @@ TEST_CASE("resuming with an edited contract says what changed", "[state]") {
     return restore_error(*resumed, saved);
   };
   CHECK(edited("least 20 of the last 30", "least 2 of the last 3") ==
-        "this is not a saved state of these contracts: the contract \"Streak\" has changed since "
+        "line 14: this is not a saved state of these contracts: the contract \"Streak\" has "
+        "changed since "
         "the state was saved: a threshold or constant of clause Streak changed; resume with the "
         "contract as it was, or replay the logs from the start");
   CHECK_THAT(edited("px >= 12 USD", "px >= 13 USD"),
@@ -196,11 +200,24 @@ clause High "At 20 USD"
   const std::string saved = two_weeks_state(*saved_with);
   CHECK(restore_error(*both(streak, other), saved) == "restored");
   CHECK(restore_error(*both(other, streak), saved) ==
-        "this is not a saved state of these contracts: line 4: it was saved with the contract "
+        "line 4: this is not a saved state of these contracts: it was saved with the contract "
         "\"Streak\", and \"Other\" is loaded");
   CHECK(restore_error(*load(streak), saved) ==
-        "this is not a saved state of these contracts: line 3: it was saved with 2 contracts, "
+        "line 3: this is not a saved state of these contracts: it was saved with 2 contracts, "
         "and 1 contract is loaded");
+  // The diagnostic points into the state text, at the line that was refused.
+  auto engine = both(other, streak);
+  Diagnostics diagnostics;
+  CHECK_FALSE(engine->restore_state(saved, diagnostics, "saved.state"));
+  REQUIRE(diagnostics.size() == 1);
+  const Span& at = diagnostics.front().span;
+  REQUIRE(at.file != nullptr);
+  CHECK(at.file->name == "saved.state");
+  CHECK(at.line == 4);
+  CHECK(at.column == 1);
+  CHECK(at.text().starts_with("contract 6:Streak"));
+  CHECK(
+      render(diagnostics.front()).starts_with("saved.state:4:1: error: this is not a saved state"));
 }
 
 TEST_CASE("every number of a state is checked against the loaded contract", "[state]") {
@@ -236,8 +253,11 @@ TEST_CASE("every number of a state is checked against the loaded contract", "[st
       auto engine = load_file(c.contract);
       const std::string before = engine->save_state();
       const std::string state = with_current_fingerprint(*engine, read_file(state_dir() / c.file));
+      const std::string_view error = c.error;  // "line N: why"
+      const std::size_t colon = error.find(": ");
       CHECK(restore_error(*engine, state) ==
-            fmt::format("this is not a saved state of these contracts: {}", c.error));
+            fmt::format("{}: this is not a saved state of these contracts: {}",
+                        error.substr(0, colon), error.substr(colon + 2)));
       CHECK(engine->save_state() == before);
     }
   }
@@ -250,7 +270,7 @@ TEST_CASE("proviso run refuses a state saved with another contract", "[state][cl
       "--resume tests/state/saved_with_20_of_30.state");
   CHECK(result.exit_code == 2);
   CHECK(result.output ==
-        "proviso run: tests/state/saved_with_20_of_30.state: this is not a saved state of these "
+        "proviso run: tests/state/saved_with_20_of_30.state:14: this is not a saved state of these "
         "contracts: the contract \"Streak\" has changed since the state was saved: a threshold or "
         "constant of clause Streak changed; resume with the contract as it was, or replay the "
         "logs from the start\n");
