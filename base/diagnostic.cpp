@@ -71,6 +71,30 @@ std::string expand_tabs(std::string_view line) {
   return out;
 }
 
+// A line longer than this is shown as a window around the span: a generated or minified line
+// of megabytes would otherwise be echoed whole.
+constexpr std::size_t kShownLineBytes = 120;
+
+struct Excerpt {
+  std::string_view text;  // the part of the line shown
+  std::size_t begin = 0;  // the span's bytes within `text`
+  std::size_t end = 0;
+  bool cut_before = false;
+  bool cut_after = false;
+};
+
+// The part of `line` to show for a span at bytes [begin, end): all of it when short, otherwise
+// kShownLineBytes from a little before the span, cut on UTF-8 character boundaries.
+Excerpt excerpt_around(std::string_view line, std::size_t begin, std::size_t end) {
+  if (line.size() <= kShownLineBytes) return {line, begin, end, false, false};
+  std::size_t from = begin > kShownLineBytes / 3 ? begin - kShownLineBytes / 3 : 0;
+  while (from > 0 && is_continuation_byte(line[from])) --from;
+  std::size_t to = std::min(line.size(), from + kShownLineBytes);
+  while (to < line.size() && is_continuation_byte(line[to])) ++to;
+  const std::string_view text = line.substr(from, to - from);
+  return {text, begin - from, std::min(end - from, text.size()), from > 0, to < line.size()};
+}
+
 }  // namespace
 
 std::string render(const Diagnostic& diagnostic) {
@@ -86,11 +110,15 @@ std::string render(const Diagnostic& diagnostic) {
     const std::size_t line_begin = static_cast<std::size_t>(line.data() - text.data());
     const std::size_t in_line = std::min<std::size_t>(span.begin - line_begin, line.size());
     const std::size_t span_end = std::min<std::size_t>(span.end - line_begin, line.size());
-    const std::size_t lead = display_width(line.substr(0, in_line));
-    const std::size_t width =
-        std::max<std::size_t>(1, display_width(line.substr(in_line, span_end - in_line), lead));
-    out += fmt::format("  {}\n  {}^{}\n", expand_tabs(line), std::string(lead, ' '),
-                       std::string(width - 1, '~'));
+    const Excerpt excerpt = excerpt_around(line, in_line, span_end);
+    const std::string_view before = excerpt.cut_before ? "…" : "";
+    const std::string_view after = excerpt.cut_after ? "…" : "";
+    const std::size_t lead =
+        display_width(excerpt.text.substr(0, excerpt.begin)) + display_width(before);
+    const std::size_t width = std::max<std::size_t>(
+        1, display_width(excerpt.text.substr(excerpt.begin, excerpt.end - excerpt.begin), lead));
+    out += fmt::format("  {}{}{}\n  {}^{}\n", before, expand_tabs(excerpt.text), after,
+                       std::string(lead, ' '), std::string(width - 1, '~'));
   }
   if (!diagnostic.hint.empty()) out += fmt::format("  help: {}\n", diagnostic.hint);
   return out;
