@@ -160,6 +160,9 @@ void Explainer::window(ExplainedCondition& out, const ast::Expr& expr, const ast
   const std::string what = text_.reader(inner, inner_trace);
   const std::uint32_t seen = state.size + (state.today ? 1 : 0);
   const std::uint32_t days = std::min(seen, window.span);
+  // `… since D`: days before D count as not met, which the reader must be told.
+  const std::string since =
+      window.first_day ? fmt::format(" since {}", format_date(Date{*window.first_day})) : "";
   if (consecutive) {
     // The run of met days that ends with the newest sample.
     std::uint32_t run = 0;
@@ -181,22 +184,22 @@ void Explainer::window(ExplainedCondition& out, const ast::Expr& expr, const ast
     }
     run = std::min(run, window.span);
     out.value = fmt::format("{} consecutive {}", run, period);
-    out.target = fmt::format("{} consecutive {}", window.span, period);
-    out.summary =
-        fmt::format("{} for {} consecutive {} so far, needs {}", what, run, period, window.span);
+    out.target = fmt::format("{} consecutive {}{}", window.span, period, since);
+    out.summary = fmt::format("{} for {} consecutive {} so far, needs {}{}", what, run, period,
+                              window.span, since);
     if (out.truth != Truth::met && run < window.span) {
       out.missing = fmt::format("{} more {}", window.span - run, period);
     }
   } else {
     const std::uint32_t count = impl_.window_count(contract_, step->a);
     out.value = fmt::format("{}", count);
-    out.target = fmt::format("{} of the last {} {}", window.needed, window.span, period);
+    out.target = fmt::format("{} of the last {} {}{}", window.needed, window.span, period, since);
     if (days < window.span) {
-      out.summary = fmt::format("{} on {} of the {} {} so far, needs {} of {}", what, count, days,
-                                period, window.needed, window.span);
+      out.summary = fmt::format("{} on {} of the {} {} so far, needs {} of {}{}", what, count, days,
+                                period, window.needed, window.span, since);
     } else {
-      out.summary = fmt::format("{} on {} of the last {} {}, needs {}", what, count, window.span,
-                                period, window.needed);
+      out.summary = fmt::format("{} on {} of the last {} {}, needs {}{}", what, count, window.span,
+                                period, window.needed, since);
     }
     if (out.truth != Truth::met && count < window.needed) {
       out.missing = fmt::format("at least {} more {}", window.needed - count, period);

@@ -127,6 +127,30 @@ TEST_CASE("explain: family members show their own targets, and windows their cou
         "deployed = 2.5 GW, needs 3 GW (0.5 GW more)");
 }
 
+TEST_CASE("explain: a window counted since a date says so", "[explain]") {
+  Replay replay(R"(contract "From closing"
+  timezone "America/New_York"
+  calendar NYSE
+  effective 2026-06-03
+event close { symbol: text, px: USD }
+metric px = latest close.px
+clause Since triggers when px >= 10 USD on at least 3 of the last 5 trading days since effective
+clause Run triggers when px >= 10 USD for 2 consecutive trading days since 2026-06-04
+)");
+  replay.close("2026-06-01", "11");
+  replay.close("2026-06-02", "11");
+  replay.close("2026-06-03", "11");
+  const ExplainedCondition since = replay.explain("Since").stages[0].condition;
+  CHECK(since.kind == "days");
+  CHECK(since.target == "3 of the last 5 trading days since 2026-06-03");
+  CHECK(since.summary ==
+        "px ≥ 10 USD on 1 of the 3 trading days so far, needs 3 of 5 since "
+        "2026-06-03");
+  const ExplainedCondition run = replay.explain("Run").stages[0].condition;
+  CHECK(run.kind == "consecutive");
+  CHECK(run.target == "2 consecutive trading days since 2026-06-04");
+}
+
 TEST_CASE("explain: split-adjusted targets are shown as they stand, with the contract's amount",
           "[explain]") {
   Replay replay(kWarrant);
