@@ -87,12 +87,20 @@ struct Excerpt {
 // kShownLineBytes from a little before the span, cut on UTF-8 character boundaries.
 Excerpt excerpt_around(std::string_view line, std::size_t begin, std::size_t end) {
   if (line.size() <= kShownLineBytes) return {line, begin, end, false, false};
+  // A UTF-8 character has at most three continuation bytes; invalid text may have runs of them,
+  // so the cut moves at most that far, and the span always stays inside the window.
+  constexpr std::size_t kMaxContinuation = 3;
   std::size_t from = begin > kShownLineBytes / 3 ? begin - kShownLineBytes / 3 : 0;
-  while (from > 0 && is_continuation_byte(line[from])) --from;
+  for (std::size_t i = 0; i < kMaxContinuation && from > 0 && is_continuation_byte(line[from]); ++i)
+    --from;
   std::size_t to = std::min(line.size(), from + kShownLineBytes);
-  while (to < line.size() && is_continuation_byte(line[to])) ++to;
+  for (std::size_t i = 0;
+       i < kMaxContinuation && to < line.size() && is_continuation_byte(line[to]); ++i)
+    ++to;
   const std::string_view text = line.substr(from, to - from);
-  return {text, begin - from, std::min(end - from, text.size()), from > 0, to < line.size()};
+  const std::size_t shown_begin = std::min(begin - from, text.size());
+  const std::size_t shown_end = std::clamp(end - std::min(end, from), shown_begin, text.size());
+  return {text, shown_begin, shown_end, from > 0, to < line.size()};
 }
 
 }  // namespace

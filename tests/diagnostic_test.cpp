@@ -58,4 +58,16 @@ TEST_CASE("a long line is cut on whole UTF-8 characters", "[diagnostic]") {
   CHECK(shown.find("  …é") != std::string::npos);
 }
 
+TEST_CASE("a long line of stray continuation bytes is shown without running past it",
+          "[diagnostic]") {
+  // Found by fuzz_contract: invalid UTF-8 made the window's cut walk far back, past the span.
+  const std::string text = "x" + std::string(400, '\x80') + "y";
+  const SourceFile file{"bad.proviso", text};
+  for (std::uint32_t at : {0u, 60u, 200u, 399u, 401u}) {
+    const std::string shown = render(error_at(file, at, at + 1));
+    CHECK(shown.find("bad.proviso:1:") == 0);
+    CHECK(shown.size() < 400);
+  }
+}
+
 }  // namespace proviso
