@@ -7,42 +7,14 @@
 #include "plan/print_plan.hpp"
 #include "run/engine.hpp"
 #include "run/transition_format.hpp"
+#include "tests/replay.hpp"
 #include "tests/support.hpp"
 
 namespace proviso {
 
 namespace {
 
-// An engine with one contract, recording every transition as a timeline line.
-struct Replay {
-  Engine engine;
-  std::vector<std::string> timeline;
-  std::uint64_t line = 0;
-
-  explicit Replay(const std::string& contract) {
-    Diagnostics diagnostics;
-    const bool loaded = engine.load_text("test.proviso", contract, diagnostics);
-    INFO(render(diagnostics));
-    REQUIRE(loaded);
-    engine.on_transition([this](const Transition& t) {
-      timeline.push_back(
-          fmt::format("{} {} {}->{}", format_utc(t.ts), t.clause, t.from.name, t.to.name));
-    });
-  }
-
-  // `fields` as name=value pairs; numbers in a quantity field are in the field's unit.
-  void feed(std::string_view type, std::string_view ts,
-            const std::vector<std::pair<std::string, std::string>>& fields) {
-    engine.feed(testing::make_event(engine, type, ts, fields, ++line));
-  }
-
-  std::string state(const std::string& clause) const {
-    for (const ClauseStatus& status : engine.clause_states()) {
-      if (status.clause == clause) return status.state;
-    }
-    return "no such clause";
-  }
-};
+using testing::Replay;
 
 const std::string kPriceContract = R"(
 contract "Price test"
@@ -55,8 +27,7 @@ tranche C vests when px >= 100 USD for 3 consecutive trading days
 )";
 
 void close_on(Replay& replay, std::string_view date, std::string_view px) {
-  replay.feed("close", fmt::format("{}T21:00:00Z", date),
-              {{"symbol", "AMD"}, {"px", std::string(px)}});
+  replay.close_on(date, px, {{"symbol", "AMD"}});
 }
 
 }  // namespace

@@ -8,36 +8,22 @@
 #include "explain/explain.hpp"
 #include "run/engine.hpp"
 #include "run/transition_format.hpp"
+#include "tests/replay.hpp"
 #include "tests/support.hpp"
 
 namespace proviso {
 
 namespace {
 
-struct Replay {
-  Engine engine;
-  std::vector<Transition> history;
-  std::uint64_t line = 0;
-
-  explicit Replay(const std::string& contract) {
-    Diagnostics diagnostics;
-    const bool loaded = engine.load_text("test.proviso", contract, diagnostics);
-    INFO(render(diagnostics));
-    REQUIRE(loaded);
-    engine.set_log_names({"log.jsonl"});
-    engine.on_transition([this](const Transition& t) { history.push_back(t); });
-  }
-
-  void feed(std::string_view type, std::string_view ts,
-            const std::vector<std::pair<std::string, std::string>>& fields) {
-    engine.feed(testing::make_event(engine, type, ts, fields, ++line));
-  }
+// The warrant's own events, and explanations against everything recorded so far.
+struct Replay : testing::Replay {
+  using testing::Replay::Replay;
 
   void deploy(std::string_view ts, std::string_view mw) {
     feed("deployment", ts, {{"vendor", "AMD"}, {"mw", std::string(mw)}});
   }
   void close(std::string_view date, std::string_view px) {
-    feed("close", fmt::format("{}T21:00:00Z", date), {{"symbol", "AMD"}, {"px", std::string(px)}});
+    close_on(date, px, {{"symbol", "AMD"}});
   }
 
   Explanation explain(std::string_view clause) { return engine.explain(clause, 0, history); }

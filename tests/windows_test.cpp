@@ -7,35 +7,14 @@
 #include "grammar/print_ast.hpp"
 #include "run/engine.hpp"
 #include "run/render.hpp"
+#include "tests/replay.hpp"
 #include "tests/support.hpp"
 
 namespace proviso {
 
 namespace {
 
-struct Replay {
-  Engine engine;
-  std::vector<std::string> timeline;
-  std::vector<std::string> notes;
-  std::uint64_t line = 0;
-
-  explicit Replay(const std::string& contract) {
-    Diagnostics diagnostics;
-    const bool loaded = engine.load_text("test.proviso", contract, diagnostics);
-    INFO(render(diagnostics));
-    REQUIRE(loaded);
-    engine.on_transition([this](const Transition& t) {
-      timeline.push_back(
-          fmt::format("{} {} {}->{}", format_utc(t.ts), t.clause, t.from.name, t.to.name));
-    });
-    engine.on_note([this](const std::string& note) { notes.push_back(note); });
-  }
-
-  void close_on(std::string_view date, std::string_view px) {
-    engine.feed(testing::make_event(engine, "close", fmt::format("{}T21:00:00Z", date),
-                                    {{"px", std::string(px)}}, ++line));
-  }
-};
+using testing::Replay;
 
 std::string check_errors(const std::string& contract) {
   Engine engine;
