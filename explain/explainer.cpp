@@ -255,14 +255,16 @@ std::string Explainer::needs_phrase(ast::BinaryOp op, const std::string& target,
 std::string Explainer::shortfall(ast::BinaryOp op, const RuntimeValue& value,
                                  const RuntimeValue& target, const std::string& unit) const {
   const auto& checked = contract_.loaded.checked;
-  const bool up = op == ast::BinaryOp::greater || op == ast::BinaryOp::greater_equal ||
-                  (op == ast::BinaryOp::equal && value.number < target.number);
-  const bool down = op == ast::BinaryOp::less || op == ast::BinaryOp::less_equal ||
-                    (op == ast::BinaryOp::equal && target.number < value.number);
+  // The side the value must move to: up for >, >= (and == from below), down for <, <=.
+  const ast::OperatorInfo info = ast::operator_info(op);
+  const bool exact = info.when_equal && !info.when_less && !info.when_greater;
+  const bool up = (info.when_greater && !info.when_less) || (exact && value.number < target.number);
+  const bool down =
+      (info.when_less && !info.when_greater) || (exact && target.number < value.number);
   if (!up && !down) return {};
   const Decimal gap = up ? target.number - value.number : value.number - target.number;
   const std::string word = up ? "more" : "less";
-  const bool strict = op == ast::BinaryOp::greater || op == ast::BinaryOp::less;
+  const bool strict = !info.when_equal;
   if (gap.is_negative()) return {};
   if (gap.is_zero()) return strict ? fmt::format("any amount {}", word) : std::string();
   return fmt::format("{}{} {}", strict ? "more than " : "", render_amount(gap, unit, checked.units),

@@ -3,6 +3,7 @@
 // resolved or checked; the checker leaves the tree as it found it.
 #pragma once
 
+#include <compare>
 #include <concepts>
 #include <cstdint>
 #include <memory>
@@ -112,39 +113,57 @@ struct OperatorInfo {
   std::string_view text;  // as written: "+", ">=", "and"
   OperatorFamily family;
   ArithmeticOp arithmetic = ArithmeticOp::add;  // which one, for the arithmetic family only
+  std::string_view symbol;  // as a reader sees it in explanations: "≥", "≠"; else as written
+  int binding = 0;          // how tightly it binds, loosest first, as the grammar's precedence
+  BinaryOp mirrored{};      // the comparison with its sides swapped (a < b is b > a); else itself
+  // Which orderings of its sides make a comparison true; all false for other families.
+  bool when_less = false;
+  bool when_equal = false;
+  bool when_greater = false;
+
+  /// Whether a comparison holds for sides that compare as `order`.
+  constexpr bool holds(std::strong_ordering order) const {
+    return order < 0 ? when_less : order > 0 ? when_greater : when_equal;
+  }
 };
+
+/// How tightly comparisons and the forms that read as one (bands, day windows) bind.
+inline constexpr int kComparisonBinding = 4;
 
 /// The one table of binary operators: a new operator is a row here (a missing row does not
 /// compile), then a case where its family is handled.
 constexpr OperatorInfo operator_info(BinaryOp op) {
   using F = OperatorFamily;
+  using B = BinaryOp;
+  using A = ArithmeticOp;
+  constexpr int kCmp = kComparisonBinding;
   switch (op) {
-    case BinaryOp::add:
-      return {"+", F::arithmetic, ArithmeticOp::add};
-    case BinaryOp::subtract:
-      return {"-", F::arithmetic, ArithmeticOp::subtract};
-    case BinaryOp::multiply:
-      return {"*", F::arithmetic, ArithmeticOp::multiply};
-    case BinaryOp::divide:
-      return {"/", F::arithmetic, ArithmeticOp::divide};
-    case BinaryOp::equal:
-      return {"==", F::comparison};
-    case BinaryOp::not_equal:
-      return {"!=", F::comparison};
-    case BinaryOp::less:
-      return {"<", F::comparison};
-    case BinaryOp::less_equal:
-      return {"<=", F::comparison};
-    case BinaryOp::greater:
-      return {">", F::comparison};
-    case BinaryOp::greater_equal:
-      return {">=", F::comparison};
-    case BinaryOp::logical_and:
-      return {"and", F::logical};
-    case BinaryOp::logical_or:
-      return {"or", F::logical};
+    case B::add:
+      return {"+", F::arithmetic, A::add, "+", 5, B::add};
+    case B::subtract:
+      return {"-", F::arithmetic, A::subtract, "-", 5, B::subtract};
+    case B::multiply:
+      return {"*", F::arithmetic, A::multiply, "*", 6, B::multiply};
+    case B::divide:
+      return {"/", F::arithmetic, A::divide, "/", 6, B::divide};
+    case B::equal:
+      return {"==", F::comparison, A::add, "=", kCmp, B::equal, false, true, false};
+    case B::not_equal:
+      return {"!=", F::comparison, A::add, "≠", kCmp, B::not_equal, true, false, true};
+    case B::less:
+      return {"<", F::comparison, A::add, "<", kCmp, B::greater, true, false, false};
+    case B::less_equal:
+      return {"<=", F::comparison, A::add, "≤", kCmp, B::greater_equal, true, true, false};
+    case B::greater:
+      return {">", F::comparison, A::add, ">", kCmp, B::less, false, false, true};
+    case B::greater_equal:
+      return {">=", F::comparison, A::add, "≥", kCmp, B::less_equal, false, true, true};
+    case B::logical_and:
+      return {"and", F::logical, A::add, "and", 2, B::logical_and};
+    case B::logical_or:
+      return {"or", F::logical, A::add, "or", 1, B::logical_or};
   }
-  return {"?", F::logical};  // not reached: every operator has its row above
+  return {"?", F::logical, A::add, "?", 0, op};  // not reached: every operator has its row above
 }
 
 /// `==`, `!=`, `<`, `<=`, `>`, `>=`: the operators whose result is a condition.

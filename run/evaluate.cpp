@@ -23,28 +23,7 @@ RuntimeValue boolean(bool flag) {
 
 template <typename T>
 bool compare(ast::BinaryOp op, const T& a, const T& b) {
-  switch (op) {
-    case ast::BinaryOp::equal:
-      return a == b;
-    case ast::BinaryOp::not_equal:
-      return a != b;
-    case ast::BinaryOp::less:
-      return a < b;
-    case ast::BinaryOp::less_equal:
-      return a <= b;
-    case ast::BinaryOp::greater:
-      return a > b;
-    case ast::BinaryOp::greater_equal:
-      return a >= b;
-    case ast::BinaryOp::add:
-    case ast::BinaryOp::subtract:
-    case ast::BinaryOp::multiply:
-    case ast::BinaryOp::divide:
-    case ast::BinaryOp::logical_and:
-    case ast::BinaryOp::logical_or:
-      break;
-  }
-  return false;
+  return ast::operator_info(op).holds(a <=> b);
 }
 
 bool compare_values(ast::BinaryOp op, ValueKind kind, const RuntimeValue& a,

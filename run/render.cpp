@@ -29,23 +29,7 @@ std::string duration_text(const RuntimeValue& value, ValueForm form) {
 // Binding strength, loosest first, as the grammar's precedence table orders them.
 int strength(const ast::Expr& expr) {
   if (const auto* binary = std::get_if<ast::Binary>(&expr.node)) {
-    const ast::OperatorInfo info = ast::operator_info(binary->op);
-    switch (info.family) {
-      case ast::OperatorFamily::logical:
-        return binary->op == ast::BinaryOp::logical_or ? 1 : 2;
-      case ast::OperatorFamily::comparison:
-        return 4;
-      case ast::OperatorFamily::arithmetic:
-        switch (info.arithmetic) {
-          case ArithmeticOp::add:
-          case ArithmeticOp::subtract:
-            return 5;
-          case ArithmeticOp::multiply:
-          case ArithmeticOp::divide:
-            return 6;
-        }
-        break;
-    }
+    return ast::operator_info(binary->op).binding;
   }
   if (const auto* unary = std::get_if<ast::Unary>(&expr.node)) {
     return unary->op == ast::UnaryOp::negate ? 7 : 3;
@@ -53,7 +37,7 @@ int strength(const ast::Expr& expr) {
   if (std::holds_alternative<ast::Band>(expr.node) ||
       std::holds_alternative<ast::Consecutive>(expr.node) ||
       std::holds_alternative<ast::AtLeastOfLast>(expr.node)) {
-    return 4;
+    return ast::kComparisonBinding;
   }
   return 8;
 }
@@ -215,28 +199,7 @@ std::string clause_state_name(const ClausePlan& plan, const ClauseState& state) 
 }
 
 std::string_view comparison_symbol(ast::BinaryOp op) {
-  switch (op) {
-    case ast::BinaryOp::equal:
-      return "=";
-    case ast::BinaryOp::not_equal:
-      return "≠";
-    case ast::BinaryOp::less:
-      return "<";
-    case ast::BinaryOp::less_equal:
-      return "≤";
-    case ast::BinaryOp::greater:
-      return ">";
-    case ast::BinaryOp::greater_equal:
-      return "≥";
-    case ast::BinaryOp::add:
-    case ast::BinaryOp::subtract:
-    case ast::BinaryOp::multiply:
-    case ast::BinaryOp::divide:
-    case ast::BinaryOp::logical_and:
-    case ast::BinaryOp::logical_or:
-      return "";
-  }
-  return "";
+  return ast::is_comparison(op) ? ast::operator_info(op).symbol : std::string_view();
 }
 
 std::string_view render_operator(ast::BinaryOp op, ConditionForm form) {
@@ -245,26 +208,7 @@ std::string_view render_operator(ast::BinaryOp op, ConditionForm form) {
 }
 
 ast::BinaryOp flipped(ast::BinaryOp op) {
-  switch (op) {
-    case ast::BinaryOp::less:
-      return ast::BinaryOp::greater;
-    case ast::BinaryOp::less_equal:
-      return ast::BinaryOp::greater_equal;
-    case ast::BinaryOp::greater:
-      return ast::BinaryOp::less;
-    case ast::BinaryOp::greater_equal:
-      return ast::BinaryOp::less_equal;
-    case ast::BinaryOp::add:
-    case ast::BinaryOp::subtract:
-    case ast::BinaryOp::multiply:
-    case ast::BinaryOp::divide:
-    case ast::BinaryOp::equal:
-    case ast::BinaryOp::not_equal:
-    case ast::BinaryOp::logical_and:
-    case ast::BinaryOp::logical_or:
-      return op;
-  }
-  return op;
+  return ast::operator_info(op).mirrored;
 }
 
 std::string ConditionText::render(const ast::Expr& expr, ConditionForm form,
@@ -278,7 +222,8 @@ std::string ConditionText::child(const ast::Expr& expr, const ast::Expr& parent,
   // The deciding form keeps the source's own parentheses in the parts it does not rebuild.
   if (form == ConditionForm::deciding) return inner;
   // Comparisons do not chain; a window's phrase applies to the one comparison before it.
-  const bool chained = strength(expr) == 4 && strength(parent) == 4 &&
+  const bool chained = strength(expr) == ast::kComparisonBinding &&
+                       strength(parent) == ast::kComparisonBinding &&
                        std::holds_alternative<ast::Binary>(parent.node);
   return strength(expr) < strength(parent) || chained ? fmt::format("({})", inner) : inner;
 }
