@@ -197,9 +197,13 @@ std::string render_tokens(const Line& line, std::size_t from) {
   return text;
 }
 
-// `metric`, `let` and `event` declarations in a run align their `=` or `{`.
+// `metric`, `let` and `event` declarations in a run align their `=` or `{`, and a calendar's
+// `holiday "…"` lines their `on`, so a list of them reads as a table.
 std::optional<std::string_view> alignment_kind(const Line& line) {
   const auto& t = line.tokens;
+  if (t.size() >= 3 && t[0].is("holiday") && t[1].kind == TokenKind::text && t[2].is("on")) {
+    return t[0].text;
+  }
   if (!line.top_level || t.size() < 3 || t[1].kind != TokenKind::word) return std::nullopt;
   if ((t[0].is("metric") || t[0].is("let")) && t[2].is("=")) return t[0].text;
   if (t[0].is("event") && t[2].is("{")) return t[0].text;
