@@ -60,7 +60,12 @@ Formulas::ClauseStates& Formulas::states_of(const ClauseInstance& clause, const 
       side_.push_back(z3::implies(*states.lapsed, !states.stages[*state]));
     }
     if (const auto due = deadline(clause, moment)) {
-      side_.push_back(z3::implies(*states.lapsed, due->known && moment.now >= due->value));
+      // It lapses at its deadline, or at the expiry if that comes first.
+      z3::expr lapse_passed = due->known && moment.now >= due->value;
+      if (contract.expires) {
+        lapse_passed = lapse_passed || moment.now >= real(contract.expires->micros);
+      }
+      side_.push_back(z3::implies(*states.lapsed, lapse_passed));
     }
   }
   if (decl.holds_while) {
@@ -108,7 +113,7 @@ Term Formulas::clause_time(const ast::Member& member, const Moment& moment) {
   // The time is known exactly when the clause is in (or has passed) that state.
   const Term time{fresh_real("time"), fresh_bool("known")};
   z3::expr facts = time.value <= moment.now;
-  if (const auto start = effective()) facts = facts && time.value >= real(*start);
+  facts = facts && in_force(time.value);
   const ClauseStates& states = states_of(*clause, moment);
   if (const auto stage = stage_index(*clause->decl, state)) {
     side_.push_back(time.known == states.stages[*stage]);
@@ -185,7 +190,7 @@ z3::expr Formulas::reached(const ClauseInstance& clause, std::size_t stage, cons
     if (decl.lapse) own.lapsed = z3.bool_val(false);
     states_.emplace(std::make_pair(here.tag, clause.name), own);
     all = all && condition(*decl.stages[j].condition, here).holds;
-    if (const auto start = effective()) all = all && now >= real(*start);
+    all = all && in_force(now);
     if (!times.empty()) all = all && times.back() <= now;
     times.push_back(now);
   }

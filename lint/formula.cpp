@@ -71,13 +71,21 @@ std::optional<std::int64_t> Formulas::effective() const {
   return contract.effective->micros;
 }
 
+z3::expr Formulas::in_force(const z3::expr& instant) {
+  // No clause changes state before the effective instant or after the expiry (docs/run.md).
+  z3::expr inside = z3.bool_val(true);
+  if (const auto start = effective()) inside = inside && instant >= real(*start);
+  if (contract.expires) inside = inside && instant <= real(contract.expires->micros);
+  return inside;
+}
+
 std::int64_t Formulas::start_of_day(Date date) const {
   return zone_.start_of_day(date).micros;
 }
 
 Moment Formulas::moment(const ClauseInstance* clause, int depth) {
   Moment result{clause, fresh_real("now"), fmt::format("m{}", ++fresh_count_), depth};
-  if (const auto start = effective()) side_.push_back(result.now >= real(*start));
+  side_.push_back(in_force(result.now));
   return result;
 }
 

@@ -74,6 +74,8 @@ class Formulas {
   const ClauseInstance* clause_named(const ast::Expr& expr, const Moment& moment);
   /// The instant the contract takes effect, in microseconds, when it has one.
   std::optional<std::int64_t> effective() const;
+  /// That a clause can change state at `instant`: from the effective instant to the expiry.
+  z3::expr in_force(const z3::expr& instant);
   /// The instant a constant date starts in the contract's zone.
   std::int64_t start_of_day(Date date) const;
   /// The exact value of a constant term (a numeral), when it is one.

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "base/value.hpp"
 #include "lint/warnings.hpp"
 
 namespace proviso {
@@ -106,7 +107,13 @@ std::string reason(z3::context& z3, const CheckedContract& contract, const Quest
 }
 
 std::string never_phrase(const ClauseInstance& clause, std::string_view state) {
-  return fmt::format("{} can never be {}", clause.name, state);
+  if (clause.bindings.empty()) return fmt::format("{} can never be {}", clause.name, state);
+  // A family member: which values make it so.
+  std::vector<std::string> values;
+  for (const auto& [name, value] : clause.bindings) {
+    values.push_back(fmt::format("{} = {}", name, format_value(value)));
+  }
+  return fmt::format("{} ({}) can never be {}", clause.name, fmt::join(values, ", "), state);
 }
 
 std::string allow_hint(std::string_view kind) {

@@ -122,6 +122,33 @@ TEST_CASE("the lint does not warn where events or time can meet the clause", "[l
   }
 }
 
+TEST_CASE("no clause is met after the contract expires", "[lint]") {
+  const LoadedContract loaded = load_contract("expiry.proviso", R"(contract "Expiry"
+  timezone "America/New_York"
+  effective 2025-10-06
+  expires 2030-10-05 17:00 America/New_York
+clause Late triggers when after 2030-12-31
+clause InTime triggers when after 2030-10-04
+event milestone { name: text }
+metric notices = count milestone where name == "notice"
+tranche T1 vests when notices >= 1 lapses if not vested by 2031-06-30
+clause Missed triggers when T1 lapsed
+)");
+  REQUIRE(loaded.ok());
+  const Diagnostics warnings = find_warnings(*loaded.file, loaded.checked);
+  // T1 lapses at the expiry, before its deadline: Missed can be triggered.
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings.front().message == "Late can never be triggered: 'after 2030-12-31' cannot hold");
+}
+
+TEST_CASE("a family member's warning names its values", "[lint]") {
+  CHECK(warnings_for("for each k in 1..2, days in [20, 25]\n"
+                     "  clause S[k] pays when amd_close >= 1 USD on at least days of the last 20 "
+                     "days") ==
+        "S[2] (days = 25, k = 2) can never be paid: 'amd_close >= 1 USD on at least days of the "
+        "last 20 days' cannot hold\n");
+}
+
 TEST_CASE("an allow comment silences its own kind of warning only", "[lint]") {
   CHECK(warnings_for("-- proviso: allow never-met\n"
                      "clause A triggers when amd_deployed >= 5 GW and amd_deployed < 3 GW")
