@@ -109,6 +109,9 @@ TEST_CASE("the lint does not warn where events or time can meet the clause", "[l
       "tranche T2 vests when amd_deployed >= 2 GW after T1 lapses if not vested by 2026-01-02",
       "clause A triggers when before 2030-01-01 and amd_close > 1 USD",
       "clause A triggers when by 2025-10-06 and notices >= 1",
+      // Products of metrics are beyond linear arithmetic: still decided, or left alone.
+      "clause A triggers when amd_close * notices >= 1000 USD and amd_deployed / notices > 1 MW",
+      "clause A triggers when amd_close / amd_close == 1 and after 9999-12-30",
       // Caps that step down over the years are not tiers out of order.
       "for each k in 1..3, cap in [4 GW, 3 GW, 2 GW]\n"
       "  covenant C[k] holds while amd_deployed <= cap",
