@@ -64,6 +64,19 @@ std::string in_clause(const CheckedContract& contract, const ClauseInstance& cla
   return quoted(atom);
 }
 
+// Why a count of days can never be reached: " (it needs 25 days of a window of 20)".
+std::string window_too_short(Formulas& formulas, const ClauseInstance& clause,
+                             const ast::Expr& atom) {
+  const auto* count = std::get_if<ast::AtLeastOfLast>(&atom.node);
+  if (!count) return {};
+  const Moment at = formulas.moment(&clause, 0);
+  const auto needed = formulas.constant(formulas.value(*count->needed, at).value);
+  const auto window = formulas.constant(formulas.value(*count->window, at).value);
+  if (!needed || !window || !(*window < *needed)) return {};
+  return fmt::format(" (it needs {} {} of a window of {})", needed->to_string(), count->period.text,
+                     window->to_string());
+}
+
 }  // namespace
 
 bool impossible(z3::context& z3, const CheckedContract& contract, const Question& question,
@@ -96,7 +109,9 @@ std::string reason(z3::context& z3, const CheckedContract& contract, const Quest
     }
   }
   std::vector<std::string> quotes;
-  for (const ast::Expr* atom : needed) quotes.push_back(in_clause(contract, clause, *atom));
+  for (const ast::Expr* atom : needed) {
+    quotes.push_back(in_clause(contract, clause, *atom) + window_too_short(first, clause, *atom));
+  }
   const std::string suffix = when.empty() ? std::string() : fmt::format(" {}", when);
   if (quotes.empty()) return "its condition cannot hold" + suffix;
   if (quotes.size() == 1) return fmt::format("{} cannot hold{}", quotes.front(), suffix);

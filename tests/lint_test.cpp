@@ -149,7 +149,7 @@ TEST_CASE("a family member's warning names its values", "[lint]") {
                      "  clause S[k] pays when amd_close >= 1 USD on at least days of the last 20 "
                      "days") ==
         "S[2] (days = 25, k = 2) can never be paid: 'amd_close >= 1 USD on at least days of the "
-        "last 20 days' cannot hold\n");
+        "last 20 days' (it needs 25 days of a window of 20) cannot hold\n");
 }
 
 TEST_CASE("an allow comment silences its own kind of warning only", "[lint]") {
