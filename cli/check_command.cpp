@@ -8,6 +8,7 @@
 
 #include "check/load.hpp"
 #include "cli/commands.hpp"
+#include "lint/lint.hpp"
 #include "testing/contract_tests.hpp"
 
 namespace proviso::cli {
@@ -15,6 +16,12 @@ namespace proviso::cli {
 namespace {
 
 int g_exit_code = kExitOk;
+
+// What `proviso check` does about the solver's warnings (docs/reference.md, "Warnings").
+struct WarningOptions {
+  bool skip = false;       // --no-warnings
+  bool as_errors = false;  // --warnings-as-errors
+};
 
 std::string plural(std::size_t count, std::string_view word) {
   return fmt::format("{} {}{}", count, word, count == 1 ? "" : "s");
@@ -50,7 +57,7 @@ int check_test_file(const std::string& path) {
   return kExitContractErrors;
 }
 
-int run_check(const std::vector<std::string>& files) {
+int run_check(const std::vector<std::string>& files, const WarningOptions& options) {
   int code = kExitOk;
   for (const std::string& path : files) {
     if (is_test_file_name(path)) {
@@ -66,7 +73,17 @@ int run_check(const std::vector<std::string>& files) {
     }
     std::fputs(render(loaded.diagnostics).c_str(), stderr);
     if (loaded.ok()) {
-      fmt::print("{}\n", summary(loaded));
+      const Diagnostics warnings =
+          options.skip ? Diagnostics{} : find_warnings(*loaded.file, loaded.checked);
+      std::fputs(render(warnings).c_str(), stderr);
+      if (options.as_errors && !warnings.empty()) {
+        fmt::print(stderr, "{}: {} (--warnings-as-errors)\n", path,
+                   plural(warnings.size(), "warning"));
+        if (code == kExitOk) code = kExitContractErrors;
+        continue;
+      }
+      fmt::print("{}{}\n", summary(loaded),
+                 warnings.empty() ? "" : fmt::format(", {}", plural(warnings.size(), "warning")));
     } else {
       std::size_t errors = 0;
       for (const auto& d : loaded.diagnostics) errors += d.severity == Severity::error ? 1 : 0;
@@ -84,12 +101,19 @@ void add_check_command(CLI::App& app) {
       "check", "Check contracts: names, types and units, deadlines, prerequisites");
   auto files = std::make_shared<std::vector<std::string>>();
   command->add_option("files", *files, "Contract files (.proviso)")->required();
+  auto options = std::make_shared<WarningOptions>();
+  command->add_flag("--no-warnings", options->skip,
+                    "Do not look for clauses that can never be met or are always met");
+  command->add_flag("--warnings-as-errors", options->as_errors,
+                    "Fail (exit code 1) when a contract has warnings");
   command->footer(
       "Prints every mistake as file:line:col, the line and a caret under the mistake, with a\n"
       "hint where one helps; prints one 'ok' line per correct file.\n"
-      "Exit codes: 0 every file is correct, 1 a file has errors, 2 a file cannot be read or\n"
-      "the usage is wrong.");
-  command->callback([files] { set_exit_code(run_check(*files)); });
+      "Then warns, with the reason, about clauses that can never be met or are always met\n"
+      "(silenced by --no-warnings, or by '-- proviso: allow KIND' above a clause).\n"
+      "Exit codes: 0 every file is correct (warnings or not), 1 a file has errors (or\n"
+      "warnings, with --warnings-as-errors), 2 a file cannot be read or the usage is wrong.");
+  command->callback([files, options] { set_exit_code(run_check(*files, *options)); });
 }
 
 int exit_code() {

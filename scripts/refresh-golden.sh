@@ -3,7 +3,8 @@
 # `proviso check`, tests/golden/run/*.golden from `proviso run` with each case's .args (and the
 # saved state the resume cases start from), tests/golden/test/*.golden from `proviso test` and
 # tests/golden/explain/*.golden from `proviso explain`, each with its case's .args, and
-# tests/golden/fmt/*.golden from `proviso fmt`. Run it after a deliberate change to a message or an output, then read the
+# tests/golden/fmt/*.golden from `proviso fmt`, and tests/golden/warnings/*.golden from `proviso
+# check` with each case's .args. Run it after a deliberate change to a message or an output, then read the
 # diff: the goldens pin the exact text.
 #   scripts/refresh-golden.sh          every folder
 #   scripts/refresh-golden.sh check    only tests/golden/check
@@ -11,13 +12,14 @@
 #   scripts/refresh-golden.sh explain  only tests/golden/explain
 #   scripts/refresh-golden.sh test     only tests/golden/test
 #   scripts/refresh-golden.sh fmt      only tests/golden/fmt
+#   scripts/refresh-golden.sh warnings only tests/golden/warnings
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 proviso="${PROVISO:-$root/build/cli/proviso}"
 which="${1:-all}"
 case "$which" in
-  all | check | run | test | explain | fmt) ;;
-  *) echo "usage: $0 [check|run|test|explain|fmt]" >&2; exit 2 ;;
+  all | check | run | test | explain | fmt | warnings) ;;
+  *) echo "usage: $0 [check|run|test|explain|fmt|warnings]" >&2; exit 2 ;;
 esac
 [ -x "$proviso" ] || bash "$root/scripts/build.sh" "$root/build"
 cd "$root"
@@ -88,5 +90,18 @@ if [ "$which" = all ] || [ "$which" = fmt ]; then
     "$proviso" fmt "$contract" > "${contract%.proviso}.golden"
   done
   echo "refreshed $(ls tests/golden/fmt/*.golden | wc -l) golden files of proviso fmt"
+fi
+if [ "$which" = all ] || [ "$which" = warnings ]; then
+  output="$(mktemp)"
+  trap 'rm -f "$output"' EXIT
+  for args in tests/golden/warnings/*.args; do
+    golden="${args%.args}.golden"
+    set +e
+    eval "\"\$proviso\" check $(cat "$args")" > "$output" 2>&1
+    code=$?
+    set -e
+    { cat "$output"; printf 'exit code %s\n' "$code"; } > "$golden"
+  done
+  echo "refreshed $(ls tests/golden/warnings/*.golden | wc -l) golden files of proviso check's warnings"
 fi
 echo "review with git diff"

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(g++ cmake make tao-pegtl-dev libfmt-dev libboost-date-time-dev catch2
-          libsimdjson-dev libcli11-dev libhowardhinnant-date-dev tzdata)
+          libsimdjson-dev libcli11-dev libhowardhinnant-date-dev tzdata libz3-dev)
 if [[ "${1:-}" == "--fuzz" ]]; then
   packages+=(clang libclang-rt-dev)
 fi

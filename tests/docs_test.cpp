@@ -4,7 +4,9 @@
 // comments and blank lines) is a fragment: it is checked after kPreamble, which
 // docs/reference.md prints in its introduction. A ```proviso-error block is a whole contract
 // that must fail to check; the ```text block right after it holds exactly what the checker
-// reports for it, with the file named example.proviso.
+// reports for it, with the file named example.proviso. A ```proviso block must also draw no
+// warning from the solver (lint/); a ```proviso-warning block is a whole contract that checks
+// clean and draws warnings, and the ```text block right after it holds exactly those warnings.
 //
 // A ```proviso block may be followed by a replay that pins what the engine does with it: an
 // ```events block (JSON Lines, one event per line) and then a ```timeline block holding exactly
@@ -35,6 +37,7 @@
 #include "base/time.hpp"
 #include "check/load.hpp"
 #include "grammar/grammar.hpp"
+#include "lint/lint.hpp"
 #include "tests/support.hpp"
 
 namespace proviso::testing {
@@ -67,6 +70,7 @@ struct Fences {
 struct Report {
   std::size_t clean = 0;      // ```proviso blocks that checked clean
   std::size_t errors = 0;     // ```proviso-error blocks that printed their documented text
+  std::size_t warnings = 0;   // ```proviso-warning blocks that printed their documented text
   std::size_t replays = 0;    // ```timeline blocks that `proviso run` printed exactly
   std::size_t calendars = 0;  // `proviso calendar` commands that printed their ```text block
   std::vector<std::string> problems;
@@ -247,6 +251,12 @@ Report check_examples(const std::string& doc, std::string_view markdown) {
       const std::string text = whole ? block.text : kPreamble + "\n" + block.text;
       const LoadedContract loaded = load_contract(fmt::format("{}#{}", doc, example), text);
       if (loaded.ok()) {
+        const Diagnostics warnings = find_warnings(*loaded.file, loaded.checked);
+        if (!warnings.empty()) {
+          report.problems.push_back(
+              fmt::format("{} draws warnings; show it as ```proviso-warning or correct it:\n{}",
+                          where, render(warnings)));
+        }
         ++report.clean;
         i = check_replay(blocks, i, text, where, report);
         continue;
@@ -261,6 +271,34 @@ Report check_examples(const std::string& doc, std::string_view markdown) {
       while (i + 1 < blocks.size() && blocks[i + 1].adjacent &&
              (blocks[i + 1].info == "events" || blocks[i + 1].info == "timeline")) {
         ++i;
+      }
+    } else if (block.info == "proviso-warning") {
+      const bool has_text =
+          i + 1 < blocks.size() && blocks[i + 1].info == "text" && blocks[i + 1].adjacent;
+      if (!is_whole_contract(block.text) || !has_text) {
+        report.problems.push_back(fmt::format(
+            "{} must be a whole contract followed immediately by a ```text block holding the "
+            "expected warnings",
+            where));
+        continue;
+      }
+      const std::string& expected = blocks[++i].text;
+      const LoadedContract loaded = load_contract(std::string(kErrorFileName), block.text);
+      if (!loaded.ok()) {
+        report.problems.push_back(
+            fmt::format("{} does not check clean:\n{}", where, render(loaded.diagnostics)));
+        continue;
+      }
+      const std::string actual = render(find_warnings(*loaded.file, loaded.checked));
+      if (actual.empty()) {
+        report.problems.push_back(fmt::format("{} draws no warning, but it should", where));
+      } else if (actual != expected) {
+        report.problems.push_back(
+            fmt::format("{} draws other warnings than the ```text block after it.\nDocumented:\n{}"
+                        "Warned:\n{}",
+                        where, expected, actual));
+      } else {
+        ++report.warnings;
       }
     } else if (block.info == "proviso-error") {
       if (!is_whole_contract(block.text)) {
@@ -293,7 +331,9 @@ Report check_examples(const std::string& doc, std::string_view markdown) {
       }
     } else {
       report.problems.push_back(
-          fmt::format("{}: unknown kind of example; use ```proviso or ```proviso-error", where));
+          fmt::format("{}: unknown kind of example; use ```proviso, ```proviso-error or "
+                      "```proviso-warning",
+                      where));
     }
   }
   return report;
@@ -338,6 +378,7 @@ TEST_CASE("every example in docs/ checks as documented", "[docs]") {
   REQUIRE_FALSE(docs.empty());
   std::size_t clean = 0;
   std::size_t errors = 0;
+  std::size_t warnings = 0;
   std::size_t replays = 0;
   std::size_t calendars = 0;
   for (const auto& path : docs) {
@@ -346,12 +387,14 @@ TEST_CASE("every example in docs/ checks as documented", "[docs]") {
     for (const std::string& problem : report.problems) FAIL_CHECK(problem);
     clean += report.clean;
     errors += report.errors;
+    warnings += report.warnings;
     replays += report.replays;
     calendars += report.calendars;
   }
   // Guards the extraction itself: the reference alone has far more examples than this.
   CHECK(clean >= 40);
   CHECK(errors >= 4);
+  CHECK(warnings >= 4);   // the reference's section on warnings
   CHECK(replays >= 10);   // docs/stdlib.md replays its key examples
   CHECK(calendars >= 1);  // and lists the NYSE's holidays of a year
 }

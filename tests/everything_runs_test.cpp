@@ -63,7 +63,7 @@ std::vector<Subject> docs_examples() {
   for (const fs::path& document : documents) {
     const auto blocks = markdown_blocks(read_file(document));
     for (std::size_t i = 0; i < blocks.size(); ++i) {
-      if (blocks[i].info != "proviso") continue;
+      if (blocks[i].info != "proviso" && blocks[i].info != "proviso-warning") continue;
       Subject subject;
       subject.where =
           fmt::format("{} line {}", fs::relative(document, source_dir()).string(), blocks[i].line);
