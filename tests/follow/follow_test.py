@@ -92,7 +92,7 @@ def case_appended_lines_appear_promptly():
         before = time.monotonic()
         append("live.jsonl", [reading(day, mw)])
         seen = wait_for(lambda: change in text("out"), 2, f"'{change}'", "out", "err")
-        if seen - before > 1.0:
+        if seen - before > 1.5:
             fail(f"'{change}' took {seen - before:.2f} s to appear", "out")
     # Half a line (a writer in the middle of its write) is not read until its end comes.
     with open("live.jsonl", "a", encoding="utf-8") as f:
@@ -138,6 +138,28 @@ def case_rotation_and_truncation():
     stop(run)
 
 
+def case_csv_rotation_skips_the_new_header():
+    append("live.csv", ["ts,type,mw\n", "2026-01-01T00:00:00Z,reading,600\n"])
+    run = start("live.csv", "--follow")
+    wait_for(lambda: lines_in("out") == 1, 3, "the first transition", "out", "err")
+    os.rename("live.csv", "live.csv.1")
+    # The new file repeats the header; a row's quoted cell spans two lines and is read whole.
+    append("live.csv", ["ts,type,mw\n", "2026-01-02T00:00:00Z,reading,100\n",
+                        '2026-01-03T00:00:00Z,"read\ning",900\n'])
+    wait_for(lambda: "error" in text("err") or lines_in("out") == 2, 3, "the new file's row",
+             "out", "err")
+    time.sleep(0.3)
+    got = text("out").splitlines()
+    if len(got) != 2 or not got[1].endswith("[live.csv:2]"):
+        fail("a rotated CSV log's header is its header, and its rows keep their lines", "out")
+    # The row with a line break in a quoted cell is one row (of an undeclared type), at line 3.
+    append("live.csv", ["2026-01-04T00:00:00Z,reading,900\n"])
+    wait_for(lambda: lines_in("out") == 3, 3, "the row after a two-line row", "out", "err")
+    if not text("out").splitlines()[2].endswith("[live.csv:5]"):
+        fail("the line numbers after a two-line row are wrong", "out")
+    stop(run)
+
+
 def case_wall_clock_fires_deadlines():
     # A deadline three seconds from now; the only event is a minute old.
     now = datetime.now(timezone.utc).replace(microsecond=0)
@@ -159,7 +181,7 @@ def case_wall_clock_fires_deadlines():
     seen = datetime.now(timezone.utc)
     if seen < deadline:
         fail(f"the lapse appeared at {seen}, before its deadline {deadline}", "out")
-    if (seen - deadline).total_seconds() > 1.0:
+    if (seen - deadline).total_seconds() > 1.5:
         fail(f"the lapse appeared {(seen - deadline).total_seconds():.2f} s after its deadline",
              "out")
     # With the clock of the events (the default), nothing happens until an event comes.
