@@ -43,12 +43,16 @@ std::optional<std::int64_t> parse_window(const std::string& text) {
   return amount * per_unit;
 }
 
+}  // namespace
+
 // Nothing is skipped or passed over silently: each log says how many lines it skipped (and the
 // first few) and how many events of undeclared types it passed over. After a replay that did
 // not fail, a log without a single event says so: an empty file, or the wrong one, would
 // otherwise replay to the same result as a quiet month. (Every log's first line is read even when
 // --at stops the replay early.)
-void report_reading(const MergedEvents& events, bool finished) {
+void report_reading(
+    const MergedEvents& events, bool finished,
+    const std::function<std::uint64_t(std::uint32_t log, std::uint64_t line)>& file_line) {
   for (const auto& reader : events.readers()) {
     if (finished && reader->good_lines() == 0) {
       print_error("{}: the log holds no events\n", reader->file());
@@ -59,7 +63,10 @@ void report_reading(const MergedEvents& events, bool finished) {
       print_error("{}: skipped {} bad line{}{}:\n", reader->file(), skipped,
                   skipped == 1 ? "" : "s",
                   shown < skipped ? fmt::format("; the first {}", shown) : "");
-      for (const ReadError& error : reader->first_skipped()) print_error("  {}\n", render(error));
+      for (ReadError error : reader->first_skipped()) {
+        if (file_line && error.line > 0) error.line = file_line(reader->log_index(), error.line);
+        print_error("  {}\n", render(error));
+      }
     }
     std::uint64_t passed = 0;
     std::string kinds;
@@ -73,8 +80,6 @@ void report_reading(const MergedEvents& events, bool finished) {
     }
   }
 }
-
-}  // namespace
 
 void add_replay_options(CLI::App& command, ReplayOptions& options, const std::string& at_help) {
   command

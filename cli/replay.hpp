@@ -78,6 +78,13 @@ int plan_replay(const Engine& engine, const ReplayOptions& options, std::string_
 /// whatever stopped the replay, and returns the exit code, else 0.
 int replay_logs(Engine& engine, const std::vector<std::string>& logs, const ReplayPlan& plan);
 
+/// Reports on standard error what the logs' readers skipped (bad lines) and passed over
+/// (undeclared types) and, when `finished`, each log that held no events. `file_line`, when
+/// given, turns a reader's line (of log `log`) into its file's (`run --follow`).
+void report_reading(
+    const MergedEvents& events, bool finished,
+    const std::function<std::uint64_t(std::uint32_t log, std::uint64_t line)>& file_line = {});
+
 /// Prints a calculation that failed while replaying: the diagnostic at the contract's source,
 /// then the event or deadline being processed. Returns the contract-errors exit code.
 int runtime_error(const RuntimeError& failure);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -16,7 +17,9 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "cli/atomic_file.hpp"
 #include "cli/commands.hpp"
+#include "cli/follow.hpp"
 #include "cli/replay.hpp"
 #include "run/engine.hpp"
 #include "run/render.hpp"
@@ -31,63 +34,45 @@ struct RunOptions {
   std::string format = "text";
   std::string save_state;
   std::string resume;
+  bool follow = false;
+  std::string clock = "events";
+  std::string checkpoint;
+  std::uint64_t checkpoint_events = 1000;
+  double checkpoint_seconds = 5;
 };
 
-constexpr std::string_view kCommand = "run";
-
-// Writes `text` to `path` so that `path` is always either its old content or all of `text`:
-// a temporary file beside it (the same file system, so the rename is atomic), flushed to the
-// disk, renamed over `path`, and the directory flushed so the rename itself survives a crash.
-// On failure the temporary file is removed and `path` is untouched.
-bool write_atomically(const std::string& path, const std::string& text, std::string& error) {
-  const std::string temporary = path + ".tmp";
-  auto fail = [&](std::string_view step, int code) {
-    error = fmt::format("cannot save the state: {} {}: {}", step, temporary, std::strerror(code));
-    return false;
-  };
-  // A temporary file left by a killed save is replaced, never written through: were it a
-  // link, writing into it would change the file it points to.
-  ::unlink(temporary.c_str());
-  const int fd =
-      ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (fd < 0) return fail("cannot create", errno);
-  std::size_t written = 0;
-  int code = 0;
-  while (written < text.size() && code == 0) {
-    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
-    if (n < 0 && errno != EINTR) code = errno;
-    if (n > 0) written += static_cast<std::size_t>(n);
+// --follow's options make sense only with it, and it cannot end at an instant or read standard
+// input (which streams already); the message when they are mixed, or empty.
+std::string follow_conflict(const RunOptions& options, const SortedInputs& inputs) {
+  if (!options.follow) {
+    if (options.clock == "wall") return "--clock wall needs --follow";
+    if (!options.checkpoint.empty()) return "--checkpoint needs --follow";
+    return "";
   }
-  const char* step = "cannot write";
-  if (code == 0 && ::fsync(fd) != 0) {
-    code = errno;
-    step = "cannot flush";
+  const ReplayOptions& replay = options.replay;
+  for (const auto& [given, name] : {std::pair{!replay.at.empty(), "--at"},
+                                    {!replay.until.empty(), "--until"},
+                                    {!replay.reorder.empty(), "--reorder"},
+                                    {!options.save_state.empty(), "--save-state"},
+                                    {!options.resume.empty(), "--resume"}}) {
+    if (given) {
+      return fmt::format("--follow cannot be combined with {} (a followed log has no end{})", name,
+                         std::string_view(name) == "--reorder"
+                             ? ", and a checkpoint names the last line the state holds"
+                             : "; --checkpoint saves and resumes");
+    }
   }
-  if (::close(fd) != 0 && code == 0) {
-    code = errno;
-    step = "cannot close";
+  if (inputs.logs.empty()) return "--follow needs at least one log file";
+  if (std::find(inputs.logs.begin(), inputs.logs.end(), "-") != inputs.logs.end()) {
+    return "--follow reads log files; standard input (-) is read as it arrives without it";
   }
-  if (code == 0 && std::rename(temporary.c_str(), path.c_str()) != 0) {
-    code = errno;
-    std::remove(temporary.c_str());
-    error = fmt::format("cannot save the state: cannot rename {} to {}: {}", temporary, path,
-                        std::strerror(code));
-    return false;
+  if (options.checkpoint_events == 0 || !(options.checkpoint_seconds > 0)) {
+    return "--checkpoint-events and --checkpoint-seconds must be more than 0";
   }
-  if (code != 0) {
-    std::remove(temporary.c_str());
-    return fail(step, code);
-  }
-  // The rename is durable once the directory is: flush it (best effort: some file systems
-  // refuse to open a directory for this, and the file itself is complete either way).
-  const std::filesystem::path folder = std::filesystem::path(path).parent_path();
-  const int dir = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
-  return true;
+  return "";
 }
+
+constexpr std::string_view kCommand = "run";
 
 void print_state(const Engine& engine, Timestamp at) {
   fmt::print("State at {}\n", format_utc(at));
@@ -121,10 +106,30 @@ int run(const RunOptions& options) {
                                    "give at least one contract file (.proviso)", inputs)) {
     return code;
   }
+  if (const std::string conflict = follow_conflict(options, inputs); !conflict.empty()) {
+    return usage_error(kCommand, conflict);
+  }
   Engine engine;
   if (const int code = load_contracts(engine, inputs.contracts)) return code;
   ReplayPlan plan;
   if (const int code = plan_replay(engine, options.replay, kCommand, plan)) return code;
+  const bool json = options.format == "jsonl";
+  // Notes go to standard error in their place among the transitions.
+  engine.on_note([](const std::string& note) {
+    std::fflush(stdout);
+    fmt::print(stderr, "note: {}\n", note);
+  });
+  if (options.follow) {
+    FollowOptions follow;
+    follow.checkpoint = options.checkpoint;
+    follow.checkpoint_events = options.checkpoint_events;
+    follow.checkpoint_interval =
+        std::chrono::milliseconds(static_cast<std::int64_t>(options.checkpoint_seconds * 1000));
+    follow.wall_clock = options.clock == "wall";
+    return follow_logs(engine, inputs.logs, plan, follow, [json](const Transition& transition) {
+      return json ? format_transition_json(transition) : format_transition_text(transition);
+    });
+  }
   std::string error;
   if (!options.resume.empty()) {
     std::ifstream in(options.resume, std::ios::binary);
@@ -140,18 +145,12 @@ int run(const RunOptions& options) {
                                                      : why.message);
     }
   }
-  const bool json = options.format == "jsonl";
   if (!plan.at) {
     engine.on_transition([json](const Transition& transition) {
       fmt::print("{}\n",
                  json ? format_transition_json(transition) : format_transition_text(transition));
     });
   }
-  // Notes go to standard error in their place among the transitions.
-  engine.on_note([](const std::string& note) {
-    std::fflush(stdout);
-    fmt::print(stderr, "note: {}\n", note);
-  });
   if (const int code = replay_logs(engine, inputs.logs, plan)) return code;
   if (plan.at) print_state(engine, *plan.at);
   if (!json || plan.at) print_totals(engine);
@@ -186,6 +185,22 @@ void add_run_command(CLI::App& app) {
       "Write the engine's state at the end to this file (atomically: the old file stays "
       "whole until the new one is complete)");
   command->add_option("--resume", options->resume, "Continue from a state saved by --save-state");
+  command->add_flag("--follow", options->follow,
+                    "After the logs' end, keep reading what is appended to them (and notice a "
+                    "rotated or truncated log) until SIGINT or SIGTERM (docs/live.md)");
+  command
+      ->add_option("--clock", options->clock,
+                   "With --follow: events (time moves with the events, the default) or wall "
+                   "(deadlines also fire at their wall-clock instant)")
+      ->check(CLI::IsMember({"events", "wall"}));
+  command->add_option("--checkpoint", options->checkpoint,
+                      "With --follow: save the state and the logs' positions to this file "
+                      "(atomically), and continue from it when it exists");
+  command->add_option("--checkpoint-events", options->checkpoint_events,
+                      "Save the checkpoint after this many events (default 1000)");
+  command->add_option("--checkpoint-seconds", options->checkpoint_seconds,
+                      "Save the checkpoint this long after the last save, if anything changed "
+                      "(default 5)");
   command->footer(
       "Logs replay merged by timestamp; ties keep the order of the files, then line order.\n"
       "A timestamp going backwards within a log is an error unless --reorder allows it.\n"

@@ -137,6 +137,18 @@ std::unique_ptr<EventReader> EventReader::from_text(std::string name, std::strin
   return detail::make_jsonl_reader(std::move(name), std::move(input), schemas, log_index, options);
 }
 
+std::unique_ptr<EventReader> EventReader::from_descriptor(int fd, std::string name,
+                                                          LogFormat format,
+                                                          const EventSchemas& schemas,
+                                                          std::uint32_t log_index,
+                                                          const ReadOptions& options) {
+  auto input = std::make_unique<detail::InputBuffer>(fd, true);
+  if (format == LogFormat::csv) {
+    return detail::make_csv_reader(std::move(name), std::move(input), schemas, log_index, options);
+  }
+  return detail::make_jsonl_reader(std::move(name), std::move(input), schemas, log_index, options);
+}
+
 EventReader::EventReader(std::string file, const EventSchemas& schemas, std::uint32_t log_index,
                          const ReadOptions& options)
     : schemas_(schemas), file_(std::move(file)), log_index_(log_index), options_(options) {

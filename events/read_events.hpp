@@ -69,6 +69,12 @@ class EventReader {
                                                 LogFormat format, const EventSchemas& schemas,
                                                 std::uint32_t log_index, const ReadOptions& options,
                                                 ReadError& error);
+  /// A reader of an open file descriptor (a pipe, say), named `name` in messages; it owns and
+  /// closes `fd`. For hosts that produce the log's bytes themselves (`proviso run --follow`).
+  static std::unique_ptr<EventReader> from_descriptor(int fd, std::string name, LogFormat format,
+                                                      const EventSchemas& schemas,
+                                                      std::uint32_t log_index,
+                                                      const ReadOptions& options);
   virtual ~EventReader();
   EventReader(const EventReader&) = delete;
   EventReader& operator=(const EventReader&) = delete;

@@ -182,6 +182,15 @@ bool Engine::feed_json(std::string_view lines, Diagnostics& diagnostics, const s
   return true;
 }
 
+std::optional<Timestamp> Engine::next_timer() const {
+  if (impl_->timers.empty()) return std::nullopt;
+  return Timestamp{impl_->timers.top().at};
+}
+
+void Engine::fire_timers_until(Timestamp until) {
+  impl_->fire_timers(until.micros);
+}
+
 void Engine::advance_to(Timestamp until) {
   impl_->fire_timers(until.micros);
   if (impl_->clock && impl_->clock->micros >= until.micros) return;

@@ -190,6 +190,13 @@ class Engine {
                  const std::string& name = "json");
   /// Fires every deadline up to and including `until` and moves the clock there.
   void advance_to(Timestamp until);
+  /// The instant of the earliest timer not fired yet (a deadline, the effective date, the
+  /// expiry or a fixed time test), if any: when a live host should call fire_timers_until.
+  std::optional<Timestamp> next_timer() const;
+  /// Fires every timer due up to and including `until`, as an event at a later instant would
+  /// before it, and nothing else: unlike advance_to, the clock stops at the last timer fired,
+  /// so the transitions are the same whether a timer fires here or at the next event.
+  void fire_timers_until(Timestamp until);
   /// The engine's clock: the last event's or advance_to's instant.
   std::optional<Timestamp> now() const;
 

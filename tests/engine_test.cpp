@@ -118,6 +118,38 @@ tranche V vests when deployed >= 1 GW lapses if not vested by 2028-01-01T00:00Z
                            });
 }
 
+TEST_CASE("fire_timers_until fires what is due and nothing else, as the next event would",
+          "[engine][deadline]") {
+  const std::string contract = R"(
+contract "Timer test"
+  timezone "UTC"
+event deployment { mw: MW }
+metric deployed = sum deployment.mw
+tranche T vests when deployed >= 1 GW lapses if not vested by 2027-01-01T00:00Z
+tranche V vests when deployed >= 1 GW lapses if not vested by 2028-01-01T00:00Z
+)";
+  // A live host (`run --follow --clock wall`) fires T's deadline at its instant, between events.
+  Replay live(contract);
+  live.feed("deployment", "2026-06-01T00:00:00Z", {{"mw", "100"}});
+  REQUIRE(live.engine.next_timer());
+  CHECK(format_utc(*live.engine.next_timer()) == "2027-01-01T00:00:00Z");
+  live.engine.fire_timers_until(*parse_instant_fast("2026-12-31T23:59:59Z"));  // not yet due
+  CHECK(live.timeline.empty());
+  live.engine.fire_timers_until(*parse_instant_fast("2027-02-01T00:00:00Z"));
+  CHECK(live.timeline == std::vector<std::string>{"2027-01-01T00:00:00Z T pending->lapsed"});
+  // The clock stops at the deadline it fired, so an event before the wall clock's time is in
+  // order; V's deadline is next.
+  CHECK(format_utc(*live.engine.now()) == "2027-01-01T00:00:00Z");
+  CHECK(format_utc(*live.engine.next_timer()) == "2028-01-01T00:00:00Z");
+  live.feed("deployment", "2027-01-15T00:00:00Z", {{"mw", "2000"}});
+  // The same events without it: the same timeline, the deadline fired by the later event.
+  Replay replay(contract);
+  replay.feed("deployment", "2026-06-01T00:00:00Z", {{"mw", "100"}});
+  replay.feed("deployment", "2027-01-15T00:00:00Z", {{"mw", "2000"}});
+  CHECK(live.timeline == replay.timeline);
+  CHECK(live.engine.save_state() == replay.engine.save_state());
+}
+
 TEST_CASE("once latches a hurdle; and needs both at one instant", "[engine][latch]") {
   Replay replay(R"(
 contract "Latch test"
