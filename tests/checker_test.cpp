@@ -81,7 +81,7 @@ TEST_CASE("families give one clause per value, zipped with their lists", "[check
   CHECK(clauses[2].states == std::vector<std::string>{"pending", "vested"});
 }
 
-TEST_CASE("deadlines are instants in the contract's zone; a date deadline ends with its day",
+TEST_CASE("deadlines are instants in the contract's zone, and a date deadline ends with its day",
           "[checker]") {
   // Effective 2025-10-06 is 04:00Z in New York (EDT); a deadline at 03:00Z the same day is
   // still before it.

@@ -46,7 +46,7 @@ TEST_CASE("proviso check says ok for a correct contract", "[cli]") {
 }
 
 TEST_CASE("proviso check reports every file and exits 1 when any has errors", "[cli]") {
-  const auto folder = std::filesystem::temp_directory_path() / "proviso_cli_test";
+  const auto folder = testing::scratch_path("cli-test");
   std::filesystem::create_directories(folder);
   {
     std::ofstream bad(folder / "bad.proviso");
@@ -117,7 +117,7 @@ TEST_CASE("run and report read logs alike: every replay option, its messages and
       // A contract that cannot be read is wrong usage, as for `proviso check`.
       {"tests/golden/run/no_such_contract.proviso tests/golden/run/kinds.jsonl", 2, ""},
   };
-  const auto html = std::filesystem::temp_directory_path() / "proviso-cli-replay-test.html";
+  const auto html = testing::scratch_path("cli-replay-test.html");
   for (const Case& c : cases) {
     INFO("arguments: " << c.arguments);
     std::filesystem::remove(html);

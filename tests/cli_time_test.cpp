@@ -15,8 +15,7 @@ namespace {
 
 // A log of one ACME close at `ts` for tests/golden/run/window.proviso (New York, NYSE).
 std::filesystem::path close_log(const std::string& name, const std::string& ts) {
-  const auto path =
-      std::filesystem::temp_directory_path() / ("proviso-cli-time-" + name + ".jsonl");
+  const auto path = testing::scratch_path("cli-time-" + name + ".jsonl");
   std::ofstream(path) << fmt::format(
       "{{\"ts\":\"{}\",\"type\":\"close\",\"symbol\":\"ACME\",\"px\":\"53\"}}\n", ts);
   return path;
@@ -28,7 +27,7 @@ struct Replayed {
 
 Replayed replay(const std::filesystem::path& log) {
   const std::string contract = "tests/golden/run/window.proviso";
-  const auto html = std::filesystem::temp_directory_path() / "proviso-cli-time-report.html";
+  const auto html = testing::scratch_path("cli-time-report.html");
   std::filesystem::remove(html);
   return Replayed{
       run_proviso(fmt::format("run {} '{}'", contract, log.string())),

@@ -119,7 +119,7 @@ TEST_CASE("expectations that hold pass, and those that do not say expected and a
             "28: expected amd_close >= 250 USD, but amd_close has no value yet\n");
 }
 
-TEST_CASE("`at` moves the clock; `expect … at` looks at an instant or a day", "[test]") {
+TEST_CASE("`at` moves the clock, and `expect … at` looks at an instant or a day", "[test]") {
   const Scratch scratch;
   const Run run = run_tests(scratch, R"(test "deadline" {
   given
@@ -267,7 +267,7 @@ test "range" for each k in 1..2 {
       1);
 }
 
-TEST_CASE("`expect timeline` compares with its file; --update writes it", "[test]") {
+TEST_CASE("`expect timeline` compares with its file, and --update writes it", "[test]") {
   const Scratch scratch;
   const std::string tests = R"(test "timeline" {
   given

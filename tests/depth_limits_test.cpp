@@ -106,7 +106,7 @@ TEST_CASE("expressions within the depth limit check and run", "[parser][limits]"
 }
 
 TEST_CASE("proviso check reports a too-deep expression at file:line:col", "[cli][limits]") {
-  const auto folder = std::filesystem::temp_directory_path() / "proviso_depth_test";
+  const auto folder = testing::scratch_path("depth-test");
   std::filesystem::create_directories(folder);
   const auto path = folder / "deep.proviso";
   {

@@ -150,7 +150,7 @@ tranche V vests when deployed >= 1 GW lapses if not vested by 2028-01-01T00:00Z
   CHECK(live.engine.save_state() == replay.engine.save_state());
 }
 
-TEST_CASE("once latches a hurdle; and needs both at one instant", "[engine][latch]") {
+TEST_CASE("once latches a hurdle, and `and` needs both at one instant", "[engine][latch]") {
   Replay replay(R"(
 contract "Latch test"
   timezone "UTC"

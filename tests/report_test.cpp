@@ -231,8 +231,8 @@ TEST_CASE("report: chart numbers and ticks", "[report]") {
         "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;");
 }
 
-TEST_CASE("proviso report writes the file; wrong usage is reported", "[report][cli]") {
-  const auto out = std::filesystem::temp_directory_path() / "proviso-report-test.html";
+TEST_CASE("proviso report writes the file, and wrong usage is reported", "[report][cli]") {
+  const auto out = testing::scratch_path("report-test.html");
   std::filesystem::remove(out);
   const auto result = testing::run_proviso(fmt::format(
       "report contracts/amd_openai.proviso contracts/logs/amd_openai.jsonl -o '{}'", out.string()));

@@ -1,6 +1,7 @@
 #include "tests/support.hpp"
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -13,6 +14,10 @@
 #include <fmt/format.h>
 
 namespace proviso::testing {
+
+std::filesystem::path scratch_path(std::string_view name) {
+  return std::filesystem::temp_directory_path() / fmt::format("proviso-{}-{}", name, ::getpid());
+}
 
 std::filesystem::path source_dir() {
   return PROVISO_SOURCE_DIR;

@@ -16,6 +16,10 @@ Event make_event(const Engine& engine, std::string_view type, std::string_view t
                  const std::vector<std::pair<std::string, std::string>>& fields,
                  std::uint64_t line);
 
+/// A path in the system's temporary folder that is this test process's own
+/// ("proviso-NAME-PID"), so suites running side by side never share a file.
+std::filesystem::path scratch_path(std::string_view name);
+
 /// The project's source folder.
 std::filesystem::path source_dir();
 
