@@ -11,23 +11,34 @@ namespace {
 struct Sequence {
   std::uint32_t bytes;
   std::uint32_t units;
+  bool valid;
 };
 
 Sequence sequence_at(std::string_view text, std::size_t at) {
-  const auto lead = static_cast<unsigned char>(text[at]);
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[at + i]); };
+  const unsigned char lead = byte(0);
   std::uint32_t bytes = 1;
-  if (lead >= 0xF0 && lead < 0xF8) {
-    bytes = 4;
-  } else if (lead >= 0xE0) {
-    bytes = lead < 0xF0 ? 3 : 1;
-  } else if (lead >= 0xC2) {
+  // The second byte's range, narrower than 80..BF after some leads (no overlong forms, no
+  // surrogates, nothing past U+10FFFF), as RFC 3629 sets out.
+  unsigned char low = 0x80;
+  unsigned char high = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
     bytes = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    bytes = 3;
+    if (lead == 0xE0) low = 0xA0;
+    if (lead == 0xED) high = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    bytes = 4;
+    if (lead == 0xF0) low = 0x90;
+    if (lead == 0xF4) high = 0x8F;
   }
-  if (bytes == 1 || at + bytes > text.size()) return {1, 1};
-  for (std::uint32_t i = 1; i < bytes; ++i) {
-    if ((static_cast<unsigned char>(text[at + i]) & 0xC0) != 0x80) return {1, 1};
+  if (bytes == 1 || at + bytes > text.size()) return {1, 1, lead < 0x80};
+  if (byte(1) < low || byte(1) > high) return {1, 1, false};
+  for (std::uint32_t i = 2; i < bytes; ++i) {
+    if ((byte(i) & 0xC0) != 0x80) return {1, 1, false};
   }
-  return {bytes, bytes == 4 ? 2u : 1u};  // beyond the BMP: a surrogate pair
+  return {bytes, bytes == 4 ? 2u : 1u, true};  // beyond the BMP: a surrogate pair
 }
 
 // The end of a line's content: before its '\n' (and a '\r' before that).
@@ -81,6 +92,21 @@ std::uint32_t LineIndex::offset(Position position) const {
 
 Range LineIndex::range(std::uint32_t begin, std::uint32_t end) const {
   return {position(begin), position(std::max(begin, end))};
+}
+
+std::string valid_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t at = 0; at < text.size();) {
+    const Sequence step = sequence_at(text, at);
+    if (step.valid) {
+      out.append(text.substr(at, step.bytes));
+    } else {
+      out.append("\xEF\xBF\xBD");  // U+FFFD, the replacement character
+    }
+    at += step.bytes;
+  }
+  return out;
 }
 
 }  // namespace proviso::lsp

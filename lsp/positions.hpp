@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -38,5 +39,9 @@ class LineIndex {
   std::string_view text_;
   std::vector<std::uint32_t> line_starts_;
 };
+
+/// `text` with each byte that is not part of valid UTF-8 replaced by U+FFFD: what the server
+/// writes must be UTF-8, and a message may quote a byte cut from the middle of a character.
+std::string valid_utf8(std::string_view text);
 
 }  // namespace proviso::lsp

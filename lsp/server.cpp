@@ -274,7 +274,7 @@ void Server::answer(const Message& message) {
     }
   }
   out.end_object();
-  write_frame(out_, out.text());
+  write_frame(out_, valid_utf8(out.text()));
 }
 
 void Server::notify_document(const Message& message) {
@@ -329,7 +329,7 @@ void Server::publish(const Document& document) {
   out.key("diagnostics");
   write_diagnostics(document, out);
   out.end_object().end_object();
-  write_frame(out_, out.text());
+  write_frame(out_, valid_utf8(out.text()));
 }
 
 void Server::publish_empty(const std::string& uri) {
@@ -337,14 +337,14 @@ void Server::publish_empty(const std::string& uri) {
   out.key("method").string("textDocument/publishDiagnostics").key("params").begin_object();
   out.key("uri").string(uri).key("diagnostics").begin_array().end_array();
   out.end_object().end_object();
-  write_frame(out_, out.text());
+  write_frame(out_, valid_utf8(out.text()));
 }
 
 void Server::log(std::string_view text) {
   JsonWriter out = start_message();
   out.key("method").string("window/logMessage").key("params").begin_object();
   out.key("type").number(1).key("message").string(text).end_object().end_object();
-  write_frame(out_, out.text());
+  write_frame(out_, valid_utf8(out.text()));
 }
 
 void Server::send_error(const Message* message, int code, std::string_view text) {
@@ -353,7 +353,7 @@ void Server::send_error(const Message* message, int code, std::string_view text)
   write_id(message ? message->id : Id{}, out);
   out.key("error").begin_object().key("code").signed_number(code);
   out.key("message").string(text).end_object().end_object();
-  write_frame(out_, out.text());
+  write_frame(out_, valid_utf8(out.text()));
 }
 
 }  // namespace proviso::lsp

@@ -495,6 +495,22 @@ TEST_CASE("Positions count UTF-16 code units, as LSP does", "[lsp]") {
   CHECK(lines.offset({9, 0}) == text.size());
 }
 
+TEST_CASE("What the server writes is valid UTF-8, even when a message quotes a cut character",
+          "[lsp]") {
+  CHECK(lsp::valid_utf8("a\xC3\xA9\xF0\x9F\x98\x80") == "a\xC3\xA9\xF0\x9F\x98\x80");
+  CHECK(lsp::valid_utf8("x\xC3") == "x\xEF\xBF\xBD");
+  CHECK(lsp::valid_utf8("\xED\xA0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
+  CHECK(lsp::valid_utf8("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");  // an overlong '/'
+  // The parser's message quotes the first byte of "é" ("found '\xC3'"); the diagnostic the
+  // server publishes still parses as JSON.
+  Session session;
+  session.open(kUri, "metric \xC3\xA9 = 1\n");
+  session.run();
+  const auto published = session.notifications("textDocument/publishDiagnostics");
+  REQUIRE(published.size() == 1);
+  CHECK(simdjson::validate_utf8(published[0]->text.data(), published[0]->text.size()));
+}
+
 TEST_CASE("Completion's keywords are the grammar's own", "[lsp]") {
   const auto& words = lsp::keywords();
   for (const char* word : {"tranche", "vests", "metric", "within", "granted", "timeline"}) {
