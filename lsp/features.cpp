@@ -304,7 +304,9 @@ void write_completion(const Document& document, std::uint32_t offset, JsonWriter
   const std::string_view typed = text.substr(begin, offset - begin);
 
   std::vector<Candidate> candidates;
-  if (begin > 0 && text[begin - 1] == '.') {
+  if (in_comment_or_text(text, begin)) {
+    // Nothing to complete in prose.
+  } else if (begin > 0 && text[begin - 1] == '.') {
     if (const ast::EventDecl* event = event_before_dot(document, begin)) {
       for (const ast::FieldDecl& field : event->fields) {
         candidates.push_back({field.name.text, kItemField, field.type.text});

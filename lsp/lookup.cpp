@@ -74,6 +74,26 @@ bool is_state(const CheckedContract& checked, std::string_view word) {
 
 }  // namespace
 
+bool in_comment_or_text(std::string_view text, std::uint32_t offset) {
+  std::size_t at = offset == 0 ? 0 : text.rfind('\n', offset - 1);
+  at = (at == std::string_view::npos || offset == 0) ? 0 : at + 1;
+  bool in_text = false;
+  for (; at < offset && at < text.size(); ++at) {
+    if (in_text) {
+      if (text[at] == '\\') {
+        ++at;
+      } else if (text[at] == '"') {
+        in_text = false;
+      }
+    } else if (text[at] == '"') {
+      in_text = true;
+    } else if (text[at] == '-' && at + 1 < offset && text[at + 1] == '-') {
+      return true;
+    }
+  }
+  return in_text;
+}
+
 std::optional<Word> word_at(std::string_view text, std::uint32_t offset) {
   if (offset > text.size()) return std::nullopt;
   std::uint32_t begin = offset;
@@ -142,7 +162,7 @@ const ast::FamilyDecl* family_at(const Document& document, std::uint32_t offset)
 
 std::optional<Symbol> resolve(const Document& document, const Word& word) {
   const ast::File* file = document.analysis.file.get();
-  if (!file) return std::nullopt;
+  if (!file || in_comment_or_text(document.text, word.begin)) return std::nullopt;
   const CheckedContract& checked = document.analysis.checked;
   const std::string_view name = word.text;
 

@@ -22,6 +22,9 @@ struct Word {
 /// The identifier that contains `offset` or ends at it (the cursor just after a name).
 std::optional<Word> word_at(std::string_view text, std::uint32_t offset);
 
+/// True when `offset` is inside a `--` comment or a text in quotes, where words name nothing.
+bool in_comment_or_text(std::string_view text, std::uint32_t offset);
+
 enum class SymbolKind { event, field, metric, constant, clause, calendar, unit, variable, state };
 
 /// A name resolved: what it is, the declarations it refers to and where they are.

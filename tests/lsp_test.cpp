@@ -229,6 +229,9 @@ TEST_CASE(
   const int unit = session.at("textDocument/hover", kUri, text, "GW\n");
   const int state = session.at("textDocument/hover", kUri, text, "vested at", 2);
   const int keyword = session.at("textDocument/hover", kUri, text, "vests when");
+  // Words in comments and texts name nothing: "shares" and "USD" are not units there.
+  const int in_comment = session.at("textDocument/hover", kUri, text, "shares in six", 1);
+  const int in_text = session.at("textDocument/hover", kUri, text, "USD\"\n", 1);
   session.run();
 
   CHECK(session.hover(metric) ==
@@ -248,9 +251,40 @@ TEST_CASE(
   CHECK(session.hover(unit).starts_with("**unit** `GW` of power\n\n1 GW = 1000000000 W"));
   CHECK(session.hover(state) == "**state** `vested` of T1, A[2], A[3], A[4], A[5], A6");
   CHECK(session.hover(keyword) == "null");
+  CHECK(session.hover(in_comment) == "null");
+  CHECK(session.hover(in_text) == "null");
   // The hover's range is the word's.
   CHECK(simdjson::to_string(session.result(metric)["range"]["start"]) ==
         position_json(text, "amd_deployed >= 1 GW"));
+}
+
+TEST_CASE("A ranged change edits the text where it says, counting UTF-16 units", "[lsp]") {
+  const std::string text =
+      "contract \"X\" -- “Draft” §1\nevent close { px: USD }\nmetric m = latest close.qx\n";
+  Session session;
+  session.open(kUri, text);
+  // "qx" becomes "px" on line 2; a new line declaring `extra` goes after the curly quotes of
+  // line 0 (placed by bytes rather than UTF-16 units, it would land inside the comment's "§1").
+  session.notify(
+      "textDocument/didChange",
+      fmt::format(R"({{"textDocument":{{"uri":"{}","version":2}},"contentChanges":[)"
+                  R"({{"range":{{"start":{},"end":{}}},"text":"px"}},)"
+                  R"({{"range":{{"start":{},"end":{}}},"text":"\nlet extra = 2\n--"}}]}})",
+                  kUri, position_json(text, "qx"), position_json(text, "qx", 2),
+                  position_json(text, " §1"), position_json(text, " §1")));
+  const int symbols = session.request("textDocument/documentSymbol",
+                                      fmt::format(R"({{"textDocument":{{"uri":"{}"}}}})", kUri));
+  session.run();
+  const auto published = session.notifications("textDocument/publishDiagnostics");
+  REQUIRE(published.size() == 2);
+  CHECK(published[0]->root["params"]["diagnostics"].get_array().size() == 1);  // no field qx
+  INFO(published[1]->text);
+  CHECK(published[1]->root["params"]["diagnostics"].get_array().size() == 0);
+  std::vector<std::string> names;
+  for (dom::element symbol : session.result(symbols).get_array()) {
+    names.emplace_back(symbol["name"].get_string().value());
+  }
+  CHECK(names == std::vector<std::string>{"X", "extra", "close", "m"});
 }
 
 TEST_CASE("Go to definition finds metrics, clauses, events, constants and calendars", "[lsp]") {
