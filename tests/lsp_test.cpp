@@ -264,7 +264,7 @@ TEST_CASE("A ranged change edits the text where it says, counting UTF-16 units",
   Session session;
   session.open(kUri, text);
   // "qx" becomes "px" on line 2; a new line declaring `extra` goes after the curly quotes of
-  // line 0 (placed by bytes rather than UTF-16 units, it would land inside the comment's "§1").
+  // line 0 (placed by bytes rather than UTF-16 units, it would land inside the word "Draft").
   session.notify(
       "textDocument/didChange",
       fmt::format(R"({{"textDocument":{{"uri":"{}","version":2}},"contentChanges":[)"
