@@ -80,12 +80,36 @@ std::string type_of_metric(const CheckedContract& checked, const std::string& na
   return found == checked.metrics.end() ? std::string("not checked") : describe(found->second.type);
 }
 
-std::string clause_hover(const Document& document, const Symbol& symbol) {
+// `A[2]` as written after a family's name, without spaces: the member's name, or empty.
+std::string member_written(const Document& document, const Word& word) {
+  const std::string_view text = document.text;
+  if (word.end >= text.size() || text[word.end] != '[') return {};
+  const std::size_t close = text.find_first_of("]\n", word.end);
+  if (close == std::string_view::npos || text[close] != ']') return {};
+  std::string name(word.text);
+  for (const char c : text.substr(word.end, close - word.end + 1)) {
+    if (c != ' ') name += c;
+  }
+  return name;
+}
+
+std::string clause_hover(const Document& document, const Symbol& symbol, const Word& word) {
   const ast::ClauseDecl& clause = *symbol.clause;
   std::string text = fmt::format("**{}** `{}`", clause.kind.text, clause.name.text);
   if (symbol.family) {
     const std::string_view family = symbol.family->span.text();
     text += fmt::format(" — a family: `{}`", family.substr(0, family.find('\n')));
+    // On `A[2]`, the member's values: k = 2, target = 250 USD.
+    const std::string member = member_written(document, word);
+    for (const ClauseInstance& instance : document.analysis.checked.clauses) {
+      if (member.empty() || instance.name != member) continue;
+      std::string values;
+      for (const auto& [variable, value] : instance.bindings) {
+        values +=
+            fmt::format("{}{} = {}", values.empty() ? "" : ", ", variable, format_value(value));
+      }
+      text += fmt::format("\n\n`{}`: {}", member, values);
+    }
   }
   if (clause.title) text += fmt::format("\n\n*{}*", clause.title->value);
   for (const ast::Text& citation : clause.citations)
@@ -114,7 +138,7 @@ std::string unit_hover(const CheckedContract& checked, const std::string& name) 
   return text;
 }
 
-std::string hover_text(const Document& document, const Symbol& symbol) {
+std::string hover_text(const Document& document, const Symbol& symbol, const Word& word) {
   const CheckedContract& checked = document.analysis.checked;
   switch (symbol.kind) {
     case SymbolKind::metric:
@@ -128,7 +152,7 @@ std::string hover_text(const Document& document, const Symbol& symbol) {
       return text + "\n\n" + code_block(symbol.let->span.text());
     }
     case SymbolKind::clause:
-      return clause_hover(document, symbol);
+      return clause_hover(document, symbol, word);
     case SymbolKind::event:
       return fmt::format("**event** `{}`\n\n{}", symbol.name,
                          code_block(symbol.event->span.text()));
@@ -275,7 +299,7 @@ void write_hover(const Document& document, std::uint32_t offset, JsonWriter& out
     return;
   }
   out.begin_object().key("contents").begin_object();
-  out.key("kind").string("markdown").key("value").string(hover_text(document, *symbol));
+  out.key("kind").string("markdown").key("value").string(hover_text(document, *symbol, *word));
   out.end_object().key("range");
   write_range(document.lines.range(word->begin, word->end), out);
   out.end_object();

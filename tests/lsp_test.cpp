@@ -53,6 +53,7 @@ TEST_CASE(
   const int unit = session.at("textDocument/hover", kUri, text, "GW\n");
   const int state = session.at("textDocument/hover", kUri, text, "vested at", 2);
   const int keyword = session.at("textDocument/hover", kUri, text, "vests when");
+  const int member = session.at("textDocument/hover", kUri, text, "A[2] pending");
   // Words in comments and texts name nothing: "shares" and "USD" are not units there.
   const int in_comment = session.at("textDocument/hover", kUri, text, "shares in six", 1);
   const int in_text = session.at("textDocument/hover", kUri, text, "USD\"\n", 1);
@@ -75,6 +76,12 @@ TEST_CASE(
   CHECK(session.hover(unit).starts_with("**unit** `GW` of power\n\n1 GW = 1000000000 W"));
   CHECK(session.hover(state) == "**state** `vested` of T1, A[2], A[3], A[4], A[5], A6");
   CHECK(session.hover(keyword) == "null");
+  // A family member as written: the family, and the member's values.
+  CHECK(session.hover(member) ==
+        "**tranche** `A` — a family: `for each k in 2..5, target in [250 USD, 300 USD, 400 USD, "
+        "500 USD]`\n\n`A[2]`: k = 2, target = 250 USD\n\n*Deployment and share price*\n\n"
+        "> Warrant § 2(b): later tranches vest as deployment and AMD's share price reach "
+        "targets\n\nstates: pending, vested, exercisable");
   CHECK(session.hover(in_comment) == "null");
   CHECK(session.hover(in_text) == "null");
   // The hover's range is the word's.
