@@ -46,6 +46,24 @@ TEST_CASE("Malformed messages and unknown documents get error responses, never a
   CHECK(error_code(session, after_shutdown) == lsp::kInvalidRequest);
 }
 
+TEST_CASE("didClose clears the document's diagnostics and forgets it", "[lsp]") {
+  Session session;
+  session.open(kUri, "event close { px: USD }\nmetric m = latest close.qx\n");
+  session.notify("textDocument/didClose",
+                 fmt::format(R"({{"textDocument":{{"uri":"{}"}}}})", kUri));
+  const int hover = session.request(
+      "textDocument/hover",
+      fmt::format(R"({{"textDocument":{{"uri":"{}"}},"position":{{"line":1,"character":8}}}})",
+                  kUri));
+  session.run();
+  const auto published = session.notifications("textDocument/publishDiagnostics");
+  REQUIRE(published.size() == 2);
+  CHECK(published[0]->root["params"]["diagnostics"].get_array().size() == 2);
+  CHECK(published[1]->root["params"]["uri"].get_string().value() == kUri);
+  CHECK(published[1]->root["params"]["diagnostics"].get_array().size() == 0);
+  CHECK(error_code(session, hover) == lsp::kInvalidParams);
+}
+
 TEST_CASE("Requests before initialize are refused; a second initialize too", "[lsp]") {
   std::istringstream in(
       frame(R"({"jsonrpc":"2.0","id":1,"method":"textDocument/hover","params":{}})") +
