@@ -64,7 +64,7 @@ TEST_CASE("didClose clears the document's diagnostics and forgets it", "[lsp]") 
   CHECK(error_code(session, hover) == lsp::kInvalidParams);
 }
 
-TEST_CASE("Requests before initialize are refused; a second initialize too", "[lsp]") {
+TEST_CASE("Requests before initialize are refused, and a second initialize too", "[lsp]") {
   std::istringstream in(
       frame(R"({"jsonrpc":"2.0","id":1,"method":"textDocument/hover","params":{}})") +
       frame(R"({"jsonrpc":"2.0","id":2,"method":"initialize","params":{}})") +
@@ -77,7 +77,8 @@ TEST_CASE("Requests before initialize are refused; a second initialize too", "[l
   CHECK_THAT(out.str(), Catch::Contains(R"("id":3,"error":{"code":-32600)"));
 }
 
-TEST_CASE("A frame over the size limit is skipped and answered; the next one is read", "[lsp]") {
+TEST_CASE("A frame over the size limit is skipped and answered, and the next one is read",
+          "[lsp]") {
   std::string big = fmt::format("Content-Length: {}\r\n\r\n", lsp::kMaxMessageBytes + 1);
   big.append(lsp::kMaxMessageBytes + 1, ' ');
   std::istringstream in(big + frame(R"({"jsonrpc":"2.0","id":7,"method":"initialize"})"));

@@ -215,7 +215,8 @@ TEST_CASE("Document symbols outline the contract's clauses and metrics", "[lsp]"
         position_json(text, "deployment {"));
 }
 
-TEST_CASE("Formatting goes through proviso fmt; a file that does not parse is refused", "[lsp]") {
+TEST_CASE("Formatting goes through proviso fmt, and a file that does not parse is refused",
+          "[lsp]") {
   const std::string messy = "event close {px:USD}\nmetric   closing = latest close.px\n";
   const std::string broken = "metric = \n";
   Session session;
