@@ -106,6 +106,12 @@ JsonWriter& JsonWriter::number(std::uint64_t value) {
   return *this;
 }
 
+JsonWriter& JsonWriter::signed_number(std::int64_t value) {
+  start_value();
+  out_ += fmt::format("{}", value);
+  return *this;
+}
+
 JsonWriter& JsonWriter::boolean(bool value) {
   start_value();
   out_ += value ? "true" : "false";

@@ -33,6 +33,9 @@ class JsonWriter {
   JsonWriter& string(std::string_view text);
   /// A number value.
   JsonWriter& number(std::uint64_t value);
+  /// A number value that may be negative (JSON-RPC error codes); a name of its own, since an
+  /// overload of number() would make calls with an int ambiguous.
+  JsonWriter& signed_number(std::int64_t value);
   /// true or false.
   JsonWriter& boolean(bool value);
   /// null.

@@ -19,6 +19,9 @@ void add_check_command(CLI::App& app);
 /// `proviso fmt [--check | -w] FILES…`: lay out contracts canonically.
 void add_fmt_command(CLI::App& app);
 
+/// `proviso lsp`: a language server over standard input and output.
+void add_lsp_command(CLI::App& app);
+
 /// `proviso calendar NAME YEAR`: list a stdlib calendar's holidays in a year.
 void add_calendar_command(CLI::App& app);
 

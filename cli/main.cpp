@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
       "Run 'proviso COMMAND --help' for a command's options.");
   proviso::cli::add_check_command(app);
   proviso::cli::add_fmt_command(app);
+  proviso::cli::add_lsp_command(app);
   proviso::cli::add_run_command(app);
   proviso::cli::add_calendar_command(app);
   proviso::cli::add_explain_command(app);

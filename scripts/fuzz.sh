@@ -11,7 +11,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${FUZZ_BUILD_DIR:-$root/build-fuzz}"
 seconds="${FUZZ_SECONDS:-20}"
 targets=("$@")
-((${#targets[@]})) || targets=(fuzz_contract fuzz_jsonl fuzz_csv fuzz_state fuzz_contract_tests)
+((${#targets[@]})) || targets=(fuzz_contract fuzz_jsonl fuzz_csv fuzz_state fuzz_contract_tests fuzz_lsp)
 
 bash "$root/scripts/setup.sh" --fuzz || exit 1
 launcher=()
@@ -24,7 +24,7 @@ cmake --build "$build" -j"$(nproc)" --target fuzzers || { echo "fuzz: the build 
 # Seed corpora, fresh each run: the fuzzers' finds stay in build-fuzz/corpus/ between runs.
 seeds="$build/seeds"
 rm -rf "$seeds"
-mkdir -p "$seeds"/{fuzz_contract,fuzz_jsonl,fuzz_csv,fuzz_state,fuzz_contract_tests}
+mkdir -p "$seeds"/{fuzz_contract,fuzz_jsonl,fuzz_csv,fuzz_state,fuzz_contract_tests,fuzz_lsp}
 copy_seeds() {  # TARGET PREFIX FILE…: each file as a seed, PREFIX (the option byte) before it
   local target="$1" prefix="$2" file
   shift 2
@@ -43,6 +43,7 @@ copy_seeds fuzz_jsonl "0" "${logs[@]}"
 copy_seeds fuzz_jsonl "3" contracts/logs/*.jsonl
 copy_seeds fuzz_csv "0" tests/golden/*/*.csv
 copy_seeds fuzz_csv "3" tests/golden/*/*.csv
+python3 fuzz/make_lsp_seeds.py "$seeds/fuzz_lsp" "${contracts[@]}" || exit 1
 "$build/fuzz/make_state_seeds" "$seeds/fuzz_state" contracts/logs/*.jsonl tests/golden/run/*.jsonl \
   || exit 1
 

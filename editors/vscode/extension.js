@@ -1,8 +1,8 @@
-// Starts `proviso lsp` as a language server over standard input and output, when the setting
-// proviso.languageServer.enable is on. Highlighting comes from the TextMate grammar alone and
-// needs none of this. `proviso lsp` does not exist yet (docs/editors.md): until it does, the
-// setting stays off, and when it is on and the command is missing or refuses `lsp`, the client
-// reports the failure and stops, leaving highlighting as it is.
+// Starts `proviso lsp` as a language server over standard input and output, unless the setting
+// proviso.languageServer.enable is turned off. Highlighting comes from the TextMate grammar alone
+// and needs none of this: when the command is missing or refuses `lsp`, or the language client
+// is not installed, the extension says so once and leaves highlighting as it is
+// (docs/editors.md).
 'use strict';
 const vscode = require('vscode');
 
@@ -10,7 +10,7 @@ let client;
 
 function activate(context) {
   const settings = vscode.workspace.getConfiguration('proviso');
-  if (!settings.get('languageServer.enable', false)) return;
+  if (!settings.get('languageServer.enable', true)) return;
 
   let languageclient;
   try {
