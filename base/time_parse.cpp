@@ -253,16 +253,24 @@ std::optional<Timestamp> parse_instant_fast(std::string_view text) {
   }
   const std::optional<std::int64_t> days = read_date(chars);
   if (!days) return std::nullopt;
-  std::size_t pos = 19;
-  unsigned fraction = 0;
+  const auto instant = [&](unsigned fraction,
+                           std::int64_t offset_minutes) -> std::optional<Timestamp> {
+    const std::int64_t seconds =
+        *days * 86'400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+    const Timestamp result{seconds * kMicrosPerSecond + fraction};
+    if (!is_event_instant(result)) return std::nullopt;
+    return result;
+  };
   if (text.size() == 24 && chars[19] == '.' && (chars[23] == 'Z' || chars[23] == 'z')) {
     // Milliseconds in UTC, the commonest shape of all.
     const unsigned tenths = static_cast<unsigned char>(chars[20]) - unsigned{'0'};
     const unsigned rest = two_digits(chars, 21);
     if (tenths > 9 || rest > 99) return std::nullopt;
-    fraction = (tenths * 100 + rest) * 1000;
-    pos = 24;
-  } else if (text[pos] == '.') {
+    return instant((tenths * 100 + rest) * 1000, 0);
+  }
+  std::size_t pos = 19;
+  unsigned fraction = 0;
+  if (text[pos] == '.') {
     const std::size_t first = ++pos;
     unsigned scale = 100'000;
     while (pos < text.size() && pos - first < 10) {
@@ -275,9 +283,7 @@ std::optional<Timestamp> parse_instant_fast(std::string_view text) {
     if (pos == first || pos - first > 9) return std::nullopt;
   }
   std::int64_t offset_minutes = 0;
-  if (pos == 24) {
-    // read above, Z included
-  } else if (pos == text.size()) {
+  if (pos == text.size()) {
     return std::nullopt;
   } else if (text[pos] == 'Z' || text[pos] == 'z') {
     ++pos;
@@ -295,12 +301,7 @@ std::optional<Timestamp> parse_instant_fast(std::string_view text) {
     return std::nullopt;
   }
   if (pos != text.size()) return std::nullopt;
-
-  const std::int64_t seconds =
-      *days * 86'400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
-  const Timestamp instant{seconds * kMicrosPerSecond + fraction};
-  if (!is_event_instant(instant)) return std::nullopt;
-  return instant;
+  return instant(fraction, offset_minutes);
 }
 
 }  // namespace proviso

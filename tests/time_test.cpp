@@ -360,6 +360,10 @@ TEST_CASE("parse_instant_fast checks every line's time when its date is the prev
     CHECK_FALSE(parse_instant_fast(text).has_value());
     CHECK(parse_instant_fast("2026-09-01T10:00:00.5z") == at("2026-09-01T10:00:00.5Z"));
   }
+  // Fractions of other lengths, whatever follows them.
+  CHECK(parse_instant_fast("2026-09-01T10:00:00.1234Z") == at("2026-09-01T10:00:00.1234Z"));
+  CHECK(parse_instant_fast("2026-09-01T10:00:00.1234-17:28") == at("2026-09-02T03:28:00.1234Z"));
+  CHECK(parse_instant_fast("2026-09-01T10:00:00.12+01:00") == at("2026-09-01T09:00:00.12Z"));
   // A date that differs from the remembered one in any character is read afresh.
   CHECK(parse_instant_fast("2026-02-28T00:00:00.250Z") == at("2026-02-28T00:00:00.25Z"));
   CHECK_FALSE(parse_instant_fast("2026-02-29T00:00:00.250Z").has_value());
