@@ -8,11 +8,13 @@
 #include <filesystem>
 #include <limits>
 #include <stdexcept>
+#include <thread>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "events/read_ahead.hpp"
 
 namespace proviso::cli {
 
@@ -74,6 +76,15 @@ void report_reading(const MergedEvents& events, bool finished) {
   }
 }
 
+// Whether every log among `inputs` is a regular file (standard input never counts as one).
+bool all_regular_files(const std::vector<std::string>& inputs) {
+  for (const std::string& log : sort_inputs(inputs).logs) {
+    struct stat file {};
+    if (log == "-" || ::stat(log.c_str(), &file) != 0 || !S_ISREG(file.st_mode)) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void add_replay_options(CLI::App& command, ReplayOptions& options, const std::string& at_help) {
@@ -90,6 +101,11 @@ void add_replay_options(CLI::App& command, ReplayOptions& options, const std::st
                    "Skip malformed lines, and report how many and where at the end");
   command.add_flag("--strict", options.strict,
                    "Make an event of a type no contract declares an error, not a count");
+  command
+      .add_option("--threads", options.threads,
+                  "1: read the logs on the replaying thread; 2: read them ahead on a second one "
+                  "(the default when the machine has two cores and the logs are files)")
+      ->check(CLI::Range(1, 2));
 }
 
 SortedInputs sort_inputs(const std::vector<std::string>& inputs) {
@@ -199,6 +215,9 @@ int plan_replay(const Engine& engine, const ReplayOptions& options, std::string_
                                      options.reorder));
     }
   }
+  plan.read_ahead =
+      options.threads == 2 || (options.threads == 0 && std::thread::hardware_concurrency() >= 2 &&
+                               all_regular_files(options.inputs));
   std::string error;
   if (!options.at.empty() && !(plan.at = parse_instant(options.at, engine.timezone(), error))) {
     return usage_error(command, fmt::format("--at {}: {}", options.at, error));
@@ -235,7 +254,11 @@ int replay_logs(Engine& engine, const std::vector<std::string>& logs, const Repl
   const std::optional<Timestamp> resumed_at = engine.now();
   Event event;
   try {
-    while (events.next(event)) {
+    // The loop below stops after the first event past --at; reading ahead stops there too.
+    std::optional<ReadAhead> ahead;
+    if (plan.read_ahead) ahead.emplace(events, plan.at);
+    const auto next = [&] { return ahead ? ahead->next(event) : events.next(event); };
+    while (next()) {
       if (resumed_at && event.ts < *resumed_at) {
         print_error("{}:{}: error: this event ({}) is earlier than the resumed state's time {}\n",
                     names[event.log], event.line, format_utc(event.ts), format_utc(*resumed_at));
@@ -244,6 +267,7 @@ int replay_logs(Engine& engine, const std::vector<std::string>& logs, const Repl
       if (plan.at && event.ts > *plan.at) break;
       engine.feed(event);
     }
+    ahead.reset();  // the reading thread has ended: the counts are final
     if (events.error()) {
       report_reading(events, false);
       print_error("{}\n", render(*events.error()));
