@@ -70,9 +70,9 @@ struct ReplayPlan {
 
 /// Reads --reorder, --at, --until, --input-format and --threads after the contracts are loaded;
 /// prints a usage error and returns its exit code when one is wrong, else 0. Without --threads
-/// the logs are read ahead on a second thread when the machine has a second core and every log
-/// is a regular file (a pipe or terminal is read on the replaying thread, so that each event is
-/// replayed as soon as its line arrives).
+/// the logs are read ahead on a second thread when a second core is idle (the load average
+/// leaves one free) and every log is a regular file (a pipe or terminal is read on the replaying
+/// thread, so that each event is replayed as soon as its line arrives).
 int plan_replay(const Engine& engine, const ReplayOptions& options, std::string_view command,
                 ReplayPlan& plan);
 
