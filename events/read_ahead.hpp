@@ -2,6 +2,9 @@
 // a few batches of events ahead, while the caller's thread evaluates them. The caller sees
 // exactly the events, in exactly the order, that MergedEvents::next would have given it, and the
 // reading stops where it would have stopped, so every count and error afterwards is the same.
+// Events are handed over in batches, so it is for logs read to their end: an event of a log
+// that grows while it is read (standard input, a followed file) would wait in an unfinished
+// batch for the events after it.
 #pragma once
 
 #include <condition_variable>
