@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cstring>
 #include <optional>
 #include <string_view>
 #include <variant>
@@ -201,16 +202,40 @@ constexpr unsigned fast_days_in_month(int year, unsigned month) {
   return month == 2 && leap ? 29 : kLengths[month - 1];
 }
 
-// Reads `count` digits at `at` into `out`; false if any is not a digit.
-constexpr bool fast_digits(std::string_view text, std::size_t at, std::size_t count,
-                           unsigned& out) {
-  out = 0;
-  for (std::size_t i = at; i < at + count; ++i) {
-    const unsigned digit = static_cast<unsigned char>(text[i]) - unsigned{'0'};
-    if (digit > 9) return false;
-    out = out * 10 + digit;
+// The value of the two digits at text[at], or a value above 99 when either is not a digit, so
+// that one range check per field covers both the shape and the value.
+inline unsigned two_digits(const char* text, std::size_t at) {
+  const unsigned high = static_cast<unsigned char>(text[at]) - unsigned{'0'};
+  const unsigned low = static_cast<unsigned char>(text[at + 1]) - unsigned{'0'};
+  return high > 9 || low > 9 ? 100 : high * 10 + low;
+}
+
+// Nearly every line of a log has the date of the line before it: the last date read (its ten
+// characters and its day number) saves reading and checking it again. One per thread, since
+// logs may be read on a thread of their own.
+struct LastDate {
+  char text[10] = {};
+  std::int64_t days = 0;
+  bool valid = false;
+};
+thread_local LastDate last_date;
+
+// Days since 1970-01-01 of the YYYY-MM-DD at the start of `text` (10 characters), or nullopt
+// when it is not one or not a day from 1400 on.
+std::optional<std::int64_t> read_date(const char* text) {
+  if (last_date.valid && std::memcmp(text, last_date.text, 10) == 0) return last_date.days;
+  const unsigned century = two_digits(text, 0), year_of_century = two_digits(text, 2);
+  const unsigned month = two_digits(text, 5), day = two_digits(text, 8);
+  if (text[4] != '-' || text[7] != '-' || century > 99 || year_of_century > 99 || month < 1 ||
+      month > 12 || day < 1) {
+    return std::nullopt;
   }
-  return true;
+  const int year = static_cast<int>(century * 100 + year_of_century);
+  if (year < 1400 || day > fast_days_in_month(year, month)) return std::nullopt;
+  last_date.days = days_from_civil(year, month, day);
+  std::memcpy(last_date.text, text, 10);
+  last_date.valid = true;
+  return last_date.days;
 }
 
 }  // namespace
@@ -218,15 +243,30 @@ constexpr bool fast_digits(std::string_view text, std::size_t at, std::size_t co
 std::optional<Timestamp> parse_instant_fast(std::string_view text) {
   // 0123456789012345678
   // YYYY-MM-DDTHH:MM:SS then (.f{1,9})? then Z or ±HH:MM
-  if (text.size() < 20 || text[4] != '-' || text[7] != '-' ||
-      (text[10] != 'T' && text[10] != 't') || text[13] != ':' || text[16] != ':') {
+  if (text.size() < 20) return std::nullopt;
+  const char* const chars = text.data();
+  const unsigned hour = two_digits(chars, 11), minute = two_digits(chars, 14),
+                 second = two_digits(chars, 17);
+  if ((chars[10] != 'T' && chars[10] != 't') || chars[13] != ':' || chars[16] != ':' || hour > 23 ||
+      minute > 59 || second > 59) {
     return std::nullopt;
   }
-  unsigned year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (!fast_digits(text, 0, 4, year) || !fast_digits(text, 5, 2, month) ||
-      !fast_digits(text, 8, 2, day) || !fast_digits(text, 11, 2, hour) ||
-      !fast_digits(text, 14, 2, minute) || !fast_digits(text, 17, 2, second)) {
-    return std::nullopt;
+  const std::optional<std::int64_t> days = read_date(chars);
+  if (!days) return std::nullopt;
+  const auto instant = [&](unsigned fraction,
+                           std::int64_t offset_minutes) -> std::optional<Timestamp> {
+    const std::int64_t seconds =
+        *days * 86'400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+    const Timestamp result{seconds * kMicrosPerSecond + fraction};
+    if (!is_event_instant(result)) return std::nullopt;
+    return result;
+  };
+  if (text.size() == 24 && chars[19] == '.' && (chars[23] == 'Z' || chars[23] == 'z')) {
+    // Milliseconds in UTC, the commonest shape of all.
+    const unsigned tenths = static_cast<unsigned char>(chars[20]) - unsigned{'0'};
+    const unsigned rest = two_digits(chars, 21);
+    if (tenths > 9 || rest > 99) return std::nullopt;
+    return instant((tenths * 100 + rest) * 1000, 0);
   }
   std::size_t pos = 19;
   unsigned fraction = 0;
@@ -243,15 +283,15 @@ std::optional<Timestamp> parse_instant_fast(std::string_view text) {
     if (pos == first || pos - first > 9) return std::nullopt;
   }
   std::int64_t offset_minutes = 0;
-  if (pos == text.size()) return std::nullopt;
-  if (text[pos] == 'Z' || text[pos] == 'z') {
+  if (pos == text.size()) {
+    return std::nullopt;
+  } else if (text[pos] == 'Z' || text[pos] == 'z') {
     ++pos;
   } else if (text[pos] == '+' || text[pos] == '-') {
-    unsigned offset_hour = 0, offset_minute = 0;
-    if (text.size() - pos < 6 || text[pos + 3] != ':' ||
-        !fast_digits(text, pos + 1, 2, offset_hour) ||
-        !fast_digits(text, pos + 4, 2, offset_minute) || offset_minute > 59 ||
-        offset_hour * 60 + offset_minute > 18 * 60) {
+    if (text.size() - pos < 6 || text[pos + 3] != ':') return std::nullopt;
+    const unsigned offset_hour = two_digits(chars, pos + 1);
+    const unsigned offset_minute = two_digits(chars, pos + 4);
+    if (offset_hour > 18 || offset_minute > 59 || offset_hour * 60 + offset_minute > 18 * 60) {
       return std::nullopt;
     }
     offset_minutes = offset_hour * 60 + offset_minute;
@@ -261,17 +301,7 @@ std::optional<Timestamp> parse_instant_fast(std::string_view text) {
     return std::nullopt;
   }
   if (pos != text.size()) return std::nullopt;
-
-  const int y = static_cast<int>(year);
-  if (y < 1400 || month < 1 || month > 12 || day < 1 || day > fast_days_in_month(y, month) ||
-      hour > 23 || minute > 59 || second > 59) {
-    return std::nullopt;
-  }
-  const std::int64_t seconds = days_from_civil(y, month, day) * 86'400 + hour * 3600 + minute * 60 +
-                               second - offset_minutes * 60;
-  const Timestamp instant{seconds * kMicrosPerSecond + fraction};
-  if (!is_event_instant(instant)) return std::nullopt;
-  return instant;
+  return instant(fraction, offset_minutes);
 }
 
 }  // namespace proviso

@@ -5,14 +5,17 @@
 
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <limits>
 #include <stdexcept>
+#include <thread>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "events/read_ahead.hpp"
 
 namespace proviso::cli {
 
@@ -81,6 +84,28 @@ void report_reading(
   }
 }
 
+namespace {
+
+// Whether every log among `inputs` is a regular file (standard input never counts as one).
+bool all_regular_files(const std::vector<std::string>& inputs) {
+  for (const std::string& log : sort_inputs(inputs).logs) {
+    struct stat file {};
+    if (log == "-" || ::stat(log.c_str(), &file) != 0 || !S_ISREG(file.st_mode)) return false;
+  }
+  return true;
+}
+
+// Whether a second core looks free: the machine has two or more and the load average of the
+// last minute leaves one idle. On a machine kept busy by other work, the second thread was
+// measured to make W1's replay slower, not faster (bench/README.md).
+bool has_idle_core() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  double load = 0;
+  return cores >= 2 && ::getloadavg(&load, 1) == 1 && load < cores - 1.0;
+}
+
+}  // namespace
+
 void add_replay_options(CLI::App& command, ReplayOptions& options, const std::string& at_help) {
   command
       .add_option("--input-format", options.input_format, "Format of standard input: jsonl or csv")
@@ -95,6 +120,11 @@ void add_replay_options(CLI::App& command, ReplayOptions& options, const std::st
                    "Skip malformed lines, and report how many and where at the end");
   command.add_flag("--strict", options.strict,
                    "Make an event of a type no contract declares an error, not a count");
+  command
+      .add_option("--threads", options.threads,
+                  "1: read the logs on the replaying thread; 2: read them ahead on a second one "
+                  "(the default when a second core is idle and the logs are files)")
+      ->check(CLI::Range(1, 2));
 }
 
 SortedInputs sort_inputs(const std::vector<std::string>& inputs) {
@@ -204,6 +234,8 @@ int plan_replay(const Engine& engine, const ReplayOptions& options, std::string_
                                      options.reorder));
     }
   }
+  plan.read_ahead = options.threads == 2 ||
+                    (options.threads == 0 && has_idle_core() && all_regular_files(options.inputs));
   std::string error;
   if (!options.at.empty() && !(plan.at = parse_instant(options.at, engine.timezone(), error))) {
     return usage_error(command, fmt::format("--at {}: {}", options.at, error));
@@ -240,7 +272,11 @@ int replay_logs(Engine& engine, const std::vector<std::string>& logs, const Repl
   const std::optional<Timestamp> resumed_at = engine.now();
   Event event;
   try {
-    while (events.next(event)) {
+    // The loop below stops after the first event past --at; reading ahead stops there too.
+    std::optional<ReadAhead> ahead;
+    if (plan.read_ahead) ahead.emplace(events, plan.at);
+    const auto next = [&] { return ahead ? ahead->next(event) : events.next(event); };
+    while (next()) {
       if (resumed_at && event.ts < *resumed_at) {
         print_error("{}:{}: error: this event ({}) is earlier than the resumed state's time {}\n",
                     names[event.log], event.line, format_utc(event.ts), format_utc(*resumed_at));
@@ -249,6 +285,7 @@ int replay_logs(Engine& engine, const std::vector<std::string>& logs, const Repl
       if (plan.at && event.ts > *plan.at) break;
       engine.feed(event);
     }
+    ahead.reset();  // the reading thread has ended: the counts are final
     if (events.error()) {
       report_reading(events, false);
       print_error("{}\n", render(*events.error()));

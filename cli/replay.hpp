@@ -27,10 +27,11 @@ struct ReplayOptions {
   std::string reorder;
   bool skip_bad_lines = false;
   bool strict = false;
+  int threads = 0;  // --threads: 1 reads on the replaying thread, 2 on a second; 0 decides
 };
 
-/// Adds --input-format, --at (described by `at_help`), --until, --reorder, --skip-bad-lines and
-/// --strict.
+/// Adds --input-format, --at (described by `at_help`), --until, --reorder, --skip-bad-lines,
+/// --strict and --threads.
 void add_replay_options(CLI::App& command, ReplayOptions& options, const std::string& at_help);
 
 /// The command line's inputs by kind: a .proviso file is a contract, a .jsonl, .json or .csv
@@ -63,10 +64,15 @@ struct ReplayPlan {
   std::optional<LogFormat> stdin_format;
   std::optional<Timestamp> at;
   std::optional<Timestamp> until;
+  /// Read the logs on a second thread while the engine evaluates (ReadAhead).
+  bool read_ahead = false;
 };
 
-/// Reads --reorder, --at, --until and --input-format after the contracts are loaded; prints a
-/// usage error and returns its exit code when one is wrong, else 0.
+/// Reads --reorder, --at, --until, --input-format and --threads after the contracts are loaded;
+/// prints a usage error and returns its exit code when one is wrong, else 0. Without --threads
+/// the logs are read ahead on a second thread when a second core is idle (the load average
+/// leaves one free) and every log is a regular file (a pipe or terminal is read on the replaying
+/// thread, so that each event is replayed as soon as its line arrives).
 int plan_replay(const Engine& engine, const ReplayOptions& options, std::string_view command,
                 ReplayPlan& plan);
 

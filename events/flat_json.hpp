@@ -26,6 +26,9 @@ struct FlatMember {
 /// The most members a line may have for the fast path (more go to simdjson).
 inline constexpr std::size_t kMaxFlatMembers = 32;
 
+/// The longest line the fast path reads (longer ones go to simdjson): a W1 line is 60 to 90 bytes.
+inline constexpr std::size_t kMaxFlatLine = 512;
+
 /// The members of a flat object, in the line's order.
 struct FlatObject {
   std::array<FlatMember, kMaxFlatMembers> members;
@@ -37,7 +40,8 @@ struct FlatObject {
 /// Fills `object` with the members of `line` and returns true when `line` is, with nothing
 /// else but spaces around its tokens, a JSON object whose keys and string values are
 /// printable ASCII without escapes and whose other values are numbers (check_json_number), true,
-/// false or null. False for anything else, which may or may not be valid JSON.
+/// false or null, and `line` is at most kMaxFlatLine bytes long. False for anything else, which
+/// may or may not be valid JSON.
 bool read_flat_object(std::string_view line, FlatObject& object);
 
 /// The most digits a number in a log may have: more is no amount anyone writes, and a reader

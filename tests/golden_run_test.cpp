@@ -68,6 +68,19 @@ TEST_CASE("proviso run prints byte-identical output for the same inputs", "[gold
   }
 }
 
+TEST_CASE("proviso run prints the same with the logs read on one thread or two",
+          "[golden][run][read_ahead]") {
+  // Every golden case: good logs, bad lines, errors, --at, --reorder, standard input.
+  for (const auto& args_file : files_with_extension(run_folder(), ".args")) {
+    DYNAMIC_SECTION("case " << args_file.stem().string()) {
+      const std::string arguments = read_arguments(args_file);
+      const std::string one_thread = run_output(arguments + " --threads 1");
+      CHECK(run_output(arguments + " --threads 2") == one_thread);
+      CHECK(run_output(arguments) == one_thread);
+    }
+  }
+}
+
 TEST_CASE("a replay split by --save-state and --resume equals one uninterrupted replay",
           "[golden][run]") {
   // Day windows (3 of the last 5 trading days, 2 consecutive days) span the split, and a

@@ -103,6 +103,28 @@ TEST_CASE("The fast path takes only plain flat objects", "[read]") {
   CHECK_FALSE(detail::read_flat_object(many + "}", object));
 }
 
+TEST_CASE("The fast path finds strings that cross its 16- and 64-byte blocks", "[read]") {
+  // Quotes are found a block of bytes at a time: every string, wherever it starts and ends,
+  // must come out whole, and an unclosed one must not borrow a quote from elsewhere.
+  detail::FlatObject object;
+  for (std::size_t pad = 0; pad < 140; ++pad) {
+    const std::string value(pad, 'v');
+    const std::string line = fmt::format(R"({{"k":"{}","n":1,"s":"{}"}})", value, value + "w");
+    INFO(line);
+    REQUIRE(detail::read_flat_object(line, object));
+    REQUIRE(object.size == 3);
+    CHECK(object.members[0].text() == value);
+    CHECK(object.members[1].raw == "1");
+    CHECK(object.members[2].text() == value + "w");
+    CHECK_FALSE(detail::read_flat_object(fmt::format(R"({{"k":"{}}})", value), object));
+    CHECK_FALSE(detail::read_flat_object(fmt::format(R"({{"k":"{},"n":1}})", value), object));
+  }
+  // Longer lines than the fast path reads are left to simdjson.
+  const std::string longest(detail::kMaxFlatLine - 8, 'x');  // {"k":"…"} is 512 bytes
+  CHECK(detail::read_flat_object(fmt::format(R"({{"k":"{}"}})", longest), object));
+  CHECK_FALSE(detail::read_flat_object(fmt::format(R"({{"k":"{}y"}})", longest), object));
+}
+
 TEST_CASE("A plain line reads the same through the fast path as through simdjson", "[read]") {
   // Each line is read as it is (the fast path) and with a non-ASCII field added (which sends it
   // to simdjson): the events, the complaints and the counts must be the same.

@@ -340,6 +340,42 @@ TEST_CASE("parse_instant_fast rejects other shapes and invalid values", "[time]"
   CHECK(parse_instant_fast("9999-12-30T23:59:59.999999Z") == kLastEventInstant);
 }
 
+TEST_CASE("parse_instant_fast checks every line's time when its date is the previous line's",
+          "[time]") {
+  // The fast path remembers the last date it read; the rest of the text is still checked.
+  CHECK(parse_instant_fast("2026-09-01T10:00:00Z") == at("2026-09-01T10:00Z"));
+  for (const std::string_view text : {
+           "2026-09-01T24:00:00Z",
+           "2026-09-01T23:60:00Z",
+           "2026-09-01T23:59:60Z",
+           "2026-09-01T1a:00:00Z",
+           "2026-09-01X10:00:00Z",
+           "2026-09-01T10:00:00+18:01",
+           "2026-09-01T10:00:00.Z",
+           "2026-09-01T10:00:00.12aZ",
+           "2026-09-01T10:00:00.123",
+           "2026-09-01T10:00:00.123x",
+       }) {
+    INFO(text);
+    CHECK_FALSE(parse_instant_fast(text).has_value());
+    CHECK(parse_instant_fast("2026-09-01T10:00:00.5z") == at("2026-09-01T10:00:00.5Z"));
+  }
+  // Fractions of other lengths, whatever follows them.
+  CHECK(parse_instant_fast("2026-09-01T10:00:00.1234Z") == at("2026-09-01T10:00:00.1234Z"));
+  CHECK(parse_instant_fast("2026-09-01T10:00:00.1234-17:28") == at("2026-09-02T03:28:00.1234Z"));
+  CHECK(parse_instant_fast("2026-09-01T10:00:00.12+01:00") == at("2026-09-01T09:00:00.12Z"));
+  // A date that differs from the remembered one in any character is read afresh.
+  CHECK(parse_instant_fast("2026-02-28T00:00:00.250Z") == at("2026-02-28T00:00:00.25Z"));
+  CHECK_FALSE(parse_instant_fast("2026-02-29T00:00:00.250Z").has_value());
+  CHECK(parse_instant_fast("2026-02-28T12:00:00.001Z") == at("2026-02-28T12:00:00.001Z"));
+  CHECK_FALSE(parse_instant_fast("2026/02-28T12:00:00.001Z").has_value());
+  CHECK(parse_instant_fast("2028-02-29T00:00:00.999z") == at("2028-02-29T00:00:00.999Z"));
+  CHECK(parse_instant_fast("2028-02-29T00:00:00.999-01:00") == at("2028-02-29T01:00:00.999Z"));
+  // The last supported instants, with the date remembered.
+  CHECK(parse_instant_fast("9999-12-30T00:00:00.000Z").has_value());
+  CHECK_FALSE(parse_instant_fast("9999-12-30T23:00:00.000-01:00").has_value());
+}
+
 // ---- Time zones -------------------------------------------------------------------------------
 
 TEST_CASE("every zone of the system's database is known, sorted", "[time][zones]") {
