@@ -16,7 +16,11 @@
 namespace proviso::testing {
 
 std::filesystem::path scratch_path(std::string_view name) {
-  return std::filesystem::temp_directory_path() / fmt::format("proviso-{}-{}", name, ::getpid());
+  // The process id goes before the extension, which tells the command what a file is.
+  const std::filesystem::path written(name);
+  return std::filesystem::temp_directory_path() / fmt::format("proviso-{}-{}{}",
+                                                              written.stem().string(), ::getpid(),
+                                                              written.extension().string());
 }
 
 std::filesystem::path source_dir() {

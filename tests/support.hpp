@@ -17,7 +17,7 @@ Event make_event(const Engine& engine, std::string_view type, std::string_view t
                  std::uint64_t line);
 
 /// A path in the system's temporary folder that is this test process's own
-/// ("proviso-NAME-PID"), so suites running side by side never share a file.
+/// ("proviso-STEM-PID.EXT" for NAME "STEM.EXT"), so suites running side by side never share a file.
 std::filesystem::path scratch_path(std::string_view name);
 
 /// The project's source folder.
