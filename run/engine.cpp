@@ -122,6 +122,11 @@ std::optional<Timestamp> Engine::now() const {
 }
 
 void Engine::feed(const Event& event) {
+  // What a log reader guarantees, checked for events a host built itself.
+  if (auto bad = check_event(event, impl_->schemas)) {
+    throw RuntimeError(Diagnostic{Severity::error, Span{}, std::move(bad->message), {}},
+                       fmt::format("the event fed as line {}", event.line));
+  }
   impl_->fire_timers(event.ts.micros);
   impl_->clock = event.ts;
   impl_->process(event);
@@ -183,6 +188,18 @@ bool Engine::feed_json(std::string_view lines, Diagnostics& diagnostics, const s
 }
 
 void Engine::advance_to(Timestamp until) {
+  // The clock goes only where every output can show it: inside the supported dates in UTC.
+  if (until.micros < kMinDate.days * kMicrosPerDay ||
+      until.micros >= (kMaxDate.days + 1) * kMicrosPerDay) {
+    throw RuntimeError(
+        Diagnostic{Severity::error,
+                   Span{},
+                   fmt::format("cannot move the clock to {} microseconds after "
+                               "1970-01-01T00:00:00Z: outside the supported dates, {} to {} in UTC",
+                               until.micros, format_date(kMinDate), format_date(kMaxDate)),
+                   {}},
+        "advance_to");
+  }
   impl_->fire_timers(until.micros);
   if (impl_->clock && impl_->clock->micros >= until.micros) return;
   impl_->clock = until;

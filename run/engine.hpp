@@ -179,7 +179,10 @@ class Engine {
   /// day window ("… counts as not met"), once per day and contract.
   void on_note(std::function<void(const std::string&)> callback);
 
-  /// Processes one event (its type indexes schemas()). Throws RuntimeError.
+  /// Processes one event (its type indexes schemas()), except for the contracts it lists in
+  /// Event::withheld. Throws RuntimeError, also when the event is not one a log reader could
+  /// give (check_event): its time or a timestamp or date field outside the range logs may give,
+  /// an unknown type, or not one value per field.
   void feed(const Event& event);
   /// Processes events given as JSON Lines text (one object per line, as in a log), checked
   /// against the schemas like a log; `name` names them in causes and messages. Returns false
