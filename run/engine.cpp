@@ -89,6 +89,26 @@ bool Engine::load_text(std::string name, std::string text, Diagnostics& diagnost
   return true;
 }
 
+void Engine::reset() {
+  // A new Impl and new contract runtimes, so that no state can survive by being forgotten here;
+  // only what the host set up and the loaded contracts move over.
+  auto fresh = std::make_unique<Impl>();
+  fresh->rejected = std::move(impl_->rejected);
+  fresh->schemas = std::move(impl_->schemas);
+  fresh->log_names = std::move(impl_->log_names);
+  fresh->callback = std::move(impl_->callback);
+  fresh->note_callback = std::move(impl_->note_callback);
+  fresh->listeners = std::move(impl_->listeners);
+  fresh->coverage_on = impl_->coverage_on;
+  for (auto& owned : impl_->contracts) {
+    auto contract = std::make_unique<ContractRuntime>();
+    contract->loaded = std::move(owned->loaded);
+    fresh->contracts.push_back(std::move(contract));
+  }
+  impl_ = std::move(fresh);
+  for (std::uint32_t i = 0; i < impl_->contracts.size(); ++i) impl_->start_contract(i);
+}
+
 const EventSchemas& Engine::schemas() const {
   return impl_->schemas;
 }

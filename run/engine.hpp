@@ -159,6 +159,13 @@ class Engine {
   /// Loads contract text; `name` names it in diagnostics.
   bool load_text(std::string name, std::string text, Diagnostics& diagnostics);
 
+  /// Forgets every event: each contract back to its state just after loading, the clock unset,
+  /// test expressions and the coverage seen so far dropped. Loaded contracts, listeners,
+  /// callbacks, log names and enable_coverage() stay. Diagnostics that feed_json and
+  /// restore_state gave before must not be used after it (the text they show is freed). Cheaper
+  /// than loading the contracts into a new engine, and answers the same.
+  void reset();
+
   /// The first loaded contract's time zone ("UTC" when none is loaded): how a host should read
   /// a date or a time without an offset that the user gives.
   std::string timezone() const;
