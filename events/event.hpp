@@ -32,6 +32,9 @@ struct Event {
   std::uint32_t log = 0;          // index of the log it came from, in command-line order
   std::uint64_t line = 0;         // 1-based line in that log
   std::vector<FieldSlot> fields;  // one per schema field, in schema order
+  // Contracts (by load order) that must not receive this event: a field they declare is missing
+  // or bad on its line, which was skipped for them alone (--skip-bad-lines). Usually empty.
+  std::vector<std::uint32_t> withheld;
 };
 
 /// A field as logs must give it.
@@ -41,10 +44,20 @@ struct FieldSchema {
   Decimal scale;  // quantities: base units per the field's unit (MW: 1,000,000); else 1
 };
 
-/// An event type as logs must give it: the union of what every loaded contract declares.
+/// A contract that declares an event type, and the fields it declares: a line must give these
+/// for the event to reach this contract, whatever fields other contracts declare.
+struct EventDeclarer {
+  std::uint32_t contract = 0;         // its place in load order
+  std::string title;                  // as messages name it
+  std::vector<std::uint32_t> fields;  // indices into EventSchema::fields, ascending
+};
+
+/// An event type as logs may give it: the union of what every loaded contract declares, and
+/// which contract declares which of its fields.
 struct EventSchema {
   std::string name;
   std::vector<FieldSchema> fields;
+  std::vector<EventDeclarer> declared_by;  // in load order
 };
 
 /// Every event type the loaded contracts declare. Types no contract declares are passed
@@ -52,6 +65,7 @@ struct EventSchema {
 struct EventSchemas {
   std::vector<EventSchema> events;
   std::map<std::string, std::uint32_t, std::less<>> index;  // name -> position in events
+  std::uint32_t contracts = 0;  // how many contracts were merged in (EventDeclarer::contract)
 
   /// The type's position, or nullptr when no contract declares it.
   const std::uint32_t* find(std::string_view name) const {

@@ -219,17 +219,19 @@ class CsvReader final : public EventReader {
     event.type = static_cast<std::uint32_t>(type);
     event.line = line;
     event.fields.resize(schema.fields.size());
+    problems_.resize(schema.fields.size());
+    // A missing or bad cell is bad for the contracts that declare its field (settle_fields).
     for (std::size_t i = 0; i < schema.fields.size(); ++i) {
       const FieldSchema& field = schema.fields[i];
       const Cell* cell = columns[i] < 0 ? nullptr : &cells_[static_cast<std::size_t>(columns[i])];
+      problems_[i].clear();
       if (cell == nullptr || (cell->text.empty() && !cell->quoted)) {
-        return fail(line, field.name, missing_field(schema, field));
-      }
-      if (!read_text(schema, field, cell->text, true, event.fields[i], why_)) {
-        return fail(line, field.name, std::move(why_));
+        problems_[i] = missing_field(schema, field);
+      } else if (!read_text(schema, field, cell->text, true, event.fields[i], why_)) {
+        problems_[i] = std::move(why_);
       }
     }
-    return Line::event;
+    return settle_fields(event, schema, problems_);
   }
 
   std::unique_ptr<InputBuffer> input_;
@@ -240,6 +242,7 @@ class CsvReader final : public EventReader {
   std::ptrdiff_t type_column_ = -1;
   std::vector<std::vector<std::ptrdiff_t>> field_columns_;  // [type][field] -> column, or -1
   std::vector<Cell> cells_;
+  std::vector<std::string> problems_;  // by field of the row's type: why it is bad, or empty
   std::deque<std::string> unescaped_;  // a deque: views into its strings survive growth
   std::size_t unescaped_used_ = 0;
   std::string why_;

@@ -77,6 +77,50 @@ std::string render(const ReadError& error) {
   return fmt::format("{}:{}: error: {}", error.file, error.line, error.message);
 }
 
+std::optional<ReadError> check_event(const Event& event, const EventSchemas& schemas) {
+  const auto bad = [&](std::string field, std::string message) {
+    return ReadError{"", event.line, std::move(field), std::move(message)};
+  };
+  // Called for every event a host feeds: nothing is formatted unless it is bad.
+  const auto range = [] {
+    return fmt::format("from {} to {}", format_utc(kFirstEventInstant),
+                       format_utc(kLastEventInstant));
+  };
+  if (!is_event_instant(event.ts)) {
+    return bad("ts",
+               fmt::format("the event's time ({}) is out of range: an event's time must lie {}",
+                           show(event.ts), range()));
+  }
+  if (event.type >= schemas.events.size()) {
+    return bad("type", fmt::format("event type {} is not one of the {} the contracts declare",
+                                   event.type, schemas.events.size()));
+  }
+  const EventSchema& schema = schemas.events[event.type];
+  if (event.fields.size() != schema.fields.size()) {
+    return bad("", fmt::format("{} event: {} field value{} given for its {} field{}", schema.name,
+                               event.fields.size(), event.fields.size() == 1 ? "" : "s",
+                               schema.fields.size(), schema.fields.size() == 1 ? "" : "s"));
+  }
+  for (std::size_t i = 0; i < schema.fields.size(); ++i) {
+    const FieldSchema& field = schema.fields[i];
+    const std::int64_t instant = event.fields[i].instant;
+    if (field.type.is(Kind::timestamp) && !is_event_instant(Timestamp{instant})) {
+      return bad(field.name,
+                 fmt::format("{} event: field \"{}\" ({}) is out of range: a "
+                             "timestamp must lie {}",
+                             schema.name, field.name, show(Timestamp{instant}), range()));
+    }
+    if (field.type.is(Kind::date) && (instant < kMinDate.days || instant > kMaxDate.days)) {
+      return bad(
+          field.name,
+          fmt::format("{} event: field \"{}\" is out of range: a date must lie from "
+                      "{} to {}",
+                      schema.name, field.name, format_date(kMinDate), format_date(kMaxDate)));
+    }
+  }
+  return std::nullopt;
+}
+
 std::unique_ptr<EventReader> EventReader::open(const std::string& path,
                                                std::optional<LogFormat> format,
                                                const EventSchemas& schemas, std::uint32_t log_index,
@@ -184,6 +228,49 @@ EventReader::Line EventReader::fail(std::uint64_t line, std::string field, std::
   return Line::bad;
 }
 
+namespace {
+
+// `contract "A"`, `contracts "A" and "B"`, `contracts "A", "B" and "C"`.
+std::string contracts_named(const std::vector<const EventDeclarer*>& declarers) {
+  std::string names;
+  for (std::size_t i = 0; i < declarers.size(); ++i) {
+    if (i > 0) names += i + 1 == declarers.size() ? " and " : ", ";
+    names += detail::quoted(declarers[i]->title);
+  }
+  return fmt::format("contract{} {}", declarers.size() == 1 ? "" : "s", names);
+}
+
+}  // namespace
+
+EventReader::Line EventReader::settle_fields(Event& event, const EventSchema& schema,
+                                             const std::vector<std::string>& problems) {
+  const auto bad = [&](std::uint32_t field) { return !problems[field].empty(); };
+  std::size_t first = 0;
+  while (first < schema.fields.size() && !bad(static_cast<std::uint32_t>(first))) ++first;
+  if (first == schema.fields.size()) return Line::event;
+  const std::string& field = schema.fields[first].name;
+  // Who declares the first bad field, whom the line is bad for, and who receives it anyway.
+  std::vector<const EventDeclarer*> needing, hit, received;
+  for (const EventDeclarer& declarer : schema.declared_by) {
+    const auto& fields = declarer.fields;
+    if (std::binary_search(fields.begin(), fields.end(), first)) needing.push_back(&declarer);
+    (std::any_of(fields.begin(), fields.end(), bad) ? hit : received).push_back(&declarer);
+  }
+  if (received.empty()) return fail(event.line, field, problems[first]);
+  const std::string why = fmt::format("{}, which {} declare{}", problems[first],
+                                      contracts_named(needing), needing.size() == 1 ? "s" : "");
+  if (!options_.skip_bad_lines) {
+    return fail(event.line, field,
+                fmt::format("{}; with --skip-bad-lines the line is skipped for {} alone", why,
+                            contracts_named(hit)));
+  }
+  for (const EventDeclarer* declarer : hit) event.withheld.push_back(declarer->contract);
+  partial_ = ReadError{file_, event.line, field,
+                       fmt::format("{}: skipped for {} alone; {} received the line", why,
+                                   contracts_named(hit), contracts_named(received))};
+  return Line::event;
+}
+
 bool EventReader::handle_bad() {
   if (options_.skip_bad_lines && !pending_fatal_) {
     ++skipped_lines_;
@@ -198,11 +285,17 @@ bool EventReader::handle_bad() {
 
 bool EventReader::read_good(Event& event) {
   while (!error_) {
+    event.withheld.clear();
+    partial_.reset();
     switch (read_line(event)) {
       case Line::event:
         if (!in_order(event)) {
           if (!handle_bad()) return false;
           break;
+        }
+        if (partial_) {  // bad for some contracts only, and in order: skipped for them
+          ++skipped_lines_;
+          if (first_skipped_.size() < kKeptBadLines) first_skipped_.push_back(std::move(*partial_));
         }
         event.log = log_index_;
         ++good_lines_;

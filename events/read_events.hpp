@@ -46,6 +46,11 @@ struct ReadError {
 /// "FILE:LINE: error: MESSAGE" ("FILE: error: MESSAGE" when line is 0).
 std::string render(const ReadError& error);
 
+/// Why `event` is not one a reader could give for `schemas`: a type they do not declare, not
+/// one slot per field, or an instant (its time, a timestamp or a date field) outside the range
+/// logs may give; nullopt when it is good. For hosts that build events themselves (Engine::feed).
+std::optional<ReadError> check_event(const Event& event, const EventSchemas& schemas);
+
 /// How many bad lines a lenient reader keeps for the final report.
 inline constexpr std::size_t kKeptBadLines = 5;
 
@@ -115,6 +120,14 @@ class EventReader {
   /// The type named `name`: its index in the schemas, or -1 when no schema declares it.
   std::int64_t resolve_type(std::string_view name);
 
+  /// Finishes a line of a declared type whose field i could not be read when problems[i] is not
+  /// empty (the complaint). Each contract that declares the type needs only its own fields: the
+  /// line is an event when it is good for all of them; bad (after fail) when it is bad for all,
+  /// or for some without --skip-bad-lines; else an event withheld from those it is bad for, and
+  /// counted as a skipped line once its order is checked.
+  Line settle_fields(Event& event, const EventSchema& schema,
+                     const std::vector<std::string>& problems);
+
   /// Records why line `line` is bad; returns Line::bad for read_line to return. A `fatal`
   /// error (unreadable input, a bad CSV header) stops the reader even when lenient.
   Line fail(std::uint64_t line, std::string field, std::string message, bool fatal = false);
@@ -138,6 +151,7 @@ class EventReader {
   ReadOptions options_;
   std::optional<ReadError> error_;
   std::optional<ReadError> pending_;  // set by fail(), consumed by handle_bad()
+  std::optional<ReadError> partial_;  // set by settle_fields() for a line withheld from some
   bool pending_fatal_ = false;
   std::uint64_t skipped_lines_ = 0;
   std::uint64_t good_lines_ = 0;

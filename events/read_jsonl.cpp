@@ -337,6 +337,8 @@ class JsonlReader final : public EventReader {
       event.type = static_cast<std::uint32_t>(type);
       event.fields.resize(schema->fields.size());
       seen_fields_.assign(schema->fields.size(), false);
+      problems_.resize(schema->fields.size());
+      for (std::string& problem : problems_) problem.clear();
     }
     event.line = line_;
 
@@ -367,8 +369,16 @@ class JsonlReader final : public EventReader {
       } else if (const std::size_t i = schema ? field_index(*schema, key) : npos; i != npos) {
         if (seen_fields_[i]) return duplicate_key(key);
         seen_fields_[i] = true;
-        if (!read_value(*schema, schema->fields[i], value, event.fields[i])) {
-          return fail(line_, std::string(key), std::move(why_));
+        // A bad value is bad for the contracts that declare the field (settle_fields), unless
+        // it is not even valid JSON, which makes the line bad for everyone.
+        switch (read_value(*schema, schema->fields[i], value, event.fields[i])) {
+          case Value::good:
+            break;
+          case Value::bad_field:
+            problems_[i] = std::move(why_);
+            break;
+          case Value::bad_json:
+            return fail(line_, std::string(key), fmt::format("field {}: {}", quoted(key), why_));
         }
       } else {
         if (std::find(other_keys_.begin(), other_keys_.end(), key) != other_keys_.end()) {
@@ -388,11 +398,9 @@ class JsonlReader final : public EventReader {
     if (!seen_ts) return fail(line_, "ts", "missing field \"ts\"");
     if (schema == nullptr) return Line::undeclared;
     for (std::size_t i = 0; i < schema->fields.size(); ++i) {
-      if (!seen_fields_[i]) {
-        return fail(line_, schema->fields[i].name, missing_field(*schema, schema->fields[i]));
-      }
+      if (!seen_fields_[i]) problems_[i] = missing_field(*schema, schema->fields[i]);
     }
-    return Line::event;
+    return settle_fields(event, *schema, problems_);
   }
 
   static constexpr std::size_t npos = std::string_view::npos;
@@ -404,43 +412,53 @@ class JsonlReader final : public EventReader {
     return npos;
   }
 
-  // Reads one field's JSON value into `slot`; false with why_ set.
-  bool read_value(const EventSchema& schema, const FieldSchema& field, od::value& value,
-                  FieldSlot& slot) {
+  // How a field's value was read: into its slot, or not, and then whether only the field is bad
+  // (the wrong kind or text, for the contracts that declare it) or the line is not valid JSON.
+  enum class Value { good, bad_field, bad_json };
+
+  // Reads one field's JSON value into `slot`; why_ set when it is not good.
+  Value read_value(const EventSchema& schema, const FieldSchema& field, od::value& value,
+                   FieldSlot& slot) {
     od::json_type type;
-    if (value.type().get(type) != simdjson::SUCCESS) {
-      why_ = wrong_value(schema, field, found(value));
-      return false;
+    if (const auto error = value.type().get(type)) {
+      why_ = explain(error);
+      return Value::bad_json;
     }
     if (type == od::json_type::string) {
       std::string_view text;
-      if (value.get_string().get(text) != simdjson::SUCCESS) {
-        why_ = wrong_value(schema, field, found(value));
-        return false;
+      if (const auto error = value.get_string().get(text)) {
+        why_ = explain(error);
+        return Value::bad_json;
       }
-      return read_text(schema, field, text, false, slot, why_);
+      return read_text(schema, field, text, false, slot, why_) ? Value::good : Value::bad_field;
     }
     const bool numeric = field.type.kind == Kind::number || field.type.kind == Kind::quantity;
     if (numeric && type == od::json_type::number) {
       const std::string_view raw = trim_right(value.raw_json_token());
-      return read_number(schema, field, raw, raw, slot, why_);
+      if (!check_json_number(raw, why_)) return Value::bad_json;
+      return read_number(schema, field, raw, raw, slot, why_) ? Value::good : Value::bad_field;
     }
     if (field.type.kind == Kind::boolean && type == od::json_type::boolean) {
       bool flag = false;
       if (value.get_bool().get(flag) != simdjson::SUCCESS) {
-        why_ = wrong_value(schema, field, found(value));
-        return false;
+        why_ = fmt::format("{} is not true or false", shown(trim_right(value.raw_json_token())));
+        return Value::bad_json;
       }
       slot.flag = flag;
-      return true;
+      return Value::good;
     }
-    why_ = wrong_value(schema, field, found(value));
-    return false;
+    // The wrong kind of value: still valid JSON all the way down, or the line is bad.
+    std::string shown_value = found(value);
+    nested_keys_.clear();
+    if (!check_json(value, why_, nested_keys_)) return Value::bad_json;
+    why_ = wrong_value(schema, field, shown_value);
+    return Value::bad_field;
   }
 
   std::unique_ptr<InputBuffer> input_;
   od::parser parser_;
   std::vector<bool> seen_fields_;              // by field of the line's schema
+  std::vector<std::string> problems_;          // by field: why it is bad, empty when good
   std::vector<std::string_view> other_keys_;   // the line's keys that no schema field names
   std::vector<std::string_view> nested_keys_;  // check_json's scratch space
   FlatObject members_;                         // the fast path's reading of the line

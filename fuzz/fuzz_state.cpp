@@ -5,7 +5,7 @@
 #include "fuzz/fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  proviso::Engine engine = proviso::fuzz::fixed_engine();
+  proviso::Engine& engine = proviso::fuzz::reset_fixed_engine();
   proviso::Diagnostics refused;
   if (!engine.restore_state(proviso::fuzz::as_text(data, size), refused)) {
     // A refused state names the line where it failed, inside the text.

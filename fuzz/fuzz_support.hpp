@@ -1,5 +1,5 @@
-// What the fuzz targets share: a fresh engine with the fixed contract, and the rule that a
-// target may refuse input with an error but never crash.
+// What the fuzz targets share: an engine with the fixed contract, fresh for each input, and the
+// rule that a target may refuse input with an error but never crash.
 #pragma once
 
 #include <cstddef>
@@ -30,6 +30,15 @@ inline Engine fixed_engine() {
                render(diagnostics));
     std::abort();
   }
+  return engine;
+}
+
+/// The engine with kFixedContract, loaded once per process and reset for each input: a reset
+/// engine answers as a new one (tests/engine_reset_test.cpp), without parsing, checking and
+/// compiling the contract again, so every input still starts from the same state.
+inline Engine& reset_fixed_engine() {
+  static Engine engine = fixed_engine();
+  engine.reset();
   return engine;
 }
 

@@ -15,7 +15,7 @@ inline void replay_log(const std::uint8_t* data, std::size_t size, LogFormat for
   ReadOptions options;
   options.skip_bad_lines = (data[0] & 1) != 0;
   if ((data[0] & 2) != 0) options.reorder_window_micros = std::int64_t{86'400} * 1'000'000;
-  Engine engine = fixed_engine();
+  Engine& engine = reset_fixed_engine();
   ReadError error;
   auto reader = EventReader::from_text("fuzz.log", as_text(data + 1, size - 1), format,
                                        engine.schemas(), 0, options, error);

@@ -195,11 +195,15 @@ void Compiler::compile_clause(std::uint32_t index) {
 }  // namespace detail
 
 std::optional<std::string> merge_schemas(const CheckedContract& contract, EventSchemas& schemas) {
+  // Merged into a copy, so that a conflict leaves the schemas as they were.
+  EventSchemas merged = schemas;
+  const std::uint32_t declarer = merged.contracts++;
   for (const auto& [name, event] : contract.events) {
     auto [it, inserted] =
-        schemas.index.emplace(name, static_cast<std::uint32_t>(schemas.events.size()));
-    if (inserted) schemas.events.push_back(EventSchema{name, {}});
-    EventSchema& schema = schemas.events[it->second];
+        merged.index.emplace(name, static_cast<std::uint32_t>(merged.events.size()));
+    if (inserted) merged.events.push_back(EventSchema{name, {}, {}});
+    EventSchema& schema = merged.events[it->second];
+    EventDeclarer declared{declarer, contract.title, {}};
     for (const FieldInfo& field : event.fields) {
       const auto existing =
           std::find_if(schema.fields.begin(), schema.fields.end(),
@@ -207,14 +211,20 @@ std::optional<std::string> merge_schemas(const CheckedContract& contract, EventS
       Decimal scale = Decimal::from_int(1);
       if (field.type.is(Kind::quantity)) scale = contract.units.at(field.type.unit).scale;
       if (existing == schema.fields.end()) {
+        declared.fields.push_back(static_cast<std::uint32_t>(schema.fields.size()));
         schema.fields.push_back(FieldSchema{field.name, field.type, scale});
       } else if (!existing->type.compatible(field.type) || !(existing->scale == scale)) {
         return fmt::format(
             "contract \"{}\" declares {}.{} as {}, but another contract declares it as {}",
             contract.title, name, field.name, describe(field.type), describe(existing->type));
+      } else {
+        declared.fields.push_back(static_cast<std::uint32_t>(existing - schema.fields.begin()));
       }
     }
+    std::sort(declared.fields.begin(), declared.fields.end());
+    schema.declared_by.push_back(std::move(declared));
   }
+  schemas = std::move(merged);
   return std::nullopt;
 }
 

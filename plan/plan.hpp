@@ -186,8 +186,10 @@ struct ContractPlan {
   std::vector<const ast::Expr*> nodes;  // by node id, for runtime errors
 };
 
-/// Adds the contract's event types to `schemas` (merging with types other contracts declared).
-/// Returns a message when a field's type conflicts with another contract's declaration.
+/// Adds the contract's event types to `schemas` (merging with types other contracts declared),
+/// recording which fields it declares as the next contract (EventDeclarer::contract). Returns a
+/// message when a field's type conflicts with another contract's declaration; `schemas` is then
+/// unchanged.
 std::optional<std::string> merge_schemas(const CheckedContract& contract, EventSchemas& schemas);
 
 /// Compiles a checked contract. `schemas` must already hold its event types.

@@ -89,6 +89,26 @@ bool Engine::load_text(std::string name, std::string text, Diagnostics& diagnost
   return true;
 }
 
+void Engine::reset() {
+  // A new Impl and new contract runtimes, so that no state can survive by being forgotten here;
+  // only what the host set up and the loaded contracts move over.
+  auto fresh = std::make_unique<Impl>();
+  fresh->rejected = std::move(impl_->rejected);
+  fresh->schemas = std::move(impl_->schemas);
+  fresh->log_names = std::move(impl_->log_names);
+  fresh->callback = std::move(impl_->callback);
+  fresh->note_callback = std::move(impl_->note_callback);
+  fresh->listeners = std::move(impl_->listeners);
+  fresh->coverage_on = impl_->coverage_on;
+  for (auto& owned : impl_->contracts) {
+    auto contract = std::make_unique<ContractRuntime>();
+    contract->loaded = std::move(owned->loaded);
+    fresh->contracts.push_back(std::move(contract));
+  }
+  impl_ = std::move(fresh);
+  for (std::uint32_t i = 0; i < impl_->contracts.size(); ++i) impl_->start_contract(i);
+}
+
 const EventSchemas& Engine::schemas() const {
   return impl_->schemas;
 }
@@ -122,6 +142,11 @@ std::optional<Timestamp> Engine::now() const {
 }
 
 void Engine::feed(const Event& event) {
+  // What a log reader guarantees, checked for events a host built itself.
+  if (auto bad = check_event(event, impl_->schemas)) {
+    throw RuntimeError(Diagnostic{Severity::error, Span{}, std::move(bad->message), {}},
+                       fmt::format("the event fed as line {}", event.line));
+  }
   impl_->fire_timers(event.ts.micros);
   impl_->clock = event.ts;
   impl_->process(event);
@@ -192,6 +217,18 @@ void Engine::fire_timers_until(Timestamp until) {
 }
 
 void Engine::advance_to(Timestamp until) {
+  // The clock goes only where every output can show it: inside the supported dates in UTC.
+  if (until.micros < kMinDate.days * kMicrosPerDay ||
+      until.micros >= (kMaxDate.days + 1) * kMicrosPerDay) {
+    throw RuntimeError(
+        Diagnostic{Severity::error,
+                   Span{},
+                   fmt::format("cannot move the clock to {} microseconds after "
+                               "1970-01-01T00:00:00Z: outside the supported dates, {} to {} in UTC",
+                               until.micros, format_date(kMinDate), format_date(kMaxDate)),
+                   {}},
+        "advance_to");
+  }
   impl_->fire_timers(until.micros);
   if (impl_->clock && impl_->clock->micros >= until.micros) return;
   impl_->clock = until;

@@ -159,6 +159,13 @@ class Engine {
   /// Loads contract text; `name` names it in diagnostics.
   bool load_text(std::string name, std::string text, Diagnostics& diagnostics);
 
+  /// Forgets every event: each contract back to its state just after loading, the clock unset,
+  /// test expressions and the coverage seen so far dropped. Loaded contracts, listeners,
+  /// callbacks, log names and enable_coverage() stay. Diagnostics that feed_json and
+  /// restore_state gave before must not be used after it (the text they show is freed). Cheaper
+  /// than loading the contracts into a new engine, and answers the same.
+  void reset();
+
   /// The first loaded contract's time zone ("UTC" when none is loaded): how a host should read
   /// a date or a time without an offset that the user gives.
   std::string timezone() const;
@@ -179,7 +186,10 @@ class Engine {
   /// day window ("… counts as not met"), once per day and contract.
   void on_note(std::function<void(const std::string&)> callback);
 
-  /// Processes one event (its type indexes schemas()). Throws RuntimeError.
+  /// Processes one event (its type indexes schemas()), except for the contracts it lists in
+  /// Event::withheld. Throws RuntimeError, also when the event is not one a log reader could
+  /// give (check_event): its time or a timestamp or date field outside the range logs may give,
+  /// an unknown type, or not one value per field.
   void feed(const Event& event);
   /// Processes events given as JSON Lines text (one object per line, as in a log), checked
   /// against the schemas like a log; `name` names them in causes and messages. Returns false

@@ -207,6 +207,11 @@ void Engine::Impl::process(const Event& event) {
           !contract.plan.declared_events[event.type]) {
         continue;
       }
+      // Its line lacks a field this contract declares: skipped for it alone.
+      if (!event.withheld.empty() && std::find(event.withheld.begin(), event.withheld.end(),
+                                               contract.index) != event.withheld.end()) {
+        continue;
+      }
       pass_time(contract, event.ts.micros);
       if (contract.plan.splits && event.type == contract.plan.splits->event_type) {
         apply_split(contract, event);
