@@ -18,7 +18,7 @@ EventSchemas schemas() {
   EventSchemas result;
   const auto add = [&](std::string name, std::vector<FieldSchema> fields) {
     result.index[name] = static_cast<std::uint32_t>(result.events.size());
-    result.events.push_back(EventSchema{std::move(name), std::move(fields)});
+    result.events.push_back(EventSchema{std::move(name), std::move(fields), {}});
   };
   const Decimal one = Decimal::from_int(1);
   add("close",
