@@ -291,6 +291,14 @@ void Checker::check_window_since(const std::optional<ast::WindowSince>& since, c
         "write a date, e.g. since 2027-01-01, or since effective");
     return;
   }
+  // A template's parameter is known when each instance is loaded.
+  if (const auto* ref = std::get_if<ast::NameRef>(&since->date->node)) {
+    const int parameter = result_.parameter_index(ref->name);
+    if (parameter >= 0) {
+      result_.window_first_day_parameters[since->date->id] = static_cast<std::uint32_t>(parameter);
+      return;
+    }
+  }
   // The day is fixed when the contract is loaded: a clause's time is not known then.
   const auto value = evaluate(*since->date, {});
   if (const auto* date = value ? std::get_if<Date>(&*value) : nullptr) {
@@ -301,7 +309,7 @@ void Checker::check_window_since(const std::optional<ast::WindowSince>& since, c
   } else {
     error(since->date->span,
           "the day a window starts from must be known when the contract is loaded",
-          "write a date, a timestamp or a 'let' constant, e.g. since 2027-01-01");
+          "write a date, a timestamp, a 'let' constant or a parameter, e.g. since 2027-01-01");
   }
 }
 

@@ -27,9 +27,11 @@ struct ReplayOptions {
   std::string reorder;
   bool skip_bad_lines = false;
   bool strict = false;
+  std::string instances;  // --instances: the rows that instantiate a template contract
 };
 
-/// Adds --input-format, --at (described by `at_help`), --until, --reorder, --skip-bad-lines and
+/// Adds --instances, --input-format, --at (described by `at_help`), --until, --reorder,
+/// --skip-bad-lines and
 /// --strict.
 void add_replay_options(CLI::App& command, ReplayOptions& options, const std::string& at_help);
 
@@ -54,7 +56,10 @@ std::optional<Timestamp> parse_instant(const std::string& text, const std::strin
 
 /// Loads the contracts; on errors prints them and returns the exit code (usage when a file
 /// cannot be read, as for `proviso check`), else 0.
-int load_contracts(Engine& engine, const std::vector<std::string>& contracts);
+/// With `instances` (--instances), a contract that declares parameters is loaded as a template,
+/// one instance per row of that file; it is an error when none does.
+int load_contracts(Engine& engine, const std::vector<std::string>& contracts,
+                   const std::string& instances = {});
 
 /// A replay's options, read: how strictly to read the logs, standard input's format, and the
 /// instants of --at and --until in the loaded contracts' time zone.
