@@ -224,6 +224,14 @@ Type Checker::check_suffixed(const ast::Expr& expr, const ast::Suffixed& suffixe
     return Type{};
   }
   if (duration) {
+    if (const auto parameter = parameter_read(operand)) {
+      error(operand.span,
+            fmt::format("the number of {} must be the same for every instance, but {} is a "
+                        "parameter",
+                        word, *parameter),
+            "write a number or a constant (let)");
+      return Type{};
+    }
     // The plan holds durations as constants: `(k + 1) days` in a family is one, `n days` with
     // a metric n is not.
     if (reads_replay_values(operand, scope)) {
@@ -262,6 +270,13 @@ Type Checker::check_count(const ast::Expr& count, const Scope& scope, std::strin
   if (!type.is(Kind::number)) {
     error(count.span,
           fmt::format("{} must be a plain number, but this is {}", what, describe(type)));
+    return Type{};
+  }
+  if (const auto parameter = parameter_read(count)) {
+    error(count.span,
+          fmt::format("{} must be the same for every instance, but {} is a parameter", what,
+                      *parameter),
+          "write a number or a constant (let)");
     return Type{};
   }
   if (!scope.variables) {

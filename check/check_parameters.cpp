@@ -4,6 +4,7 @@
 
 #include "base/suggest.hpp"
 #include "check/checker.hpp"
+#include "grammar/ast_walk.hpp"
 
 namespace proviso {
 
@@ -71,6 +72,20 @@ bool Checker::per_instance_let(const ast::Expr& expr, const std::string& name, c
                     "be known when the contract is checked",
                     name));
   return false;
+}
+
+std::optional<std::string> Checker::parameter_read(const ast::Expr& expr) const {
+  if (const auto* ref = std::get_if<ast::NameRef>(&expr.node)) {
+    if (result_.parameter_index(ref->name) >= 0 || result_.instance_lets.count(ref->name)) {
+      return ref->name;
+    }
+    return std::nullopt;
+  }
+  std::optional<std::string> found;
+  ast::for_each_child(expr, [&](const ast::Expr& child) {
+    if (!found) found = parameter_read(child);
+  });
+  return found;
 }
 
 void Checker::check_tested_at(const ast::TestedAt& tested) {

@@ -72,6 +72,8 @@ class Checker {
   void check_tested_at(const ast::TestedAt& tested);
   /// Whether the let `name` may be used here: one made of parameters is not a constant.
   bool per_instance_let(const ast::Expr& expr, const std::string& name, const Scope& scope);
+  /// The first parameter (or let made of parameters) `expr` reads, if any.
+  std::optional<std::string> parameter_read(const ast::Expr& expr) const;
   bool reads_parameter_ = false;  // set while checking a let that reads a parameter
 
   // check_tests.cpp

@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
-#include <unordered_set>
+#include <unordered_map>
 
 #include "events/read_fields.hpp"
 
@@ -164,11 +164,10 @@ class RowChecker {
       return fail(*key_cell,
                   fmt::format("the key column {} is empty: each instance needs a name", key_));
     }
-    const auto [it, inserted] = keys_.insert(key_cell->text);
+    const auto [it, inserted] = keys_.emplace(key_cell->text, row.line);
     if (!inserted) {
-      return fail(*key_cell,
-                  fmt::format("duplicate key {}: another row already names an instance so",
-                              detail::quoted(key_cell->text)));
+      return fail(*key_cell, fmt::format("duplicate key {}: line {} already names an instance so",
+                                         detail::quoted(key_cell->text), it->second));
     }
     row.key = key_cell->text;
     rows_.push_back(std::move(row));
@@ -204,7 +203,7 @@ class RowChecker {
   std::string key_;
   std::vector<InstanceRow>& rows_;
   InstancesError& error_;
-  std::unordered_set<std::string> keys_;
+  std::unordered_map<std::string, std::uint32_t> keys_;  // key -> its line
 };
 
 bool read_csv_rows(std::string_view text, RowChecker& checker, InstancesError& error) {

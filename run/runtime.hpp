@@ -91,6 +91,8 @@ struct ContractRuntime {
         plan(shared->plan),
         calendar(shared->calendar),
         every_day(shared->every_day) {}
+  /// A contract of its own, sharing nothing (tests build one by hand).
+  ContractRuntime() : ContractRuntime(std::make_shared<ContractShared>()) {}
   ContractRuntime(const ContractRuntime&) = delete;
   ContractRuntime& operator=(const ContractRuntime&) = delete;
 

@@ -23,7 +23,7 @@ std::string format_transition_text(const Transition& transition) {
   for (const auto& value : transition.values) {
     values += fmt::format("{}{}", values.empty() ? "" : "; ", render_deciding(value));
   }
-  return fmt::format("{}  {}  {}{}  {} → {}{}{}  [{}]", format_utc(transition.ts),
+  return fmt::format("{}  {}  {}{}{}  {} → {}{}{}  [{}]", format_utc(transition.ts),
                      transition.contract, transition.instance,
                      transition.instance.empty() ? "" : "  ", transition.clause,
                      transition.from.name, transition.to.name, values.empty() ? "" : "  ", values,
