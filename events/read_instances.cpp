@@ -127,13 +127,13 @@ class RowChecker {
   }
   const std::string& key() const { return key_; }
 
-  // `cells[i]` is the value of `names[i]`; `at` is the row's start, for missing columns.
-  bool add(const std::vector<std::string>& names, const std::vector<Cell>& cells,
-           std::uint32_t at) {
+  // `cells[i]` is the value of `names[i]`; `at` is the row's start, for missing columns, and
+  // `line` its line (counted by the caller: finding it from `at` would make reading quadratic).
+  bool add(const std::vector<std::string>& names, const std::vector<Cell>& cells, std::uint32_t at,
+           std::uint32_t line) {
     InstanceRow row;
     row.values.resize(columns_.size());
-    locate(text_, at, error_);
-    row.line = error_.line;
+    row.line = line;
     std::vector<bool> seen(columns_.size(), false);
     const Cell* key_cell = nullptr;
     for (std::size_t i = 0; i < names.size() && i < cells.size(); ++i) {
@@ -211,7 +211,9 @@ bool read_csv_rows(std::string_view text, RowChecker& checker, InstancesError& e
   std::vector<Cell> cells;
   bool header = true;
   std::uint32_t begin = 0;
+  std::uint32_t line = 0;
   while (begin < text.size()) {
+    ++line;
     std::uint32_t end = begin;
     while (end < text.size() && text[end] != '\n') ++end;
     const std::uint32_t next = end + 1;
@@ -229,7 +231,7 @@ bool read_csv_rows(std::string_view text, RowChecker& checker, InstancesError& e
                               fmt::format("this row has {} cells, but the header names {} columns",
                                           cells.size(), names.size()));
         }
-        if (!checker.add(names, cells, begin)) return false;
+        if (!checker.add(names, cells, begin, line)) return false;
       }
     }
     begin = next;
@@ -248,7 +250,9 @@ bool read_jsonl_rows(std::string_view text, RowChecker& checker) {
   std::vector<std::string> names;
   std::vector<Cell> cells;
   std::uint32_t begin = 0;
+  std::uint32_t number = 0;
   while (begin < text.size()) {
+    ++number;
     std::uint32_t end = begin;
     while (end < text.size() && text[end] != '\n') ++end;
     const std::uint32_t next = end + 1;
@@ -284,7 +288,7 @@ bool read_jsonl_rows(std::string_view text, RowChecker& checker) {
         cells.push_back(std::move(cell));
       }
       if (!names.empty()) checker.set_key(names.front());
-      if (!checker.add(names, cells, begin)) return false;
+      if (!checker.add(names, cells, begin, number)) return false;
     }
     begin = next;
   }
