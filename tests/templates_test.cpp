@@ -141,7 +141,7 @@ TEST_CASE("a bad instances row is an error at its line and column, before any ev
   CHECK_THAT(error_of(R"({"note":"A","issuer":"ACME","strike":"10","issue_date":"2026-13-01"})"
                       "\n",
                       "notes.jsonl"),
-             Catch::StartsWith("notes.jsonl:1:48: error: column issue_date must be a date"));
+             Catch::StartsWith("notes.jsonl:1:43: error: column issue_date must be a date"));
   CHECK_THAT(error_of(R"({"note":"A","issuer":"ACME","strike":"10"})"
                       "\n",
                       "notes.jsonl"),
