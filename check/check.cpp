@@ -23,6 +23,7 @@ CheckedContract Checker::run() {
   for (const ast::File* file : prelude_) declare_everything(*file, true);
   check_header(contract_);
   declare_everything(contract_, false);
+  declare_parameters(contract_);
   for (const auto& declaration : contract_.declarations) {
     std::visit(
         [this](const auto& decl) {

@@ -60,6 +60,14 @@ struct ClauseInstance {
   std::vector<std::string> states;  // pending, vested, …, lapsed
 };
 
+/// A template's parameter: one column of its instances file.
+struct ParameterInfo {
+  std::string name;
+  Type type;
+  Span span;
+  bool key = false;  // its column names each instance
+};
+
 /// A contract that passed the checker.
 struct CheckedContract {
   std::string title;
@@ -77,6 +85,14 @@ struct CheckedContract {
   std::vector<Type> types;  // by ast::NodeId
   /// `… since D` after a day window: D's local day, by the node id of D.
   std::map<std::uint32_t, std::int32_t> window_first_days;
+  /// `… since P` with P a parameter: P's index, by the node id of P (its day is per instance).
+  std::map<std::uint32_t, std::uint32_t> window_first_day_parameters;
+  /// A template's parameters, in declaration order; empty for a plain contract.
+  std::vector<ParameterInfo> parameters;
+  /// `let`s made of parameters: their value is per instance, so the plan computes them.
+  std::map<std::string, const ast::Expr*> instance_lets;
+  /// The parameter's position, or -1.
+  int parameter_index(std::string_view name) const;
   /// The cases of each parameterised test (`test "x" for each …`), by the test's span.begin.
   std::map<std::uint32_t, std::vector<Bindings>> test_cases;
 };

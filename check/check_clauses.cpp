@@ -94,6 +94,7 @@ void Checker::check_clause(const ast::ClauseDecl& decl,
                      fmt::format("the condition for '{}'", stage.state.text));
   }
   if (decl.holds_while) expect_condition(*decl.holds_while, scope, "the 'holds while' condition");
+  if (decl.tested_at) check_tested_at(*decl.tested_at);
   if (decl.grant) {
     const Type grant = check_expr(*decl.grant, scope);
     if (!grant.is_error() && !grant.is_numeric()) {

@@ -234,8 +234,14 @@ void Checker::check_event(const ast::EventDecl& decl) {
 void Checker::check_let(const ast::LetDecl& decl) {
   if (lets_done_.count(decl.name.text) || evaluating_lets_.count(decl.name.text)) return;
   evaluating_lets_.insert(decl.name.text);
+  const bool outer_reads_parameter = std::exchange(reads_parameter_, false);
   const Type type = check_expr(*decl.value, Scope{});
-  if (!type.is_error()) {
+  const bool per_instance = reads_parameter_;
+  reads_parameter_ = outer_reads_parameter || per_instance;
+  if (per_instance) {
+    // Made of a template's parameters: the plan computes it for each instance.
+    if (!type.is_error()) result_.instance_lets[decl.name.text] = decl.value.get();
+  } else if (!type.is_error()) {
     const std::size_t reported = diagnostics_.size();
     const bool outer_used_let_without_value = std::exchange(used_let_without_value_, false);
     if (auto value = evaluate(*decl.value, {})) {
@@ -375,6 +381,7 @@ void Checker::check_aggregate(const ast::MetricDecl& decl, const ast::Aggregate&
   if (aggregate.window) {
     check_count(*aggregate.window->length, Scope{}, "a window's length");
     check_period(aggregate.window->period, true);
+    check_window_since(aggregate.window->since, Scope{Scope::Kind::condition, nullptr, nullptr});
     // A window keeps the numbers that pass through it; the first, smallest or largest of
     // dates, timestamps or texts over a window is not kept.
     const bool keeps_values = aggregate.fn == ast::AggregateFn::first ||

@@ -224,6 +224,14 @@ Type Checker::check_suffixed(const ast::Expr& expr, const ast::Suffixed& suffixe
     return Type{};
   }
   if (duration) {
+    if (const auto parameter = parameter_read(operand)) {
+      error(operand.span,
+            fmt::format("the number of {} must be the same for every instance, but {} is a "
+                        "parameter",
+                        word, *parameter),
+            "write a number or a constant (let)");
+      return Type{};
+    }
     // The plan holds durations as constants: `(k + 1) days` in a family is one, `n days` with
     // a metric n is not.
     if (reads_replay_values(operand, scope)) {
@@ -264,6 +272,13 @@ Type Checker::check_count(const ast::Expr& count, const Scope& scope, std::strin
           fmt::format("{} must be a plain number, but this is {}", what, describe(type)));
     return Type{};
   }
+  if (const auto parameter = parameter_read(count)) {
+    error(count.span,
+          fmt::format("{} must be the same for every instance, but {} is a parameter", what,
+                      *parameter),
+          "write a number or a constant (let)");
+    return Type{};
+  }
   if (!scope.variables) {
     const auto value = evaluate_integer(count, {}, what);
     if (value && *value < 1) {
@@ -291,6 +306,14 @@ void Checker::check_window_since(const std::optional<ast::WindowSince>& since, c
         "write a date, e.g. since 2027-01-01, or since effective");
     return;
   }
+  // A template's parameter is known when each instance is loaded.
+  if (const auto* ref = std::get_if<ast::NameRef>(&since->date->node)) {
+    const int parameter = result_.parameter_index(ref->name);
+    if (parameter >= 0) {
+      result_.window_first_day_parameters[since->date->id] = static_cast<std::uint32_t>(parameter);
+      return;
+    }
+  }
   // The day is fixed when the contract is loaded: a clause's time is not known then.
   const auto value = evaluate(*since->date, {});
   if (const auto* date = value ? std::get_if<Date>(&*value) : nullptr) {
@@ -301,7 +324,7 @@ void Checker::check_window_since(const std::optional<ast::WindowSince>& since, c
   } else {
     error(since->date->span,
           "the day a window starts from must be known when the contract is loaded",
-          "write a date, a timestamp or a 'let' constant, e.g. since 2027-01-01");
+          "write a date, a timestamp, a 'let' constant or a parameter, e.g. since 2027-01-01");
   }
 }
 

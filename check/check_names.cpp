@@ -18,6 +18,9 @@ Type Checker::check_name(const ast::Expr& expr, const ast::NameRef& ref, const S
       return it->second;
     }
   }
+  // A template's parameter is its own word, also in a filter: the event's field of the same
+  // name is written `close.symbol`.
+  if (const auto parameter = parameter_type(expr, name, scope)) return *parameter;
   if (scope.kind == Scope::Kind::filter && scope.event) {
     const int index = scope.event->field_index(name);
     if (index >= 0) return scope.event->fields[index].type;
@@ -28,6 +31,7 @@ Type Checker::check_name(const ast::Expr& expr, const ast::NameRef& ref, const S
       return Type{};
     }
     check_let(*let->second);
+    if (!per_instance_let(expr, name, scope)) return Type{};
     return result_.types.at(let->second->value->id);
   }
   if (const auto metric = result_.metrics.find(name); metric != result_.metrics.end()) {

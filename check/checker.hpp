@@ -64,6 +64,18 @@ class Checker {
   void check_prerequisite_cycles();
   void check_deadline(const ast::Expr& deadline, const Bindings& bindings);
 
+  // check_parameters.cpp
+  void declare_parameters(const ast::File& file);
+  /// A parameter's type when `name` is one (an error type where constants only are allowed).
+  std::optional<Type> parameter_type(const ast::Expr& expr, const std::string& name,
+                                     const Scope& scope);
+  void check_tested_at(const ast::TestedAt& tested);
+  /// Whether the let `name` may be used here: one made of parameters is not a constant.
+  bool per_instance_let(const ast::Expr& expr, const std::string& name, const Scope& scope);
+  /// The first parameter (or let made of parameters) `expr` reads, if any.
+  std::optional<std::string> parameter_read(const ast::Expr& expr) const;
+  bool reads_parameter_ = false;  // set while checking a let that reads a parameter
+
   // check_tests.cpp
   void check_calendar(const ast::CalendarDecl& decl);
   void check_test(const ast::TestDecl& decl);

@@ -73,6 +73,8 @@ std::optional<Value> Checker::evaluate(const ast::Expr& expr, const Bindings& bi
               if (const auto bound = bindings.find(ref.name); bound != bindings.end()) {
                 return bound->second;
               }
+              // A parameter has its value per instance: known when loaded, not when checked.
+              if (result_.parameter_index(ref.name) >= 0) used_let_without_value_ = true;
               if (const auto let = let_decls_.find(ref.name); let != let_decls_.end()) {
                 check_let(*let->second);
                 const auto value = result_.constants.find(ref.name);

@@ -1,7 +1,9 @@
 // `proviso explain CONTRACT… LOG… CLAUSE… [--at TS] [--format text|json]`: replays the logs,
 // then says why each clause is or is not met (docs/explain.md).
+#include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -24,10 +26,11 @@ constexpr std::string_view kCommand = "explain";
 
 // The clauses a word names in a contract: the clause itself, or every member of a family.
 std::vector<std::string> clauses_named(const std::vector<ClauseStatus>& states,
-                                       const std::string& contract, const std::string& word) {
+                                       const std::string& contract, const std::string& instance,
+                                       const std::string& word) {
   std::vector<std::string> found;
   for (const ClauseStatus& status : states) {
-    if (status.contract != contract) continue;
+    if (status.contract != contract || status.instance != instance) continue;
     const bool member = status.clause.rfind(word + "[", 0) == 0;
     if (status.clause == word || member) found.push_back(status.clause);
   }
@@ -42,7 +45,8 @@ int explain(const ExplainOptions& options) {
     return code;
   }
   Engine engine;
-  if (const int code = load_contracts(engine, inputs.contracts)) return code;
+  if (const int code = load_contracts(engine, inputs.contracts, options.replay.instances))
+    return code;
   std::vector<std::string> titles;
   for (std::size_t i = 0; i < engine.contract_count(); ++i) {
     titles.push_back(engine.contract(i).checked.title);
@@ -50,18 +54,40 @@ int explain(const ExplainOptions& options) {
   // Which clauses to explain, checked before the replay so that a typo fails fast.
   const std::vector<ClauseStatus> states = engine.clause_states();
   std::vector<std::pair<std::size_t, std::string>> wanted;
+  // With a template's instances, a word naming an instance ("N0042") picks the instance whose
+  // clauses the next words name.
+  std::optional<std::size_t> instance;
   for (const std::string& word : inputs.words) {
+    if (const auto named = engine.instance_index(word)) {
+      instance = named;
+      continue;
+    }
     std::size_t matches = 0;
     for (std::size_t i = 0; i < titles.size(); ++i) {
-      for (const std::string& clause : clauses_named(states, titles[i], word)) {
+      if (instance ? i != *instance : !engine.instance_name(i).empty()) continue;
+      for (const std::string& clause :
+           clauses_named(states, titles[i], engine.instance_name(i), word)) {
         wanted.emplace_back(i, clause);
         ++matches;
       }
     }
     if (matches == 0) {
+      // Each clause once: a template's instances have the same clauses.
+      std::vector<std::string> seen;
       std::string names;
       for (const ClauseStatus& status : states) {
+        if (std::find(seen.begin(), seen.end(), status.clause) != seen.end()) continue;
+        seen.push_back(status.clause);
         names += fmt::format("{}{}", names.empty() ? "" : ", ", status.clause);
+      }
+      if (!instance && engine.contract_count() > 0 &&
+          !engine.instance_name(engine.contract_count() - 1).empty()) {
+        return usage_error(
+            kCommand,
+            fmt::format("{} is neither an instance nor a clause; name the instance, then its "
+                        "clause, e.g. {} {}",
+                        word, engine.instance_name(engine.contract_count() - 1),
+                        seen.empty() ? word : seen.front()));
       }
       return usage_error(
           kCommand, fmt::format("{} is not a clause of the contract{} (its clauses: {}), nor a "
@@ -79,9 +105,11 @@ int explain(const ExplainOptions& options) {
   ReplayPlan plan;
   if (const int code = plan_replay(engine, options.replay, kCommand, plan)) return code;
   // The last transition of each clause into each state: what explanations name as the cause.
-  std::map<std::tuple<std::string, std::string, std::string>, Transition> last;
+  std::map<std::tuple<std::string, std::string, std::string, std::string>, Transition> last;
   engine.on_transition([&last](const Transition& transition) {
-    last.insert_or_assign({transition.contract, transition.clause, transition.to.name}, transition);
+    last.insert_or_assign(
+        {transition.contract, transition.instance, transition.clause, transition.to.name},
+        transition);
   });
   if (const int code = replay_logs(engine, inputs.logs, plan)) return code;
   std::vector<Transition> history;

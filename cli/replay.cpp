@@ -107,6 +107,9 @@ bool has_idle_core() {
 }  // namespace
 
 void add_replay_options(CLI::App& command, ReplayOptions& options, const std::string& at_help) {
+  command.add_option("--instances", options.instances,
+                     "Instantiate the template contract (one with 'parameters') once per row of "
+                     "this file: CSV with a header row, or JSON Lines (.jsonl)");
   command
       .add_option("--input-format", options.input_format, "Format of standard input: jsonl or csv")
       ->check(CLI::IsMember({"jsonl", "csv"}));
@@ -199,10 +202,22 @@ int runtime_error(const RuntimeError& failure) {
   return kExitContractErrors;
 }
 
-int load_contracts(Engine& engine, const std::vector<std::string>& contracts) {
+int load_contracts(Engine& engine, const std::vector<std::string>& contracts,
+                   const std::string& instances) {
   Diagnostics diagnostics;
+  bool instantiated = false;
   for (const std::string& path : contracts) {
-    if (engine.load_file(path, diagnostics)) continue;
+    // A template is told apart by its `parameters`; parsing it twice costs little.
+    bool is_template = false;
+    if (!instances.empty()) {
+      const LoadedContract peek = load_contract_file(path);
+      is_template = peek.file && peek.file->parameters.has_value();
+    }
+    instantiated |= is_template;
+    if (is_template ? engine.load_template_file(path, instances, diagnostics)
+                    : engine.load_file(path, diagnostics)) {
+      continue;
+    }
     std::fflush(stdout);
     // A contract that cannot be read is a usage error, as for `proviso check`.
     if (diagnostics.size() == 1 && !diagnostics.front().span.file) {
@@ -215,6 +230,11 @@ int load_contracts(Engine& engine, const std::vector<std::string>& contracts) {
     fmt::print(stderr, "{}: {} error{}; nothing was replayed\n", path, errors,
                errors == 1 ? "" : "s");
     return kExitContractErrors;
+  }
+  if (!instances.empty() && !instantiated) {
+    return usage_error("run", fmt::format("--instances {}: none of the contracts declares "
+                                          "parameters, so none has instances",
+                                          instances));
   }
   return kExitOk;
 }

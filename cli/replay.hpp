@@ -27,11 +27,12 @@ struct ReplayOptions {
   std::string reorder;
   bool skip_bad_lines = false;
   bool strict = false;
-  int threads = 0;  // --threads: 1 reads on the replaying thread, 2 on a second; 0 decides
+  int threads = 0;          // --threads: 1 reads on the replaying thread, 2 on a second; 0 decides
+  std::string instances;  // --instances: the rows that instantiate a template contract
 };
 
-/// Adds --input-format, --at (described by `at_help`), --until, --reorder, --skip-bad-lines,
-/// --strict and --threads.
+/// Adds --instances, --input-format, --at (described by `at_help`), --until, --reorder,
+/// --skip-bad-lines, --strict and --threads.
 void add_replay_options(CLI::App& command, ReplayOptions& options, const std::string& at_help);
 
 /// The command line's inputs by kind: a .proviso file is a contract, a .jsonl, .json or .csv
@@ -55,7 +56,10 @@ std::optional<Timestamp> parse_instant(const std::string& text, const std::strin
 
 /// Loads the contracts; on errors prints them and returns the exit code (usage when a file
 /// cannot be read, as for `proviso check`), else 0.
-int load_contracts(Engine& engine, const std::vector<std::string>& contracts);
+/// With `instances` (--instances), a contract that declares parameters is loaded as a template,
+/// one instance per row of that file; it is an error when none does.
+int load_contracts(Engine& engine, const std::vector<std::string>& contracts,
+                   const std::string& instances = {});
 
 /// A replay's options, read: how strictly to read the logs, standard input's format, and the
 /// instants of --at and --until in the loaded contracts' time zone.

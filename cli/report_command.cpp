@@ -33,7 +33,8 @@ int report(const ReportOptions& options) {
     return usage_error(kCommand, fmt::format("-o {}: the report is an .html file", options.output));
   }
   Engine engine;
-  if (const int code = load_contracts(engine, inputs.contracts)) return code;
+  if (const int code = load_contracts(engine, inputs.contracts, options.replay.instances))
+    return code;
   ReplayPlan plan;
   if (const int code = plan_replay(engine, options.replay, kCommand, plan)) return code;
   ReportRecorder recorder(engine, options.points);

@@ -81,12 +81,14 @@ void print_state(const Engine& engine, Timestamp at) {
     for (const auto& value : clause.values) {
       values += fmt::format("{}{}", values.empty() ? "  " : "; ", render_deciding(value));
     }
-    fmt::print("  {}  {}  {}{}{}{}\n", clause.contract, clause.clause, clause.state,
+    fmt::print("  {}  {}{}{}  {}{}{}{}\n", clause.contract, clause.instance,
+               clause.instance.empty() ? "" : "  ", clause.clause, clause.state,
                clause.since ? fmt::format(" since {}", format_utc(*clause.since)) : "",
                clause.grant.empty() ? "" : fmt::format("  (grants {})", clause.grant), values);
   }
   for (const MetricStatus& metric : engine.metric_values()) {
-    fmt::print("  {}  {} = {}\n", metric.contract, metric.metric, metric.value);
+    fmt::print("  {}  {}{}{} = {}\n", metric.contract, metric.instance,
+               metric.instance.empty() ? "" : "  ", metric.metric, metric.value);
   }
 }
 
@@ -110,7 +112,8 @@ int run(const RunOptions& options) {
     return usage_error(kCommand, conflict);
   }
   Engine engine;
-  if (const int code = load_contracts(engine, inputs.contracts)) return code;
+  if (const int code = load_contracts(engine, inputs.contracts, options.replay.instances))
+    return code;
   ReplayPlan plan;
   if (const int code = plan_replay(engine, options.replay, kCommand, plan)) return code;
   const bool json = options.format == "jsonl";

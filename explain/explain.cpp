@@ -25,10 +25,11 @@ namespace {
 
 // The last transition of a clause into one of `states`, from the host's history.
 std::optional<Transition> last_transition(const std::vector<Transition>& history,
-                                          const std::string& contract, const std::string& clause,
+                                          const std::string& contract, const std::string& instance,
+                                          const std::string& clause,
                                           const std::vector<std::string>& states) {
   for (auto it = history.rbegin(); it != history.rend(); ++it) {
-    if (it->contract != contract || it->clause != clause) continue;
+    if (it->contract != contract || it->instance != instance || it->clause != clause) continue;
     if (std::find(states.begin(), states.end(), it->to.name) != states.end()) return *it;
   }
   return std::nullopt;
@@ -55,6 +56,7 @@ Explanation Engine::explain(std::string_view clause, std::size_t index,
 
   Explanation out;
   out.contract = plan.title;
+  out.instance = contract.instance;
   out.clause = clause_plan.name;
   if (decl.title) out.title = decl.title->value;
   for (const auto& citation : decl.citations) out.citations.push_back(citation.value);
@@ -110,8 +112,8 @@ Explanation Engine::explain(std::string_view clause, std::size_t index,
     stage.reached = state.level == Level::holding;
     const auto holding = std::find(states.begin(), states.end(), "holding") - states.begin();
     stage.reached_at = stage.reached ? state.entered[holding] : std::nullopt;
-    stage.reached_by =
-        last_transition(history, plan.title, clause_plan.name, {"holding", "breached"});
+    stage.reached_by = last_transition(history, plan.title, contract.instance, clause_plan.name,
+                                       {"holding", "breached"});
     stage.condition = explainer.condition(*clause_plan.holds_while);
     out.stages.push_back(std::move(stage));
   }
@@ -122,13 +124,15 @@ Explanation Engine::explain(std::string_view clause, std::size_t index,
     stage.reached = state.stage >= s + 1;
     stage.reached_at = stage.reached ? state.entered[s + 1] : std::nullopt;
     if (stage.reached) {
-      stage.reached_by = last_transition(history, plan.title, clause_plan.name, {stage.state});
+      stage.reached_by =
+          last_transition(history, plan.title, contract.instance, clause_plan.name, {stage.state});
     }
     stage.condition = explainer.condition(clause_plan.stages[s]);
     out.stages.push_back(std::move(stage));
   }
   if (state.lapsed) {
-    out.lapsed_by = last_transition(history, plan.title, clause_plan.name, {states.back()});
+    out.lapsed_by =
+        last_transition(history, plan.title, contract.instance, clause_plan.name, {states.back()});
   }
 
   // What the clause still has time for: its own deadline, then the contract's expiry.

@@ -71,6 +71,7 @@ struct Explanation {
   std::vector<ExplainedDeadline> deadlines;
   /// The transition that lapsed it, when it lapsed and the history holds it.
   std::optional<Transition> lapsed_by;
+  std::string instance;  // a template's instance ("N0042"); empty for a plain contract
 };
 
 /// The text `proviso explain` prints: the clause, its state, then each stage as a tree with

@@ -92,8 +92,9 @@ void transition_json(JsonWriter& json, std::string_view key, const std::optional
 
 std::string format_explanation_text(const Explanation& e) {
   const TimeZone zone = TimeZone::find(e.timezone).value_or(*TimeZone::find("UTC"));
-  std::string out = fmt::format("{}{} — {}\n", e.clause,
-                                e.title.empty() ? "" : fmt::format(" \"{}\"", e.title), e.contract);
+  std::string out =
+      fmt::format("{}{} — {}{}\n", e.clause, e.title.empty() ? "" : fmt::format(" \"{}\"", e.title),
+                  e.contract, e.instance.empty() ? "" : fmt::format(", instance {}", e.instance));
   for (const auto& citation : e.citations) out += fmt::format("  cites {}\n", citation);
   if (!e.grant.empty()) out += fmt::format("  grants {}\n", e.grant);
   if (!e.adjustment.empty()) out += fmt::format("  {}\n", e.adjustment);
@@ -150,6 +151,7 @@ std::string format_explanation_text(const Explanation& e) {
 void write_explanation_json(JsonWriter& json, const Explanation& e) {
   json.begin_object();
   json.key("contract").string(e.contract);
+  if (!e.instance.empty()) json.key("instance").string(e.instance);
   json.key("clause").string(e.clause);
   json.key("title").string(e.title);
   json.key("citations").begin_array();

@@ -161,8 +161,9 @@ void Explainer::window(ExplainedCondition& out, const ast::Expr& expr, const ast
   const std::uint32_t seen = state.size + (state.today ? 1 : 0);
   const std::uint32_t days = std::min(seen, window.span);
   // `… since D`: days before D count as not met, which the reader must be told.
+  const auto first_day = Engine::Impl::window_first_day(contract_, window);
   const std::string since =
-      window.first_day ? fmt::format(" since {}", format_date(Date{*window.first_day})) : "";
+      first_day ? fmt::format(" since {}", format_date(Date{*first_day})) : "";
   if (consecutive) {
     // The run of met days that ends with the newest sample.
     std::uint32_t run = 0;

@@ -288,6 +288,7 @@ struct Window {
   Span span;
   ExprPtr length;
   Name period;
+  std::optional<WindowSince> since;  // `over the last 5 trading days since issue_date`
 };
 /// `sum deployment.mw where vendor == "AMD" over the last 90 days`.
 struct Aggregate {
@@ -308,6 +309,14 @@ struct LetDecl {
   Span span;
   Name name;
   ExprPtr value;
+};
+
+/// `tested at each close where symbol == issuer`: the clause's conditions are looked at only
+/// after those events.
+struct TestedAt {
+  Span span;
+  Name event;
+  ExprPtr filter;  // null without `where`
 };
 
 /// `vests when C`: the clause reaches `state` (vested) when `condition` holds.
@@ -342,6 +351,7 @@ struct ClauseDecl {
   std::optional<Lapse> lapse;
   std::vector<ClauseRef> prerequisites;
   std::optional<Span> adjusted;  // `subject to adjustment`
+  std::optional<TestedAt> tested_at;
 };
 /// `k in 1..10` or `price in [250 USD, 300 USD]`.
 struct Binding {
@@ -462,10 +472,23 @@ using Declaration =
     std::variant<DimensionDecl, UnitDecl, CurrencyDecl, EventDecl, MetricDecl, LetDecl, ClauseDecl,
                  FamilyDecl, CalendarDecl, TestDecl, SplitsDecl>;
 
+/// One parameter of a template: `key note: text`, `conversion_price: USD`.
+struct Parameter {
+  Name name;
+  Name type;
+  bool key = false;  // its column names each instance
+};
+/// `parameters { … }`: the contract is a template, instantiated per row of an instances file.
+struct ParametersDecl {
+  Span span;
+  std::vector<Parameter> parameters;
+};
+
 /// One parsed file. `node_count` bounds every `Expr::id`.
 struct File {
   const SourceFile* source = nullptr;
   std::optional<Header> header;
+  std::optional<ParametersDecl> parameters;  // a template's; kept apart from `declarations`
   std::vector<Declaration> declarations;
   NodeId node_count = 0;
 };

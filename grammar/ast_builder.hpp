@@ -28,6 +28,13 @@ class AstBuilder {
     for (const auto& child : root.children) {
       if (child->is_type<g::contract_header>()) {
         file->header = header(*child);
+      } else if (child->is_type<g::parameters_decl>()) {
+        if (file->parameters) {
+          error(span(*child), "this contract already declares its parameters",
+                "declare every parameter in one 'parameters { … }' block");
+        } else {
+          file->parameters = parameters(*child);
+        }
       } else {
         file->declarations.push_back(declaration(*child));
       }
@@ -119,6 +126,8 @@ class AstBuilder {
   // `trading   days` may be written with any blanks or comments between its words; the
   // tree keeps one spelling.
   ast::Name suffix(const Node& node) const;
+  ast::ParametersDecl parameters(const Node& node) const;
+  ast::WindowSince window_since(const Node& node);
   ast::ExprPtr comparison(const Node& node);
   ast::ExprPtr temporal(const Node& node);
   ast::ExprPtr postfix(const Node& node);

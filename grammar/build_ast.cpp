@@ -78,6 +78,18 @@ ast::Declaration AstBuilder::declaration(const Node& node) {
   return test(node);
 }
 
+ast::ParametersDecl AstBuilder::parameters(const Node& node) const {
+  ast::ParametersDecl result{span(node), {}};
+  for (const auto& child : node.children) {
+    const Node& parameter = *child;
+    const bool key = parameter.children.front()->is_type<g::parameter_key>();
+    const std::size_t first = key ? 1 : 0;
+    result.parameters.push_back(
+        {name(*parameter.children[first]), name(*parameter.children[first + 1]), key});
+  }
+  return result;
+}
+
 ast::EventDecl AstBuilder::event(const Node& node) {
   ast::EventDecl result{span(node), name(*node.children[0]), {}};
   for (std::size_t i = 1; i < node.children.size(); ++i) {
@@ -121,7 +133,8 @@ ast::MetricDecl AstBuilder::metric(const Node& node) {
       aggregate.filter = expr(*part.children[0]);
     } else if (part.is_type<g::window>()) {
       aggregate.window =
-          ast::Window{span(part), expr(*part.children[0]), suffix(*part.children[1])};
+          ast::Window{span(part), expr(*part.children[0]), suffix(*part.children[1]), {}};
+      if (part.children.size() > 2) aggregate.window->since = window_since(*part.children[2]);
     }
   }
   result.body = std::move(aggregate);
@@ -182,6 +195,10 @@ ast::ClauseDecl AstBuilder::clause(const Node& node) {
       for (const auto& ref : item.children) result.prerequisites.push_back(clause_ref(*ref));
     } else if (item.is_type<g::adjustment>()) {
       result.adjusted = span(item);
+    } else if (item.is_type<g::tested_at>()) {
+      if (result.tested_at) error(span(item), "this clause already says when it is tested");
+      result.tested_at = ast::TestedAt{span(item), name(*item.children[0]), nullptr};
+      if (item.children.size() > 1) result.tested_at->filter = expr(*item.children[1]->children[0]);
     }
   }
   return result;

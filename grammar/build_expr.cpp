@@ -78,6 +78,11 @@ ast::UnaryOp AstBuilder::unary_op(const Node& node) {
 
 // `trading   days` may be written with any blanks or comments between its words; the
 // tree keeps one spelling.
+ast::WindowSince AstBuilder::window_since(const Node& node) {
+  const Node& start = *node.children.front();
+  return ast::WindowSince{start.is_type<g::since_effective>() ? nullptr : expr(start), span(node)};
+}
+
 ast::Name AstBuilder::suffix(const Node& node) const {
   ast::Name word = name(node);
   const std::string_view written = node.string_view();
@@ -112,9 +117,7 @@ ast::ExprPtr AstBuilder::temporal(const Node& node) {
   // `since effective` or `since D` closes either phrase.
   std::optional<ast::WindowSince> since;
   if (phrase.children.back()->is_type<g::window_since>()) {
-    const Node& start = *phrase.children.back()->children.front();
-    since = ast::WindowSince{start.is_type<g::since_effective>() ? nullptr : expr(start),
-                             span(*phrase.children.back())};
+    since = window_since(*phrase.children.back());
   }
   if (phrase.is_type<g::for_consecutive>()) {
     return make(span(node), ast::Consecutive{std::move(condition), expr(*phrase.children[0]),

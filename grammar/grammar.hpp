@@ -115,6 +115,7 @@ PROVISO_KEYWORD( on, "on" );
 PROVISO_KEYWORD( once, "once" );
 PROVISO_KEYWORD( or, "or" );
 PROVISO_KEYWORD( over, "over" );
+PROVISO_KEYWORD( parameters, "parameters" );
 PROVISO_KEYWORD( pays, "pays" );
 PROVISO_KEYWORD( releases, "releases" );
 PROVISO_KEYWORD( source, "source" );
@@ -123,6 +124,7 @@ PROVISO_KEYWORD( splits, "splits" );
 PROVISO_KEYWORD( subject, "subject" );
 PROVISO_KEYWORD( sum, "sum" );
 PROVISO_KEYWORD( test, "test" );
+PROVISO_KEYWORD( tested, "tested" );
 PROVISO_KEYWORD( timeline, "timeline" );
 PROVISO_KEYWORD( the, "the" );
 PROVISO_KEYWORD( timezone, "timezone" );
@@ -145,7 +147,7 @@ PROVISO_KEYWORD( within, "within" );
 #undef PROVISO_KEYWORD
 
 // Words that can never name anything: they start declarations, clause items or phrases.
-struct reserved : sor< kw_after, kw_all, kw_and, kw_any, kw_at, kw_average, kw_becomes, kw_before, kw_by, kw_calendar, kw_cites, kw_clause, kw_closed, kw_consecutive, kw_contract, kw_count, kw_covenant, kw_currency, kw_dimension, kw_each, kw_effective, kw_event, kw_ever, kw_expect, kw_expires, kw_false_, kw_first, kw_for, kw_from, kw_given, kw_grants, kw_holds, kw_holiday, kw_if, kw_in, kw_last, kw_lapses, kw_latest, kw_least, kw_let, kw_max, kw_metric, kw_min, kw_not, kw_observed, kw_of, kw_on, kw_once, kw_or, kw_over, kw_pays, kw_releases, kw_since, kw_source, kw_splits, kw_subject, kw_sum, kw_test, kw_the, kw_timezone, kw_trading, kw_tranche, kw_triggers, kw_true_, kw_unit, kw_unlocks, kw_until, kw_vests, kw_vwap, kw_weekend, kw_weighted, kw_when, kw_where, kw_while, kw_within > {};
+struct reserved : sor< kw_after, kw_all, kw_and, kw_any, kw_at, kw_average, kw_becomes, kw_before, kw_by, kw_calendar, kw_cites, kw_clause, kw_closed, kw_consecutive, kw_contract, kw_count, kw_covenant, kw_currency, kw_dimension, kw_each, kw_effective, kw_event, kw_ever, kw_expect, kw_expires, kw_false_, kw_first, kw_for, kw_from, kw_given, kw_grants, kw_holds, kw_holiday, kw_if, kw_in, kw_last, kw_lapses, kw_latest, kw_least, kw_let, kw_max, kw_metric, kw_min, kw_not, kw_observed, kw_of, kw_on, kw_once, kw_or, kw_over, kw_parameters, kw_pays, kw_releases, kw_since, kw_source, kw_splits, kw_subject, kw_sum, kw_test, kw_tested, kw_the, kw_timezone, kw_trading, kw_tranche, kw_triggers, kw_true_, kw_unit, kw_unlocks, kw_until, kw_vests, kw_vwap, kw_weekend, kw_weighted, kw_when, kw_where, kw_while, kw_within > {};
 struct identifier : seq< not_at< reserved >, word > {};
 
 // ---- Literals ---------------------------------------------------------------------------
@@ -278,7 +280,7 @@ struct aggregate_source : sor< event_field, identifier > {};
 struct weight_field : identifier {};
 struct weight : seq< kw_weighted, _, must< kw_by >, _, must< weight_field > > {};
 struct filter : seq< kw_where, _, must< expression > > {};
-struct window : seq< kw_over, _, must< kw_the >, _, must< kw_last >, _, must< count >, _, must< period > > {};
+struct window : seq< kw_over, _, must< kw_the >, _, must< kw_last >, _, must< count >, _, must< period >, opt< _, window_since > > {};
 struct aggregate : seq< aggregate_fn, _, must< aggregate_source >, opt< _, weight >, opt< _, filter >, opt< _, window > > {};
 struct metric_body : sor< aggregate, expression > {};
 struct metric_decl : seq< kw_metric, _, must< declared_name >, _, must< equals >, _, must< metric_body > > {};
@@ -303,7 +305,13 @@ struct clause_ref : seq< identifier, opt< index > > {};
 struct prerequisites : seq< kw_after, _, must< clause_ref >, star< _, comma, _, must< clause_ref > > > {};
 struct kw_adjustment : TAO_PEGTL_KEYWORD( "adjustment" ) {};
 struct adjustment : seq< kw_subject, _, must< kw_to >, _, must< kw_adjustment > > {};
-struct clause_item : sor< citation, grant, stage, holds_while, lapse, prerequisites, adjustment > {};
+// `tested at each close where symbol == issuer`: the clause's conditions are looked at only
+// after those events, as a term sheet tests a covenant at each compliance certificate.
+struct tested_event : identifier {};
+struct tested_at_word : kw_at {};
+struct tested_each : kw_each {};
+struct tested_at : seq< kw_tested, _, must< tested_at_word >, _, must< tested_each >, _, must< tested_event >, opt< _, filter > > {};
+struct clause_item : sor< citation, grant, stage, holds_while, lapse, prerequisites, adjustment, tested_at > {};
 struct clause_decl : seq< clause_kind, _, must< clause_name >, opt< _, clause_title >, star< _, clause_item > > {};
 
 struct range : seq< additive, _, band_inclusive, _, must< additive > > {};
@@ -368,8 +376,17 @@ struct test_decl : seq< kw_test, _, must< test_name >, opt< _, test_cases >, _, 
 struct split_source : event_field {};
 struct splits_decl : seq< kw_splits, _, must< kw_from >, _, must< split_source >, opt< _, filter > > {};
 
+// ---- Templates --------------------------------------------------------------------------
+// `parameters { key note: text  issuer: text  conversion_price: USD  issue_date: date }`: the
+// contract is a template, instantiated once per row of an instances file. `key` is a plain
+// word here (a parameter may be named so); it marks the column that names each instance.
+struct kw_key : TAO_PEGTL_KEYWORD( "key" ) {};
+struct parameter_key : seq< kw_key, at< _, identifier > > {};
+struct parameter_decl : seq< opt< parameter_key, _ >, field_name, _, must< colon >, _, must< field_type > > {};
+struct parameters_decl : seq< kw_parameters, _, must< open_brace >, star< _, parameter_decl, field_separator >, _, must< close_brace > > {};
+
 // ---- Files ------------------------------------------------------------------------------
-struct declaration : sor< event_decl, metric_decl, let_decl, family_decl, clause_decl, calendar_decl, test_decl, unit_decl, dimension_decl, currency_decl, splits_decl > {};
+struct declaration : sor< parameters_decl, event_decl, metric_decl, let_decl, family_decl, clause_decl, calendar_decl, test_decl, unit_decl, dimension_decl, currency_decl, splits_decl > {};
 struct end_of_file : eof {};
 struct contract_file : seq< _, opt< contract_header >, star< _, declaration >, _, must< end_of_file > > {};
 

@@ -22,11 +22,11 @@ using selector = tao::pegtl::parse_tree::selector< Rule, tao::pegtl::parse_tree:
    header_effective, header_expires, header_text, dimension_decl, unit_decl, currency_decl,
    declared_name, event_decl, field_decl, field_name, field_type, metric_decl, aggregate,
    aggregate_fn, event_field, weight, weight_field, filter, window, let_decl, splits_decl,
-   split_source,
+   split_source, parameters_decl, parameter_decl, parameter_key,
    // clauses
    clause_decl, family_clause, clause_kind, clause_name, family_variable, clause_title, citation,
    grant, stage, stage_verb, custom_state, holds_while, lapse, lapse_state, clause_ref,
-   prerequisites, adjustment, family_decl, binding, value_list, range,
+   prerequisites, adjustment, tested_at, tested_event, family_decl, binding, value_list, range,
    // calendars
    calendar_decl, holiday_rule, holiday_name, fixed_day, month_name, small_number, nth_weekday,
    ordinal, weekday_name, easter, easter_offset, easter_sign, day_unit, holiday_observed,

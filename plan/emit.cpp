@@ -311,6 +311,10 @@ void Compiler::emit_name(const ast::Expr& expr, const ast::NameRef& ref, Program
       return;
     }
   }
+  if (const int parameter = contract_.parameter_index(ref.name); parameter >= 0) {
+    out.steps.push_back(step(Op::parameter, expr, static_cast<std::uint32_t>(parameter)));
+    return;
+  }
   if (filtered_event_) {
     for (std::uint32_t f = 0; f < filtered_event_->fields.size(); ++f) {
       if (filtered_event_->fields[f].name == ref.name) {
@@ -318,6 +322,10 @@ void Compiler::emit_name(const ast::Expr& expr, const ast::NameRef& ref, Program
         return;
       }
     }
+  }
+  if (const auto it = contract_.instance_lets.find(ref.name); it != contract_.instance_lets.end()) {
+    emit(*it->second, out);
+    return;
   }
   if (const auto it = contract_.constants.find(ref.name); it != contract_.constants.end()) {
     out.steps.push_back(step(Op::constant, expr, constant_of(it->second)));
@@ -444,6 +452,10 @@ void Compiler::emit_window(const ast::Expr& expr, const ast::Expr& condition,
   } else if (since && since->date) {
     const auto day = contract_.window_first_days.find(since->date->id);
     if (day != contract_.window_first_days.end()) window.first_day = day->second;
+    const auto parameter = contract_.window_first_day_parameters.find(since->date->id);
+    if (parameter != contract_.window_first_day_parameters.end()) {
+      window.first_day_parameter = parameter->second;
+    }
   }
   window.input_metrics = inner.metrics;
   for (std::uint32_t m : inner.metrics) note_metric(m);

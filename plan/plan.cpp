@@ -138,6 +138,18 @@ void Compiler::compile_aggregate(MetricPlan& metric, const ast::Aggregate& aggre
     } else {
       metric.window_micros = duration_value(Decimal::from_int(length), period).time;
     }
+    if (const auto& since = aggregate.window->since) {
+      if (!since->date && plan_.effective) {
+        metric.first_day = plan_.zone->local_date(*plan_.effective).days;
+      } else if (since->date) {
+        const auto day = contract_.window_first_days.find(since->date->id);
+        if (day != contract_.window_first_days.end()) metric.first_day = day->second;
+        const auto parameter = contract_.window_first_day_parameters.find(since->date->id);
+        if (parameter != contract_.window_first_day_parameters.end()) {
+          metric.first_day_parameter = parameter->second;
+        }
+      }
+    }
   }
 }
 
@@ -165,6 +177,16 @@ void Compiler::compile_clause(std::uint32_t index) {
   if (decl.lapse) {
     clause.deadline = program(*decl.lapse->deadline);
     clause.lapse_stage = state_index(index, decl.lapse->state.text);
+  }
+  if (decl.tested_at) {
+    TestedAtPlan tested;
+    tested.event_type = *schemas_.find(decl.tested_at->event.text);
+    if (decl.tested_at->filter) {
+      filtered_event_ = &schemas_.events[tested.event_type];
+      tested.filter = program(*decl.tested_at->filter);
+      filtered_event_ = nullptr;
+    }
+    clause.tested_at = std::move(tested);
   }
   for (const ast::ClauseRef& ref : decl.prerequisites) {
     std::string name = ref.name.text;

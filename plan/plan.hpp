@@ -31,6 +31,7 @@ struct RuntimeValue {
 
 enum class Op : std::uint8_t {
   constant,      // a = constant index
+  parameter,     // a = parameter index: the instance's value (a template's parameters)
   load_metric,   // a = metric index
   load_field,    // a = field index of the event being filtered
   clause_state,  // a = clause index, b = state index: is the clause in that state now?
@@ -110,6 +111,8 @@ struct DayWindowPlan {
   /// `… since D`, `… since effective`: the first local day that may count; earlier days count
   /// as not met.
   std::optional<std::int32_t> first_day;
+  /// `… since P` with P a parameter: its index; the day is the instance's.
+  std::optional<std::uint32_t> first_day_parameter;
 };
 
 struct MetricPlan {
@@ -125,12 +128,22 @@ struct MetricPlan {
   std::uint32_t window_events = 0;        // `over the last N events`, 0 for the whole history
   std::int64_t window_micros = 0;         // `over the last N days` (exact time)
   std::uint32_t window_trading_days = 0;  // `over the last N trading days`
+  /// `over the last … since D`: events of local days before D are not aggregated; D is a
+  /// fixed day or (first_day_parameter) the instance's value of a parameter.
+  std::optional<std::int32_t> first_day;
+  std::optional<std::uint32_t> first_day_parameter;
 
   bool windowed() const {
     return window_events > 0 || window_micros > 0 || window_trading_days > 0;
   }
   /// Windows whose entries leave with time, not with newer events.
   bool expires_with_time() const { return window_micros > 0 || window_trading_days > 0; }
+};
+
+/// `tested at each close where symbol == issuer`.
+struct TestedAtPlan {
+  std::uint32_t event_type = 0;  // into EventSchemas
+  std::optional<Program> filter;
 };
 
 struct ClausePlan {
@@ -141,6 +154,7 @@ struct ClausePlan {
   std::optional<Program> deadline;           // `lapses if not S by …`
   std::uint32_t lapse_stage = 0;             // the stage (1-based) the deadline asks for
   std::vector<std::uint32_t> prerequisites;  // clause indices that must have met first
+  std::optional<TestedAtPlan> tested_at;     // its stages are evaluated only at those events
   std::optional<Program> grant;
   std::vector<std::uint32_t> input_metrics;  // metrics its programs read
   std::vector<std::uint32_t> input_clauses;  // clauses whose state its programs read

@@ -64,6 +64,8 @@ std::string step_text(const ContractPlan& plan, const Step& step) {
   switch (step.op) {
     case Op::constant:
       return fmt::format("constant {}", constant_text(plan, step));
+    case Op::parameter:
+      return fmt::format("parameter {}", plan.checked->parameters.at(step.a).name);
     case Op::load_metric:
       return fmt::format("load_metric {}", plan.metrics.at(step.a).name);
     case Op::load_field:

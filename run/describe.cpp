@@ -22,6 +22,7 @@ std::vector<ClauseStatus> Engine::clause_states() const {
       const ClauseStage stage = Impl::stage_of(contract, c);
       ClauseStatus status;
       status.contract = contract.plan.title;
+      status.instance = contract.instance;
       status.clause = plan.name;
       status.state = stage.name;
       status.state_index = stage.index;
@@ -56,7 +57,7 @@ std::vector<MetricStatus> Engine::metric_values() const {
     ContractRuntime& contract = *owned;
     for (std::uint32_t m = 0; m < contract.plan.metrics.size(); ++m) {
       const MetricPlan& plan = contract.plan.metrics[m];
-      MetricStatus status{contract.plan.title, plan.name, {}, {}};
+      MetricStatus status{contract.plan.title, plan.name, {}, {}, contract.instance};
       try {
         const RuntimeValue value = plan.derived ? impl_->evaluate(contract, *plan.derived)
                                                 : impl_->metric_value(contract, m);

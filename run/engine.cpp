@@ -59,33 +59,33 @@ bool Engine::load_file(const std::string& path, Diagnostics& diagnostics) {
 }
 
 bool Engine::load_text(std::string name, std::string text, Diagnostics& diagnostics) {
-  // Adding a contract rebuilds every plan and restarts every contract's state, so once time
-  // has moved it would silently forget what the others saw: refused instead.
-  if (impl_->clock) {
+  if (!loading_allowed(name, diagnostics)) return false;
+  auto shared = std::make_shared<ContractShared>();
+  shared->loaded = load_contract(std::move(name), std::move(text));
+  diagnostics.insert(diagnostics.end(), shared->loaded.diagnostics.begin(),
+                     shared->loaded.diagnostics.end());
+  if (!shared->loaded.ok()) {
+    impl_->rejected.push_back(std::move(shared->loaded));
+    return false;
+  }
+  if (const auto& parameters = shared->loaded.file->parameters) {
     diagnostics.push_back(
-        {Severity::error, Span{},
-         fmt::format("cannot load {}: this engine has already processed events (its clock is at "
-                     "{}); load every contract before the first event",
-                     name, format_utc(*impl_->clock)),
-         "create a new engine, load all contracts into it, then replay the events"});
+        {Severity::error, parameters->span,
+         fmt::format("{} is a template: it declares parameters, so it runs once for each row of "
+                     "an instances file",
+                     shared->loaded.source->name),
+         fmt::format("proviso run {} --instances ROWS.csv LOG.jsonl",
+                     shared->loaded.source->name)});
+    impl_->rejected.push_back(std::move(shared->loaded));
     return false;
   }
-  auto contract = std::make_unique<ContractRuntime>();
-  contract->loaded = load_contract(std::move(name), std::move(text));
-  diagnostics.insert(diagnostics.end(), contract->loaded.diagnostics.begin(),
-                     contract->loaded.diagnostics.end());
-  if (!contract->loaded.ok()) {
-    impl_->rejected.push_back(std::move(contract->loaded));
-    return false;
-  }
-  if (auto conflict = merge_schemas(contract->loaded.checked, impl_->schemas)) {
+  const std::size_t schemas_before = impl_->schemas_size();
+  if (auto conflict = merge_schemas(shared->loaded.checked, impl_->schemas)) {
     diagnostics.push_back({Severity::error, Span{}, *conflict, {}});
     return false;
   }
-  // Every contract's plan indexes event types by their place in the shared schemas, so
-  // earlier plans are rebuilt when a later contract adds fields or types.
-  impl_->contracts.push_back(std::move(contract));
-  for (std::uint32_t i = 0; i < impl_->contracts.size(); ++i) impl_->start_contract(i);
+  impl_->contracts.push_back(std::make_unique<ContractRuntime>(std::move(shared)));
+  impl_->start_added(impl_->contracts.size() - 1, schemas_before);
   return true;
 }
 
@@ -100,13 +100,31 @@ void Engine::reset() {
   fresh->note_callback = std::move(impl_->note_callback);
   fresh->listeners = std::move(impl_->listeners);
   fresh->coverage_on = impl_->coverage_on;
+  fresh->instance_index = std::move(impl_->instance_index);
   for (auto& owned : impl_->contracts) {
-    auto contract = std::make_unique<ContractRuntime>();
-    contract->loaded = std::move(owned->loaded);
+    // The compiled plan is shared (with a template's other instances); an instance keeps its
+    // name and parameters.
+    auto contract = std::make_unique<ContractRuntime>(owned->shared);
+    contract->instance = std::move(owned->instance);
+    contract->parameters = std::move(owned->parameters);
+    contract->parameter_texts = std::move(owned->parameter_texts);
     fresh->contracts.push_back(std::move(contract));
   }
   impl_ = std::move(fresh);
-  for (std::uint32_t i = 0; i < impl_->contracts.size(); ++i) impl_->start_contract(i);
+  impl_->start_added(0, impl_->schemas_size());
+}
+
+bool Engine::loading_allowed(const std::string& name, Diagnostics& diagnostics) const {
+  // Adding a contract rebuilds every plan and restarts every contract's state, so once time
+  // has moved it would silently forget what the others saw: refused instead.
+  if (!impl_->clock) return true;
+  diagnostics.push_back(
+      {Severity::error, Span{},
+       fmt::format("cannot load {}: this engine has already processed events (its clock is at "
+                   "{}); load every contract before the first event",
+                   name, format_utc(*impl_->clock)),
+       "create a new engine, load all contracts into it, then replay the events"});
+  return false;
 }
 
 const EventSchemas& Engine::schemas() const {

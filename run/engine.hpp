@@ -63,6 +63,7 @@ struct Transition {
     std::optional<proviso::Value> typed;
   };
   std::vector<Value> values;
+  std::string instance;  // a template's instance ("N0042"); empty for a plain contract
 };
 
 /// A clause's state at the engine's current time.
@@ -79,6 +80,7 @@ struct ClauseStatus {
   std::vector<Transition::Value> values;
   /// Every state the clause can be in, with the time it entered it (none if it has not).
   std::vector<std::pair<std::string, std::optional<Timestamp>>> entered;
+  std::string instance;  // a template's instance; empty for a plain contract
 };
 
 /// A condition or value of a contract, evaluated at the engine's current time.
@@ -103,6 +105,7 @@ struct MetricStatus {
   std::string metric;
   std::string value;  // "1.02 GW", or "no value" before the first event that sets it
   std::optional<proviso::Value> typed;  // the value itself; nullopt when it has none
+  std::string instance;                 // a template's instance; empty for a plain contract
 };
 
 /// The metrics of one contract that one event changed (or may have changed: a derived metric
@@ -165,6 +168,21 @@ class Engine {
   /// restore_state gave before must not be used after it (the text they show is freed). Cheaper
   /// than loading the contracts into a new engine, and answers the same.
   void reset();
+  /// Loads a template (a contract with `parameters { … }`) once, and one instance of it per
+  /// row of an instances file: CSV with a header row, or JSON Lines (`instances_name` ending in
+  /// .jsonl). Each instance is a contract of its own, named by its key column, that shares the
+  /// template's compiled plan: only its parameters and its state are its own. A bad row (a
+  /// missing column, a value of the wrong type, a duplicate key) loads nothing: false, with a
+  /// diagnostic at its line and column.
+  bool load_template(std::string name, std::string text, std::string instances_name,
+                     std::string instances_text, Diagnostics& diagnostics);
+  /// load_template from files.
+  bool load_template_file(const std::string& path, const std::string& instances_path,
+                          Diagnostics& diagnostics);
+  /// The contract index of the instance named `instance` (its key), if one is loaded.
+  std::optional<std::size_t> instance_index(std::string_view instance) const;
+  /// Contract `index`'s instance name; empty for a plain contract.
+  const std::string& instance_name(std::size_t index) const;
 
   /// The first loaded contract's time zone ("UTC" when none is loaded): how a host should read
   /// a date or a time without an offset that the user gives.
@@ -273,6 +291,9 @@ class Engine {
   struct Impl;
 
  private:
+  /// False, with a diagnostic, once the engine has processed events.
+  bool loading_allowed(const std::string& name, Diagnostics& diagnostics) const;
+
   std::unique_ptr<Impl> impl_;
 };
 

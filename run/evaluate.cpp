@@ -77,6 +77,7 @@ bool is_condition(Op op) {
     case Op::within:
       return true;
     case Op::constant:
+    case Op::parameter:
     case Op::load_metric:
     case Op::load_field:
     case Op::clause_time:
@@ -186,6 +187,9 @@ void Engine::Impl::execute(ContractRuntime& contract, const ContractPlan& plan, 
     switch (step.op) {
       case Op::constant:
         s.push_back(plan.constants[step.a]);
+        break;
+      case Op::parameter:
+        s.push_back(contract.parameters[step.a]);
         break;
       case Op::load_metric:
         s.push_back(metric_value(contract, step.a));

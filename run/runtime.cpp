@@ -22,18 +22,31 @@ std::optional<TradingCalendar> calendar_for(const LoadedContract& loaded) {
 
 }  // namespace
 
+std::size_t Engine::Impl::schemas_size() const {
+  std::size_t size = schemas.events.size();
+  for (const EventSchema& event : schemas.events) size += event.fields.size();
+  return size;
+}
+
 void Engine::Impl::start_contract(std::uint32_t index) {
   ContractRuntime& contract = *contracts[index];
   contract.index = index;
-  contract.plan = compile(contract.loaded.checked, schemas);
+  // The instances of a template share one plan: it is compiled once, and again only when a
+  // contract loaded later changes the event types it indexes.
+  ContractShared& shared = *contract.shared;
+  if (shared.compiled_for != schemas_size()) {
+    shared.plan = compile(shared.loaded.checked, schemas);
+    shared.calendar = calendar_for(shared.loaded);
+    shared.compiled_for = schemas_size();
+  }
   contract.extended.reset();  // expressions compiled for tests are compiled again when asked
   contract.extra.clear();
-  contract.calendar = calendar_for(contract.loaded);
   contract.metrics.assign(contract.plan.metrics.size(), MetricState{});
   contract.windows.assign(contract.plan.windows.size(), WindowState{});
   contract.latches.assign(contract.plan.latch_count, std::nullopt);
   contract.clauses.assign(contract.plan.clauses.size(), ClauseState{});
   contract.state_indices.assign(contract.plan.clauses.size(), StateIndices{});
+  contract.tested_now.assign(contract.plan.clauses.size(), 0);
   for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
     const auto& states = contract.plan.clauses[c].instance->states;
     contract.clauses[c].entered.assign(states.size(), std::nullopt);
@@ -49,26 +62,36 @@ void Engine::Impl::start_contract(std::uint32_t index) {
   contract.dirty.assign(contract.plan.clauses.size(), 1);
   contract.started = !contract.plan.effective;
   contract.expired = false;
-  // Timers are rebuilt from scratch whenever a contract is added.
-  if (index + 1 == contracts.size()) {
-    timers = {};
-    for (std::uint32_t i = 0; i < contracts.size(); ++i) {
-      const ContractPlan& plan = contracts[i]->plan;
-      if (plan.effective) timers.push({plan.effective->micros, i, 0, Timer::Kind::effective});
-      if (plan.expires) timers.push({plan.expires->micros, i, 0, Timer::Kind::expiry});
-      // Fixed deadlines are armed now, so they fire even when no event reaches the clause;
-      // so are the instants at which its fixed time tests change.
-      for (std::uint32_t c = 0; c < plan.clauses.size(); ++c) {
-        for (const std::int64_t at : plan.clauses[c].time_boundaries) {
-          timers.push({at, i, c, Timer::Kind::clock});
-        }
-        if (!plan.clauses[c].deadline) continue;
-        if (const auto at = deadline_of(*contracts[i], plan.clauses[c])) {
-          contracts[i]->clauses[c].deadline_armed = true;
-          timers.push({*at, i, c, Timer::Kind::deadline});
-        }
-      }
+}
+
+void Engine::Impl::arm_timers(std::uint32_t index) {
+  ContractRuntime& contract = *contracts[index];
+  const ContractPlan& plan = contract.plan;
+  if (plan.effective) timers.push({plan.effective->micros, index, 0, Timer::Kind::effective});
+  if (plan.expires) timers.push({plan.expires->micros, index, 0, Timer::Kind::expiry});
+  // Fixed deadlines are armed now, so they fire even when no event reaches the clause; so are
+  // the instants at which its fixed time tests change. A template's deadline may read the
+  // instance's parameters: it is fixed once the instance is loaded.
+  for (std::uint32_t c = 0; c < plan.clauses.size(); ++c) {
+    for (const std::int64_t at : plan.clauses[c].time_boundaries) {
+      timers.push({at, index, c, Timer::Kind::clock});
     }
+    if (!plan.clauses[c].deadline) continue;
+    if (const auto at = deadline_of(contract, plan.clauses[c])) {
+      contract.clauses[c].deadline_armed = true;
+      timers.push({*at, index, c, Timer::Kind::deadline});
+    }
+  }
+}
+
+void Engine::Impl::start_added(std::size_t first, std::size_t schemas_before) {
+  // A contract that adds event types or fields changes the indices every plan uses: then every
+  // contract starts again, else only the ones added.
+  const bool restart = schemas_size() != schemas_before;
+  if (restart) timers = {};
+  for (std::size_t i = restart ? 0 : first; i < contracts.size(); ++i) {
+    start_contract(static_cast<std::uint32_t>(i));
+    arm_timers(static_cast<std::uint32_t>(i));
   }
 }
 
@@ -223,6 +246,7 @@ void Engine::Impl::process(const Event& event) {
             const RuntimeValue pass = evaluate(contract, *metric.filter, &event);
             if (!(pass.known && pass.flag)) continue;
           }
+          if (before_first_day(contract, metric, event)) continue;
           update_metric(contract, m, event);
           note_metric_change(contract, m);
           for (std::uint32_t c : contract.plan.clauses_by_metric[m]) contract.dirty[c] = 1;
@@ -233,7 +257,13 @@ void Engine::Impl::process(const Event& event) {
           }
         }
       }
-      evaluate_dirty(contract, cause);
+      if (contract.shared->plan.clauses.size() && has_tested_at(contract)) {
+        mark_tested(contract, event);
+        evaluate_dirty(contract, cause);
+        std::fill(contract.tested_now.begin(), contract.tested_now.end(), 0);
+      } else {
+        evaluate_dirty(contract, cause);
+      }
     }
     if (!listeners.empty()) report_changes(event);
   } catch (const RuntimeError& failure) {
@@ -241,6 +271,42 @@ void Engine::Impl::process(const Event& event) {
                                                  ? fmt::format("event at {}", format_utc(event.ts))
                                                  : fmt::format("{}:{}", cause.file, cause.line));
   }
+}
+
+bool Engine::Impl::has_tested_at(const ContractRuntime& contract) {
+  return std::any_of(contract.plan.clauses.begin(), contract.plan.clauses.end(),
+                     [](const ClausePlan& clause) { return clause.tested_at.has_value(); });
+}
+
+void Engine::Impl::mark_tested(ContractRuntime& contract, const Event& event) {
+  for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
+    const auto& tested = contract.plan.clauses[c].tested_at;
+    if (!tested || tested->event_type != event.type) continue;
+    if (tested->filter) {
+      const RuntimeValue pass = evaluate(contract, *tested->filter, &event);
+      if (!(pass.known && pass.flag)) continue;
+    }
+    contract.tested_now[c] = 1;
+    contract.dirty[c] = 1;
+  }
+}
+
+bool Engine::Impl::before_first_day(const ContractRuntime& contract, const MetricPlan& metric,
+                                    const Event& event) const {
+  if (!metric.first_day && !metric.first_day_parameter) return false;
+  const std::int32_t first = metric.first_day_parameter
+                                 ? first_day_of(contract, *metric.first_day_parameter)
+                                 : *metric.first_day;
+  return contract.plan.zone->local_date(event.ts).days < first;
+}
+
+std::int32_t Engine::Impl::first_day_of(const ContractRuntime& contract, std::uint32_t parameter) {
+  const RuntimeValue& value = contract.parameters.at(parameter);
+  // A date parameter is a day; a timestamp parameter counts from its day in the contract's zone.
+  if (contract.loaded.checked.parameters.at(parameter).type.is(Kind::date)) {
+    return static_cast<std::int32_t>(value.time);
+  }
+  return contract.plan.zone->local_date(Timestamp{value.time}).days;
 }
 
 void Engine::Impl::evaluate_dirty(ContractRuntime& contract, const Transition::Cause& cause) {
@@ -295,6 +361,8 @@ bool Engine::Impl::evaluate_clause_now(ContractRuntime& contract, std::uint32_t 
       timers.push({*at, contract.index, index, Timer::Kind::deadline});
     }
   }
+  // `tested at each …`: the conditions are looked at only after those events.
+  if (plan.tested_at && !contract.tested_now[index]) return changed;
   for (std::uint32_t prerequisite : plan.prerequisites) {
     if (!has_been_met(contract, prerequisite)) {
       update_latches(contract, plan, state.stage);
@@ -388,7 +456,8 @@ void Engine::Impl::transition(ContractRuntime& contract, std::uint32_t clause,
                             stage_of(contract, clause),
                             {to_state, plan.instance->states[to_state]},
                             cause,
-                            {}};
+                            {},
+                            contract.instance};
     if (decided_by) transition->values = deciding_values(contract, *decided_by, *plan.instance);
   }
   if (lapses) {

@@ -5,6 +5,7 @@
 
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <queue>
 #include <string>
@@ -72,12 +73,43 @@ struct StateIndices {
   std::uint32_t lapsed = kNone;
 };
 
-struct ContractRuntime {
-  std::uint32_t index = 0;  // in Engine::Impl::contracts
+/// What every instance of one contract shares: its text, tree and checker result, its plan and
+/// its calendar. A plain contract is its own single instance; a template's instances differ
+/// only in their parameters and their state, so N instances compile the contract once.
+struct ContractShared {
   LoadedContract loaded;
   ContractPlan plan;
   std::optional<TradingCalendar> calendar;
   TradingCalendar every_day = TradingCalendar::every_day();
+  std::size_t compiled_for = 0;  // the schemas' size the plan was compiled for; 0: not yet
+};
+
+struct ContractRuntime {
+  explicit ContractRuntime(std::shared_ptr<ContractShared> shared_with)
+      : shared(std::move(shared_with)),
+        loaded(shared->loaded),
+        plan(shared->plan),
+        calendar(shared->calendar),
+        every_day(shared->every_day) {}
+  /// A contract of its own, sharing nothing (tests build one by hand).
+  ContractRuntime() : ContractRuntime(std::make_shared<ContractShared>()) {}
+  ContractRuntime(const ContractRuntime&) = delete;
+  ContractRuntime& operator=(const ContractRuntime&) = delete;
+
+  std::shared_ptr<ContractShared> shared;
+  std::uint32_t index = 0;  // in Engine::Impl::contracts
+  LoadedContract& loaded;
+  ContractPlan& plan;
+  std::optional<TradingCalendar>& calendar;
+  const TradingCalendar& every_day;
+  /// A template's instance: its name (the key column's value) and its parameters' values, in
+  /// the checker's order (Op::parameter reads them); `parameter_texts` holds what text values
+  /// view. Empty for a plain contract.
+  std::string instance;
+  std::vector<RuntimeValue> parameters;
+  std::vector<std::string> parameter_texts;
+  /// Set while an event a `tested at each` clause is tested at is being processed, by clause.
+  std::vector<std::uint8_t> tested_now;
   std::vector<MetricState> metrics;
   std::vector<WindowState> windows;
   std::vector<std::optional<std::int64_t>> latches;  // `once C`: when C first held
@@ -122,6 +154,7 @@ Diagnostic line_diagnostic(const SourceFile& source, std::uint64_t line, std::st
 
 struct Engine::Impl {
   std::vector<std::unique_ptr<ContractRuntime>> contracts;
+  std::map<std::string, std::size_t> instance_index;  // a template instance's name -> contract
   std::vector<LoadedContract> rejected;  // kept so that their diagnostics' spans stay valid
   EventSchemas schemas;
   std::vector<std::string> log_names;
@@ -164,6 +197,24 @@ struct Engine::Impl {
 
   // runtime.cpp
   void start_contract(std::uint32_t index);
+  /// Pushes contract `index`'s timers: effective, expiry, fixed deadlines and time tests.
+  void arm_timers(std::uint32_t index);
+  /// Starts the contracts from `first` on (all of them when the schemas grew since
+  /// `schemas_before`) and arms their timers.
+  void start_added(std::size_t first, std::size_t schemas_before);
+  /// A measure of the schemas that grows with every event type or field added.
+  std::size_t schemas_size() const;
+  static bool has_tested_at(const ContractRuntime& contract);
+  /// Marks the `tested at each` clauses that `event` tests.
+  void mark_tested(ContractRuntime& contract, const Event& event);
+  /// `over the last … since D`: the event's day is before D.
+  bool before_first_day(const ContractRuntime& contract, const MetricPlan& metric,
+                        const Event& event) const;
+  /// The local day of a date or timestamp parameter of the instance.
+  static std::int32_t first_day_of(const ContractRuntime& contract, std::uint32_t parameter);
+  /// A day window's first day (`since …`) for this contract or instance; none without `since`.
+  static std::optional<std::int32_t> window_first_day(const ContractRuntime& contract,
+                                                      const DayWindowPlan& window);
   void fire_timers(std::int64_t until);
   void fire(const Timer& timer);
   void process(const Event& event);

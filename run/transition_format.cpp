@@ -23,9 +23,10 @@ std::string format_transition_text(const Transition& transition) {
   for (const auto& value : transition.values) {
     values += fmt::format("{}{}", values.empty() ? "" : "; ", render_deciding(value));
   }
-  return fmt::format("{}  {}  {}  {} → {}{}{}  [{}]", format_utc(transition.ts),
-                     transition.contract, transition.clause, transition.from.name,
-                     transition.to.name, values.empty() ? "" : "  ", values,
+  return fmt::format("{}  {}  {}{}{}  {} → {}{}{}  [{}]", format_utc(transition.ts),
+                     transition.contract, transition.instance,
+                     transition.instance.empty() ? "" : "  ", transition.clause,
+                     transition.from.name, transition.to.name, values.empty() ? "" : "  ", values,
                      cause_text(transition.cause, transition.ts));
 }
 
@@ -34,6 +35,7 @@ void write_transition_json(JsonWriter& json, const Transition& transition, Trans
   json.key("ts").string(format_utc(transition.ts));
   if (form == TransitionJson::run) {
     json.key("contract").string(transition.contract);
+    if (!transition.instance.empty()) json.key("instance").string(transition.instance);
     json.key("clause").string(transition.clause);
   }
   json.key("from").string(transition.from.name);

@@ -63,12 +63,19 @@ void Engine::Impl::roll_windows(ContractRuntime& contract, std::int64_t now) {
   }
 }
 
+std::optional<std::int32_t> Engine::Impl::window_first_day(const ContractRuntime& contract,
+                                                           const DayWindowPlan& window) {
+  if (window.first_day_parameter) return first_day_of(contract, *window.first_day_parameter);
+  return window.first_day;
+}
+
 void Engine::Impl::note_missing_day(ContractRuntime& contract, const DayWindowPlan& window,
                                     Date day) {
   if (!(note_callback || !listeners.empty()) || day.days <= contract.last_missing_day) return;
   // Days before the contract takes effect, or before the window's first day, are not expected
   // to have data.
-  if (window.first_day && day.days < *window.first_day) return;
+  const auto first_day = window_first_day(contract, window);
+  if (first_day && day.days < *first_day) return;
   if (contract.plan.effective &&
       day.days < contract.plan.zone->local_date(*contract.plan.effective).days) {
     return;
@@ -76,8 +83,9 @@ void Engine::Impl::note_missing_day(ContractRuntime& contract, const DayWindowPl
   contract.last_missing_day = day.days;
   const TradingCalendar& days = days_of(contract, window);
   notify_note(fmt::format(
-      "{}: {} is a {} day without data for {}; it counts as not met", contract.plan.title,
-      format_date(day), window.trading_days ? days.name() + " trading" : std::string("calendar"),
+      "{}{}{}: {} is a {} day without data for {}; it counts as not met", contract.plan.title,
+      contract.instance.empty() ? "" : " ", contract.instance, format_date(day),
+      window.trading_days ? days.name() + " trading" : std::string("calendar"),
       window.condition.source ? window.condition.source->span.text() : "a day window"));
 }
 
@@ -86,7 +94,8 @@ void Engine::Impl::sample_window(ContractRuntime& contract, std::uint32_t index)
   WindowState& state = contract.windows[index];
   if (!state.current_day) return;
   if (!days_of(contract, plan).is_trading_day(Date{*state.current_day})) return;
-  if (plan.first_day && *state.current_day < *plan.first_day) return;  // counts as not met
+  const auto first_day = window_first_day(contract, plan);
+  if (first_day && *state.current_day < *first_day) return;  // counts as not met
   const RuntimeValue value = evaluate(contract, plan.condition);
   state.today = value.known && value.flag;
 }

@@ -148,7 +148,13 @@ TEST_CASE("every contract check accepts runs, and no command aborts on any contr
         INFO("proviso " << command << " printed:\n" << result.output);
         CHECK(documented_exit(result.exit_code));
         CHECK(result.output.find("internal error") == std::string::npos);
-        if (loaded.ok()) {
+        if (loaded.ok() && loaded.file->parameters) {
+          // A template runs only with its instances (--instances); without, it says so.
+          if (command.rfind("test ", 0) != 0) {
+            CHECK(result.exit_code == 1);
+            CHECK(result.output.find("is a template") != std::string::npos);
+          }
+        } else if (loaded.ok()) {
           // Checked clean: it runs. Only the log's data (3), a contract test (4) or a
           // calculation on one of the log's events (1, naming the event, as docs/run.md says)
           // may fail; with no events, nothing does.

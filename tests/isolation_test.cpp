@@ -45,7 +45,8 @@ std::vector<Bundled> bundled_contracts() {
     }
     if (bundled.logs.empty()) return;
     const LoadedContract loaded = load_contract_file(contract.string());
-    if (!loaded.ok()) return;  // contract_errors.proviso: nothing is replayed
+    if (!loaded.ok()) return;             // contract_errors.proviso: nothing is replayed
+    if (loaded.file->parameters) return;  // a template replays only with its instances
     bundled.title = loaded.checked.title;
     for (const auto& [name, info] : loaded.checked.events) bundled.declared.insert(name);
     out.push_back(std::move(bundled));
