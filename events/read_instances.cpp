@@ -48,7 +48,7 @@ std::string kind_text(const InstanceColumn& column) {
 
 // Reads one cell into its slot with the column's type; the message names the column.
 bool read_cell(const InstanceColumn& column, const Cell& cell, FieldSlot& slot, std::string& why) {
-  const EventSchema schema{"instances", {}};
+  const EventSchema schema{"instances", {}, {}};
   const FieldSchema field{column.name, column.type, column.scale};
   std::string unused;
   if (detail::read_text(schema, field, cell.text, true, slot, unused)) return true;
