@@ -36,6 +36,8 @@ std::string cause_text(const Transition::Cause& cause) {
       return ", when the contract expired";
     case CauseKind::clock:
       return ", as time passed";
+    case CauseKind::period_end:
+      return ", at the end of the period";
   }
   return {};
 }

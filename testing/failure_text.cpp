@@ -141,6 +141,8 @@ std::string cause_phrase(const Transition& transition) {
       return "decided by the contract's expiry";
     case CauseKind::effective:
       return "decided when the contract took effect";
+    case CauseKind::period_end:
+      return "decided at the end of the period";
     case CauseKind::clock:
       break;
   }
