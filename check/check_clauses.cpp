@@ -86,8 +86,7 @@ void Checker::check_clause(const ast::ClauseDecl& decl,
   } else if (decl.stages.empty() && !decl.holds_while) {
     error(decl.name.span,
           fmt::format("{} {} has no condition, so it never changes state", decl.kind.text, name),
-          "give it a condition, e.g. 'vests when …', 'holds while …' or 'requires … in each "
-          "calendar month'");
+          "give it a condition, e.g. 'vests when …' or 'holds while …'");
   }
   if (!decl.stages.empty() && decl.holds_while) {
     error(decl.name.span,

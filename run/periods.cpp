@@ -121,9 +121,10 @@ void Engine::Impl::record_period_outcome(ContractRuntime& contract, std::uint32_
     }
   }
   if (own == kUnknown) {
-    notify_note(fmt::format("{}: {} has no outcome for {}: {} is unknown (no data in the period)",
-                            contract.plan.title, plan.name, label,
-                            plan.period_test->source->span.text()));
+    notify_note(
+        fmt::format("{}: {} could not be tested for {}: {} is unknown (no data in the "
+                    "period), so the period is neither met nor missed",
+                    contract.plan.title, plan.name, label, plan.period_test->source->span.text()));
   }
   transition(contract, clause, outcome.state, Transition::Cause{CauseKind::period_end, {}, 0},
              &*plan.period_test, label);
