@@ -129,13 +129,14 @@ struct Timer {
   std::uint32_t contract = 0;
   std::uint32_t clause = 0;  // for deadlines
   // clock: a fixed `before`/`by`/`after` test of `clause` changes its answer.
-  // period_end: the period of rule `clause` (an index into period_rules) ends.
+  // period_end: the period of rule `clause` (an index into period_rules) ends. Saved states
+  // hold the kind's number, so a new kind goes last.
   enum class Kind : std::uint8_t {
     effective,
     deadline,
-    period_end,
     expiry,
-    clock
+    clock,
+    period_end
   } kind = Kind::deadline;
 
   bool operator>(const Timer& other) const {

@@ -247,6 +247,47 @@ clause Floor requires monthly_sales >= 0 USD in each calendar month
         "(no data in the period), so the period is neither met nor missed");
 }
 
+TEST_CASE("a saved state keeps the periods: a replay split in two gives the same timeline",
+          "[periods][state]") {
+  const std::string contract = R"(contract "Split replay"
+  timezone "Europe/London"
+  effective 2026-01-01
+event sale { amount: GBP }
+metric this_month = sum sale.amount in the current calendar month
+metric last_month = sum sale.amount in the previous calendar month
+clause Floor
+  grants 1 GBP
+  requires last_month >= 10 GBP in each of the last 2 calendar months
+)";
+  const std::vector<std::pair<std::string, std::string>> sales = {{"2026-01-10T12:00:00Z", "12"},
+                                                                  {"2026-02-10T12:00:00Z", "11"},
+                                                                  {"2026-03-10T12:00:00Z", "30"},
+                                                                  {"2026-04-10T12:00:00Z", "40"},
+                                                                  {"2026-05-10T12:00:00Z", "50"}};
+  Replay whole(contract);
+  for (const auto& [ts, amount] : sales) whole.feed("sale", ts, "amount", amount);
+  whole.engine.advance_to(Timestamp{day("2026-06-02").days * kMicrosPerDay});
+
+  Replay first(contract);
+  for (std::size_t i = 0; i < 3; ++i) first.feed("sale", sales[i].first, "amount", sales[i].second);
+  const std::string saved = first.engine.save_state();
+  Replay second(contract);
+  Diagnostics diagnostics;
+  REQUIRE(second.engine.restore_state(saved, diagnostics, "saved.state"));
+  CHECK(second.metric("this_month") == "30 GBP");
+  CHECK(second.metric("last_month") == "11 GBP");
+  for (std::size_t i = 3; i < sales.size(); ++i) {
+    second.feed("sale", sales[i].first, "amount", sales[i].second);
+  }
+  second.engine.advance_to(Timestamp{day("2026-06-02").days * kMicrosPerDay});
+  std::vector<std::string> split = first.timeline;
+  split.insert(split.end(), second.timeline.begin(), second.timeline.end());
+  CHECK(split == whole.timeline);
+  CHECK(whole.timeline.size() == 5);
+  CHECK(second.engine.granted_totals() == whole.engine.granted_totals());
+  CHECK(second.engine.save_state() == whole.engine.save_state());
+}
+
 TEST_CASE("period phrases the checker refuses", "[periods][check]") {
   const std::string head = R"(contract "Periods"
   timezone "UTC"
