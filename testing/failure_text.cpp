@@ -165,6 +165,14 @@ std::string describe_clause(Replay& replay, const std::string& clause) {
       }
       text += fmt::format(" ({})", join(values, "; "));
     }
+    // A clause tested per period: every period's outcome so far, as a table would list them.
+    std::vector<std::string> periods;
+    for (const Transition& transition : replay.transitions) {
+      if (transition.clause == clause && !transition.period.empty()) {
+        periods.push_back(fmt::format("{} {}", transition.period, transition.to.name));
+      }
+    }
+    if (!periods.empty()) text += fmt::format("; by period: {}", join(periods, ", "));
     return text;
   }
   return fmt::format("{} is not a clause of the contract", clause);
