@@ -120,7 +120,7 @@ Explanation Engine::explain(std::string_view clause, std::size_t index,
     out.per_period =
         clause_plan.periods_needed == 1
             ? rule.describe()
-            : fmt::format("of the last {} {}s", clause_plan.periods_needed, rule.describe());
+            : fmt::format("of the last {} {}", clause_plan.periods_needed, rule.describe(true));
     ExplainedStage stage;
     stage.state = "met";
     stage.verb = "requires";

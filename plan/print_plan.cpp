@@ -180,7 +180,7 @@ std::string print_plan(const ContractPlan& plan, const EventSchemas& schemas) {
     if (clause.period_test) {
       write_program(out, plan,
                     fmt::format("  requires, in each of the last {} {}", clause.periods_needed,
-                                plan.period_rules.at(clause.period_rule).describe()),
+                                plan.period_rules.at(clause.period_rule).describe(true)),
                     *clause.period_test);
     }
     if (clause.deadline) {

@@ -102,12 +102,13 @@ std::string PeriodRule::label(std::int64_t index) const {
   return {};
 }
 
-std::string PeriodRule::describe() const {
-  if (anniversary) return "contract year";
+std::string PeriodRule::describe(bool plural) const {
+  const std::string_view s = plural ? "s" : "";
+  if (anniversary) return fmt::format("contract year{}", s);
   static constexpr std::array<std::string_view, 4> kUnits = {"week", "month", "quarter", "year"};
   const std::string_view unit_word = kUnits[static_cast<std::size_t>(unit)];
-  if (!fiscal) return fmt::format("calendar {}", unit_word);
-  return fmt::format("fiscal {} starting {}", unit_word,
+  if (!fiscal) return fmt::format("calendar {}{}", unit_word, s);
+  return fmt::format("fiscal {}{} starting {}", unit_word, s,
                      kMonthNames[static_cast<std::size_t>(first_month - 1)]);
 }
 

@@ -31,8 +31,9 @@ struct PeriodRule {
   /// is named for the calendar year it ends in), "FY2027-Q1", "week of 2026-03-02",
   /// "contract year 2".
   std::string label(std::int64_t index) const;
-  /// As a contract writes it: "calendar month", "fiscal year starting July".
-  std::string describe() const;
+  /// As a contract writes it: "calendar month", "fiscal year starting July"; with `plural`,
+  /// "calendar months", "fiscal years starting July".
+  std::string describe(bool plural = false) const;
   bool operator==(const PeriodRule&) const = default;
 };
 

@@ -100,6 +100,7 @@ TEST_CASE("periods are numbered, start and are named as the calendar says", "[pe
   CHECK(fiscal.start(fiscal.index_of(day("2027-03-01"))) == day("2026-07-01"));
   CHECK(rule_of("fiscal", "year", "June", 30) == fiscal);
   CHECK(fiscal.describe() == "fiscal year starting July");
+  CHECK(fiscal.describe(true) == "fiscal years starting July");
   const PeriodRule fiscal_quarter = rule_of("fiscal", "quarter", "July");
   CHECK(fiscal_quarter.label(fiscal_quarter.index_of(day("2026-08-15"))) == "FY2027-Q1");
   CHECK(fiscal_quarter.label(fiscal_quarter.index_of(day("2027-06-30"))) == "FY2027-Q4");
