@@ -139,9 +139,17 @@ struct Timer {
     period_end
   } kind = Kind::deadline;
 
+  /// At one instant, a period that ends is closed before the contract expires, so that the
+  /// last period of a contract still gets its outcome.
+  int rank() const {
+    if (kind == Kind::period_end) return static_cast<int>(Kind::expiry);
+    return static_cast<int>(kind) + (kind >= Kind::expiry ? 1 : 0);
+  }
   bool operator>(const Timer& other) const {
-    return std::tie(at, contract, kind, clause) >
-           std::tie(other.at, other.contract, other.kind, other.clause);
+    const int mine = rank();
+    const int theirs = other.rank();
+    return std::tie(at, contract, mine, clause) >
+           std::tie(other.at, other.contract, theirs, other.clause);
   }
 };
 

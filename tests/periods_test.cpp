@@ -289,6 +289,25 @@ clause Floor
   CHECK(second.engine.save_state() == whole.engine.save_state());
 }
 
+TEST_CASE("the last period of a contract is tested when it expires at that period's end",
+          "[periods][engine]") {
+  Replay replay(R"(contract "Short"
+  timezone "UTC"
+  effective 2026-01-01
+  expires 2026-03-01
+event reading { availability: number }
+metric avail = average reading.availability in the current calendar month
+covenant Availability requires avail >= 0.95 in each calendar month
+)");
+  replay.feed("reading", "2026-01-15T00:00:00Z", "availability", "0.99");
+  replay.feed("reading", "2026-02-15T00:00:00Z", "availability", "0.90");
+  replay.engine.advance_to(Timestamp{day("2026-06-01").days * kMicrosPerDay});
+  CHECK(replay.timeline == std::vector<std::string>{
+                               "2026-02-01T00:00:00Z Availability 2026-01: met",
+                               "2026-03-01T00:00:00Z Availability 2026-02: missed",
+                           });
+}
+
 TEST_CASE("period phrases the checker refuses", "[periods][check]") {
   const std::string head = R"(contract "Periods"
   timezone "UTC"
