@@ -71,7 +71,19 @@ void Checker::check_clause(const ast::ClauseDecl& decl,
                            const std::map<std::string, Type>* variables) {
   const Scope scope{Scope::Kind::condition, nullptr, variables};
   const std::string& name = decl.name.text;
-  if (decl.stages.empty() && !decl.holds_while) {
+  if (decl.period_test) {
+    const ast::PeriodTest& test = *decl.period_test;
+    if (!decl.stages.empty() || decl.holds_while || decl.lapse) {
+      error(test.span,
+            fmt::format("{} {} is tested once per period, so it has no stages, 'holds while' or "
+                        "deadline",
+                        decl.kind.text, name),
+            "split it into two clauses");
+    }
+    if (test.last < 1) error(test.span, "the number of periods must be at least 1");
+    expect_condition(*test.condition, scope, "the 'requires' condition");
+    check_calendar_period(test.period);
+  } else if (decl.stages.empty() && !decl.holds_while) {
     error(decl.name.span,
           fmt::format("{} {} has no condition, so it never changes state", decl.kind.text, name),
           "give it a condition, e.g. 'vests when …' or 'holds while …'");
@@ -345,6 +357,7 @@ void Checker::check_prerequisite_cycles() {
     };
     for (const ast::Stage& stage : decl.stages) check_members(*stage.condition);
     if (decl.holds_while) check_members(*decl.holds_while);
+    if (decl.period_test) check_members(*decl.period_test->condition);
   }
   enum class Mark { unvisited, active, done };
   std::map<std::string, Mark> marks;

@@ -10,6 +10,7 @@
 #include "base/zones.hpp"
 #include "check/checker.hpp"
 #include "grammar/print_ast.hpp"
+#include "stdlib/period.hpp"
 
 namespace proviso {
 
@@ -395,7 +396,19 @@ void Checker::check_aggregate(const ast::MetricDecl& decl, const ast::Aggregate&
       type.reset();
     }
   }
+  if (aggregate.period) check_calendar_period(aggregate.period->period);
   info.type = type.value_or(Type{});
+}
+
+void Checker::check_calendar_period(const ast::PeriodSpec& period) {
+  std::optional<Date> effective;
+  if (result_.effective) {
+    if (const auto zone = TimeZone::find(result_.timezone)) {
+      effective = zone->local_date(*result_.effective);
+    }
+  }
+  const PeriodResolution resolved = resolve_period(period, effective);
+  if (!resolved.rule) error(resolved.where, resolved.error, resolved.help);
 }
 
 void Checker::check_splits(const ast::SplitsDecl& decl) {

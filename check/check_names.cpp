@@ -103,6 +103,12 @@ std::vector<std::string> Checker::states_of(const ast::ClauseDecl& decl) const {
     states.push_back("holding");
     states.push_back("breached");
   }
+  // A clause tested once per period: each period's outcome, the last one its state.
+  if (decl.period_test) {
+    states.push_back("met");
+    states.push_back("missed");
+    states.push_back("unknown");
+  }
   // Only a clause with a deadline can lapse: at its deadline, or at the contract's expiry if it
   // has not reached its last stage by then. One without a deadline stays as it is at expiry.
   if (decl.lapse) states.push_back("lapsed");

@@ -99,6 +99,9 @@ class Checker {
   bool reads_replay_values(const ast::Expr& expr, const Scope& scope) const;
   Type check_count(const ast::Expr& count, const Scope& scope, std::string_view what);
   Type check_period(const ast::Name& period, bool allow_events);
+  /// Reports a calendar period the contract cannot use (`fiscal month`, a contract year
+  /// without an effective date).
+  void check_calendar_period(const ast::PeriodSpec& period);
   /// `since effective` needs an effective date; `since D` a constant date or timestamp.
   void check_window_since(const std::optional<ast::WindowSince>& since, const Scope& scope);
   Type check_timestamp(const ast::TimestampLiteral& literal);

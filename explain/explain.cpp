@@ -117,6 +117,29 @@ Explanation Engine::explain(std::string_view clause, std::size_t index,
     stage.condition = explainer.condition(*clause_plan.holds_while);
     out.stages.push_back(std::move(stage));
   }
+  if (clause_plan.period_test) {
+    const PeriodRule& rule = plan.period_rules[clause_plan.period_rule];
+    out.per_period =
+        clause_plan.periods_needed == 1
+            ? rule.describe()
+            : fmt::format("of the last {} {}", clause_plan.periods_needed, rule.describe(true));
+    ExplainedStage stage;
+    stage.state = "met";
+    stage.verb = "requires";
+    stage.condition = explainer.condition(*clause_plan.period_test);
+    out.stages.push_back(std::move(stage));
+    const Type* grant_type =
+        clause_plan.grant ? &plan.types.at(clause_plan.grant->source->id) : nullptr;
+    for (const PeriodOutcome& period : state.periods) {
+      ExplainedPeriod row{rule.label(period.index), states[period.state], period.end, {}};
+      if (period.granted && grant_type) {
+        RuntimeValue granted;
+        granted.number = *period.granted;
+        row.granted = render_value(granted, *grant_type, contract, ValueForm::reader);
+      }
+      out.periods.push_back(std::move(row));
+    }
+  }
   for (std::size_t s = 0; s < clause_plan.stages.size(); ++s) {
     ExplainedStage stage;
     stage.state = states[s + 1];

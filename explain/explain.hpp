@@ -54,6 +54,14 @@ struct ExplainedDeadline {
   std::string summary;  // "deadline 2030-10-05 17:00 New York, 1,402 days away"
 };
 
+/// One period's outcome of a clause tested per period (`requires C in each calendar month`).
+struct ExplainedPeriod {
+  std::string period;   // "2026-03"
+  std::string outcome;  // met, missed or unknown
+  Timestamp end;        // the period's end, when its outcome was decided
+  std::string granted;  // what a met period granted, or empty
+};
+
 /// Why one clause is where it is.
 struct Explanation {
   std::string contract;  // the contract's title
@@ -69,6 +77,10 @@ struct Explanation {
   std::vector<ExplainedCondition> prerequisites;  // `after T1`: each as a state condition
   std::vector<ExplainedStage> stages;
   std::vector<ExplainedDeadline> deadlines;
+  /// A clause tested per period: the period ("calendar month", or "3 calendar months" for
+  /// `in each of the last 3 …`), and every period's outcome so far, oldest first.
+  std::string per_period;
+  std::vector<ExplainedPeriod> periods;
   /// The transition that lapsed it, when it lapsed and the history holds it.
   std::optional<Transition> lapsed_by;
   std::string instance;  // a template's instance ("N0042"); empty for a plain contract

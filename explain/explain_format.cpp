@@ -2,6 +2,8 @@
 // documented in docs/explain.md.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "base/json.hpp"
 #include "explain/explain.hpp"
 #include "run/render.hpp"
@@ -36,6 +38,8 @@ std::string cause_text(const Transition::Cause& cause) {
       return ", when the contract expired";
     case CauseKind::clock:
       return ", as time passed";
+    case CauseKind::period_end:
+      return ", at the end of the period";
   }
   return {};
 }
@@ -114,6 +118,24 @@ std::string format_explanation_text(const Explanation& e) {
   out += "\n";
   const std::string* unreached = nullptr;
   for (const auto& stage : e.stages) {
+    if (stage.verb == "requires") {
+      // Tested per period: the running period so far, then a table of the closed ones.
+      out += fmt::format("{} tested in each {}; in the running period so far, requires:\n",
+                         mark(stage.condition.truth), e.per_period);
+      tree_text(stage.condition, 1, out);
+      if (e.periods.empty()) out += "\nNo period has ended yet.\n";
+      std::size_t width = std::string_view("period").size();
+      for (const auto& period : e.periods) width = std::max(width, period.period.size());
+      if (!e.periods.empty()) {
+        out += fmt::format("\n{:<{}}  outcome  decided at\n", "period", width);
+      }
+      for (const auto& period : e.periods) {
+        out += fmt::format("{:<{}}  {:<7}  {}{}\n", period.period, width, period.outcome,
+                           local_time(period.end, zone),
+                           period.granted.empty() ? "" : "  grants " + period.granted);
+      }
+      continue;
+    }
     if (stage.verb == "holds while") {
       out += fmt::format("{} {}{}; holds while:\n", mark(stage.condition.truth), e.state,
                          e.since ? fmt::format(" since {}", local_time(*e.since, zone)) : "");
@@ -191,6 +213,19 @@ void write_explanation_json(JsonWriter& json, const Explanation& e) {
   }
   json.end_array();
   transition_json(json, "lapsed_by", e.lapsed_by);
+  if (!e.per_period.empty()) {
+    json.key("per_period").string(e.per_period);
+    json.key("periods").begin_array();
+    for (const auto& period : e.periods) {
+      json.begin_object();
+      json.key("period").string(period.period);
+      json.key("outcome").string(period.outcome);
+      time_json(json, "end", period.end);
+      json.key("granted").string(period.granted);
+      json.end_object();
+    }
+    json.end_array();
+  }
   json.end_object();
 }
 

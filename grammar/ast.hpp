@@ -284,6 +284,20 @@ struct EventDecl {
 };
 
 enum class AggregateFn { sum, count, latest, first, min, max, average, vwap };
+/// `calendar month`, `fiscal year starting July`, `fiscal year ending June 30`, `contract year`.
+struct PeriodSpec {
+  Span span;
+  Name family;                 // calendar, fiscal, contract
+  Name unit;                   // week, month, quarter, year (or their plurals)
+  std::optional<Name> month;   // fiscal: `starting July`, `ending June 30`
+  std::optional<int> end_day;  // `ending June 30`: 30
+};
+/// `in the current calendar quarter`, `in the previous fiscal year starting July`.
+struct PeriodWindow {
+  Span span;
+  bool previous = false;
+  PeriodSpec period;
+};
 struct Window {
   Span span;
   ExprPtr length;
@@ -299,6 +313,7 @@ struct Aggregate {
   std::optional<Name> weight;  // `vwap trade.px weighted by qty`
   ExprPtr filter;
   std::optional<Window> window;
+  std::optional<PeriodWindow> period;  // `in the current calendar month`
 };
 struct MetricDecl {
   Span span;
@@ -332,6 +347,14 @@ struct Lapse {
   Name state;
   ExprPtr deadline;
 };
+/// `requires C in each calendar month` (last = 1) or `requires C in each of the last 3
+/// calendar months`: C is tested once per period, at the period's end.
+struct PeriodTest {
+  Span span;
+  ExprPtr condition;
+  std::uint32_t last = 1;
+  PeriodSpec period;
+};
 /// `T1` or `F[k - 1]`.
 struct ClauseRef {
   Span span;
@@ -348,6 +371,7 @@ struct ClauseDecl {
   ExprPtr grant;
   std::vector<Stage> stages;
   ExprPtr holds_while;
+  std::optional<PeriodTest> period_test;
   std::optional<Lapse> lapse;
   std::vector<ClauseRef> prerequisites;
   std::optional<Span> adjusted;  // `subject to adjustment`

@@ -148,6 +148,8 @@ class AstBuilder {
   ast::ClauseRef clause_ref(const Node& node);
   static std::string stage_state(std::string_view verb);
   ast::Stage stage(const Node& node);
+  ast::PeriodSpec period_spec(const Node& node);
+  ast::PeriodTest period_test(const Node& node);
   ast::ClauseDecl clause(const Node& node);
   ast::FamilyDecl family(const Node& node);
   ast::Binding binding(const Node& part);

@@ -135,6 +135,10 @@ ast::MetricDecl AstBuilder::metric(const Node& node) {
       aggregate.window =
           ast::Window{span(part), expr(*part.children[0]), suffix(*part.children[1]), {}};
       if (part.children.size() > 2) aggregate.window->since = window_since(*part.children[2]);
+    } else if (part.is_type<g::period_window>()) {
+      aggregate.period =
+          ast::PeriodWindow{span(part), part.children[0]->is_type<g::period_previous>(),
+                            period_spec(*part.children[1])};
     }
   }
   result.body = std::move(aggregate);
@@ -166,6 +170,23 @@ ast::Stage AstBuilder::stage(const Node& node) {
   return result;
 }
 
+ast::PeriodSpec AstBuilder::period_spec(const Node& node) {
+  ast::PeriodSpec result{span(node), name(*node.children[0]), name(*node.children[1]), {}, {}};
+  // `starting July` and `ending June 30` leave their month and day as the spec's children.
+  if (node.children.size() > 2) result.month = name(*node.children[2]);
+  if (node.children.size() > 3) result.end_day = small_number(*node.children[3]);
+  return result;
+}
+
+ast::PeriodTest AstBuilder::period_test(const Node& node) {
+  ast::PeriodTest result{span(node), expr(*node.children[0]), 1,
+                         period_spec(*node.children.back())};
+  if (node.children.size() > 2) {
+    result.last = static_cast<std::uint32_t>(small_number(*node.children[1]->children[0]));
+  }
+  return result;
+}
+
 ast::ClauseDecl AstBuilder::clause(const Node& node) {
   ast::ClauseDecl result;
   result.span = span(node);
@@ -188,6 +209,9 @@ ast::ClauseDecl AstBuilder::clause(const Node& node) {
     } else if (item.is_type<g::holds_while>()) {
       if (result.holds_while) error(span(item), "this clause already has a 'holds while'");
       result.holds_while = expr(*item.children[0]);
+    } else if (item.is_type<g::period_test>()) {
+      if (result.period_test) error(span(item), "this clause already has a 'requires … in each'");
+      result.period_test = period_test(item);
     } else if (item.is_type<g::lapse>()) {
       if (result.lapse) error(span(item), "this clause already has a 'lapses if not … by'");
       result.lapse = ast::Lapse{span(item), name(*item.children[0]), expr(*item.children[1])};

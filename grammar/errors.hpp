@@ -32,6 +32,13 @@ PROVISO_ERROR( since_start, "expected 'effective' or a date after 'since', e.g. 
 PROVISO_ERROR( kw_least, "expected the word 'least' after 'at'" );
 PROVISO_ERROR( kw_the, "expected the word 'the'" );
 PROVISO_ERROR( kw_last, "expected the word 'last'" );
+PROVISO_ERROR( period_unit, "expected a period: week, month, quarter or year" );
+PROVISO_ERROR( period_month, "expected a month, e.g. July" );
+PROVISO_ERROR( period_day, "expected a whole number" );
+PROVISO_ERROR( period_which, "expected 'current' or 'previous', e.g. in the current calendar month" );
+PROVISO_ERROR( period_spec, "expected a period such as 'calendar month', 'fiscal year starting July' or 'contract year'" );
+PROVISO_ERROR( period_in, "expected 'in each' and a period after the condition, e.g. requires avail >= 0.95 in each calendar month" );
+PROVISO_ERROR( period_each, "expected the word 'each', e.g. in each calendar month" );
 PROVISO_ERROR( prefix_condition, "expected a condition here" );
 PROVISO_ERROR( conjunction, "expected a condition after 'or'" );
 PROVISO_ERROR( contract_title, "expected the contract's name in quotes after 'contract', e.g. contract \"AMD warrant\"" );

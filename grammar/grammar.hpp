@@ -118,6 +118,7 @@ PROVISO_KEYWORD( over, "over" );
 PROVISO_KEYWORD( parameters, "parameters" );
 PROVISO_KEYWORD( pays, "pays" );
 PROVISO_KEYWORD( releases, "releases" );
+PROVISO_KEYWORD( requires, "requires" );
 PROVISO_KEYWORD( source, "source" );
 PROVISO_KEYWORD( since, "since" );
 PROVISO_KEYWORD( splits, "splits" );
@@ -147,7 +148,7 @@ PROVISO_KEYWORD( within, "within" );
 #undef PROVISO_KEYWORD
 
 // Words that can never name anything: they start declarations, clause items or phrases.
-struct reserved : sor< kw_after, kw_all, kw_and, kw_any, kw_at, kw_average, kw_becomes, kw_before, kw_by, kw_calendar, kw_cites, kw_clause, kw_closed, kw_consecutive, kw_contract, kw_count, kw_covenant, kw_currency, kw_dimension, kw_each, kw_effective, kw_event, kw_ever, kw_expect, kw_expires, kw_false_, kw_first, kw_for, kw_from, kw_given, kw_grants, kw_holds, kw_holiday, kw_if, kw_in, kw_last, kw_lapses, kw_latest, kw_least, kw_let, kw_max, kw_metric, kw_min, kw_not, kw_observed, kw_of, kw_on, kw_once, kw_or, kw_over, kw_parameters, kw_pays, kw_releases, kw_since, kw_source, kw_splits, kw_subject, kw_sum, kw_test, kw_tested, kw_the, kw_timezone, kw_trading, kw_tranche, kw_triggers, kw_true_, kw_unit, kw_unlocks, kw_until, kw_vests, kw_vwap, kw_weekend, kw_weighted, kw_when, kw_where, kw_while, kw_within > {};
+struct reserved : sor< kw_after, kw_all, kw_and, kw_any, kw_at, kw_average, kw_becomes, kw_before, kw_by, kw_calendar, kw_cites, kw_clause, kw_closed, kw_consecutive, kw_contract, kw_count, kw_covenant, kw_currency, kw_dimension, kw_each, kw_effective, kw_event, kw_ever, kw_expect, kw_expires, kw_false_, kw_first, kw_for, kw_from, kw_given, kw_grants, kw_holds, kw_holiday, kw_if, kw_in, kw_last, kw_lapses, kw_latest, kw_least, kw_let, kw_max, kw_metric, kw_min, kw_not, kw_observed, kw_of, kw_on, kw_once, kw_or, kw_over, kw_parameters, kw_pays, kw_releases, kw_requires, kw_since, kw_source, kw_splits, kw_subject, kw_sum, kw_test, kw_tested, kw_the, kw_timezone, kw_trading, kw_tranche, kw_triggers, kw_true_, kw_unit, kw_unlocks, kw_until, kw_vests, kw_vwap, kw_weekend, kw_weighted, kw_when, kw_where, kw_while, kw_within > {};
 struct identifier : seq< not_at< reserved >, word > {};
 
 // ---- Literals ---------------------------------------------------------------------------
@@ -223,7 +224,7 @@ struct compare_op : sor< string< '=', '=' >, string< '!', '=' >, string< '<', '=
 struct band_exclusive : string< '.', '.', '<' > {};
 struct band_inclusive : string< '.', '.' > {};
 struct band_op : sor< band_exclusive, band_inclusive > {};
-struct band : seq< kw_in, _, must< additive >, _, must< band_op >, _, must< additive > > {};
+struct band : seq< kw_in, _, not_at< sor< kw_each, kw_the > >, must< additive >, _, must< band_op >, _, must< additive > > {};
 struct comparison : seq< additive, opt< _, sor< seq< compare_op, _, must< additive > >, band > > > {};
 
 // A count of periods is a plain value (`30`, `k`, `(n + 1)`): a suffix would eat the period.
@@ -281,7 +282,25 @@ struct weight_field : identifier {};
 struct weight : seq< kw_weighted, _, must< kw_by >, _, must< weight_field > > {};
 struct filter : seq< kw_where, _, must< expression > > {};
 struct window : seq< kw_over, _, must< kw_the >, _, must< kw_last >, _, must< count >, _, must< period >, opt< _, window_since > > {};
-struct aggregate : seq< aggregate_fn, _, must< aggregate_source >, opt< _, weight >, opt< _, filter >, opt< _, window > > {};
+// Calendar periods: `calendar month`, `fiscal year starting July`, `contract year`. The words
+// after `in the` and `in each` are not reserved: only their place makes them a period.
+struct kw_current : TAO_PEGTL_KEYWORD( "current" ) {};
+struct kw_previous : TAO_PEGTL_KEYWORD( "previous" ) {};
+struct kw_fiscal : TAO_PEGTL_KEYWORD( "fiscal" ) {};
+struct kw_starting : TAO_PEGTL_KEYWORD( "starting" ) {};
+struct kw_ending : TAO_PEGTL_KEYWORD( "ending" ) {};
+struct period_family : sor< kw_calendar, kw_fiscal, kw_contract > {};
+struct period_unit : identifier {};
+struct period_month : identifier {};
+struct period_day : plus< digit > {};
+struct fiscal_starting : seq< kw_starting, _, must< period_month > > {};
+struct fiscal_ending : seq< kw_ending, _, must< period_month >, _, must< period_day > > {};
+struct period_spec : seq< period_family, _, must< period_unit >, opt< _, sor< fiscal_starting, fiscal_ending > > > {};
+struct period_current : kw_current {};
+struct period_previous : kw_previous {};
+struct period_which : sor< period_current, period_previous > {};
+struct period_window : seq< kw_in, _, must< kw_the >, _, must< period_which >, _, must< period_spec > > {};
+struct aggregate : seq< aggregate_fn, _, must< aggregate_source >, opt< _, weight >, opt< _, filter >, opt< _, sor< window, period_window > > > {};
 struct metric_body : sor< aggregate, expression > {};
 struct metric_decl : seq< kw_metric, _, must< declared_name >, _, must< equals >, _, must< metric_body > > {};
 struct let_decl : seq< kw_let, _, must< declared_name >, _, must< equals >, _, must< expression > > {};
@@ -311,7 +330,11 @@ struct tested_event : identifier {};
 struct tested_at_word : kw_at {};
 struct tested_each : kw_each {};
 struct tested_at : seq< kw_tested, _, must< tested_at_word >, _, must< tested_each >, _, must< tested_event >, opt< _, filter > > {};
-struct clause_item : sor< citation, grant, stage, holds_while, lapse, prerequisites, adjustment, tested_at > {};
+struct period_in : kw_in {};
+struct period_each : kw_each {};
+struct period_last : seq< kw_of, _, must< kw_the >, _, must< kw_last >, _, must< period_day > > {};
+struct period_test : seq< kw_requires, _, must< expression >, _, must< period_in >, _, must< period_each >, _, opt< period_last, _ >, must< period_spec > > {};
+struct clause_item : sor< citation, grant, stage, holds_while, period_test, lapse, prerequisites, adjustment, tested_at > {};
 struct clause_decl : seq< clause_kind, _, must< clause_name >, opt< _, clause_title >, star< _, clause_item > > {};
 
 struct range : seq< additive, _, band_inclusive, _, must< additive > > {};

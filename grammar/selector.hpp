@@ -23,6 +23,9 @@ using selector = tao::pegtl::parse_tree::selector< Rule, tao::pegtl::parse_tree:
    declared_name, event_decl, field_decl, field_name, field_type, metric_decl, aggregate,
    aggregate_fn, event_field, weight, weight_field, filter, window, let_decl, splits_decl,
    split_source, parameters_decl, parameter_decl, parameter_key,
+   period_family, period_unit, period_month, period_day, period_spec, period_current,
+   period_previous, period_window, period_last, period_test,
+   split_source,
    // clauses
    clause_decl, family_clause, clause_kind, clause_name, family_variable, clause_title, citation,
    grant, stage, stage_verb, custom_state, holds_while, lapse, lapse_state, clause_ref,

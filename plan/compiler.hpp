@@ -103,6 +103,8 @@ class Compiler {
   void compile_aggregate(MetricPlan& metric, const ast::Aggregate& aggregate);
 
   void compile_clause(std::uint32_t index);
+  /// The index in plan_.period_rules of the period a phrase names, added on first use.
+  std::uint32_t period_rule(const ast::PeriodSpec& spec);
 };
 
 }  // namespace proviso::detail

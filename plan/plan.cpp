@@ -128,6 +128,10 @@ void Compiler::compile_aggregate(MetricPlan& metric, const ast::Aggregate& aggre
     metric.filter = program(*aggregate.filter);
     filtered_event_ = nullptr;
   }
+  if (aggregate.period) {
+    metric.period = period_rule(aggregate.period->period);
+    metric.previous_period = aggregate.period->previous;
+  }
   if (aggregate.window) {
     const std::uint32_t length = constant_count(*aggregate.window->length);
     const std::string& period = aggregate.window->period.text;
@@ -153,6 +157,18 @@ void Compiler::compile_aggregate(MetricPlan& metric, const ast::Aggregate& aggre
   }
 }
 
+std::uint32_t Compiler::period_rule(const ast::PeriodSpec& spec) {
+  std::optional<Date> effective;
+  if (contract_.effective && plan_.zone) effective = plan_.zone->local_date(*contract_.effective);
+  const PeriodRule rule = *resolve_period(spec, effective).rule;  // the checker accepted it
+  const auto found = std::find(plan_.period_rules.begin(), plan_.period_rules.end(), rule);
+  if (found != plan_.period_rules.end()) {
+    return static_cast<std::uint32_t>(found - plan_.period_rules.begin());
+  }
+  plan_.period_rules.push_back(rule);
+  return static_cast<std::uint32_t>(plan_.period_rules.size() - 1);
+}
+
 void Compiler::compile_clause(std::uint32_t index) {
   const ClauseInstance& instance = contract_.clauses[index];
   const ast::ClauseDecl& decl = *instance.decl;
@@ -165,6 +181,11 @@ void Compiler::compile_clause(std::uint32_t index) {
   adjust_prices_ = decl.adjusted.has_value();
   for (const ast::Stage& stage : decl.stages) clause.stages.push_back(program(*stage.condition));
   if (decl.holds_while) clause.holds_while = program(*decl.holds_while);
+  if (decl.period_test) {
+    clause.period_test = program(*decl.period_test->condition);
+    clause.period_rule = period_rule(decl.period_test->period);
+    clause.periods_needed = decl.period_test->last;
+  }
   adjust_prices_ = false;
   if (decl.grant) {
     clause.grant = program(*decl.grant);
@@ -201,7 +222,9 @@ void Compiler::compile_clause(std::uint32_t index) {
   }
   bindings_ = nullptr;
   reads_ = nullptr;
-  for (const Program* p : {clause.holds_while ? &*clause.holds_while : nullptr,
+  for (const Program* p : {clause.holds_while   ? &*clause.holds_while
+                           : clause.period_test ? &*clause.period_test
+                                                : nullptr,
                            clause.deadline ? &*clause.deadline : nullptr}) {
     if (p && p->uses_clock) clause.uses_clock = true;
   }

@@ -11,6 +11,7 @@
 #include "check/check.hpp"
 #include "events/event.hpp"
 #include "grammar/ast.hpp"
+#include "stdlib/period.hpp"
 
 namespace proviso {
 
@@ -132,6 +133,10 @@ struct MetricPlan {
   /// fixed day or (first_day_parameter) the instance's value of a parameter.
   std::optional<std::int32_t> first_day;
   std::optional<std::uint32_t> first_day_parameter;
+  /// `in the current calendar month` (`previous_period` false) or `in the previous …`: an index
+  /// into ContractPlan::period_rules. The metric aggregates the events of one period only.
+  std::optional<std::uint32_t> period;
+  bool previous_period = false;
 
   bool windowed() const {
     return window_events > 0 || window_micros > 0 || window_trading_days > 0;
@@ -151,6 +156,9 @@ struct ClausePlan {
   const ClauseInstance* instance = nullptr;
   std::vector<Program> stages;               // stage i moves the clause to states[i + 1]
   std::optional<Program> holds_while;        // level clauses
+  std::optional<Program> period_test;        // `requires C in each …`: tested at period ends
+  std::uint32_t period_rule = 0;             // into ContractPlan::period_rules
+  std::uint32_t periods_needed = 1;          // `in each of the last N …`
   std::optional<Program> deadline;           // `lapses if not S by …`
   std::uint32_t lapse_stage = 0;             // the stage (1-based) the deadline asks for
   std::vector<std::uint32_t> prerequisites;  // clause indices that must have met first
@@ -185,6 +193,7 @@ struct ContractPlan {
   std::vector<MetricPlan> metrics;
   std::vector<ClausePlan> clauses;
   std::vector<DayWindowPlan> windows;
+  std::vector<PeriodRule> period_rules;  // the distinct periods metrics and clauses use
   std::optional<SplitPlan> splits;
   std::vector<std::uint32_t> per_share_prices;  // money metrics adjusted clauses read
   std::uint32_t latch_count = 0;

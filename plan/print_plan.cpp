@@ -160,6 +160,10 @@ std::string print_plan(const ContractPlan& plan, const EventSchemas& schemas) {
     if (metric.window_trading_days > 0) {
       out += fmt::format(" over {} trading days", metric.window_trading_days);
     }
+    if (metric.period) {
+      out += fmt::format(" in the {} {}", metric.previous_period ? "previous" : "current",
+                         plan.period_rules.at(*metric.period).describe());
+    }
     out += "\n";
     if (metric.filter) write_program(out, plan, "  where", *metric.filter);
   }
@@ -175,6 +179,12 @@ std::string print_plan(const ContractPlan& plan, const EventSchemas& schemas) {
       write_program(out, plan, fmt::format("  to {}", to), clause.stages[i]);
     }
     if (clause.holds_while) write_program(out, plan, "  holds while", *clause.holds_while);
+    if (clause.period_test) {
+      write_program(out, plan,
+                    fmt::format("  requires, in each of the last {} {}", clause.periods_needed,
+                                plan.period_rules.at(clause.period_rule).describe(true)),
+                    *clause.period_test);
+    }
     if (clause.deadline) {
       const std::string state = clause.lapse_stage < states.size()
                                     ? states[clause.lapse_stage]

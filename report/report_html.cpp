@@ -98,6 +98,7 @@ std::string cause_words(const Transition::Cause& cause) {
     case CauseKind::deadline:
     case CauseKind::effective:
     case CauseKind::expiry:
+    case CauseKind::period_end:
       break;
   }
   return std::string(name(cause.kind));

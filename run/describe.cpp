@@ -86,13 +86,11 @@ std::vector<std::string> Engine::granted_totals() const {
     ContractRuntime& contract = *owned;
     for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
       const ClausePlan& plan = contract.plan.clauses[c];
-      const ClauseState& state = contract.clauses[c];
-      if (!plan.grant || state.lapsed || (state.stage == 0 && state.level != Level::holding))
-        continue;
-      const RuntimeValue grant = impl_->evaluate(contract, *plan.grant);
+      const std::optional<Decimal> granted = impl_->granted_by(contract, c);
+      if (!granted) continue;
       const Type& type = contract.plan.types.at(plan.grant->source->id);
       Total& total = totals[type.is(Kind::quantity) ? type.dimension : std::string()];
-      total.sum = total.sum + grant.number;
+      total.sum = total.sum + *granted;
       if (!total.owner) {
         total.unit = type.is(Kind::quantity) ? type.unit : std::string();
         total.owner = &contract;
@@ -144,13 +142,11 @@ Decimal Engine::granted_total(std::size_t index, const std::string& dimension) c
   Decimal sum;
   for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
     const ClausePlan& plan = contract.plan.clauses[c];
-    const ClauseState& state = contract.clauses[c];
-    if (!plan.grant || state.lapsed || (state.stage == 0 && state.level != Level::holding)) {
-      continue;
-    }
+    const std::optional<Decimal> granted = impl_->granted_by(contract, c);
+    if (!granted) continue;
     const Type& type = contract.plan.types.at(plan.grant->source->id);
     if ((type.is(Kind::quantity) ? type.dimension : std::string()) != dimension) continue;
-    sum = sum + impl_->evaluate(contract, *plan.grant).number;
+    sum = sum + *granted;
   }
   return sum;
 }

@@ -23,6 +23,8 @@ std::string_view name(CauseKind kind) {
       return "expiry";
     case CauseKind::clock:
       return "clock";
+    case CauseKind::period_end:
+      return "period end";
   }
   return "event";
 }
@@ -322,6 +324,7 @@ std::vector<ConditionCoverage> Engine::coverage(std::size_t index) const {
     };
     for (const ast::Stage& stage : decl->stages) walk(*stage.condition);
     if (decl->holds_while) walk(*decl->holds_while);
+    if (decl->period_test) walk(*decl->period_test->condition);
   }
   return out;
 }

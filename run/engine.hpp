@@ -23,7 +23,7 @@ struct ContractPlan;  // plan/plan.hpp
 struct Program;       // plan/plan.hpp
 
 /// What caused a transition.
-enum class CauseKind : std::uint8_t { event, deadline, effective, expiry, clock };
+enum class CauseKind : std::uint8_t { event, deadline, effective, expiry, clock, period_end };
 /// "event", "deadline", "effective", "expiry", "clock": as the timeline and JSON write it.
 std::string_view name(CauseKind kind);
 
@@ -64,6 +64,9 @@ struct Transition {
   };
   std::vector<Value> values;
   std::string instance;  // a template's instance ("N0042"); empty for a plain contract
+  /// For a clause tested per period (`requires C in each calendar month`): the period this
+  /// outcome is for, e.g. "2026-03"; empty otherwise.
+  std::string period;
 };
 
 /// A clause's state at the engine's current time.

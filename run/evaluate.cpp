@@ -216,6 +216,9 @@ void Engine::Impl::execute(ContractRuntime& contract, const ContractPlan& plan, 
           in_state = state.level == Level::breached;
         } else if (step.b == 0) {  // pending
           in_state = !state.lapsed && state.stage == 0 && state.level == Level::pending;
+        } else if (contract.plan.clauses[step.a].period_test) {
+          // A clause tested per period is in its last period's outcome only.
+          in_state = state.stage == step.b;
         } else {
           // A staged clause is "vested" from vesting on, also once exercisable.
           in_state = state.stage >= step.b;

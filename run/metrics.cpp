@@ -164,8 +164,11 @@ void Engine::Impl::expire_window_entries(ContractRuntime& contract, std::uint32_
 
 RuntimeValue Engine::Impl::metric_value(const ContractRuntime& contract,
                                         std::uint32_t index) const {
-  const MetricPlan& plan = contract.plan.metrics[index];
-  const MetricState& state = contract.metrics[index];
+  if (contract.plan.metrics[index].period) return period_metric_value(contract, index);
+  return aggregate_value(contract.plan.metrics[index], contract.metrics[index]);
+}
+
+RuntimeValue aggregate_value(const MetricPlan& plan, const MetricState& state) {
   const bool windowed = plan.windowed();
   RuntimeValue value;
   auto unknown = [] {

@@ -45,6 +45,7 @@ void Engine::Impl::start_contract(std::uint32_t index) {
   contract.windows.assign(contract.plan.windows.size(), WindowState{});
   contract.latches.assign(contract.plan.latch_count, std::nullopt);
   contract.clauses.assign(contract.plan.clauses.size(), ClauseState{});
+  contract.period_ends.assign(contract.plan.period_rules.size(), std::nullopt);
   contract.state_indices.assign(contract.plan.clauses.size(), StateIndices{});
   contract.tested_now.assign(contract.plan.clauses.size(), 0);
   for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
@@ -69,6 +70,11 @@ void Engine::Impl::arm_timers(std::uint32_t index) {
   const ContractPlan& plan = contract.plan;
   if (plan.effective) timers.push({plan.effective->micros, index, 0, Timer::Kind::effective});
   if (plan.expires) timers.push({plan.expires->micros, index, 0, Timer::Kind::expiry});
+  for (std::uint32_t r = 0; r < contract.period_ends.size(); ++r) {
+    if (contract.period_ends[r]) {
+      timers.push({*contract.period_ends[r], index, r, Timer::Kind::period_end});
+    }
+  }
   // Fixed deadlines are armed now, so they fire even when no event reaches the clause; so are
   // the instants at which its fixed time tests change. A template's deadline may read the
   // instance's parameters: it is fixed once the instance is loaded.
@@ -141,6 +147,7 @@ void Engine::Impl::apply_split(ContractRuntime& contract, const Event& event) {
 
 void Engine::Impl::pass_time(ContractRuntime& contract, std::int64_t now) {
   if (!contract.running().windows.empty()) roll_windows(contract, now);
+  pass_periods(contract, now);
   for (std::uint32_t m : contract.plan.timed_metrics) {
     bool changed = false;
     expire_window_entries(contract, m, now, changed);
@@ -173,6 +180,7 @@ void Engine::Impl::fire(const Timer& timer) {
   switch (timer.kind) {
     case Timer::Kind::effective: {
       contract.started = true;
+      pass_periods(contract, timer.at);
       std::fill(contract.dirty.begin(), contract.dirty.end(), 1);
       evaluate_dirty(contract, Transition::Cause{CauseKind::effective, {}, 0});
       return;
@@ -185,6 +193,11 @@ void Engine::Impl::fire(const Timer& timer) {
                  static_cast<std::uint32_t>(plan.instance->states.size() - 1),
                  Transition::Cause{CauseKind::deadline, {}, 0}, unmet_stage(plan, state));
       evaluate_dirty(contract, Transition::Cause{CauseKind::deadline, {}, 0});
+      return;
+    }
+    case Timer::Kind::period_end: {
+      // Periods of several rules may end at one instant; the first of their timers closes all.
+      if (contract.period_ends[timer.clause] == timer.at) close_periods(contract, timer.at);
       return;
     }
     case Timer::Kind::clock: {
@@ -441,7 +454,7 @@ ClauseStage Engine::Impl::stage_of(const ContractRuntime& contract, std::uint32_
 
 void Engine::Impl::transition(ContractRuntime& contract, std::uint32_t clause,
                               std::uint32_t to_state, const Transition::Cause& cause,
-                              const Program* decided_by) {
+                              const Program* decided_by, std::string_view period) {
   const ClausePlan& plan = contract.plan.clauses[clause];
   ClauseState& state = contract.clauses[clause];
   const Timestamp at = clock.value_or(Timestamp{});
@@ -457,7 +470,8 @@ void Engine::Impl::transition(ContractRuntime& contract, std::uint32_t clause,
                             {to_state, plan.instance->states[to_state]},
                             cause,
                             {},
-                            contract.instance};
+                            contract.instance,
+                            std::string(period)};
     if (decided_by) transition->values = deciding_values(contract, *decided_by, *plan.instance);
   }
   if (lapses) {
@@ -509,6 +523,8 @@ void Engine::Impl::report_changes(const Event& event) {
 // `after X`: X reached its first met state, or (for `holds while`) has been holding.
 bool Engine::Impl::has_been_met(const ContractRuntime& contract, std::uint32_t clause) const {
   const ClauseState& state = contract.clauses[clause];
+  // A clause tested per period has been met once one period met it.
+  if (contract.plan.clauses[clause].period_test) return state.entered[1].has_value();
   if (state.stage > 0) return true;
   const std::uint32_t holding = contract.state_indices[clause].holding;
   return holding != StateIndices::kNone && state.entered[holding].has_value();

@@ -42,6 +42,10 @@ struct MetricState {
   std::deque<WindowEntry> window;    // windowed metrics only: the values inside the window
   std::deque<WindowEntry> extremes;  // windowed min/max: a monotonic deque over `window`
   std::uint64_t next_seq = 0;
+  // Period metrics (`in the current calendar month`): the period this state aggregates, and
+  // the state of the one before it once it closed (null when it saw no event).
+  std::optional<std::int64_t> period;
+  std::shared_ptr<const MetricState> closed;
 };
 
 /// The samples of a day window: one per day, oldest first, in a ring of `span` days.
@@ -54,6 +58,15 @@ struct WindowState {
   std::optional<bool> today;  // the current day's sample, once its inputs changed that day
 };
 
+/// One period's result for a clause tested per period.
+struct PeriodOutcome {
+  std::int64_t index = 0;   // in the clause's PeriodRule
+  std::uint32_t state = 0;  // met, missed or unknown, as an index into the clause's states
+  std::uint32_t own = 0;    // the period's own outcome (state also looks at earlier periods)
+  Timestamp end;
+  std::optional<Decimal> granted;  // a met period's grant, when the clause grants one
+};
+
 struct ClauseState {
   std::uint32_t stage = 0;  // 0 pending, i after reaching states[i]
   bool lapsed = false;
@@ -62,6 +75,10 @@ struct ClauseState {
   bool deadline_armed = false;
   std::optional<std::int64_t> wake;  // the clock timer already asked for its time tests
   std::vector<std::optional<Timestamp>> entered;  // by state index
+  // `requires C in each …`: every period's outcome so far, oldest first, and the amounts its
+  // met periods granted.
+  std::vector<PeriodOutcome> periods;
+  Decimal period_granted;
 };
 
 /// Where a clause's named states sit among its states, found once at load so that the event
@@ -129,6 +146,8 @@ struct ContractRuntime {
   std::map<const ast::Expr*, Program> extra;  // compiled into `extended`
   /// The plan programs run against: `extended` once there is one, else `plan`.
   const ContractPlan& running() const { return extended ? *extended : plan; }
+  /// By period rule: the end of the running period, once a timer waits for it.
+  std::vector<std::optional<std::int64_t>> period_ends;
   std::vector<std::uint32_t> noted_failures;  // failed calculations noted, by source offset
   // The metrics the event being processed changed, for listeners; `metric_changed` by metric.
   std::vector<std::uint32_t> changed_metrics;
@@ -141,13 +160,32 @@ struct Timer {
   std::uint32_t contract = 0;
   std::uint32_t clause = 0;  // for deadlines
   // clock: a fixed `before`/`by`/`after` test of `clause` changes its answer.
-  enum class Kind : std::uint8_t { effective, deadline, expiry, clock } kind = Kind::deadline;
+  // period_end: the period of rule `clause` (an index into period_rules) ends. Saved states
+  // hold the kind's number, so a new kind goes last.
+  enum class Kind : std::uint8_t {
+    effective,
+    deadline,
+    expiry,
+    clock,
+    period_end
+  } kind = Kind::deadline;
 
+  /// At one instant, a period that ends is closed before the contract expires, so that the
+  /// last period of a contract still gets its outcome.
+  int rank() const {
+    if (kind == Kind::period_end) return static_cast<int>(Kind::expiry);
+    return static_cast<int>(kind) + (kind >= Kind::expiry ? 1 : 0);
+  }
   bool operator>(const Timer& other) const {
-    return std::tie(at, contract, kind, clause) >
-           std::tie(other.at, other.contract, other.kind, other.clause);
+    const int mine = rank();
+    const int theirs = other.rank();
+    return std::tie(at, contract, mine, clause) >
+           std::tie(other.at, other.contract, theirs, other.clause);
   }
 };
+
+/// An aggregate's value from its running state (no value yet: unknown).
+RuntimeValue aggregate_value(const MetricPlan& plan, const MetricState& state);
 
 /// A diagnostic at line `line` (1-based; 0 for the text as a whole) of `source`.
 Diagnostic line_diagnostic(const SourceFile& source, std::uint64_t line, std::string message);
@@ -233,7 +271,8 @@ struct Engine::Impl {
     if (clock && at > clock->micros && (!next_change || at < *next_change)) next_change = at;
   }
   void transition(ContractRuntime& contract, std::uint32_t clause, std::uint32_t to_state,
-                  const Transition::Cause& cause, const Program* decided_by);
+                  const Transition::Cause& cause, const Program* decided_by,
+                  std::string_view period = {});
   void mark_dependents(ContractRuntime& contract, std::uint32_t clause);
   /// The state a clause is in now, as an index into its states and a name.
   static ClauseStage stage_of(const ContractRuntime& contract, std::uint32_t clause);
@@ -270,6 +309,20 @@ struct Engine::Impl {
   RuntimeValue window_value(const ContractRuntime& contract, std::uint32_t index) const;
   /// Days in the window that met the condition, today's sample included.
   std::uint32_t window_count(const ContractRuntime& contract, std::uint32_t index) const;
+
+  // periods.cpp
+  /// Starts the period timers not yet waiting and moves period metrics into the periods of
+  /// `now`, marking their readers.
+  void pass_periods(ContractRuntime& contract, std::int64_t now);
+  /// A period ends at `at`: records the outcome of every clause tested per that period, then
+  /// moves the period metrics on.
+  void close_periods(ContractRuntime& contract, std::int64_t at);
+  void record_period_outcome(ContractRuntime& contract, std::uint32_t clause, std::int64_t index,
+                             Timestamp end);
+  /// The value of a period metric: its running period, or the one before it.
+  RuntimeValue period_metric_value(const ContractRuntime& contract, std::uint32_t index) const;
+  /// What a clause grants now in total: its grant once met, or the sum over the periods it met.
+  std::optional<Decimal> granted_by(ContractRuntime& contract, std::uint32_t clause);
 
   // describe.cpp
   std::vector<Transition::Value> deciding_values(ContractRuntime& contract, const Program& program,

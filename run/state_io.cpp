@@ -181,7 +181,15 @@ struct RestoredContract {
   std::vector<std::optional<std::int64_t>> latches;
   Decimal split_factor;
   std::vector<ClauseState> clauses;
+  std::vector<std::optional<std::int64_t>> period_ends;
 };
+
+// An aggregate's running values, without its window.
+void write_scalars(std::string& out, const MetricState& m) {
+  out += fmt::format(" {} {} {} {} {} {} {} {} {}", m.has_value ? 1 : 0, exact(m.sum),
+                     exact(m.weight_sum), m.count, exact(m.value.number), m.value.time,
+                     m.value.months, m.value.flag ? 1 : 0, text_field(m.text));
+}
 
 void write_entries(std::string& out, const std::deque<WindowEntry>& entries) {
   out += fmt::format(" {}", entries.size());
@@ -229,9 +237,7 @@ void read_entries(Reader& in, std::deque<WindowEntry>& entries, std::uint64_t mo
   }
 }
 
-MetricState read_metric(Reader& in, const MetricPlan& plan) {
-  in.expect("metric");
-  MetricState m;
+void read_scalars(Reader& in, const MetricPlan& plan, MetricState& m) {
   m.has_value = in.flag("has-value");
   m.sum = in.decimal("a sum");
   m.weight_sum = in.decimal("a weight sum");
@@ -244,6 +250,12 @@ MetricState read_metric(Reader& in, const MetricPlan& plan) {
       static_cast<std::int32_t>(in.integer("a duration's months", INT32_MIN, INT32_MAX));
   m.value.flag = in.flag("a yes/no value");
   m.text = in.text("a text value");
+}
+
+MetricState read_metric(Reader& in, const MetricPlan& plan) {
+  in.expect("metric");
+  MetricState m;
+  read_scalars(in, plan, m);
   // Only a windowed metric keeps values, and one over the last N events at most N.
   const std::uint64_t most = !plan.windowed()         ? 0
                              : plan.window_events > 0 ? plan.window_events
@@ -258,6 +270,16 @@ MetricState read_metric(Reader& in, const MetricPlan& plan) {
     }
   }
   m.next_seq = m.window.empty() ? 0 : m.window.back().seq + 1;
+  if (plan.period) {
+    in.expect("period");
+    if (!in.none()) m.period = in.integer("a metric's period");
+    if (in.flag("a closed period")) {
+      auto closed = std::make_shared<MetricState>();
+      read_scalars(in, plan, *closed);
+      closed->value.text = closed->text;
+      m.closed = std::move(closed);
+    }
+  }
   return m;
 }
 
@@ -298,7 +320,9 @@ ClauseState read_clause(Reader& in, const ClausePlan& plan) {
   const auto& states = plan.instance->states;
   ClauseState c;
   // stage i follows plan.stages[i - 1]: a clause with 2 stages is at stage 0, 1 or 2.
-  c.stage = in.count(fmt::format("the stage of clause {}", plan.name), plan.stages.size());
+  // A clause tested per period is at its last period's outcome: met, missed or unknown.
+  c.stage = in.count(fmt::format("the stage of clause {}", plan.name),
+                     plan.period_test ? states.size() - 1 : plan.stages.size());
   c.lapsed = in.flag("lapsed");
   c.level = static_cast<Level>(in.integer(fmt::format("the level of clause {}", plan.name), 0, 2));
   c.last_level_change = in.optional_instant("a level's time");
@@ -307,6 +331,22 @@ ClauseState read_clause(Reader& in, const ClausePlan& plan) {
   for (auto& entered : c.entered) {
     const auto at = in.optional_instant(fmt::format("a time clause {} entered a state", plan.name));
     entered = at ? std::optional(Timestamp{*at}) : std::nullopt;
+  }
+  if (plan.period_test) {
+    in.expect("periods");
+    const auto count = in.integer("the number of periods tested", 0, INT32_MAX);
+    for (std::int64_t i = 0; i < count; ++i) {
+      PeriodOutcome p;
+      p.index = in.integer("a period");
+      p.state = static_cast<std::uint32_t>(in.count("a period's outcome", states.size() - 1));
+      p.own = static_cast<std::uint32_t>(in.count("a period's own outcome", states.size() - 1));
+      p.end = Timestamp{in.instant("a period's end")};
+      if (!in.none()) {
+        p.granted = in.decimal("a period's grant");
+        c.period_granted = c.period_granted + *p.granted;
+      }
+      c.periods.push_back(p);
+    }
   }
   return c;
 }
@@ -350,6 +390,16 @@ RestoredContract read_contract(Reader& in, const ContractRuntime& contract,
   if (restored.split_factor.is_negative() || restored.split_factor.is_zero()) {
     in.fail("the split factor is not positive");
   }
+  if (!contract.plan.period_rules.empty()) {
+    in.expect("periods");
+    if (in.integer("the number of period rules") !=
+        static_cast<std::int64_t>(contract.plan.period_rules.size())) {
+      in.fail(fmt::format("it was saved with another version of \"{}\" (other periods)", title));
+    }
+    for (std::size_t r = 0; r < contract.plan.period_rules.size(); ++r) {
+      restored.period_ends.push_back(in.optional_instant("a period's end"));
+    }
+  }
   for (const ClausePlan& clause : contract.plan.clauses) {
     restored.clauses.push_back(read_clause(in, clause));
   }
@@ -374,12 +424,17 @@ std::string Engine::save_state() const {
     for (const PlanPart& part : plan.parts) {
       out += fmt::format("part {} {:016x} {:016x}\n", text_field(part.name), part.shape, part.full);
     }
-    for (const MetricState& m : contract.metrics) {
-      out += fmt::format("metric {} {} {} {} {} {} {} {} {}", m.has_value ? 1 : 0, exact(m.sum),
-                         exact(m.weight_sum), m.count, exact(m.value.number), m.value.time,
-                         m.value.months, m.value.flag ? 1 : 0, text_field(m.text));
+    for (std::size_t i = 0; i < contract.metrics.size(); ++i) {
+      const MetricState& m = contract.metrics[i];
+      out += "metric";
+      write_scalars(out, m);
       write_entries(out, m.window);
       write_entries(out, m.extremes);
+      // A period metric: its period, and the state of the period before it once closed.
+      if (contract.plan.metrics[i].period) {
+        out += fmt::format(" period {} {}", optional_time(m.period), m.closed ? 1 : 0);
+        if (m.closed) write_scalars(out, *m.closed);
+      }
       out += "\n";
     }
     for (const WindowState& w : contract.windows) {
@@ -396,12 +451,24 @@ std::string Engine::save_state() const {
     for (const auto& latched : contract.latches) out += " " + optional_time(latched);
     out += "\n";
     out += fmt::format("splits {}\n", exact(contract.split_factor));
+    if (!contract.plan.period_rules.empty()) {
+      out += fmt::format("periods {}", contract.period_ends.size());
+      for (const auto& end : contract.period_ends) out += " " + optional_time(end);
+      out += "\n";
+    }
     for (const ClauseState& c : contract.clauses) {
       out +=
           fmt::format("clause {} {} {} {} {}", c.stage, c.lapsed ? 1 : 0, static_cast<int>(c.level),
                       optional_time(c.last_level_change), c.deadline_armed ? 1 : 0);
       for (const auto& entered : c.entered) {
         out += " " + optional_time(entered ? std::optional(entered->micros) : std::nullopt);
+      }
+      if (contract.plan.clauses[&c - contract.clauses.data()].period_test) {
+        out += fmt::format(" periods {}", c.periods.size());
+        for (const PeriodOutcome& p : c.periods) {
+          out += fmt::format(" {} {} {} {} {}", p.index, p.state, p.own, p.end.micros,
+                             p.granted ? exact(*p.granted) : std::string("-"));
+        }
       }
       out += "\n";
     }
@@ -456,11 +523,16 @@ bool Engine::restore_state(std::string_view saved, Diagnostics& diagnostics,
       const std::size_t clauses = impl.contracts[timer.contract]->clauses.size();
       const auto clause = in.integer("a timer's clause", 0, INT32_MAX);
       timer.kind = static_cast<Timer::Kind>(
-          in.integer("a timer's kind", 0, static_cast<int>(Timer::Kind::clock)));
-      // Effective and expiry timers name no clause (0); deadlines and clock tests name one.
+          in.integer("a timer's kind", 0, static_cast<int>(Timer::Kind::period_end)));
+      // Effective and expiry timers name no clause (0); deadlines and clock tests name one, and
+      // period ends a period rule.
       const bool of_clause =
           timer.kind == Timer::Kind::deadline || timer.kind == Timer::Kind::clock;
-      if (clause >= static_cast<std::int64_t>(of_clause ? clauses : 1)) {
+      const std::size_t rules = impl.contracts[timer.contract]->plan.period_rules.size();
+      const std::size_t bound = timer.kind == Timer::Kind::period_end ? rules
+                                : of_clause                           ? clauses
+                                                                      : 1;
+      if (clause >= static_cast<std::int64_t>(bound)) {
         in.fail(fmt::format("a timer's clause is {}, and contract {} has {} clauses", clause,
                             timer.contract, clauses));
       }
@@ -486,6 +558,8 @@ bool Engine::restore_state(std::string_view saved, Diagnostics& diagnostics,
     contract.windows = std::move(restored.windows);
     contract.latches = std::move(restored.latches);
     contract.split_factor = restored.split_factor;
+    contract.period_ends = std::move(restored.period_ends);
+    contract.period_ends.resize(contract.plan.period_rules.size());
     // When a clause next wakes for its time tests is not saved: keep the loaded engine's.
     for (std::size_t c = 0; c < contract.clauses.size(); ++c) {
       restored.clauses[c].wake = contract.clauses[c].wake;

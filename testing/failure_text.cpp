@@ -141,6 +141,8 @@ std::string cause_phrase(const Transition& transition) {
       return "decided by the contract's expiry";
     case CauseKind::effective:
       return "decided when the contract took effect";
+    case CauseKind::period_end:
+      return "decided at the end of the period";
     case CauseKind::clock:
       break;
   }
@@ -163,6 +165,14 @@ std::string describe_clause(Replay& replay, const std::string& clause) {
       }
       text += fmt::format(" ({})", join(values, "; "));
     }
+    // A clause tested per period: every period's outcome so far, as a table would list them.
+    std::vector<std::string> periods;
+    for (const Transition& transition : replay.transitions) {
+      if (transition.clause == clause && !transition.period.empty()) {
+        periods.push_back(fmt::format("{} {}", transition.period, transition.to.name));
+      }
+    }
+    if (!periods.empty()) text += fmt::format("; by period: {}", join(periods, ", "));
     return text;
   }
   return fmt::format("{} is not a clause of the contract", clause);

@@ -103,6 +103,8 @@ TEST_CASE("fmt lays out declarations, items, spacing and alignment", "[fmt]") {
        "calendar C\n{\n  weekend Saturday\n}\ntest \"t\"\n{\n  expect x\n    and y == 1\n}\n"},
       {"test \"t\"\n{\n  given 2026-01-01T00:00Z e\n      a = 1\n}\n",
        "test \"t\"\n{\n  given 2026-01-01T00:00Z e\n      a=1\n}\n"},
+      {"covenant A\ngrants 1 USD\nrequires x >= 1 in each calendar month\n",
+       "covenant A\n  grants 1 USD\n  requires x >= 1 in each calendar month\n"},
       {"tranche T1 \"a\"\n  vests when x\n-- note\n}", "error"},
   };
   for (const Row& row : rows) {

@@ -111,7 +111,8 @@ async function main() {
   if (corpus.length < 50) fail(`only ${corpus.length} files and doc examples found under ${root}`);
 
   const keywords = grammarKeywords();
-  const contextual = new Set(['error', 'granted', 'timeline', 'log', 'to', 'adjustment', 'Easter', 'UTC', 'key']);
+  const contextual = new Set(['error', 'granted', 'timeline', 'log', 'to', 'adjustment', 'Easter', 'UTC', 'key',
+    'current', 'previous', 'fiscal', 'starting', 'ending']);
   const reserved = [...keywords].filter((w) => !contextual.has(w));
   const keywordSeen = new Map([...keywords].map((w) => [w, 0]));
   const tokenized = new Map();
