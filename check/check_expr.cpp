@@ -203,14 +203,15 @@ Type Checker::check_suffixed(const ast::Expr& expr, const ast::Suffixed& suffixe
           guess ? fmt::format("did you mean {}?", *guess) : std::string());
     return Type{};
   }
-  const auto unit = result_.units.find(word);
-  const DurationWord* duration = duration_word(word);
+  const UnitWord unit_word = split_unit_word(word);
+  const auto unit = result_.units.find(std::string(unit_word.unit));
+  const DurationWord* duration = unit_word.per_share ? nullptr : duration_word(word);
   if (unit == result_.units.end() && !duration) {
     std::vector<std::string> candidates;
     for (const auto& [name, _] : result_.units) candidates.push_back(name);
     for (const auto& entry : kDurationWords) candidates.emplace_back(entry.word);
-    const auto guess = closest_match(word, candidates);
-    error(suffixed.word.span, fmt::format("unknown unit '{}'", word),
+    const auto guess = closest_match(std::string(unit_word.unit), candidates);
+    error(suffixed.word.span, fmt::format("unknown unit '{}'", unit_word.unit),
           guess ? fmt::format("did you mean {}?", *guess)
                 : std::string("units are declared in the stdlib (MW, GW, USD, shares…) or with "
                               "'unit NAME = AMOUNT'"));
@@ -238,7 +239,8 @@ Type Checker::check_suffixed(const ast::Expr& expr, const ast::Suffixed& suffixe
     return Type::duration(std::string(duration->time_kind), std::string(duration->unit));
   }
   (void)expr;
-  return Type::quantity(unit->second.dimension, word);
+  if (unit_word.per_share && !per_share_allowed(unit->second, suffixed.word)) return Type{};
+  return Type::quantity(unit->second.dimension, unit->first, unit_word.per_share);
 }
 
 bool Checker::reads_replay_values(const ast::Expr& expr, const Scope& scope) const {

@@ -22,6 +22,19 @@ std::string unit_hint(const Type& a, const Type& b, const ast::Expr& number_side
                      quantity.unit);
 }
 
+// "write 250 USD per share" when a price per share meets a plain amount of its dimension.
+std::string per_share_hint(const Type& a, const Type& b) {
+  if (!a.is(Kind::quantity) || !b.is(Kind::quantity) || a.dimension != b.dimension ||
+      a.per_share == b.per_share) {
+    return {};
+  }
+  const Type& price = a.per_share ? a : b;
+  return fmt::format(
+      "a price per share is compared with a price per share, e.g. 250 {} per share; multiply it "
+      "by a number of shares for an amount in {}",
+      price.unit, price.unit);
+}
+
 // -1, 0 or 1 for two constants of one ordered type; nullopt for other values.
 std::optional<int> compare_constants(const Value& a, const Value& b) {
   auto sign = [](auto order) { return order < 0 ? -1 : order > 0 ? 1 : 0; };
@@ -93,6 +106,7 @@ Type Checker::check_comparison(const ast::Binary& binary, const Type& lhs, const
   }
   const ast::Expr& number_side = lhs.is(Kind::number) ? *binary.lhs : *binary.rhs;
   std::string hint = unit_hint(lhs, rhs, number_side);
+  if (hint.empty()) hint = per_share_hint(lhs, rhs);
   if (lhs.is(Kind::clause) || rhs.is(Kind::clause)) {
     hint = "a clause is compared through its state or time, e.g. T1 vested or T1.vested_at";
   }
@@ -105,9 +119,13 @@ Type Checker::check_arithmetic(const ast::Binary& binary, ArithmeticOp op, const
                                const Type& rhs) {
   const ast::Expr& number_side = lhs.is(Kind::number) ? *binary.lhs : *binary.rhs;
   auto fail = [&](std::string message) {
-    error(binary.op_span, std::move(message), unit_hint(lhs, rhs, number_side));
+    std::string hint = unit_hint(lhs, rhs, number_side);
+    if (hint.empty()) hint = per_share_hint(lhs, rhs);
+    error(binary.op_span, std::move(message), std::move(hint));
     return Type{};
   };
+  const bool lhs_shares = lhs.is(Kind::quantity) && lhs.dimension == "shares";
+  const bool rhs_shares = rhs.is(Kind::quantity) && rhs.dimension == "shares";
   const bool lhs_time = lhs.is(Kind::date) || lhs.is(Kind::timestamp);
   switch (op) {
     case ArithmeticOp::add:
@@ -131,11 +149,22 @@ Type Checker::check_arithmetic(const ast::Binary& binary, ArithmeticOp op, const
     case ArithmeticOp::multiply:
       if (lhs.is(Kind::number) && (rhs.is_numeric() || rhs.is(Kind::duration))) return rhs;
       if (rhs.is(Kind::number) && (lhs.is_numeric() || lhs.is(Kind::duration))) return lhs;
+      // shares × USD per share is USD: what a holding is worth at a price.
+      if (lhs_shares && !lhs.per_share && rhs.is(Kind::quantity) && rhs.per_share) {
+        return Type::quantity(rhs.dimension, rhs.unit);
+      }
+      if (rhs_shares && !rhs.per_share && lhs.is(Kind::quantity) && lhs.per_share) {
+        return Type::quantity(lhs.dimension, lhs.unit);
+      }
       return fail(fmt::format("cannot multiply {} by {}", describe(lhs), describe(rhs)));
     case ArithmeticOp::divide:
       if (rhs.is(Kind::number) && (lhs.is_numeric() || lhs.is(Kind::duration))) return lhs;
       if (lhs.compatible(rhs) && (lhs.is(Kind::quantity) || lhs.is(Kind::duration))) {
         return Type::of(Kind::number);
+      }
+      // USD ÷ shares is USD per share: an amount spread over a number of shares.
+      if (rhs_shares && !rhs.per_share && lhs.is(Kind::quantity) && !lhs_shares && !lhs.per_share) {
+        return Type::quantity(lhs.dimension, lhs.unit, true);
       }
       return fail(fmt::format("cannot divide {} by {}", describe(lhs), describe(rhs)));
   }

@@ -119,6 +119,8 @@ class AstBuilder {
   // `trading   days` may be written with any blanks or comments between its words; the
   // tree keeps one spelling.
   ast::Name suffix(const Node& node) const;
+  /// A unit, maybe per share, in one spelling: "USD per share".
+  ast::Name unit_word(const Node& node) const;
   ast::ExprPtr comparison(const Node& node);
   ast::ExprPtr temporal(const Node& node);
   ast::ExprPtr postfix(const Node& node);

@@ -86,6 +86,16 @@ ast::Name AstBuilder::suffix(const Node& node) const {
   if (two_words) {
     word.text = "trading " + std::string(written.substr(written.find_last_of(" \t\r\n") + 1));
   }
+  if (node.children.size() == 1 && node.children[0]->is_type<g::unit_word>()) {
+    return unit_word(*node.children[0]);
+  }
+  return word;
+}
+
+// `USD  per share` is kept as "USD per share", however it is spaced.
+ast::Name AstBuilder::unit_word(const Node& node) const {
+  ast::Name word = name(node);
+  if (node.children.size() == 2) word.text = node.children[0]->string() + " per share";
   return word;
 }
 

@@ -203,7 +203,10 @@ struct postfix : seq< primary, star< sor< member, nested< index > > > > {};
 // A word followed by `=` starts the next field of a test event, so it is not a suffix.
 struct trading_days : seq< kw_trading, _, word > {};
 struct assignment_ahead : seq< _, one< '=' >, not_at< one< '=' > > > {};
-struct suffix_word : seq< sor< trading_days, identifier >, not_at< assignment_ahead > > {};
+// `USD per share`: a price per share is its own type; `per` and `share` stay free as names.
+struct per_share : seq< TAO_PEGTL_KEYWORD( "per" ), _, TAO_PEGTL_KEYWORD( "share" ) > {};
+struct unit_word : seq< identifier, opt< _, per_share > > {};
+struct suffix_word : seq< sor< trading_days, unit_word >, not_at< assignment_ahead > > {};
 struct suffixed : seq< postfix, opt< _, suffix_word > > {};
 
 struct negate_op : seq< one< '-' >, not_at< one< '-' > > > {};
@@ -265,7 +268,7 @@ struct currency_decl : seq< kw_currency, _, must< declared_name >, star< _, comm
 
 // ---- Events and metrics -----------------------------------------------------------------
 struct field_name : identifier {};
-struct field_type : identifier {};
+struct field_type : unit_word {};
 struct field_decl : seq< field_name, _, must< colon >, _, must< field_type > > {};
 struct open_brace : one< '{' > {};
 struct close_brace : one< '}' > {};

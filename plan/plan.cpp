@@ -72,16 +72,14 @@ void Compiler::run() {
   for (std::uint32_t c = 0; c < plan_.clauses.size(); ++c) {
     if (plan_.clauses[c].uses_clock) plan_.clock_clauses.push_back(c);
   }
-  // The money metrics that adjusted clauses compare with targets are per-share prices: a
-  // split restates what they hold in post-split terms, like a split-adjusted price series.
+  // The prices per share that adjusted clauses compare with targets: a split restates what
+  // they hold in post-split terms, like a split-adjusted price series.
   for (const ClausePlan& clause : plan_.clauses) {
     if (!clause.instance->decl->adjusted) continue;
     for (std::uint32_t m : clause.input_metrics) {
       const Type& type = plan_.metrics[m].type;
-      const auto unit =
-          type.is(Kind::quantity) ? contract_.units.find(type.unit) : contract_.units.end();
       auto& prices = plan_.per_share_prices;
-      if (unit != contract_.units.end() && unit->second.currency &&
+      if (type.is(Kind::quantity) && type.per_share &&
           std::find(prices.begin(), prices.end(), m) == prices.end()) {
         prices.push_back(m);
       }

@@ -91,10 +91,12 @@ bool rebuilt_when_deciding(const ast::Expr& expr, const ClauseInstance& clause,
 
 std::string render_amount(const Decimal& base, const std::string& unit,
                           const std::map<std::string, UnitInfo>& units) {
-  const auto it = unit.empty() ? units.end() : units.find(unit);
+  const UnitWord word = split_unit_word(unit);
+  const auto it = unit.empty() ? units.end() : units.find(std::string(word.unit));
   if (it == units.end()) return base.to_grouped_string();
   // Written as the contract's own constants are (base/value.cpp), so both read alike.
-  return format_value(Quantity{base, it->second.dimension, unit, it->second.scale});
+  return format_value(
+      Quantity{base, it->second.dimension, it->first, it->second.scale, word.per_share});
 }
 
 std::string render_value(const RuntimeValue& value, const Type& type,
@@ -103,9 +105,11 @@ std::string render_value(const RuntimeValue& value, const Type& type,
   switch (type.kind) {
     case Kind::number:
       return value.number.to_grouped_string();
-    case Kind::quantity:
-      return render_amount(value.number, unit.empty() ? type.unit : unit,
-                           contract.loaded.checked.units);
+    case Kind::quantity: {
+      std::string shown = unit.empty() ? type.unit : unit;
+      if (type.per_share && !split_unit_word(shown).per_share) shown += " per share";
+      return render_amount(value.number, shown, contract.loaded.checked.units);
+    }
     case Kind::timestamp:
       switch (form) {
         case ValueForm::engine:
@@ -139,7 +143,8 @@ std::optional<Value> typed_value(const RuntimeValue& value, const Type& type,
       const auto& units = contract.loaded.checked.units;
       const auto it = units.find(type.unit);
       if (it == units.end()) return Value{value.number};
-      return Value{Quantity{value.number, it->second.dimension, type.unit, it->second.scale}};
+      return Value{Quantity{value.number, it->second.dimension, type.unit, it->second.scale,
+                            type.per_share}};
     }
     case Kind::timestamp:
       return Value{Timestamp{value.time}};
@@ -162,7 +167,9 @@ std::string render_in_unit(const Quantity& quantity, const std::string& unit,
                            const CheckedContract& contract) {
   const auto to = contract.units.find(unit);
   const bool convertible = to != contract.units.end() && to->second.dimension == quantity.dimension;
-  return render_amount(quantity.base_amount, convertible ? unit : quantity.unit, contract.units);
+  const std::string shown = convertible ? unit : quantity.unit;
+  return render_amount(quantity.base_amount, quantity.per_share ? shown + " per share" : shown,
+                       contract.units);
 }
 
 std::string zone_label(std::string_view zone_name) {
