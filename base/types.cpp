@@ -15,6 +15,8 @@ std::string describe(const Type& type) {
     case Kind::number:
       return "a plain number";
     case Kind::quantity:
+      if (type.is_percentage()) return "a percentage";
+      if (type.is_ratio()) return "a ratio";
       return type.per_share ? type.unit + " per share" : type.unit;
     case Kind::date:
       return "a date";

@@ -29,8 +29,8 @@ struct Type {
   bool per_share = false;
 
   static Type of(Kind kind) { return Type{kind, {}, {}, false}; }
-  static Type quantity(std::string dimension, std::string unit, bool per_share = false) {
-    return Type{Kind::quantity, std::move(dimension), std::move(unit), per_share};
+  static Type quantity(std::string_view dimension, std::string_view unit, bool per_share = false) {
+    return Type{Kind::quantity, std::string(dimension), std::string(unit), per_share};
   }
   static Type duration(std::string time_kind, std::string unit) {
     return Type{Kind::duration, std::move(time_kind), std::move(unit), false};
@@ -48,6 +48,18 @@ struct Type {
     return kind == Kind::number || kind == Kind::quantity || kind == Kind::date ||
            kind == Kind::timestamp || kind == Kind::duration;
   }
+  /// `95%`: a percentage, held as the fraction 0.95, shown as written.
+  static Type percentage() { return quantity(kPercentDimension, kPercentUnit); }
+  /// `3.25x`: a ratio such as leverage, held as 3.25, shown as credit agreements write it.
+  static Type ratio() { return quantity(kRatioDimension, kRatioUnit); }
+  bool is_percentage() const { return kind == Kind::quantity && dimension == kPercentDimension; }
+  bool is_ratio() const { return kind == Kind::quantity && dimension == kRatioDimension; }
+
+  static constexpr std::string_view kPercentDimension = "percentage";
+  static constexpr std::string_view kPercentUnit = "%";
+  static constexpr std::string_view kRatioDimension = "ratio";
+  static constexpr std::string_view kRatioUnit = "x";
+
   /// Numbers and quantities: what sums and averages accept.
   bool is_numeric() const { return kind == Kind::number || kind == Kind::quantity; }
 };

@@ -204,18 +204,21 @@ std::optional<Type> Checker::field_type(const ast::Name& type_name) {
   if (name == "bool") return Type::of(Kind::boolean);
   if (name == "date") return Type::of(Kind::date);
   if (name == "timestamp") return Type::of(Kind::timestamp);
+  if (name == "percentage") return Type::percentage();
+  if (name == "ratio") return Type::ratio();
   const UnitWord word = split_unit_word(name);
   if (const auto unit = result_.units.find(std::string(word.unit)); unit != result_.units.end()) {
     if (word.per_share && !per_share_allowed(unit->second, type_name)) return std::nullopt;
     return Type::quantity(unit->second.dimension, unit->first, word.per_share);
   }
-  std::vector<std::string> candidates{"text", "number", "bool", "date", "timestamp"};
+  std::vector<std::string> candidates{"text",      "number",     "bool", "date",
+                                      "timestamp", "percentage", "ratio"};
   for (const auto& [unit, info] : result_.units) candidates.push_back(unit);
   error(type_name.span, fmt::format("unknown field type {}", name),
         with_hint("", closest_match(name, candidates)) +
             (closest_match(name, candidates) ? " " : "") +
-            "A field is text, number, bool, date, timestamp or a unit such as MW, USD or USD per "
-            "share.");
+            "A field is text, number, bool, date, timestamp, percentage, ratio or a unit such as "
+            "MW, USD or USD per share.");
   return std::nullopt;
 }
 

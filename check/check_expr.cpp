@@ -88,7 +88,11 @@ Type Checker::check_expr(const ast::Expr& expr, const Scope& scope) {
   };
   const Type type = std::visit(
       overloaded{
-          [&](const ast::NumberLiteral&) { return literal(Type::of(Kind::number)); },
+          [&](const ast::NumberLiteral& number) {
+            return literal(number.percent ? Type::percentage()
+                           : number.ratio ? Type::ratio()
+                                          : Type::of(Kind::number));
+          },
           [&](const ast::TextLiteral&) { return Type::of(Kind::text); },
           [&](const ast::BoolLiteral&) { return Type::of(Kind::boolean); },
           [&](const ast::DateLiteral&) { return literal(Type::of(Kind::date)); },

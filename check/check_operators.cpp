@@ -13,11 +13,23 @@ namespace proviso {
 
 namespace {
 
-// "write 1 GW" when a plain number meets a quantity.
+// "write 1 GW" when a plain number meets a quantity; "write 95%" when it meets a percentage.
 std::string unit_hint(const Type& a, const Type& b, const ast::Expr& number_side) {
   const Type& quantity = a.is(Kind::quantity) ? a : b;
   if (!quantity.is(Kind::quantity)) return {};
   if (!(a.is(Kind::number) || b.is(Kind::number))) return {};
+  if (quantity.is_percentage()) {
+    const auto* literal = std::get_if<ast::NumberLiteral>(&number_side.node);
+    const std::string example =
+        literal ? (literal->value * Decimal::from_int(100)).to_string() + "%" : "95%";
+    return fmt::format(
+        "a plain number is not a percentage: write it as one, e.g. {}, or multiply a ratio by "
+        "100%",
+        example);
+  }
+  if (quantity.is_ratio()) {
+    return fmt::format("write the number as a ratio, e.g. {}x", number_side.span.text());
+  }
   return fmt::format("give the number its unit, e.g. {} {}", number_side.span.text(),
                      quantity.unit);
 }
@@ -149,6 +161,9 @@ Type Checker::check_arithmetic(const ast::Binary& binary, ArithmeticOp op, const
     case ArithmeticOp::multiply:
       if (lhs.is(Kind::number) && (rhs.is_numeric() || rhs.is(Kind::duration))) return rhs;
       if (rhs.is(Kind::number) && (lhs.is_numeric() || lhs.is(Kind::duration))) return lhs;
+      // A percentage of an amount is an amount of it: 95% × 1 GW is 0.95 GW.
+      if (lhs.is_percentage() && rhs.is_numeric()) return rhs;
+      if (rhs.is_percentage() && lhs.is_numeric()) return lhs;
       // shares × USD per share is USD: what a holding is worth at a price.
       if (lhs_shares && !lhs.per_share && rhs.is(Kind::quantity) && rhs.per_share) {
         return Type::quantity(rhs.dimension, rhs.unit);
@@ -162,6 +177,7 @@ Type Checker::check_arithmetic(const ast::Binary& binary, ArithmeticOp op, const
       if (lhs.compatible(rhs) && (lhs.is(Kind::quantity) || lhs.is(Kind::duration))) {
         return Type::of(Kind::number);
       }
+      if (rhs.is_percentage() && lhs.is(Kind::quantity)) return lhs;  // 1 GW ÷ 50% is 2 GW
       // USD ÷ shares is USD per share: an amount spread over a number of shares.
       if (rhs_shares && !rhs.per_share && lhs.is(Kind::quantity) && !lhs_shares && !lhs.per_share) {
         return Type::quantity(lhs.dimension, lhs.unit, true);

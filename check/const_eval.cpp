@@ -64,7 +64,11 @@ std::optional<Value> Checker::evaluate(const ast::Expr& expr, const Bindings& bi
     using Result = std::optional<Value>;
     return std::visit(
         overloaded{
-            [](const ast::NumberLiteral& number) -> Result { return number.value; },
+            [&](const ast::NumberLiteral& number) -> Result {
+              if (!number.percent && !number.ratio) return number.value;
+              const UnitInfo& unit = result_.units.at(number.percent ? "%" : "x");
+              return Quantity{number.value, unit.dimension, unit.name, unit.scale, false};
+            },
             [](const ast::TextLiteral& text) -> Result { return text.value; },
             [](const ast::BoolLiteral& boolean) -> Result { return boolean.value; },
             [](const ast::DateLiteral& date) -> Result { return date.date; },
@@ -153,7 +157,19 @@ std::optional<Value> Checker::evaluate_binary(const ast::Binary& binary, const B
       result.per_share = true;
       return result;
     }
+    const bool a_percent = a_quantity->dimension == Type::kPercentDimension;
+    const bool b_percent = b_quantity->dimension == Type::kPercentDimension;
+    if (op == ArithmeticOp::divide && b_percent && !a_percent) {  // 1 GW ÷ 50%: 2 GW
+      Quantity result = *a_quantity;
+      result.base_amount = a_quantity->base_amount / b_quantity->base_amount;
+      return result;
+    }
     if (op == ArithmeticOp::divide) return a_quantity->base_amount / b_quantity->base_amount;
+    if (op == ArithmeticOp::multiply && (a_percent || b_percent)) {  // 95% × 1 GW: 0.95 GW
+      Quantity result = a_percent ? *b_quantity : *a_quantity;
+      result.base_amount = a_quantity->base_amount * b_quantity->base_amount;
+      return result;
+    }
     if (op == ArithmeticOp::multiply) {  // shares × USD per share: USD
       Quantity result = a_shares ? *b_quantity : *a_quantity;
       result.base_amount = a_quantity->base_amount * b_quantity->base_amount;

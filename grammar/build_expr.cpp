@@ -197,14 +197,17 @@ ast::ExprPtr AstBuilder::primary(const Node& node) {
 ast::ExprPtr AstBuilder::number(const Node& node) {
   std::string digits;
   bool percent = false;
+  bool ratio = false;
   for (char c : node.string_view()) {
     if (c == '%') {
       percent = true;
+    } else if (c == 'x') {
+      ratio = true;
     } else if (c != '_') {
       digits.push_back(c);
     }
   }
-  ast::NumberLiteral literal{{}, percent};
+  ast::NumberLiteral literal{{}, percent, ratio};
   try {
     literal.value = Decimal::parse(digits).value_or(Decimal());
     if (percent) literal.value = literal.value / Decimal::from_int(100);

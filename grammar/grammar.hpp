@@ -152,7 +152,8 @@ struct identifier : seq< not_at< reserved >, word > {};
 struct digits : seq< digit, star< opt< one< '_' > >, digit > > {};
 struct fraction : seq< one< '.' >, digit, star< digit > > {};
 struct percent_sign : one< '%' > {};
-struct number : seq< digits, opt< fraction >, opt< percent_sign >, not_at< word_char > > {};
+struct ratio_sign : one< 'x' > {};
+struct number : seq< digits, opt< fraction >, opt< sor< percent_sign, ratio_sign > >, not_at< word_char > > {};
 
 struct escaped : seq< one< '\\' >, one< '"', '\\', 'n', 't' > > {};
 struct string_char : sor< escaped, not_one< '"', '\\', '\r', '\n' > > {};

@@ -203,7 +203,10 @@ std::optional<std::string> merge_schemas(const CheckedContract& contract, EventS
           std::find_if(schema.fields.begin(), schema.fields.end(),
                        [&](const FieldSchema& f) { return f.name == field.name; });
       Decimal scale = Decimal::from_int(1);
-      if (field.type.is(Kind::quantity)) scale = contract.units.at(field.type.unit).scale;
+      // A number in a percentage field is the fraction itself (0.97); "97%" is read as written.
+      if (field.type.is(Kind::quantity) && !field.type.is_percentage()) {
+        scale = contract.units.at(field.type.unit).scale;
+      }
       if (existing == schema.fields.end()) {
         schema.fields.push_back(FieldSchema{field.name, field.type, scale});
       } else if (!existing->type.compatible(field.type) || !(existing->scale == scale)) {

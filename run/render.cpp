@@ -76,7 +76,9 @@ const Value* bound_value(const ast::Expr& expr, const ClauseInstance& clause,
 // amounts; everything else keeps its source text.
 bool rebuilt_when_deciding(const ast::Expr& expr, const ClauseInstance& clause,
                            const CheckedContract& contract) {
-  if (const auto* number = std::get_if<ast::NumberLiteral>(&expr.node)) return !number->percent;
+  if (const auto* number = std::get_if<ast::NumberLiteral>(&expr.node)) {
+    return !number->percent && !number->ratio;
+  }
   if (std::holds_alternative<ast::NameRef>(expr.node)) {
     return bound_value(expr, clause, contract) != nullptr;
   }
@@ -300,7 +302,7 @@ std::string ConditionText::text(const ast::Expr& expr, ConditionForm form,
   // Amounts that do not move are shown as they stand now (targets after splits).
   const auto* number = std::get_if<ast::NumberLiteral>(&expr.node);
   if (form == ConditionForm::reader && values && is_fixed(expr, checked) &&
-      !type.is(Kind::boolean) && !(number && number->percent)) {
+      !type.is(Kind::boolean) && !(number && (number->percent || number->ratio))) {
     if (const RuntimeValue* value = values(expr.id)) {
       return render_value(*value, type, contract_, ValueForm::reader);
     }
@@ -318,7 +320,8 @@ std::string ConditionText::text(const ast::Expr& expr, ConditionForm form,
       [&](const auto& node) -> std::string {
         using T = std::decay_t<decltype(node)>;
         if constexpr (std::is_same_v<T, ast::NumberLiteral>) {
-          return node.percent ? std::string(expr.span.text()) : node.value.to_grouped_string();
+          return node.percent || node.ratio ? std::string(expr.span.text())
+                                            : node.value.to_grouped_string();
         } else if constexpr (std::is_same_v<T, ast::NameRef>) {
           const Value* bound = bound_value(expr, clause_, checked);
           return bound ? format_value(*bound) : node.name;
