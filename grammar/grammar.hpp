@@ -204,8 +204,9 @@ struct postfix : seq< primary, star< sor< member, nested< index > > > > {};
 // A word followed by `=` starts the next field of a test event, so it is not a suffix.
 struct trading_days : seq< kw_trading, _, word > {};
 struct assignment_ahead : seq< _, one< '=' >, not_at< one< '=' > > > {};
-// `USD per share`: a price per share is its own type; `per` and `share` stay free as names.
-struct per_share : seq< TAO_PEGTL_KEYWORD( "per" ), _, TAO_PEGTL_KEYWORD( "share" ) > {};
+// `USD per share`: a price per share is its own type; `per` and `share` stay free as names
+// (so they are not keywords, and the editor grammar does not reserve them).
+struct per_share : seq< string< 'p', 'e', 'r' >, not_at< word_char >, _, string< 's', 'h', 'a', 'r', 'e' >, not_at< word_char > > {};
 struct unit_word : seq< identifier, opt< _, per_share > > {};
 struct suffix_word : seq< sor< trading_days, unit_word >, not_at< assignment_ahead > > {};
 struct suffixed : seq< postfix, opt< _, suffix_word > > {};
