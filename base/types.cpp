@@ -15,7 +15,9 @@ std::string describe(const Type& type) {
     case Kind::number:
       return "a plain number";
     case Kind::quantity:
-      return type.unit;
+      if (type.is_percentage()) return "a percentage";
+      if (type.is_ratio()) return "a ratio";
+      return type.per_share ? type.unit + " per share" : type.unit;
     case Kind::date:
       return "a date";
     case Kind::timestamp:
@@ -26,6 +28,12 @@ std::string describe(const Type& type) {
       return "a clause";
   }
   return "an invalid value";
+}
+
+UnitWord split_unit_word(std::string_view word) {
+  constexpr std::string_view kPerShare = " per share";
+  if (word.ends_with(kPerShare)) return {word.substr(0, word.size() - kPerShare.size()), true};
+  return {word, false};
 }
 
 }  // namespace proviso

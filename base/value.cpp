@@ -41,8 +41,11 @@ std::string format_value(const Value& value) {
                         [](const Decimal& d) { return d.to_grouped_string(); },
                         [](const std::string& s) { return fmt::format("\"{}\"", s); },
                         [](const Quantity& q) {
+                          // `95%` and `3.25x` are written on the number, as agreements do.
+                          const bool attached = q.unit == "%" || q.unit == "x";
                           return fmt::format(
-                              "{} {}", (q.base_amount / q.unit_scale).to_grouped_string(), q.unit);
+                              "{}{}{}{}", (q.base_amount / q.unit_scale).to_grouped_string(),
+                              attached ? "" : " ", q.unit, q.per_share ? " per share" : "");
                         },
                         [](const Date& d) { return format_date(d); },
                         [](const Timestamp& t) { return format_utc(t); },

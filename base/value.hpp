@@ -17,7 +17,8 @@ struct Quantity {
   Decimal base_amount;
   std::string dimension;
   std::string unit;
-  Decimal unit_scale;  // base units per `unit`
+  Decimal unit_scale;      // base units per `unit`
+  bool per_share = false;  // a price per share (`250 USD per share`)
 };
 
 /// A length of time: exact microseconds, calendar months, or trading days.

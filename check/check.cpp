@@ -20,6 +20,11 @@ Checker::Checker(const std::vector<const ast::File*>& prelude, const ast::File& 
 // The pipeline of the checker: declarations first, so that any clause may name any other,
 // then every body, then the checks that need the whole contract.
 CheckedContract Checker::run() {
+  // Percentages and ratios are built in: `95%` is the fraction 0.95, `3.25x` is 3.25.
+  result_.units["%"] =
+      UnitInfo{"%", std::string(Type::kPercentDimension), Decimal::parse("0.01").value(), false};
+  result_.units["x"] =
+      UnitInfo{"x", std::string(Type::kRatioDimension), Decimal::from_int(1), false};
   for (const ast::File* file : prelude_) declare_everything(*file, true);
   check_header(contract_);
   declare_everything(contract_, false);

@@ -19,7 +19,7 @@ struct UnitInfo {
   std::string name;
   std::string dimension;
   Decimal scale;
-  bool currency = false;  // money: its amounts in conditions are per-share prices
+  bool currency = false;  // money, declared with `currency`
 };
 
 /// Where split ratios come from: `splits from split.ratio where symbol == "AMD"`.

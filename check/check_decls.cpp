@@ -190,6 +190,14 @@ void Checker::check_currency(const ast::CurrencyDecl& decl) {
   }
 }
 
+bool Checker::per_share_allowed(const UnitInfo& unit, const ast::Name& written) {
+  if (unit.dimension != "shares") return true;
+  error(written.span,
+        fmt::format("'{}' is not a unit: shares per share is a plain number", written.text),
+        "write a plain number, e.g. 1.5, for a number of shares per share");
+  return false;
+}
+
 std::optional<Type> Checker::field_type(const ast::Name& type_name) {
   const std::string& name = type_name.text;
   if (name == "text") return Type::of(Kind::text);
@@ -197,15 +205,21 @@ std::optional<Type> Checker::field_type(const ast::Name& type_name) {
   if (name == "bool") return Type::of(Kind::boolean);
   if (name == "date") return Type::of(Kind::date);
   if (name == "timestamp") return Type::of(Kind::timestamp);
-  if (const auto unit = result_.units.find(name); unit != result_.units.end()) {
-    return Type::quantity(unit->second.dimension, name);
+  if (name == "percentage") return Type::percentage();
+  if (name == "ratio") return Type::ratio();
+  const UnitWord word = split_unit_word(name);
+  if (const auto unit = result_.units.find(std::string(word.unit)); unit != result_.units.end()) {
+    if (word.per_share && !per_share_allowed(unit->second, type_name)) return std::nullopt;
+    return Type::quantity(unit->second.dimension, unit->first, word.per_share);
   }
-  std::vector<std::string> candidates{"text", "number", "bool", "date", "timestamp"};
+  std::vector<std::string> candidates{"text",      "number",     "bool", "date",
+                                      "timestamp", "percentage", "ratio"};
   for (const auto& [unit, info] : result_.units) candidates.push_back(unit);
   error(type_name.span, fmt::format("unknown field type {}", name),
         with_hint("", closest_match(name, candidates)) +
             (closest_match(name, candidates) ? " " : "") +
-            "A field is text, number, bool, date, timestamp or a unit such as MW or USD.");
+            "A field is text, number, bool, date, timestamp, percentage, ratio or a unit such as "
+            "MW, USD or USD per share.");
   return std::nullopt;
 }
 

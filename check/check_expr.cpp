@@ -88,7 +88,11 @@ Type Checker::check_expr(const ast::Expr& expr, const Scope& scope) {
   };
   const Type type = std::visit(
       overloaded{
-          [&](const ast::NumberLiteral&) { return literal(Type::of(Kind::number)); },
+          [&](const ast::NumberLiteral& number) {
+            return literal(number.percent ? Type::percentage()
+                           : number.ratio ? Type::ratio()
+                                          : Type::of(Kind::number));
+          },
           [&](const ast::TextLiteral&) { return Type::of(Kind::text); },
           [&](const ast::BoolLiteral&) { return Type::of(Kind::boolean); },
           [&](const ast::DateLiteral&) { return literal(Type::of(Kind::date)); },
@@ -203,14 +207,15 @@ Type Checker::check_suffixed(const ast::Expr& expr, const ast::Suffixed& suffixe
           guess ? fmt::format("did you mean {}?", *guess) : std::string());
     return Type{};
   }
-  const auto unit = result_.units.find(word);
-  const DurationWord* duration = duration_word(word);
+  const UnitWord unit_word = split_unit_word(word);
+  const auto unit = result_.units.find(std::string(unit_word.unit));
+  const DurationWord* duration = unit_word.per_share ? nullptr : duration_word(word);
   if (unit == result_.units.end() && !duration) {
     std::vector<std::string> candidates;
     for (const auto& [name, _] : result_.units) candidates.push_back(name);
     for (const auto& entry : kDurationWords) candidates.emplace_back(entry.word);
-    const auto guess = closest_match(word, candidates);
-    error(suffixed.word.span, fmt::format("unknown unit '{}'", word),
+    const auto guess = closest_match(std::string(unit_word.unit), candidates);
+    error(suffixed.word.span, fmt::format("unknown unit '{}'", unit_word.unit),
           guess ? fmt::format("did you mean {}?", *guess)
                 : std::string("units are declared in the stdlib (MW, GW, USD, shares…) or with "
                               "'unit NAME = AMOUNT'"));
@@ -246,7 +251,8 @@ Type Checker::check_suffixed(const ast::Expr& expr, const ast::Suffixed& suffixe
     return Type::duration(std::string(duration->time_kind), std::string(duration->unit));
   }
   (void)expr;
-  return Type::quantity(unit->second.dimension, word);
+  if (unit_word.per_share && !per_share_allowed(unit->second, suffixed.word)) return Type{};
+  return Type::quantity(unit->second.dimension, unit->first, unit_word.per_share);
 }
 
 bool Checker::reads_replay_values(const ast::Expr& expr, const Scope& scope) const {

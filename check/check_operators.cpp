@@ -13,13 +13,38 @@ namespace proviso {
 
 namespace {
 
-// "write 1 GW" when a plain number meets a quantity.
+// "write 1 GW" when a plain number meets a quantity; "write 95%" when it meets a percentage.
 std::string unit_hint(const Type& a, const Type& b, const ast::Expr& number_side) {
   const Type& quantity = a.is(Kind::quantity) ? a : b;
   if (!quantity.is(Kind::quantity)) return {};
   if (!(a.is(Kind::number) || b.is(Kind::number))) return {};
+  if (quantity.is_percentage()) {
+    const auto* literal = std::get_if<ast::NumberLiteral>(&number_side.node);
+    const std::string example =
+        literal ? (literal->value * Decimal::from_int(100)).to_string() + "%" : "95%";
+    return fmt::format(
+        "a plain number is not a percentage: write it as one, e.g. {}, or multiply a ratio by "
+        "100%",
+        example);
+  }
+  if (quantity.is_ratio()) {
+    return fmt::format("write the number as a ratio, e.g. {}x", number_side.span.text());
+  }
   return fmt::format("give the number its unit, e.g. {} {}", number_side.span.text(),
                      quantity.unit);
+}
+
+// "write 250 USD per share" when a price per share meets a plain amount of its dimension.
+std::string per_share_hint(const Type& a, const Type& b) {
+  if (!a.is(Kind::quantity) || !b.is(Kind::quantity) || a.dimension != b.dimension ||
+      a.per_share == b.per_share) {
+    return {};
+  }
+  const Type& price = a.per_share ? a : b;
+  return fmt::format(
+      "a price per share is compared with a price per share, e.g. 250 {} per share; multiply it "
+      "by a number of shares for an amount in {}",
+      price.unit, price.unit);
 }
 
 // -1, 0 or 1 for two constants of one ordered type; nullopt for other values.
@@ -93,6 +118,7 @@ Type Checker::check_comparison(const ast::Binary& binary, const Type& lhs, const
   }
   const ast::Expr& number_side = lhs.is(Kind::number) ? *binary.lhs : *binary.rhs;
   std::string hint = unit_hint(lhs, rhs, number_side);
+  if (hint.empty()) hint = per_share_hint(lhs, rhs);
   if (lhs.is(Kind::clause) || rhs.is(Kind::clause)) {
     hint = "a clause is compared through its state or time, e.g. T1 vested or T1.vested_at";
   }
@@ -105,9 +131,13 @@ Type Checker::check_arithmetic(const ast::Binary& binary, ArithmeticOp op, const
                                const Type& rhs) {
   const ast::Expr& number_side = lhs.is(Kind::number) ? *binary.lhs : *binary.rhs;
   auto fail = [&](std::string message) {
-    error(binary.op_span, std::move(message), unit_hint(lhs, rhs, number_side));
+    std::string hint = unit_hint(lhs, rhs, number_side);
+    if (hint.empty()) hint = per_share_hint(lhs, rhs);
+    error(binary.op_span, std::move(message), std::move(hint));
     return Type{};
   };
+  const bool lhs_shares = lhs.is(Kind::quantity) && lhs.dimension == "shares";
+  const bool rhs_shares = rhs.is(Kind::quantity) && rhs.dimension == "shares";
   const bool lhs_time = lhs.is(Kind::date) || lhs.is(Kind::timestamp);
   switch (op) {
     case ArithmeticOp::add:
@@ -131,11 +161,26 @@ Type Checker::check_arithmetic(const ast::Binary& binary, ArithmeticOp op, const
     case ArithmeticOp::multiply:
       if (lhs.is(Kind::number) && (rhs.is_numeric() || rhs.is(Kind::duration))) return rhs;
       if (rhs.is(Kind::number) && (lhs.is_numeric() || lhs.is(Kind::duration))) return lhs;
+      // A percentage of an amount is an amount of it: 95% × 1 GW is 0.95 GW.
+      if (lhs.is_percentage() && rhs.is_numeric()) return rhs;
+      if (rhs.is_percentage() && lhs.is_numeric()) return lhs;
+      // shares × USD per share is USD: what a holding is worth at a price.
+      if (lhs_shares && !lhs.per_share && rhs.is(Kind::quantity) && rhs.per_share) {
+        return Type::quantity(rhs.dimension, rhs.unit);
+      }
+      if (rhs_shares && !rhs.per_share && lhs.is(Kind::quantity) && lhs.per_share) {
+        return Type::quantity(lhs.dimension, lhs.unit);
+      }
       return fail(fmt::format("cannot multiply {} by {}", describe(lhs), describe(rhs)));
     case ArithmeticOp::divide:
       if (rhs.is(Kind::number) && (lhs.is_numeric() || lhs.is(Kind::duration))) return lhs;
       if (lhs.compatible(rhs) && (lhs.is(Kind::quantity) || lhs.is(Kind::duration))) {
         return Type::of(Kind::number);
+      }
+      if (rhs.is_percentage() && lhs.is(Kind::quantity)) return lhs;  // 1 GW ÷ 50% is 2 GW
+      // USD ÷ shares is USD per share: an amount spread over a number of shares.
+      if (rhs_shares && !rhs.per_share && lhs.is(Kind::quantity) && !lhs_shares && !lhs.per_share) {
+        return Type::quantity(lhs.dimension, lhs.unit, true);
       }
       return fail(fmt::format("cannot divide {} by {}", describe(lhs), describe(rhs)));
   }

@@ -41,6 +41,8 @@ class Checker {
   void check_dimension(const ast::DimensionDecl& decl);
   void check_unit(const ast::UnitDecl& decl);
   void check_currency(const ast::CurrencyDecl& decl);
+  /// `X per share`: any unit but shares; false after reporting `shares per share`.
+  bool per_share_allowed(const UnitInfo& unit, const ast::Name& written);
   void check_event(const ast::EventDecl& decl);
   void check_let(const ast::LetDecl& decl);
   void check_metric(const ast::MetricDecl& decl);

@@ -64,7 +64,11 @@ std::optional<Value> Checker::evaluate(const ast::Expr& expr, const Bindings& bi
     using Result = std::optional<Value>;
     return std::visit(
         overloaded{
-            [](const ast::NumberLiteral& number) -> Result { return number.value; },
+            [&](const ast::NumberLiteral& number) -> Result {
+              if (!number.percent && !number.ratio) return number.value;
+              const UnitInfo& unit = result_.units.at(number.percent ? "%" : "x");
+              return Quantity{number.value, unit.dimension, unit.name, unit.scale, false};
+            },
             [](const ast::TextLiteral& text) -> Result { return text.value; },
             [](const ast::BoolLiteral& boolean) -> Result { return boolean.value; },
             [](const ast::DateLiteral& date) -> Result { return date.date; },
@@ -87,10 +91,11 @@ std::optional<Value> Checker::evaluate(const ast::Expr& expr, const Bindings& bi
               const auto operand = evaluate(*suffixed.operand, bindings);
               const auto* amount = operand ? std::get_if<Decimal>(&*operand) : nullptr;
               if (!amount) return std::nullopt;
-              const auto unit = result_.units.find(suffixed.word.text);
+              const UnitWord word = split_unit_word(suffixed.word.text);
+              const auto unit = result_.units.find(std::string(word.unit));
               if (unit != result_.units.end()) {
                 return Quantity{*amount * unit->second.scale, unit->second.dimension, unit->first,
-                                unit->second.scale};
+                                unit->second.scale, word.per_share};
               }
               auto duration = duration_of(*amount, suffixed.word.text);
               if (!duration) {
@@ -146,7 +151,33 @@ std::optional<Value> Checker::evaluate_binary(const ast::Binary& binary, const B
   const auto* b_quantity = std::get_if<Quantity>(&*rhs);
   if (a_number && b_number) return apply(op, *a_number, *b_number);
   if (a_quantity && b_quantity) {
+    const bool a_shares = a_quantity->dimension == "shares";
+    const bool b_shares = b_quantity->dimension == "shares";
+    if (op == ArithmeticOp::divide && b_shares && !a_shares) {  // USD ÷ shares: USD per share
+      Quantity result = *a_quantity;
+      result.base_amount = a_quantity->base_amount / b_quantity->base_amount;
+      result.per_share = true;
+      return result;
+    }
+    const bool a_percent = a_quantity->dimension == Type::kPercentDimension;
+    const bool b_percent = b_quantity->dimension == Type::kPercentDimension;
+    if (op == ArithmeticOp::divide && b_percent && !a_percent) {  // 1 GW ÷ 50%: 2 GW
+      Quantity result = *a_quantity;
+      result.base_amount = a_quantity->base_amount / b_quantity->base_amount;
+      return result;
+    }
     if (op == ArithmeticOp::divide) return a_quantity->base_amount / b_quantity->base_amount;
+    if (op == ArithmeticOp::multiply && (a_percent || b_percent)) {  // 95% × 1 GW: 0.95 GW
+      Quantity result = a_percent ? *b_quantity : *a_quantity;
+      result.base_amount = a_quantity->base_amount * b_quantity->base_amount;
+      return result;
+    }
+    if (op == ArithmeticOp::multiply) {  // shares × USD per share: USD
+      Quantity result = a_shares ? *b_quantity : *a_quantity;
+      result.base_amount = a_quantity->base_amount * b_quantity->base_amount;
+      result.per_share = false;
+      return result;
+    }
     Quantity result = *a_quantity;
     result.base_amount = apply(op, a_quantity->base_amount, b_quantity->base_amount);
     return result;

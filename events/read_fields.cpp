@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 #include <variant>
 
@@ -86,8 +87,12 @@ std::string wrong_value(const EventSchema& event, const FieldSchema& field,
   std::string_view expected;
   switch (field.type.kind) {
     case Kind::number:
-    case Kind::quantity:
       expected = "must be a number";
+      break;
+    case Kind::quantity:
+      expected = field.type.is_percentage() ? "must be a percentage such as \"97%\" or 0.97"
+                 : field.type.is_ratio()    ? "must be a ratio such as \"3.25x\" or 3.25"
+                                            : "must be a number";
       break;
     case Kind::text:
       expected = "must be text";
@@ -171,11 +176,60 @@ bool read_number(const EventSchema& event, const FieldSchema& field, std::string
   return true;
 }
 
+namespace {
+
+std::string_view trimmed(std::string_view text) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  return text;
+}
+
+}  // namespace
+
+// A percentage field reads "97%" (or "0.97"); a ratio field "3.25x", "3.25 to 1.00" (or
+// "3.25"): as the declaration says, never guessed from the size of the number.
+bool read_proportion(const EventSchema& event, const FieldSchema& field, std::string_view text,
+                     FieldSlot& slot, std::string& why) {
+  const std::string found = quoted(text);
+  std::string_view number = trimmed(text);
+  std::optional<Decimal> divisor;
+  if (field.type.is_percentage() && number.ends_with('%')) {
+    number = trimmed(number.substr(0, number.size() - 1));
+    divisor = Decimal::from_int(100);
+  } else if (field.type.is_ratio() && (number.ends_with('x') || number.ends_with('X'))) {
+    number = trimmed(number.substr(0, number.size() - 1));
+  } else if (const std::size_t to = number.find(" to ");
+             field.type.is_ratio() && to != std::string_view::npos) {
+    const std::string_view second = trimmed(number.substr(to + 4));
+    number = trimmed(number.substr(0, to));
+    if (!is_plain_decimal(second) || !Decimal::parse(second) || Decimal::parse(second)->is_zero()) {
+      why = field_says(event, field,
+                       fmt::format("must be a ratio such as \"3.25x\" or \"3.25 to 1.00\", "
+                                   "found {}",
+                                   found));
+      return false;
+    }
+    divisor = *Decimal::parse(second);
+  }
+  if (!read_number(event, field, number, found, slot, why)) return false;
+  try {
+    if (divisor) slot.number = slot.number / *divisor;
+  } catch (const ArithmeticError& error) {
+    why = field_says(event, field, fmt::format("is out of range: {}", error.what()));
+    return false;
+  }
+  return true;
+}
+
 bool read_text(const EventSchema& event, const FieldSchema& field, std::string_view text,
                bool booleans_as_text, FieldSlot& slot, std::string& why) {
   switch (field.type.kind) {
     case Kind::number:
+      return read_number(event, field, text, quoted(text), slot, why);
     case Kind::quantity:
+      if (field.type.is_percentage() || field.type.is_ratio()) {
+        return read_proportion(event, field, text, slot, why);
+      }
       return read_number(event, field, text, quoted(text), slot, why);
     case Kind::text:
       slot.text.assign(text);

@@ -45,6 +45,11 @@ bool read_timestamp(std::string_view text, Timestamp& instant, std::string& why)
 bool read_number(const EventSchema& event, const FieldSchema& field, std::string_view text,
                  std::string_view found, FieldSlot& slot, std::string& why);
 
+/// Reads a percentage ("97%", "0.97") or ratio ("3.25x", "3.25 to 1.00", "3.25") field given as
+/// text; false with `why` set to the whole message.
+bool read_proportion(const EventSchema& event, const FieldSchema& field, std::string_view text,
+                     FieldSlot& slot, std::string& why);
+
 /// Reads a field given as text (a JSON string or a CSV cell) into `slot`: decimal text for numbers
 /// and quantities, the text itself, "YYYY-MM-DD" dates, timestamps, and — only when
 /// `booleans_as_text`, as in CSV — "true" or "false". False with `why` set to the whole message.

@@ -212,8 +212,8 @@ void Explainer::window(ExplainedCondition& out, const ast::Expr& expr, const ast
 }
 
 std::string Explainer::unit_for(const ast::Expr& target, const ast::Expr& subject) const {
-  if (type_of(target).is(Kind::quantity)) return type_of(target).unit;
-  return type_of(subject).unit;
+  const Type& type = type_of(target).is(Kind::quantity) ? type_of(target) : type_of(subject);
+  return type.per_share ? type.unit + " per share" : type.unit;
 }
 
 std::string Explainer::split_note(const ast::Expr& target) const {
@@ -221,9 +221,7 @@ std::string Explainer::split_note(const ast::Expr& target) const {
     return {};
   }
   const Type& type = type_of(target);
-  const auto& units = contract_.loaded.checked.units;
-  const auto unit = type.is(Kind::quantity) ? units.find(type.unit) : units.end();
-  if (unit == units.end() || !unit->second.currency) return {};
+  if (!type.is(Kind::quantity) || !type.per_share) return {};
   return fmt::format("the contract's {} ÷ {} for splits", text_.written(target),
                      contract_.split_factor.to_grouped_string());
 }

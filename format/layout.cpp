@@ -14,13 +14,13 @@ namespace {
 
 const std::set<std::string_view> kDeclarations = {
     "contract", "event", "metric", "let",       "tranche",  "clause", "covenant",
-    "for",      "test",  "unit",   "dimension", "currency", "splits"};
+    "for",      "test",  "unit",   "dimension", "currency", "splits", "parameters"};
 const std::set<std::string_view> kClauseKinds = {"tranche", "clause", "covenant"};
 const std::set<std::string_view> kHeaderItems = {"source", "timezone", "calendar", "effective",
                                                  "expires"};
 const std::set<std::string_view> kClauseItems = {
-    "cites",   "grants", "vests",  "unlocks", "triggers", "pays",    "releases",
-    "becomes", "holds",  "lapses", "after",   "subject",  "requires"};
+    "cites",   "grants", "vests",  "unlocks", "triggers", "pays",     "releases",
+    "becomes", "holds",  "lapses", "after",   "subject",  "requires", "tested"};
 const std::set<std::string_view> kTestItems = {"given", "expect", "at"};
 
 constexpr std::size_t kIndent = 2;
@@ -95,10 +95,13 @@ void indent_code(std::vector<Line>& lines) {
       const std::size_t base = depth * kIndent;
       if (line.in_test && first.kind == TokenKind::time) {
         indent = base + kIndent;  // a test event, under its `given`
-      } else if (line.in_test ? kTestItems.contains(first.text)
-                              : (first.kind == TokenKind::word &&
-                                 (is_reserved(first.text) ||
-                                  (line.tokens.size() > 1 && line.tokens[1].is(":"))))) {
+      } else if (line.in_test
+                     ? kTestItems.contains(first.text)
+                     : (first.kind == TokenKind::word &&
+                        (is_reserved(first.text) ||
+                         (line.tokens.size() > 1 && line.tokens[1].is(":")) ||
+                         // `key note: text` in `parameters { … }`
+                         (first.is("key") && line.tokens.size() > 2 && line.tokens[2].is(":"))))) {
         indent = base;
       }
     } else if (first.kind == TokenKind::word) {

@@ -128,6 +128,8 @@ class AstBuilder {
   ast::Name suffix(const Node& node) const;
   ast::ParametersDecl parameters(const Node& node) const;
   ast::WindowSince window_since(const Node& node);
+  /// A unit, maybe per share, in one spelling: "USD per share".
+  ast::Name unit_word(const Node& node) const;
   ast::ExprPtr comparison(const Node& node);
   ast::ExprPtr temporal(const Node& node);
   ast::ExprPtr postfix(const Node& node);

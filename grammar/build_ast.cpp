@@ -94,7 +94,7 @@ ast::EventDecl AstBuilder::event(const Node& node) {
   ast::EventDecl result{span(node), name(*node.children[0]), {}};
   for (std::size_t i = 1; i < node.children.size(); ++i) {
     const Node& field = *node.children[i];
-    result.fields.push_back({name(*field.children[0]), name(*field.children[1])});
+    result.fields.push_back({name(*field.children[0]), unit_word(*field.children[1])});
   }
   return result;
 }

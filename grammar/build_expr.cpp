@@ -91,6 +91,16 @@ ast::Name AstBuilder::suffix(const Node& node) const {
   if (two_words) {
     word.text = "trading " + std::string(written.substr(written.find_last_of(" \t\r\n") + 1));
   }
+  if (node.children.size() == 1 && node.children[0]->is_type<g::unit_word>()) {
+    return unit_word(*node.children[0]);
+  }
+  return word;
+}
+
+// `USD  per share` is kept as "USD per share", however it is spaced.
+ast::Name AstBuilder::unit_word(const Node& node) const {
+  ast::Name word = name(node);
+  if (node.children.size() == 2) word.text = node.children[0]->string() + " per share";
   return word;
 }
 
@@ -190,14 +200,17 @@ ast::ExprPtr AstBuilder::primary(const Node& node) {
 ast::ExprPtr AstBuilder::number(const Node& node) {
   std::string digits;
   bool percent = false;
+  bool ratio = false;
   for (char c : node.string_view()) {
     if (c == '%') {
       percent = true;
+    } else if (c == 'x') {
+      ratio = true;
     } else if (c != '_') {
       digits.push_back(c);
     }
   }
-  ast::NumberLiteral literal{{}, percent};
+  ast::NumberLiteral literal{{}, percent, ratio};
   try {
     literal.value = Decimal::parse(digits).value_or(Decimal());
     if (percent) literal.value = literal.value / Decimal::from_int(100);

@@ -155,7 +155,8 @@ struct identifier : seq< not_at< reserved >, word > {};
 struct digits : seq< digit, star< opt< one< '_' > >, digit > > {};
 struct fraction : seq< one< '.' >, digit, star< digit > > {};
 struct percent_sign : one< '%' > {};
-struct number : seq< digits, opt< fraction >, opt< percent_sign >, not_at< word_char > > {};
+struct ratio_sign : one< 'x' > {};
+struct number : seq< digits, opt< fraction >, opt< sor< percent_sign, ratio_sign > >, not_at< word_char > > {};
 
 struct escaped : seq< one< '\\' >, one< '"', '\\', 'n', 't' > > {};
 struct string_char : sor< escaped, not_one< '"', '\\', '\r', '\n' > > {};
@@ -206,7 +207,11 @@ struct postfix : seq< primary, star< sor< member, nested< index > > > > {};
 // A word followed by `=` starts the next field of a test event, so it is not a suffix.
 struct trading_days : seq< kw_trading, _, word > {};
 struct assignment_ahead : seq< _, one< '=' >, not_at< one< '=' > > > {};
-struct suffix_word : seq< sor< trading_days, identifier >, not_at< assignment_ahead > > {};
+// `USD per share`: a price per share is its own type; `per` and `share` stay free as names
+// (so they are not keywords, and the editor grammar does not reserve them).
+struct per_share : seq< string< 'p', 'e', 'r' >, not_at< word_char >, _, string< 's', 'h', 'a', 'r', 'e' >, not_at< word_char > > {};
+struct unit_word : seq< identifier, opt< _, per_share > > {};
+struct suffix_word : seq< sor< trading_days, unit_word >, not_at< assignment_ahead > > {};
 struct suffixed : seq< postfix, opt< _, suffix_word > > {};
 
 struct negate_op : seq< one< '-' >, not_at< one< '-' > > > {};
@@ -268,7 +273,7 @@ struct currency_decl : seq< kw_currency, _, must< declared_name >, star< _, comm
 
 // ---- Events and metrics -----------------------------------------------------------------
 struct field_name : identifier {};
-struct field_type : identifier {};
+struct field_type : unit_word {};
 struct field_decl : seq< field_name, _, must< colon >, _, must< field_type > > {};
 struct open_brace : one< '{' > {};
 struct close_brace : one< '}' > {};

@@ -14,7 +14,7 @@ using selector = tao::pegtl::parse_tree::selector< Rule, tao::pegtl::parse_tree:
    expression, conjunction, prefix_condition, temporal, comparison, additive, multiplicative,
    operand, suffixed, postfix, count, paren_expression, or_op, and_op, not_op, once_op, ever_op, for_consecutive,
    on_at_least, window_since, since_effective, period, compare_op, band, band_exclusive, band_inclusive, add_op, subtract_op,
-   multiply_op, divide_op, negate_op, suffix_word, member, member_name, index, quorum_all,
+   multiply_op, divide_op, negate_op, suffix_word, unit_word, per_share, member, member_name, index, quorum_all,
    quorum_any, quorum_at_least, item_list, time_before, time_by, time_after, within, name_ref,
    number, text, date, timestamp, boolean, identifier,
    // header, units, events, metrics

@@ -351,17 +351,13 @@ void Compiler::emit_name(const ast::Expr& expr, const ast::NameRef& ref, Program
   throw std::logic_error("plan: unresolved name " + ref.name);
 }
 
-// In a clause subject to adjustment, money amounts in conditions are per-share prices: a
-// 2-for-1 split halves them from its time on. Metrics are prices as traded, so only the
-// contract's own amounts move.
+// In a clause subject to adjustment, prices per share in conditions (`250 USD per share`) are
+// halved by a 2-for-1 split from its time on; plain amounts (`25 USDm`) never move. Metrics are
+// restated apart (plan.cpp), so only the contract's own amounts move here.
 void Compiler::adjust_if_price(const ast::Expr& expr, Program& out) {
   if (!adjust_prices_) return;
   const Type& type = type_of(expr);
-  if (!type.is(Kind::quantity)) return;
-  const auto unit = contract_.units.find(type.unit);
-  if (unit != contract_.units.end() && unit->second.currency) {
-    out.steps.push_back(step(Op::adjust_price, expr));
-  }
+  if (type.is(Kind::quantity) && type.per_share) out.steps.push_back(step(Op::adjust_price, expr));
 }
 
 void Compiler::emit_suffixed(const ast::Expr& expr, const ast::Suffixed& suffixed, Program& out) {
@@ -378,7 +374,7 @@ void Compiler::emit_suffixed(const ast::Expr& expr, const ast::Suffixed& suffixe
   emit(*suffixed.operand, operand);
   const bool constant = operand.steps.size() == 1 && operand.steps[0].op == Op::constant;
   if (type.is(Kind::quantity)) {
-    const Decimal scale = contract_.units.at(suffixed.word.text).scale;
+    const Decimal scale = contract_.units.at(type.unit).scale;
     if (constant) {
       RuntimeValue value = plan_.constants[operand.steps[0].a];
       value.number = value.number * scale;

@@ -72,16 +72,14 @@ void Compiler::run() {
   for (std::uint32_t c = 0; c < plan_.clauses.size(); ++c) {
     if (plan_.clauses[c].uses_clock) plan_.clock_clauses.push_back(c);
   }
-  // The money metrics that adjusted clauses compare with targets are per-share prices: a
-  // split restates what they hold in post-split terms, like a split-adjusted price series.
+  // The prices per share that adjusted clauses compare with targets: a split restates what
+  // they hold in post-split terms, like a split-adjusted price series.
   for (const ClausePlan& clause : plan_.clauses) {
     if (!clause.instance->decl->adjusted) continue;
     for (std::uint32_t m : clause.input_metrics) {
       const Type& type = plan_.metrics[m].type;
-      const auto unit =
-          type.is(Kind::quantity) ? contract_.units.find(type.unit) : contract_.units.end();
       auto& prices = plan_.per_share_prices;
-      if (unit != contract_.units.end() && unit->second.currency &&
+      if (type.is(Kind::quantity) && type.per_share &&
           std::find(prices.begin(), prices.end(), m) == prices.end()) {
         prices.push_back(m);
       }
@@ -254,7 +252,10 @@ std::optional<std::string> merge_schemas(const CheckedContract& contract, EventS
           std::find_if(schema.fields.begin(), schema.fields.end(),
                        [&](const FieldSchema& f) { return f.name == field.name; });
       Decimal scale = Decimal::from_int(1);
-      if (field.type.is(Kind::quantity)) scale = contract.units.at(field.type.unit).scale;
+      // A number in a percentage field is the fraction itself (0.97); "97%" is read as written.
+      if (field.type.is(Kind::quantity) && !field.type.is_percentage()) {
+        scale = contract.units.at(field.type.unit).scale;
+      }
       if (existing == schema.fields.end()) {
         declared.fields.push_back(static_cast<std::uint32_t>(schema.fields.size()));
         schema.fields.push_back(FieldSchema{field.name, field.type, scale});

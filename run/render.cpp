@@ -60,7 +60,9 @@ const Value* bound_value(const ast::Expr& expr, const ClauseInstance& clause,
 // amounts; everything else keeps its source text.
 bool rebuilt_when_deciding(const ast::Expr& expr, const ClauseInstance& clause,
                            const CheckedContract& contract) {
-  if (const auto* number = std::get_if<ast::NumberLiteral>(&expr.node)) return !number->percent;
+  if (const auto* number = std::get_if<ast::NumberLiteral>(&expr.node)) {
+    return !number->percent && !number->ratio;
+  }
   if (std::holds_alternative<ast::NameRef>(expr.node)) {
     return bound_value(expr, clause, contract) != nullptr;
   }
@@ -75,10 +77,12 @@ bool rebuilt_when_deciding(const ast::Expr& expr, const ClauseInstance& clause,
 
 std::string render_amount(const Decimal& base, const std::string& unit,
                           const std::map<std::string, UnitInfo>& units) {
-  const auto it = unit.empty() ? units.end() : units.find(unit);
+  const UnitWord word = split_unit_word(unit);
+  const auto it = unit.empty() ? units.end() : units.find(std::string(word.unit));
   if (it == units.end()) return base.to_grouped_string();
   // Written as the contract's own constants are (base/value.cpp), so both read alike.
-  return format_value(Quantity{base, it->second.dimension, unit, it->second.scale});
+  return format_value(
+      Quantity{base, it->second.dimension, it->first, it->second.scale, word.per_share});
 }
 
 std::string render_value(const RuntimeValue& value, const Type& type,
@@ -87,9 +91,11 @@ std::string render_value(const RuntimeValue& value, const Type& type,
   switch (type.kind) {
     case Kind::number:
       return value.number.to_grouped_string();
-    case Kind::quantity:
-      return render_amount(value.number, unit.empty() ? type.unit : unit,
-                           contract.loaded.checked.units);
+    case Kind::quantity: {
+      std::string shown = unit.empty() ? type.unit : unit;
+      if (type.per_share && !split_unit_word(shown).per_share) shown += " per share";
+      return render_amount(value.number, shown, contract.loaded.checked.units);
+    }
     case Kind::timestamp:
       switch (form) {
         case ValueForm::engine:
@@ -123,7 +129,8 @@ std::optional<Value> typed_value(const RuntimeValue& value, const Type& type,
       const auto& units = contract.loaded.checked.units;
       const auto it = units.find(type.unit);
       if (it == units.end()) return Value{value.number};
-      return Value{Quantity{value.number, it->second.dimension, type.unit, it->second.scale}};
+      return Value{Quantity{value.number, it->second.dimension, type.unit, it->second.scale,
+                            type.per_share}};
     }
     case Kind::timestamp:
       return Value{Timestamp{value.time}};
@@ -146,7 +153,9 @@ std::string render_in_unit(const Quantity& quantity, const std::string& unit,
                            const CheckedContract& contract) {
   const auto to = contract.units.find(unit);
   const bool convertible = to != contract.units.end() && to->second.dimension == quantity.dimension;
-  return render_amount(quantity.base_amount, convertible ? unit : quantity.unit, contract.units);
+  const std::string shown = convertible ? unit : quantity.unit;
+  return render_amount(quantity.base_amount, quantity.per_share ? shown + " per share" : shown,
+                       contract.units);
 }
 
 std::string zone_label(std::string_view zone_name) {
@@ -238,7 +247,7 @@ std::string ConditionText::text(const ast::Expr& expr, ConditionForm form,
   // Amounts that do not move are shown as they stand now (targets after splits).
   const auto* number = std::get_if<ast::NumberLiteral>(&expr.node);
   if (form == ConditionForm::reader && values && is_fixed(expr, checked) &&
-      !type.is(Kind::boolean) && !(number && number->percent)) {
+      !type.is(Kind::boolean) && !(number && (number->percent || number->ratio))) {
     if (const RuntimeValue* value = values(expr.id)) {
       return render_value(*value, type, contract_, ValueForm::reader);
     }
@@ -256,7 +265,8 @@ std::string ConditionText::text(const ast::Expr& expr, ConditionForm form,
       [&](const auto& node) -> std::string {
         using T = std::decay_t<decltype(node)>;
         if constexpr (std::is_same_v<T, ast::NumberLiteral>) {
-          return node.percent ? std::string(expr.span.text()) : node.value.to_grouped_string();
+          return node.percent || node.ratio ? std::string(expr.span.text())
+                                            : node.value.to_grouped_string();
         } else if constexpr (std::is_same_v<T, ast::NameRef>) {
           const Value* bound = bound_value(expr, clause_, checked);
           return bound ? format_value(*bound) : node.name;

@@ -24,15 +24,13 @@ const Step* step_of(const Program& program, Op op, ast::NodeId node) {
 std::vector<Transition::Value> Engine::Impl::deciding_values(ContractRuntime& contract,
                                                              const Program& program,
                                                              const ClauseInstance& clause) {
-  const CheckedContract& checked = contract.loaded.checked;
   // Prices of an adjusted clause moved with the splits: say so next to the written amount.
   const bool adjusted = clause.decl->adjusted && !(contract.split_factor == Decimal::from_int(1));
   const std::string split_note =
       adjusted ? fmt::format(", ÷ {} for splits", contract.split_factor.to_string()) : "";
   auto note_for = [&](const ast::Expr& expr) {
     const Type& type = contract.plan.types.at(expr.id);
-    const auto unit = type.is(Kind::quantity) ? checked.units.find(type.unit) : checked.units.end();
-    return unit != checked.units.end() && unit->second.currency ? split_note : std::string();
+    return type.is(Kind::quantity) && type.per_share ? split_note : std::string();
   };
   const ConditionText text(contract, clause);
   std::vector<Transition::Value> values;

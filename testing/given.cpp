@@ -79,10 +79,11 @@ std::optional<Value> given_value(const ast::Expr& expr, const CheckedContract& c
         } else if constexpr (std::is_same_v<T, ast::Suffixed>) {
           const auto operand = given_value(*node.operand, contract, zone, bindings);
           const auto* amount = operand ? std::get_if<Decimal>(&*operand) : nullptr;
-          const auto unit = contract.units.find(node.word.text);
+          const UnitWord word = split_unit_word(node.word.text);
+          const auto unit = contract.units.find(std::string(word.unit));
           if (!amount || unit == contract.units.end()) return std::nullopt;
           return Quantity{*amount * unit->second.scale, unit->second.dimension, unit->first,
-                          unit->second.scale};
+                          unit->second.scale, word.per_share};
         } else if constexpr (std::is_same_v<T, ast::Unary>) {
           auto operand = given_value(*node.operand, contract, zone, bindings);
           if (!operand || node.op != ast::UnaryOp::negate) return std::nullopt;

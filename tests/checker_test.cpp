@@ -34,7 +34,10 @@ TEST_CASE("constants are exact decimals", "[checker]") {
   REQUIRE(loaded.ok());
   CHECK(std::get<Decimal>(constant(loaded, "a")) == *Decimal::parse("0.3"));
   CHECK(std::get<Decimal>(constant(loaded, "b")) == Decimal::from_int(1));
-  CHECK(std::get<Decimal>(constant(loaded, "c")) == Decimal::from_int(1));
+  // 25% is a percentage, the fraction 0.25: times 4 it is 100%.
+  const auto& c = std::get<Quantity>(constant(loaded, "c"));
+  CHECK(c.base_amount == Decimal::from_int(1));
+  CHECK(format_value(c) == "100%");
 }
 
 TEST_CASE("units of one dimension convert exactly", "[checker]") {

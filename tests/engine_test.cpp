@@ -174,12 +174,12 @@ TEST_CASE("a split doubles adjusted share grants and halves adjusted price targe
   Replay replay(R"(
 contract "Split test"
   timezone "UTC"
-event close { px: USD }
+event close { px: USD per share }
 event split { ratio: number }
 metric px = latest close.px
 splits from split.ratio
-tranche A grants 1_000 shares vests when px >= 600 USD subject to adjustment
-tranche B grants 1_000 shares vests when px >= 600 USD
+tranche A grants 1_000 shares vests when px >= 600 USD per share subject to adjustment
+tranche B grants 1_000 shares vests when px >= 600 USD per share
 )");
   replay.feed("close", "2026-01-05T21:00:00Z", {{"px", "590"}});
   replay.feed("split", "2026-01-06T12:00:00Z", {{"ratio", "2"}});
@@ -189,17 +189,49 @@ tranche B grants 1_000 shares vests when px >= 600 USD
   CHECK(replay.engine.granted_totals() == std::vector<std::string>{"2,000 shares"});
 }
 
+TEST_CASE("a split halves a price per share but not an amount of money in the same clause",
+          "[engine][adjustment]") {
+  Replay replay(R"(
+contract "Price and financing"
+  timezone "UTC"
+event close { px: USD per share }
+event financing { usd: USD }
+event split { ratio: text }
+metric px = latest close.px
+metric raised = sum financing.usd
+let target = 40 USD per share
+splits from split.ratio
+tranche Price grants 100 shares vests when px >= target subject to adjustment
+tranche Money grants 100 shares vests when raised >= 25_000_000 USD subject to adjustment
+tranche Both grants 100 shares vests when px >= target and raised >= 25_000_000 USD
+  subject to adjustment
+)");
+  replay.feed("financing", "2026-01-05T12:00:00Z", {{"usd", "12500000"}});  // half of 25 m
+  replay.feed("close", "2026-01-05T21:00:00Z", {{"px", "39"}});
+  replay.feed("split", "2026-01-06T12:00:00Z", {{"ratio", "2:1"}});
+  // 20 USD per share meets the halved 40 USD target; 12.5 m must not meet a halved 25 m.
+  replay.feed("close", "2026-01-06T21:00:00Z", {{"px", "20"}});
+  CHECK(replay.timeline == std::vector<std::string>{"2026-01-06T21:00:00Z Price pending->vested"});
+  CHECK(replay.state("Money") == "pending");
+  CHECK(replay.state("Both") == "pending");
+  replay.feed("financing", "2026-01-07T12:00:00Z", {{"usd", "12500000"}});  // 25 m in all
+  CHECK(replay.timeline == std::vector<std::string>{"2026-01-06T21:00:00Z Price pending->vested",
+                                                    "2026-01-07T12:00:00Z Money pending->vested",
+                                                    "2026-01-07T12:00:00Z Both pending->vested"});
+  CHECK(replay.engine.granted_totals() == std::vector<std::string>{"600 shares"});
+}
+
 TEST_CASE("a split inside a day window: each day is judged against its own target",
           "[engine][window][adjustment]") {
   Replay replay(R"(
 contract "Split window"
   timezone "America/New_York"
   calendar NYSE
-event close { px: USD }
+event close { px: USD per share }
 event split { ratio: number }
 metric px = latest close.px
 splits from split.ratio
-tranche W grants 100 shares vests when px >= 600 USD on at least 4 of the last 4 trading days
+tranche W grants 100 shares vests when px >= 600 USD per share on at least 4 of the last 4 trading days
   subject to adjustment
 )");
   close_on(replay, "2026-06-01", "610");

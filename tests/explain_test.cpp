@@ -35,7 +35,7 @@ contract "Warrant"
   calendar NYSE
   expires 2030-10-05 17:00 America/New_York
 event deployment { vendor: text, mw: MW }
-event close      { symbol: text, px: USD }
+event close      { symbol: text, px: USD per share }
 event split      { symbol: text, ratio: number }
 metric deployed = sum deployment.mw where vendor == "AMD"
 metric px       = latest close.px where symbol == "AMD"
@@ -45,12 +45,12 @@ tranche T1 grants 100 shares
   vests when deployed >= 1 GW
   lapses if not vested by 2027-01-01T17:00Z
 
-for each k in 2..3, target in [250 USD, 300 USD]
+for each k in 2..3, target in [250 USD per share, 300 USD per share]
   tranche A[k] grants 100 shares
     vests when deployed >= k GW and px >= target on at least 2 of the last 3 trading days
     subject to adjustment
 
-clause Hurdle pays when once px >= 280 USD and deployed >= 6 GW
+clause Hurdle pays when once px >= 280 USD per share and deployed >= 6 GW
 )";
 
 }  // namespace
@@ -92,7 +92,8 @@ TEST_CASE("explain: family members show their own targets, and windows their cou
   replay.close("2026-06-02", "310");
   replay.close("2026-06-03", "295");
   for (const auto& [clause, target, count, met] :
-       {std::tuple{"A[2]", "250 USD", "3", Truth::met}, {"A[3]", "300 USD", "1", Truth::not_met}}) {
+       {std::tuple{"A[2]", "250 USD per share", "3", Truth::met},
+        {"A[3]", "300 USD per share", "1", Truth::not_met}}) {
     INFO(clause);
     const Explanation e = replay.explain(clause);
     const ExplainedCondition& all = e.stages[0].condition;
@@ -105,7 +106,8 @@ TEST_CASE("explain: family members show their own targets, and windows their cou
     CHECK(window.summary ==
           fmt::format("px ≥ {} on {} of the last 3 trading days, needs 2", target, count));
     REQUIRE(window.parts.size() == 1);
-    CHECK(window.parts[0].summary.rfind("px = 295 USD, needs " + std::string(target), 0) == 0);
+    CHECK(window.parts[0].summary.rfind("px = 295 USD per share, needs " + std::string(target),
+                                        0) == 0);
     CHECK(window.parts[0].note == "the latest value");
   }
   CHECK(replay.explain("A[2]").state == "vested");
@@ -146,9 +148,10 @@ TEST_CASE("explain: split-adjusted targets are shown as they stand, with the con
   CHECK(e.adjustment == "share counts × 2 and per-share prices ÷ 2 for splits");
   CHECK(e.grant == "200 shares");
   const ExplainedCondition& window = e.stages[0].condition.parts[1];
-  CHECK(window.summary.rfind("px ≥ 150 USD on ", 0) == 0);
-  CHECK(window.note == "the contract's 300 USD ÷ 2 for splits");
-  CHECK(window.parts[0].summary == "px = 140 USD, needs 150 USD (10 USD more)");
+  CHECK(window.summary.rfind("px ≥ 150 USD per share on ", 0) == 0);
+  CHECK(window.note == "the contract's 300 USD per share ÷ 2 for splits");
+  CHECK(window.parts[0].summary ==
+        "px = 140 USD per share, needs 150 USD per share (10 USD per share more)");
 }
 
 TEST_CASE("explain: a latched condition says since when it holds", "[explain]") {

@@ -146,8 +146,8 @@ const std::string& docs_preamble() {
   effective 2025-10-06
 
 event deployment { vendor: text, mw: MW }
-event close      { symbol: text, px: USD }
-event trade      { symbol: text, px: USD, qty: number }
+event close      { symbol: text, px: USD per share }
+event trade      { symbol: text, px: USD per share, qty: number }
 event milestone  { name: text }
 
 metric amd_deployed = sum deployment.mw where vendor == "AMD"

@@ -211,7 +211,7 @@ async function main() {
     ['stdlib/calendars.proviso', '  weekend Saturday, Sunday', 'weekend', 'keyword.other.calendar'],
     ['stdlib/calendars.proviso', '  closed 2012-10-29 "Hurricane Sandy"', '2012-10-29', 'constant.numeric.date'],
     ['tests/golden/explain/features.proviso', '  lapses if not vested by 2026-12-31', 'vested', 'constant.other.state'],
-    ['tests/golden/explain/features.proviso', '  pays when px in 100 USD .. 200 USD', 'USD', 'keyword.other.unit'],
+    ['tests/golden/explain/features.proviso', '  pays when px in 100 USD per share .. 200 USD per share', 'USD', 'keyword.other.unit'],
     ['tests/golden/explain/features.proviso', '  triggers when any of (before 2026-03-01, by 2026-02-15T12:00Z', '(', 'punctuation.section.parens.begin'],
     ['tests/golden/explain/features.proviso', '  triggers when ever Minimum breached', 'ever', 'keyword.operator.word'],
     ['tests/golden/explain/features.proviso', '  triggers when ever Minimum breached', 'and', 'keyword.operator.logical'],
