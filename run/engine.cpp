@@ -250,7 +250,9 @@ void Engine::advance_to(Timestamp until) {
         "advance_to");
   }
   impl_->fire_timers(until.micros);
-  if (impl_->clock && impl_->clock->micros >= until.micros) return;
+  // A timer due at `until` itself (another contract's deadline or period end) has already moved
+  // the clock there; time must still pass for every contract, as it would without that timer.
+  if (impl_->clock && impl_->clock->micros > until.micros) return;
   impl_->clock = until;
   // Time alone moves windows and `before`/`after` conditions: re-evaluate what depends on it.
   const Transition::Cause cause{CauseKind::clock, {}, 0};

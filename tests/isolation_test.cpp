@@ -132,6 +132,7 @@ TEST_CASE("every bundled contract answers the same alone and replayed with all t
         const auto together =
             run_proviso(fmt::format("run{}{} --format jsonl --skip-bad-lines --until {}",
                                     join(contracts), join(logs), kUntil));
+        INFO("together: run" << join(contracts) << join(logs));
         INFO("alone:\n" << alone.output << "\ntogether:\n" << together.output);
         REQUIRE(alone.exit_code == 0);
         REQUIRE(together.exit_code == 0);

@@ -78,8 +78,9 @@ TEST_CASE(
   CHECK(session.hover(keyword) == "null");
   // A family member as written: the family, and the member's values.
   CHECK(session.hover(member) ==
-        "**tranche** `A` — a family: `for each k in 2..5, target in [250 USD, 300 USD, 400 USD, "
-        "500 USD]`\n\n`A[2]`: k = 2, target = 250 USD\n\n*Deployment and share price*\n\n"
+        "**tranche** `A` — a family: `for each k in 2..5, target in [250 USD per share, 300 USD "
+        "per share, 400 USD per share,`\n\n`A[2]`: k = 2, target = 250 USD per share\n\n"
+        "*Deployment and share price*\n\n"
         "> Warrant § 2(b): later tranches vest as deployment and AMD's share price reach "
         "targets\n\nstates: pending, vested, exercisable");
   CHECK(session.hover(in_comment) == "null");

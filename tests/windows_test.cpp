@@ -157,3 +157,41 @@ clause B triggers when px >= 10 USD for 2 consecutive trading days since 2026-06
 }
 
 }  // namespace proviso
+
+namespace proviso {
+
+TEST_CASE("another contract's timer at the instant the clock moves to still lets time pass",
+          "[engine][window][isolation]") {
+  // The window's days without data are noted when the clock moves on; a deadline of another
+  // contract due at exactly that instant must not change what this contract sees.
+  const std::string window = R"(contract "Window"
+  timezone "America/New_York"
+  calendar NYSE
+event close { px: USD }
+metric px = latest close.px
+clause A triggers when px >= 10 USD on at least 2 of the last 3 trading days
+)";
+  const std::string deadline = R"(contract "Deadline"
+  timezone "America/New_York"
+event ping { n: number }
+metric n = latest ping.n
+tranche B vests when n >= 1
+  lapses if not vested by 2026-06-10T12:00Z
+)";
+  const auto notes_of = [&](bool with_deadline) {
+    Engine engine;
+    Diagnostics diagnostics;
+    REQUIRE(engine.load_text("window.proviso", window, diagnostics));
+    if (with_deadline) REQUIRE(engine.load_text("deadline.proviso", deadline, diagnostics));
+    std::vector<std::string> notes;
+    engine.on_note([&](const std::string& note) { notes.push_back(note); });
+    engine.feed(testing::make_event(engine, "close", "2026-06-01T21:00:00Z", {{"px", "11"}}, 1));
+    engine.advance_to(*parse_instant_fast("2026-06-10T12:00:00Z"));
+    return notes;
+  };
+  const std::vector<std::string> alone = notes_of(false);
+  CHECK(alone.size() == 3);  // June 2, 3 and 4: then the 3-day window holds only days without data
+  CHECK(notes_of(true) == alone);
+}
+
+}  // namespace proviso
