@@ -25,7 +25,17 @@ std::string_view found_at(std::string_view text, std::size_t offset) {
   auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
   std::size_t end = offset;
   while (end < text.size() && is_word(text[end])) ++end;
-  if (end == offset) end = offset + 1;
+  if (end == offset) {
+    // One character, whole: a lead byte takes its continuation bytes with it, so the message
+    // never quotes half of `é`.
+    end = offset + 1;
+    if ((static_cast<unsigned char>(text[offset]) & 0xC0) == 0xC0) {
+      while (end < text.size() && end - offset < 4 &&
+             (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+        ++end;
+      }
+    }
+  }
   return text.substr(offset, end - offset);
 }
 

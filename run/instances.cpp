@@ -12,27 +12,10 @@ namespace {
 
 // A cell's value as the plan's programs hold it; text views the instance's own copy.
 RuntimeValue runtime_value(const Type& type, const FieldSlot& slot, std::string& text) {
-  RuntimeValue value;
-  switch (type.kind) {
-    case Kind::number:
-    case Kind::quantity:
-      value.number = slot.number;
-      break;
-    case Kind::date:
-    case Kind::timestamp:
-      value.time = slot.instant;
-      break;
-    case Kind::boolean:
-      value.flag = slot.flag;
-      break;
-    case Kind::text:
-      text = slot.text;
-      value.text = text;
-      break;
-    case Kind::error:
-    case Kind::duration:
-    case Kind::clause:
-      break;
+  RuntimeValue value = slot_value(slot, type);
+  if (type.is(Kind::text)) {
+    text = slot.text;
+    value.text = text;
   }
   return value;
 }

@@ -9,6 +9,22 @@ namespace proviso {
 
 namespace {
 
+bool before(const RuntimeValue& a, const RuntimeValue& b, const Type& type) {
+  return type.is_numeric() ? a.number < b.number : a.time < b.time;
+}
+
+// Windowed min/max: drop from the back every value the new one beats, so the front is always
+// the window's extreme.
+void push_extreme(std::deque<WindowEntry>& extremes, const WindowEntry& entry, bool minimum) {
+  while (!extremes.empty() && (minimum ? !(extremes.back().value < entry.value)
+                                       : !(entry.value < extremes.back().value))) {
+    extremes.pop_back();
+  }
+  extremes.push_back(entry);
+}
+
+}  // namespace
+
 RuntimeValue slot_value(const FieldSlot& slot, const Type& type) {
   RuntimeValue value;
   switch (type.kind) {
@@ -33,22 +49,6 @@ RuntimeValue slot_value(const FieldSlot& slot, const Type& type) {
   }
   return value;
 }
-
-bool before(const RuntimeValue& a, const RuntimeValue& b, const Type& type) {
-  return type.is_numeric() ? a.number < b.number : a.time < b.time;
-}
-
-// Windowed min/max: drop from the back every value the new one beats, so the front is always
-// the window's extreme.
-void push_extreme(std::deque<WindowEntry>& extremes, const WindowEntry& entry, bool minimum) {
-  while (!extremes.empty() && (minimum ? !(extremes.back().value < entry.value)
-                                       : !(entry.value < extremes.back().value))) {
-    extremes.pop_back();
-  }
-  extremes.push_back(entry);
-}
-
-}  // namespace
 
 void Engine::Impl::update_metric(ContractRuntime& contract, std::uint32_t index,
                                  const Event& event) {

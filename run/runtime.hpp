@@ -184,6 +184,10 @@ struct Timer {
   }
 };
 
+/// A field's (or an instances cell's) value as the plan's programs hold it; a text value views
+/// the slot's own text.
+RuntimeValue slot_value(const FieldSlot& slot, const Type& type);
+
 /// An aggregate's value from its running state (no value yet: unknown).
 RuntimeValue aggregate_value(const MetricPlan& plan, const MetricState& state);
 

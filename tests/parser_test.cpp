@@ -199,6 +199,9 @@ TEST_CASE("syntax errors say what was expected and what was found", "[parser]") 
       first_error("contract \"x\"\ntranche T1 vests when a >= 1 GW lapse if not vested by 2030") ==
       "expected a declaration: event, metric, let, tranche, clause, covenant, for each, "
       "calendar, test, unit, dimension, currency or splits, found 'lapse'");
+  // A character outside ASCII is quoted whole, so the message stays valid UTF-8.
+  CHECK_THAT(first_error("contract \"x\"\nmetric é = 1"), Catch::EndsWith("found 'é'"));
+  CHECK_THAT(first_error("contract \"x\"\nmetric € = 1"), Catch::EndsWith("found '€'"));
 }
 
 }  // namespace proviso

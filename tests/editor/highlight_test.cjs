@@ -172,6 +172,7 @@ async function main() {
     ['contracts/amd_openai.proviso', 'event deployment {', 'deployment', 'entity.name.type.event'],
     ['contracts/amd_openai.proviso', 'event deployment {', 'vendor', 'variable.other.property.field'],
     ['contracts/amd_openai.proviso', 'event deployment {', 'text', 'support.type'],
+    ['contracts/amd_openai.proviso', 'event close ', 'per share', 'keyword.other.unit'],
     ['contracts/amd_openai.proviso', 'event deployment {', '{', 'punctuation.section.braces.begin'],
     ['contracts/amd_openai.proviso', 'metric amd_deployed =', 'amd_deployed', 'entity.name.function.metric'],
     ['contracts/amd_openai.proviso', 'metric amd_deployed =', 'sum', 'keyword.other.aggregate'],
