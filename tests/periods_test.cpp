@@ -10,6 +10,7 @@
 #include "run/engine.hpp"
 #include "run/render.hpp"
 #include "stdlib/period.hpp"
+#include "tests/replay.hpp"
 #include "tests/support.hpp"
 
 namespace proviso {
@@ -20,28 +21,14 @@ Date day(std::string_view text) {
   return std::get<Date>(parse_date(text));
 }
 
-struct Replay {
-  Engine engine;
-  std::vector<std::string> timeline;
-  std::vector<std::string> notes;
-  std::uint64_t line = 0;
-
-  explicit Replay(const std::string& contract) {
-    Diagnostics diagnostics;
-    const bool loaded = engine.load_text("test.proviso", contract, diagnostics);
-    INFO(render(diagnostics));
-    REQUIRE(loaded);
-    engine.on_transition([this](const Transition& t) {
-      timeline.push_back(
-          fmt::format("{} {} {}: {}", format_utc(t.ts), t.clause, t.period, t.to.name));
-    });
-    engine.on_note([this](const std::string& note) { notes.push_back(note); });
-  }
+// The shared replay, fed one field at a time, with metric values by name.
+struct Replay : testing::Replay {
+  using testing::Replay::feed;
+  using testing::Replay::Replay;
 
   void feed(std::string_view type, std::string_view ts, std::string_view field,
             std::string_view value) {
-    engine.feed(
-        testing::make_event(engine, type, ts, {{std::string(field), std::string(value)}}, ++line));
+    feed(type, ts, {{std::string(field), std::string(value)}});
   }
 
   std::string metric(std::string_view name) const {

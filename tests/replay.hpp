@@ -18,7 +18,8 @@ namespace proviso::testing {
 
 struct Replay {
   Engine engine;
-  // Every transition, and the same as "TS CLAUSE from->to" lines for short assertions.
+  // Every transition, and the same as "TS CLAUSE from->to" (or "TS CLAUSE PERIOD: outcome")
+  // lines for short assertions.
   std::vector<Transition> history;
   std::vector<std::string> timeline;
   std::vector<std::string> notes;
@@ -32,8 +33,11 @@ struct Replay {
     engine.set_log_names({"log.jsonl"});
     engine.on_transition([this](const Transition& t) {
       history.push_back(t);
+      // A clause tested per period shows the period's outcome: "2026-03: missed".
       timeline.push_back(
-          fmt::format("{} {} {}->{}", format_utc(t.ts), t.clause, t.from.name, t.to.name));
+          t.period.empty()
+              ? fmt::format("{} {} {}->{}", format_utc(t.ts), t.clause, t.from.name, t.to.name)
+              : fmt::format("{} {} {}: {}", format_utc(t.ts), t.clause, t.period, t.to.name));
     });
     engine.on_note([this](const std::string& note) { notes.push_back(note); });
   }
