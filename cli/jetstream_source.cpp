@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -120,7 +121,9 @@ class JetStreamConsumer {
   int run(const std::function<std::string(const Transition&)>& format);
 
  private:
+  friend void on_publish_error(jsCtx*, jsPubAckErr*, void*);
   int connect();
+  bool publish();
   int restore();
   int subscribe();
   int take_batch(natsMsgList& batch, bool& consumed);
@@ -143,7 +146,11 @@ class JetStreamConsumer {
   std::vector<PendingTransition> pending_;
   std::vector<natsMsg*> to_ack_;  // messages the next checkpoint covers (owned by their batch)
   std::uint64_t skipped_ = 0;
+  std::mutex publish_mutex_;
+  std::string publish_error_;  // the first publication that failed
 };
+
+void on_publish_error(jsCtx* context, jsPubAckErr* error, void* closure);
 
 int JetStreamConsumer::connect() {
   natsOptions* raw_options = nullptr;
@@ -158,8 +165,12 @@ int JetStreamConsumer::connect() {
     print_error("proviso run: cannot connect to {}: {}\n", options_.url, nats_error(status));
     return kExitUsage;
   }
+  jsOptions context_options;
+  jsOptions_Init(&context_options);
+  context_options.PublishAsync.ErrHandler = on_publish_error;
+  context_options.PublishAsync.ErrHandlerClosure = this;
   jsCtx* context = nullptr;
-  status = natsConnection_JetStream(&context, connection, nullptr);
+  status = natsConnection_JetStream(&context, connection, &context_options);
   context_.reset(context);
   jsStreamInfo* info = nullptr;
   jsErrCode code{};
@@ -344,31 +355,46 @@ bool JetStreamConsumer::store_checkpoint() {
   return true;
 }
 
-// Publishes, prints, stores the checkpoint, then acknowledges: see the top of this file.
-bool JetStreamConsumer::commit() {
+// Called by the library's thread for a publication the server refused or did not confirm.
+void on_publish_error(jsCtx* /*context*/, jsPubAckErr* error, void* closure) {
+  auto& consumer = *static_cast<JetStreamConsumer*>(closure);
+  const std::lock_guard lock(consumer.publish_mutex_);
+  if (!consumer.publish_error_.empty()) return;
+  consumer.publish_error_ = error->Err == NATS_NO_RESPONDERS
+                                ? "no JetStream stream takes this subject"
+                            : error->ErrText != nullptr ? error->ErrText
+                                                        : natsStatus_GetText(error->Err);
+}
+
+// Publishes the pending transitions asynchronously (in order: one connection), then waits until
+// the server confirmed every one.
+bool JetStreamConsumer::publish() {
+  natsStatus status = NATS_OK;
   for (const PendingTransition& transition : pending_) {
-    if (options_.publish.empty()) break;
-    natsMsg* raw_message = nullptr;
-    natsStatus status =
-        natsMsg_Create(&raw_message, options_.publish.c_str(), nullptr, transition.payload.data(),
-                       static_cast<int>(transition.payload.size()));
-    const Handle<natsMsg, natsMsg_Destroy> message(raw_message);
+    natsMsg* message = nullptr;
+    status = natsMsg_Create(&message, options_.publish.c_str(), nullptr, transition.payload.data(),
+                            static_cast<int>(transition.payload.size()));
     jsPubOptions publish_options;
     jsPubOptions_Init(&publish_options);
     publish_options.MsgId = transition.id.c_str();
-    jsPubAck* ack = nullptr;
-    jsErrCode code{};
-    if (status == NATS_OK) {
-      status = js_PublishMsg(&ack, context_.get(), raw_message, &publish_options, &code);
-    }
-    jsPubAck_Destroy(ack);
-    if (status != NATS_OK) {
-      print_error("proviso run: cannot publish to {}: {}\n", options_.publish,
-                  status == NATS_NO_RESPONDERS ? "no JetStream stream takes this subject"
-                                               : nats_error(status));
-      return false;
-    }
+    if (status == NATS_OK) status = js_PublishMsgAsync(context_.get(), &message, &publish_options);
+    natsMsg_Destroy(message);  // nothing when the library took it
+    if (status != NATS_OK) break;
   }
+  jsPubOptions wait;
+  jsPubOptions_Init(&wait);
+  wait.MaxWait = 30000;
+  if (status == NATS_OK) status = js_PublishAsyncComplete(context_.get(), &wait);
+  const std::lock_guard lock(publish_mutex_);
+  if (status == NATS_OK && publish_error_.empty()) return true;
+  print_error("proviso run: cannot publish to {}: {}\n", options_.publish,
+              publish_error_.empty() ? nats_error(status) : publish_error_);
+  return false;
+}
+
+// Publishes, prints, stores the checkpoint, then acknowledges: see the top of this file.
+bool JetStreamConsumer::commit() {
+  if (!options_.publish.empty() && !pending_.empty() && !publish()) return false;
   for (const PendingTransition& transition : pending_) {
     std::fwrite(transition.line.data(), 1, transition.line.size(), stdout);
   }
