@@ -7,11 +7,13 @@
 // de-duplication drops what a killed commit had already published.
 #include "cli/jetstream_source.hpp"
 
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -29,7 +31,10 @@
 namespace proviso::cli {
 
 std::string checkpoint_bucket(const JetStreamOptions& options) {
-  return options.bucket.empty() ? options.durable + "-checkpoint" : options.bucket;
+  // A durable belongs to its stream (two streams may each have a consumer "proviso"), so the
+  // default bucket names both.
+  return options.bucket.empty() ? fmt::format("{}-{}-checkpoint", options.stream, options.durable)
+                                : options.bucket;
 }
 
 std::string transition_message_id(const std::string& subject, const Transition& transition) {
@@ -64,6 +69,8 @@ namespace {
 constexpr const char* kCheckpointKey = "checkpoint";
 // How long a fetch waits for messages before the loop looks at signals and --drain again.
 constexpr std::int64_t kFetchWaitMillis = 200;
+constexpr int kReconnects = 20;
+constexpr std::int64_t kReconnectWaitMillis = 500;
 
 template <typename... Args>
 void print_error(fmt::format_string<Args...> format, Args&&... args) {
@@ -158,6 +165,9 @@ int JetStreamConsumer::connect() {
   const Handle<natsOptions, natsOptions_Destroy> nats_options(raw_options);
   if (status == NATS_OK) status = natsOptions_SetURL(raw_options, options_.url.c_str());
   if (status == NATS_OK) status = natsOptions_SetTimeout(raw_options, 3000);
+  // A lost server is looked for again for about ten seconds (another of a cluster at once).
+  if (status == NATS_OK) status = natsOptions_SetMaxReconnect(raw_options, kReconnects);
+  if (status == NATS_OK) status = natsOptions_SetReconnectWait(raw_options, kReconnectWaitMillis);
   natsConnection* connection = nullptr;
   if (status == NATS_OK) status = natsConnection_Connect(&connection, raw_options);
   connection_.reset(connection);
@@ -438,6 +448,13 @@ int JetStreamConsumer::run(const std::function<std::string(const Transition&)>& 
       const Handle<natsMsgList, natsMsgList_Destroy> owned(&batch);
       if (status == NATS_TIMEOUT) {
         if (options_.drain && stream_consumed()) break;
+        continue;
+      }
+      // While the library reconnects, fetches fail; the loop waits for it (nothing is held
+      // between batches), and gives up once the connection is closed.
+      if (status != NATS_OK &&
+          natsConnection_Status(connection_.get()) != NATS_CONN_STATUS_CLOSED) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(kFetchWaitMillis));
         continue;
       }
       if (status != NATS_OK) {

@@ -22,7 +22,7 @@ struct JetStreamOptions {
   std::string subject;              // --subject: the consumer's filter; empty for all
   std::string durable = "proviso";  // --durable: the pull consumer's name
   std::string publish;              // --publish: the subject transitions go to; empty for none
-  std::string bucket;               // --checkpoint-bucket; empty: "<durable>-checkpoint"
+  std::string bucket;               // --checkpoint-bucket; empty: "STREAM-DURABLE-checkpoint"
   bool drain = false;               // --drain: stop once the stream holds nothing more
   std::uint64_t batch = 1000;       // messages per fetch and checkpoint (--checkpoint-events)
 };

@@ -231,7 +231,7 @@ void add_jetstream_options(CLI::App& command, JetStreamOptions& options) {
                      "With --from: also publish each transition (JSON) to this subject");
   command.add_option("--checkpoint-bucket", options.bucket,
                      "With --from: the key-value bucket of the checkpoint (default "
-                     "DURABLE-checkpoint)");
+                     "STREAM-DURABLE-checkpoint)");
   command.add_flag("--drain", options.drain,
                    "With --from: stop once the stream holds nothing more (else run until SIGINT "
                    "or SIGTERM)");
