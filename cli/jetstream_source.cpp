@@ -7,6 +7,7 @@
 // de-duplication drops what a killed commit had already published.
 #include "cli/jetstream_source.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -271,6 +272,9 @@ int JetStreamConsumer::subscribe() {
   config.DeliverPolicy = applied_ > 0 ? js_DeliverByStartSequence : js_DeliverAll;
   config.OptStartSeq = applied_ > 0 ? applied_ + 1 : 0;
   if (!options_.subject.empty()) config.FilterSubject = options_.subject.c_str();
+  // Room for a whole batch while the one before waits for its acknowledgements.
+  config.MaxAckPending =
+      static_cast<std::int64_t>(std::max<std::uint64_t>(2 * options_.batch, 1000));
   status =
       js_AddConsumer(nullptr, context_.get(), options_.stream.c_str(), &config, nullptr, &code);
   if (status != NATS_OK) {

@@ -62,7 +62,8 @@ std::string jetstream_conflict(const RunOptions& options, const SortedInputs& in
                                     {!replay.reorder.empty(), "--reorder"},
                                     {!options.save_state.empty(), "--save-state"},
                                     {!options.resume.empty(), "--resume"},
-                                    {!options.checkpoint.empty(), "--checkpoint"}}) {
+                                    {!options.checkpoint.empty(), "--checkpoint"},
+                                    {options.clock == "wall", "--clock wall"}}) {
     if (given) {
       return fmt::format(
           "--from cannot be combined with {} (its checkpoint is in the bucket of "

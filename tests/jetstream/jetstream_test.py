@@ -299,6 +299,8 @@ def case_connection_and_usage_errors():
         (["--from", url, "--stream", "EV", "x.jsonl"], 2, "give no log files"),
         (["--from", url, "--stream", "EV", "--until", "2027-01-01"], 2, "needs --drain"),
         (["--from", url, "--stream", "EV", "--follow"], 2, "cannot be combined with --follow"),
+        (["--from", url, "--stream", "EV", "--clock", "wall"], 2,
+         "cannot be combined with --clock wall"),
         (["--from", url, "--stream", "EV", "--drain", "--publish", "nowhere.x"], 1,
          "no JetStream stream takes this subject"),
     ]
