@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -169,6 +170,7 @@ class JetStreamConsumer {
   std::vector<PendingTransition> pending_;
   std::vector<natsMsg*> to_ack_;  // messages the next checkpoint covers (owned by their batch)
   std::uint64_t skipped_ = 0;
+  std::map<std::string, std::uint64_t, std::less<> > undeclared_;  // events passed over, by type
   std::mutex publish_mutex_;
   std::string publish_error_;  // the first publication that failed
 };
@@ -408,6 +410,7 @@ int JetStreamConsumer::apply(const std::vector<Received>& received, std::size_t&
         event.line = received[at].sequence;
         engine_.feed(event);
       }
+      for (const auto& [type, count] : reader->undeclared_types()) undeclared_[type] += count;
       if (!stopped && reader->error()) {
         next = from + std::max<std::uint64_t>(reader->error()->line, 1) - 1;
       }
@@ -578,6 +581,16 @@ int JetStreamConsumer::run(const std::function<std::string(const Transition&)>& 
     return runtime_error(failure);
   }
   natsConnection_Flush(connection_.get());  // the last acknowledgements
+  std::uint64_t passed = 0;
+  std::string kinds;
+  for (const auto& [type, count] : undeclared_) {
+    passed += count;
+    kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", type, count);
+  }
+  if (passed > 0) {
+    print_error("{}: passed over {} event{} of types no contract declares ({})\n", options_.stream,
+                passed, passed == 1 ? "" : "s", kinds);
+  }
   if (skipped_ > 0) {
     print_error("note: {} skipped {} bad message{}\n", options_.stream, skipped_,
                 skipped_ == 1 ? "" : "s");

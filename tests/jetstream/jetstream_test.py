@@ -282,6 +282,8 @@ def case_skip_bad_lines_acks_and_goes_on():
             fail(f"message {sequence} is not reported skipped", "err")
     if "EV:15" in text("err") or "skipped 4 bad messages" not in text("err"):
         fail("the undeclared type is counted as a bad message", "err")
+    if "EV: passed over 1 event of types no contract declares (other 1)" not in text("err"):
+        fail("the undeclared type is not reported as a log's would be", "err")
     # They were acknowledged and checkpointed: a restart has nothing to skip or print.
     if from_run(url, "--drain", "--skip-bad-lines", out="out2", err="err2") != 0:
         fail("the restart failed", "err2")
