@@ -74,6 +74,8 @@ namespace {
 
 // How long a fetch waits for messages before the loop looks at signals and --drain again.
 constexpr std::int64_t kFetchWaitMillis = 200;
+// Failed fetches in a row, while connected, before the loop gives up.
+constexpr int kFetchTries = 10;
 
 // True when a message holds one line (a final "\n" aside): it can be read among others.
 bool one_line(std::string_view text) {
@@ -228,6 +230,7 @@ int JetStreamConsumer::run(const std::function<std::string(const Transition&)>& 
   if (const int code = subscribe()) return code;
   engine_.set_log_names({options_.stream});
   const int batch_size = static_cast<int>(std::min<std::uint64_t>(options_.batch, 100000));
+  int failed_fetches = 0;
   try {
     while (stop_requested() == 0) {
       natsMsgList batch{};
@@ -240,9 +243,12 @@ int JetStreamConsumer::run(const std::function<std::string(const Transition&)>& 
         continue;
       }
       // While the library reconnects, fetches fail; the loop waits for it (nothing is held
-      // between batches), and gives up once the connection is closed.
-      if (status != NATS_OK &&
-          natsConnection_Status(connection_.get()) != NATS_CONN_STATUS_CLOSED) {
+      // between batches), and gives up once the connection is closed. Connected, a fetch that
+      // keeps failing (the consumer was deleted, say) stops it after a few tries.
+      const natsConnStatus connection = natsConnection_Status(connection_.get());
+      failed_fetches = status == NATS_OK ? 0 : failed_fetches + 1;
+      if (status != NATS_OK && connection != NATS_CONN_STATUS_CLOSED &&
+          (connection != NATS_CONN_STATUS_CONNECTED || failed_fetches < kFetchTries)) {
         std::this_thread::sleep_for(std::chrono::milliseconds(kFetchWaitMillis));
         continue;
       }
