@@ -565,6 +565,9 @@ bool Engine::restore_state(std::string_view saved, Diagnostics& diagnostics,
       restored.clauses[c].wake = contract.clauses[c].wake;
     }
     contract.clauses = std::move(restored.clauses);
+    // A state carries no reports (docs/run.md): corrections reach those read from here on.
+    impl.start_reports(contract);
+    Engine::Impl::note_resumed_reports(contract);
   }
   impl.timers = std::move(timers);
   impl.clock = clock ? std::optional(Timestamp{*clock}) : std::nullopt;
