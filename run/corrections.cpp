@@ -28,6 +28,7 @@ constexpr std::uint32_t kUnknown = 3;
 struct Report {
   Event figure;
   std::string where;
+  std::vector<std::vector<FieldSlot>> earlier;  // the figures corrections replaced
 };
 
 // An event type the contract declares with an `id`.
@@ -405,16 +406,25 @@ Engine::Impl::ReportAdmission Engine::Impl::admit_report(ContractRuntime& contra
     if (type.corrects && !event.fields[*type.corrects].text.empty()) {
       corrected = &event.fields[*type.corrects].text;
     }
-    const auto same_values = [&](const Report& report) {
-      return std::all_of(type.compared.begin(), type.compared.end(), [&](std::uint32_t f) {
-        return same_slot(report.figure.fields[f], event.fields[f]);
-      });
+    const auto same_as = [&](const std::vector<FieldSlot>& fields) {
+      return std::all_of(type.compared.begin(), type.compared.end(),
+                         [&](std::uint32_t f) { return same_slot(fields[f], event.fields[f]); });
     };
+    const auto same_values = [&](const Report& report) { return same_as(report.figure.fields); };
     const auto seen = type.by_id.find(id);
+    // A line sent again after a correction replaced it (the original, or an earlier
+    // correction, under an id already read) is a copy too: it must not undo the correction.
+    if (seen != type.by_id.end()) {
+      const Report& report = type.reports[seen->second];
+      if (same_values(report) ||
+          std::any_of(report.earlier.begin(), report.earlier.end(), same_as)) {
+        return ReportAdmission::duplicate;
+      }
+    }
     if (!corrected) {
       if (seen == type.by_id.end()) {
         type.by_id.emplace(id, type.reports.size());
-        type.reports.push_back(Report{event, where});
+        type.reports.push_back(Report{event, where, {}});
         return ReportAdmission::report;
       }
       const Report& report = type.reports[seen->second];
@@ -437,20 +447,25 @@ Engine::Impl::ReportAdmission Engine::Impl::admit_report(ContractRuntime& contra
                                   type.reports[seen->second].where));
     }
     Report& report = type.reports[target->second];
-    if (same_values(report)) return ReportAdmission::duplicate;
+    if (same_values(report)) {
+      // The figure it gives is already the latest: nothing moves, but its id names it from now.
+      type.by_id.emplace(id, target->second);
+      return ReportAdmission::duplicate;
+    }
     Event restated = event;
     restated.ts = report.figure.ts;
-    const Event old_figure = report.figure;
-    type.by_id.emplace(id, target->second);
+    Report before = report;
+    report.earlier.push_back(before.figure.fields);
     // The book holds the new figure before the aggregates are taken again from it.
-    report.figure = restated;
+    report.figure = std::move(restated);
     report.where = where;
     try {
-      Restatement(*this, contract, book, type, old_figure, report.figure).apply();
+      Restatement(*this, contract, book, type, before.figure, report.figure).apply();
     } catch (const BadReport&) {
-      report.figure = old_figure;
+      report = std::move(before);
       throw;
     }
+    type.by_id.emplace(id, target->second);
     return ReportAdmission::correction;
   } catch (const BadReport& bad) {
     if (!skip_bad_reports) {

@@ -146,6 +146,10 @@ TEST_CASE("the same report twice counts once, with no line", "[corrections]") {
   CHECK(replay.state("Earnout") == "met");
   CHECK(replay.restated().size() == 1);
   CHECK(replay.metric("quarter_ebitda") == "no value yet");
+  // The original line sent again after its correction is a copy: it does not undo it.
+  replay.report("2026-04-12T12:00:00Z", "R-02", "30");
+  CHECK(replay.state("Earnout") == "met");
+  CHECK(replay.restated().size() == 1);
 }
 
 TEST_CASE("a correction within the open period replaces the figure at once", "[corrections]") {
