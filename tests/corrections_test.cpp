@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include "base/diagnostic.hpp"
 #include "explain/explain.hpp"
@@ -268,6 +270,44 @@ TEST_CASE("the checker asks for text ids and an id beside corrects", "[correctio
         std::string::npos);
   CHECK(errors("corrects: text, amount: USD").find("declares corrects but no id") !=
         std::string::npos);
+}
+
+}  // namespace proviso
+
+namespace proviso {
+
+using testing::CommandResult;
+using testing::run_proviso;
+using testing::scratch_path;
+
+TEST_CASE("a log may leave corrects out, in JSON Lines and in CSV, and a bad report names its line",
+          "[corrections]") {
+  const std::filesystem::path csv = scratch_path("restated.csv");
+  {
+    std::ofstream out(csv);
+    out << "ts,type,id,corrects,amount\n"
+           "2026-01-31T12:00:00Z,ebitda_report,R-01,,60\n"
+           "2026-02-28T12:00:00Z,ebitda_report,R-02,,50\n"
+           "2026-03-31T12:00:00Z,ebitda_report,R-03,,10\n"
+           "2026-05-15T09:00:00Z,ebitda_report,R-02a,R-02,20\n"
+           "2026-05-16T09:00:00Z,ebitda_report,R-09a,R-09,20\n";
+  }
+  const std::string contract = "tests/golden/run/restated.proviso";
+  const CommandResult stopped =
+      run_proviso(fmt::format("run {} {} --until 2026-06-01T00:00Z", contract, csv.string()));
+  CHECK(stopped.exit_code != 0);
+  CHECK(
+      stopped.output.find("2026-Q1: met → missed (restated)  quarter_ebitda = 120 USD → 90 USD") !=
+      std::string::npos);
+  CHECK(stopped.output.find("field corrects: no ebitda_report with id \"R-09\" was read before") !=
+        std::string::npos);
+  CHECK(stopped.output.find(fmt::format("{}:6", csv.string())) != std::string::npos);
+  const CommandResult skipped = run_proviso(
+      fmt::format("run {} {} --until 2026-06-01T00:00Z --skip-bad-lines", contract, csv.string()));
+  CHECK(skipped.exit_code == 0);
+  CHECK(skipped.output.find(fmt::format("note: {}:6: ebitda_report skipped for EBITDA earn-out",
+                                        csv.string())) != std::string::npos);
+  std::filesystem::remove(csv);
 }
 
 }  // namespace proviso
