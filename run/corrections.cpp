@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "run/render.hpp"
+#include "run/reports.hpp"
 #include "run/runtime.hpp"
 
 namespace proviso {
@@ -23,23 +24,6 @@ constexpr std::uint32_t kMet = 1;
 constexpr std::uint32_t kMissed = 2;
 constexpr std::uint32_t kUnknown = 3;
 
-// A report's latest figure, at the instant of the report it first was (which places it in its
-// period), and the line that gave that figure.
-struct Report {
-  Event figure;
-  std::string where;
-  std::vector<std::vector<FieldSlot>> earlier;  // the figures corrections replaced
-};
-
-// An event type the contract declares with an `id`.
-struct ReportType {
-  std::uint32_t id = 0;                   // its fields' indices in the schema
-  std::optional<std::uint32_t> corrects;  //
-  std::vector<std::uint32_t> compared;    // the fields the contract declares, for copies
-  std::unordered_map<std::string, std::size_t> by_id;  // every id, a correction's too
-  std::vector<Report> reports;
-};
-
 class BadReport : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -50,13 +34,6 @@ bool same_slot(const FieldSlot& a, const FieldSlot& b) {
 }
 
 }  // namespace
-
-struct ReportBook {
-  std::vector<std::optional<ReportType>> types;  // by event type
-  // (rule, period) → the states of the rule's period metrics when the period ended, by metric.
-  std::map<std::pair<std::uint32_t, std::int64_t>, std::map<std::uint32_t, MetricState>> closed;
-  bool resumed = false;  // a resumed state: reports read before it are not known
-};
 
 void Engine::Impl::start_reports(ContractRuntime& contract) {
   contract.reports.reset();
@@ -166,7 +143,9 @@ class Restatement {
           "it corrects a figure of {}, a period no longer kept; corrections reach the running "
           "period and the {} before it{}",
           rule.label(period), kKeptPeriods,
-          book_.resumed ? " that ended since the run resumed (a saved state keeps none)" : ""));
+          book_.resumed ? " that ended since the run resumed (a saved state keeps the reports, not "
+                          "the closed periods)"
+                        : ""));
     }
   }
 
@@ -436,11 +415,8 @@ Engine::Impl::ReportAdmission Engine::Impl::admit_report(ContractRuntime& contra
     }
     const auto target = type.by_id.find(*corrected);
     if (target == type.by_id.end()) {
-      throw BadReport(fmt::format(
-          "field corrects: no {} with id \"{}\" was read before{}", name, *corrected,
-          book.resumed ? " (a saved state carries no reports: corrections reach the reports "
-                         "read since the run resumed)"
-                       : ""));
+      throw BadReport(
+          fmt::format("field corrects: no {} with id \"{}\" was read before", name, *corrected));
     }
     if (seen != type.by_id.end() && seen->second != target->second) {
       throw BadReport(fmt::format("field id: \"{}\" is the id of another {}, read at {}", id, name,

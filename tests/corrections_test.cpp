@@ -240,18 +240,34 @@ TEST_CASE("a period with no report stays unknown, never zero", "[corrections]") 
   }));
 }
 
-TEST_CASE("a resumed run knows no reports from before, and says so", "[corrections]") {
+TEST_CASE("a saved state keeps the reports; a resumed run corrects the open period only",
+          "[corrections]") {
   Reports first;
   first.report("2026-01-31T12:00:00Z", "R-01", "60");
+  first.report("2026-02-28T12:00:00Z", "R-02", "50");
+  first.report("2026-03-31T12:00:00Z", "R-03", "10");
+  first.engine.advance_to(*parse_instant_fast("2026-04-02T00:00:00Z"));
+  first.report("2026-04-30T12:00:00Z", "R-04", "70");
   const std::string saved = first.engine.save_state();
   Reports resumed;
   Diagnostics diagnostics;
   REQUIRE(resumed.engine.restore_state(saved, diagnostics, "saved.state"));
+  CHECK(resumed.engine.save_state() == saved);
+  // A copy of a report read before the state was saved still counts once.
+  resumed.report("2026-05-01T12:00:00Z", "R-04", "70");
+  CHECK(resumed.metric("quarter_ebitda") == "70 USD");
+  // A correction of the open quarter's report works; so does the check of its id.
+  resumed.report("2026-05-02T12:00:00Z", "R-04a", "110", "R-04");
+  CHECK(resumed.metric("quarter_ebitda") == "110 USD");
+  // The first quarter closed before the state was saved: its metric states are not kept.
   try {
-    resumed.report("2026-02-28T12:00:00Z", "R-01a", "20", "R-01");
-    FAIL("a correction of a report from before the state was taken");
+    resumed.report("2026-05-03T12:00:00Z", "R-02a", "20", "R-02");
+    FAIL("a correction of a period closed before the state was saved");
   } catch (const RuntimeError& error) {
-    CHECK(error.diagnostic().message.find("a saved state carries no reports") != std::string::npos);
+    CHECK(error.diagnostic().message ==
+          "it corrects a figure of 2026-Q1, a period no longer kept; corrections reach the "
+          "running period and the 24 before it that ended since the run resumed (a saved state "
+          "keeps the reports, not the closed periods)");
   }
 }
 
