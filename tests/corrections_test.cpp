@@ -240,7 +240,7 @@ TEST_CASE("a period with no report stays unknown, never zero", "[corrections]") 
   }));
 }
 
-TEST_CASE("a saved state keeps the reports; a resumed run corrects the open period only",
+TEST_CASE("a saved state keeps the reports, and a resumed run corrects the open period only",
           "[corrections]") {
   Reports first;
   first.report("2026-01-31T12:00:00Z", "R-01", "60");
