@@ -243,7 +243,36 @@ void Checker::check_event(const ast::EventDecl& decl) {
     }
     info.fields.push_back(FieldInfo{field.name.text, field_type(field.type).value_or(Type{})});
   }
+  check_report_fields(decl, info);
   result_.events[decl.name.text] = std::move(info);
+}
+
+// `id` and `corrects` make an event a report that can be restated (docs/reference.md §7): both
+// are text, and a correction names the report it corrects by that report's id.
+void Checker::check_report_fields(const ast::EventDecl& decl, const EventInfo& info) {
+  const ast::FieldDecl* id = nullptr;
+  const ast::FieldDecl* corrects = nullptr;
+  for (const ast::FieldDecl& field : decl.fields) {
+    if (field.name.text == "id") id = &field;
+    if (field.name.text == "corrects") corrects = &field;
+  }
+  for (const ast::FieldDecl* field : {id, corrects}) {
+    if (!field) continue;
+    const int index = info.field_index(field->name.text);
+    if (index < 0 || info.fields[index].type.is_error() || info.fields[index].type.is(Kind::text))
+      continue;
+    error(field->type.span,
+          fmt::format("{}.{} names a report, so it is text, not {}", decl.name.text,
+                      field->name.text, describe(info.fields[index].type)),
+          fmt::format("declare it as `{}: text`", field->name.text));
+  }
+  if (corrects && !id) {
+    error(corrects->name.span,
+          fmt::format("event {} declares corrects but no id: a correction is itself a report "
+                      "that later ones may name",
+                      decl.name.text),
+          "add `id: text` to the event");
+  }
 }
 
 void Checker::check_let(const ast::LetDecl& decl) {

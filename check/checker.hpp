@@ -44,6 +44,7 @@ class Checker {
   /// `X per share`: any unit but shares; false after reporting `shares per share`.
   bool per_share_allowed(const UnitInfo& unit, const ast::Name& written);
   void check_event(const ast::EventDecl& decl);
+  void check_report_fields(const ast::EventDecl& decl, const EventInfo& info);
   void check_let(const ast::LetDecl& decl);
   void check_metric(const ast::MetricDecl& decl);
   void check_splits(const ast::SplitsDecl& decl);

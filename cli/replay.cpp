@@ -289,6 +289,7 @@ int replay_logs(Engine& engine, const std::vector<std::string>& logs, const Repl
     events.add(std::move(reader));
   }
   engine.set_log_names(names);
+  engine.set_skip_bad_reports(plan.read.skip_bad_lines);
   const std::optional<Timestamp> resumed_at = engine.now();
   Event event;
   try {

@@ -226,7 +226,11 @@ class CsvReader final : public EventReader {
       const Cell* cell = columns[i] < 0 ? nullptr : &cells_[static_cast<std::size_t>(columns[i])];
       problems_[i].clear();
       if (cell == nullptr || (cell->text.empty() && !cell->quoted)) {
-        problems_[i] = missing_field(schema, field);
+        if (may_be_absent(field)) {
+          event.fields[i].text.clear();
+        } else {
+          problems_[i] = missing_field(schema, field);
+        }
       } else if (!read_text(schema, field, cell->text, true, event.fields[i], why_)) {
         problems_[i] = std::move(why_);
       }

@@ -31,6 +31,9 @@ std::string quoted(std::string_view text);
 
 /// `missing field "mw" of deployment event`.
 std::string missing_field(const EventSchema& event, const FieldSchema& field);
+/// A field a line may leave out: a report's `corrects`, absent on a report that corrects
+/// nothing (docs/reference.md §7). Left out, it reads as empty text.
+bool may_be_absent(const FieldSchema& field);
 
 /// `deployment event: field "mw" must be a number, found "abc"`, and the like for each kind:
 /// the complaint when a value of the wrong JSON kind is given.

@@ -288,8 +288,10 @@ class JsonlReader final : public EventReader {
       }
       if (!good) return std::nullopt;
     }
-    for (const bool seen : seen_fields_) {
-      if (!seen) return std::nullopt;
+    for (std::size_t i = 0; i < schema.fields.size(); ++i) {
+      if (seen_fields_[i]) continue;
+      if (!may_be_absent(schema.fields[i])) return std::nullopt;
+      event.fields[i].text.clear();
     }
     return Line::event;
   }
@@ -398,7 +400,12 @@ class JsonlReader final : public EventReader {
     if (!seen_ts) return fail(line_, "ts", "missing field \"ts\"");
     if (schema == nullptr) return Line::undeclared;
     for (std::size_t i = 0; i < schema->fields.size(); ++i) {
-      if (!seen_fields_[i]) problems_[i] = missing_field(*schema, schema->fields[i]);
+      if (seen_fields_[i]) continue;
+      if (may_be_absent(schema->fields[i])) {
+        event.fields[i].text.clear();
+      } else {
+        problems_[i] = missing_field(*schema, schema->fields[i]);
+      }
     }
     return settle_fields(event, *schema, problems_);
   }

@@ -131,11 +131,18 @@ Explanation Engine::explain(std::string_view clause, std::size_t index,
     const Type* grant_type =
         clause_plan.grant ? &plan.types.at(clause_plan.grant->source->id) : nullptr;
     for (const PeriodOutcome& period : state.periods) {
-      ExplainedPeriod row{rule.label(period.index), states[period.state], period.end, {}};
-      if (period.granted && grant_type) {
+      ExplainedPeriod row{rule.label(period.index), states[period.state], period.end, {}, {}, {},
+                          period.restated_by};
+      const auto render_grant = [&](const std::optional<Decimal>& amount) -> std::string {
+        if (!amount || !grant_type) return {};
         RuntimeValue granted;
-        granted.number = *period.granted;
-        row.granted = render_value(granted, *grant_type, contract, ValueForm::reader);
+        granted.number = *amount;
+        return render_value(granted, *grant_type, contract, ValueForm::reader);
+      };
+      row.granted = render_grant(period.granted);
+      if (period.reported) {
+        row.reported = states[*period.reported];
+        row.reported_granted = render_grant(period.reported_granted);
       }
       out.periods.push_back(std::move(row));
     }

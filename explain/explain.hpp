@@ -60,6 +60,11 @@ struct ExplainedPeriod {
   std::string outcome;  // met, missed or unknown
   Timestamp end;        // the period's end, when its outcome was decided
   std::string granted;  // what a met period granted, or empty
+  // A period restated by a correction after it closed: its outcome and grant as first
+  // reported (`outcome` and `granted` are as corrected), and the correcting line.
+  std::string reported;
+  std::string reported_granted;
+  std::string restated_by;  // "log.jsonl:7"; empty when never restated
 };
 
 /// Why one clause is where it is.

@@ -133,6 +133,13 @@ std::string format_explanation_text(const Explanation& e) {
         out += fmt::format("{:<{}}  {:<7}  {}{}\n", period.period, width, period.outcome,
                            local_time(period.end, zone),
                            period.granted.empty() ? "" : "  grants " + period.granted);
+        if (period.restated_by.empty()) continue;
+        // Restated after it closed: both figures, the corrected one being the outcome above.
+        out += fmt::format(
+            "{:<{}}  as reported: {}{}; as corrected by {}: {}{}\n", "", width, period.reported,
+            period.reported_granted.empty() ? "" : ", grants " + period.reported_granted,
+            period.restated_by, period.outcome,
+            period.granted.empty() ? "" : ", grants " + period.granted);
       }
       continue;
     }
@@ -222,6 +229,13 @@ void write_explanation_json(JsonWriter& json, const Explanation& e) {
       json.key("outcome").string(period.outcome);
       time_json(json, "end", period.end);
       json.key("granted").string(period.granted);
+      if (!period.restated_by.empty()) {
+        json.key("as_reported").begin_object();
+        json.key("outcome").string(period.reported);
+        json.key("granted").string(period.reported_granted);
+        json.key("restated_by").string(period.restated_by);
+        json.end_object();
+      }
       json.end_object();
     }
     json.end_array();

@@ -137,6 +137,10 @@ std::string Engine::timezone() const {
   return impl_->contracts.empty() ? "UTC" : impl_->contracts.front()->plan.timezone;
 }
 
+void Engine::set_skip_bad_reports(bool skip) {
+  impl_->skip_bad_reports = skip;
+}
+
 void Engine::set_log_names(std::vector<std::string> names) {
   impl_->log_names = std::move(names);
 }

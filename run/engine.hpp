@@ -67,6 +67,9 @@ struct Transition {
   /// For a clause tested per period (`requires C in each calendar month`): the period this
   /// outcome is for, e.g. "2026-03"; empty otherwise.
   std::string period;
+  /// A period's outcome changed after it closed because a report was corrected: `from` is the
+  /// outcome as reported, `to` as corrected, and the cause the correcting line.
+  bool restated = false;
 };
 
 /// A clause's state at the engine's current time.
@@ -193,6 +196,9 @@ class Engine {
 
   /// The event types the loaded contracts declare, for readers.
   const EventSchemas& schemas() const;
+  /// With it, a report that cannot be counted (a correction naming an id never seen, or an id
+  /// seen before with other values) is skipped with a note instead of stopping the run.
+  void set_skip_bad_reports(bool skip);
   /// Names of the log files, by Event::log, for causes ("logs/a.jsonl:17").
   void set_log_names(std::vector<std::string> names);
 

@@ -77,6 +77,7 @@ void Engine::Impl::close_periods(ContractRuntime& contract, std::int64_t at) {
   for (std::uint32_t r = 0; r < plan.period_rules.size(); ++r) {
     if (contract.period_ends[r] != at) continue;
     const PeriodRule& rule = plan.period_rules[r];
+    keep_closed_period(contract, r, rule.index_of(last_day));
     if (contract.started && !contract.expired) {
       for (std::uint32_t c = 0; c < plan.clauses.size(); ++c) {
         if (plan.clauses[c].period_test && plan.clauses[c].period_rule == r) {
@@ -98,7 +99,7 @@ void Engine::Impl::record_period_outcome(ContractRuntime& contract, std::uint32_
   ClauseState& state = contract.clauses[clause];
   const RuntimeValue value = evaluate(contract, *plan.period_test);
   const std::uint32_t own = value.known ? (value.flag ? kMet : kMissed) : kUnknown;
-  PeriodOutcome outcome{index, own, own, end, {}};
+  PeriodOutcome outcome{index, own, own, end, {}, {}, {}, {}};
   // `in each of the last N …`: a missed period among the last N misses; all N met meets; else
   // (an unknown period, or fewer than N periods tested so far) the outcome is unknown.
   if (plan.periods_needed > 1) {

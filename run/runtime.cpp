@@ -59,6 +59,7 @@ void Engine::Impl::start_contract(std::uint32_t index) {
     if (states.back() == "lapsed") indices.lapsed = static_cast<std::uint32_t>(states.size() - 1);
   }
   contract.metric_changed.assign(contract.plan.metrics.size(), 0);
+  start_reports(contract);
   contract.changed_metrics.clear();
   contract.dirty.assign(contract.plan.clauses.size(), 1);
   contract.started = !contract.plan.effective;
@@ -249,6 +250,11 @@ void Engine::Impl::process(const Event& event) {
         continue;
       }
       pass_time(contract, event.ts.micros);
+      if (contract.reports) {
+        const ReportAdmission admitted = admit_report(contract, event);
+        if (admitted == ReportAdmission::correction) evaluate_dirty(contract, cause);
+        if (admitted != ReportAdmission::report) continue;
+      }
       if (contract.plan.splits && event.type == contract.plan.splits->event_type) {
         apply_split(contract, event);
       }
@@ -471,7 +477,8 @@ void Engine::Impl::transition(ContractRuntime& contract, std::uint32_t clause,
                             cause,
                             {},
                             contract.instance,
-                            std::string(period)};
+                            std::string(period),
+                            false};
     if (decided_by) transition->values = deciding_values(contract, *decided_by, *plan.instance);
   }
   if (lapses) {

@@ -65,6 +65,11 @@ struct PeriodOutcome {
   std::uint32_t own = 0;    // the period's own outcome (state also looks at earlier periods)
   Timestamp end;
   std::optional<Decimal> granted;  // a met period's grant, when the clause grants one
+  // Restated after it closed (run/corrections.cpp): the outcome and grant as first reported,
+  // and the line of the latest correction.
+  std::optional<std::uint32_t> reported;
+  std::optional<Decimal> reported_granted;
+  std::string restated_by;
 };
 
 struct ClauseState {
@@ -100,6 +105,9 @@ struct ContractShared {
   TradingCalendar every_day = TradingCalendar::every_day();
   std::size_t compiled_for = 0;  // the schemas' size the plan was compiled for; 0: not yet
 };
+
+/// A contract's reports that may be restated, by id (run/corrections.cpp).
+struct ReportBook;
 
 struct ContractRuntime {
   explicit ContractRuntime(std::shared_ptr<ContractShared> shared_with)
@@ -152,6 +160,8 @@ struct ContractRuntime {
   // The metrics the event being processed changed, for listeners; `metric_changed` by metric.
   std::vector<std::uint32_t> changed_metrics;
   std::vector<std::uint8_t> metric_changed;
+  /// Null unless an event type the contract declares has an `id` (reports that may be restated).
+  std::shared_ptr<ReportBook> reports;
 };
 
 /// A deadline, the effective date or the expiry, due at an instant.
@@ -327,6 +337,21 @@ struct Engine::Impl {
   RuntimeValue period_metric_value(const ContractRuntime& contract, std::uint32_t index) const;
   /// What a clause grants now in total: its grant once met, or the sum over the periods it met.
   std::optional<Decimal> granted_by(ContractRuntime& contract, std::uint32_t clause);
+
+  // corrections.cpp
+  /// Whether --skip-bad-lines holds for reports: a bad one is skipped with a note, not an error.
+  bool skip_bad_reports = false;
+  /// What an event with an id is for a contract: a new report, a copy of one already counted,
+  /// a correction (already applied to the aggregates), or a bad report skipped with a note.
+  enum class ReportAdmission { report, duplicate, correction, skipped };
+  /// Sets up the contract's report book (null when it declares no event type with an id).
+  void start_reports(ContractRuntime& contract);
+  ReportAdmission admit_report(ContractRuntime& contract, const Event& event);
+  /// Keeps the states of rule `rule`'s period metrics for period `index`, which ends now, so
+  /// that a later correction can test the period again.
+  void keep_closed_period(ContractRuntime& contract, std::uint32_t rule, std::int64_t index);
+  /// The state was resumed from a file, which carries no reports.
+  static void note_resumed_reports(ContractRuntime& contract);
 
   // describe.cpp
   std::vector<Transition::Value> deciding_values(ContractRuntime& contract, const Program& program,

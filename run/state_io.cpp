@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "run/fingerprint.hpp"
+#include "run/reports.hpp"
 #include "run/runtime.hpp"
 #include "run/state_file.hpp"
 
@@ -182,7 +183,136 @@ struct RestoredContract {
   Decimal split_factor;
   std::vector<ClauseState> clauses;
   std::vector<std::optional<std::int64_t>> period_ends;
+  std::shared_ptr<ReportBook> reports;  // with its reports, not its closed periods
 };
+
+// A report's fields, one word each in the schema's order: what copies and corrections compare.
+void write_figure(std::string& out, const EventSchema& schema,
+                  const std::vector<FieldSlot>& fields) {
+  for (std::size_t f = 0; f < schema.fields.size(); ++f) {
+    const FieldSlot& slot = fields[f];
+    switch (schema.fields[f].type.kind) {
+      case Kind::number:
+      case Kind::quantity:
+        out += " " + exact(slot.number);
+        break;
+      case Kind::timestamp:
+      case Kind::date:
+        out += fmt::format(" {}", slot.instant);
+        break;
+      case Kind::boolean:
+        out += slot.flag ? " 1" : " 0";
+        break;
+      case Kind::text:
+        out += " " + text_field(slot.text);
+        break;
+      case Kind::duration:
+      case Kind::error:
+      case Kind::clause:
+        out += " -";
+        break;
+    }
+  }
+}
+
+// `reports TYPES`, then for each event type `type NAME COUNT` and one `report` line per report:
+// its instant, the line of its latest figure, its ids, and its figures, latest first.
+void write_reports(std::string& out, const ReportBook& book, const EventSchemas& schemas) {
+  std::size_t types = 0;
+  for (const auto& type : book.types) types += type ? 1 : 0;
+  out += fmt::format("reports {}\n", types);
+  for (std::size_t t = 0; t < book.types.size(); ++t) {
+    if (!book.types[t]) continue;
+    const ReportType& type = *book.types[t];
+    const EventSchema& schema = schemas.events[t];
+    out += fmt::format("type {} {}\n", text_field(schema.name), type.reports.size());
+    std::vector<std::vector<std::string_view>> ids(type.reports.size());
+    for (const auto& [id, report] : type.by_id) ids[report].push_back(id);
+    for (std::size_t r = 0; r < type.reports.size(); ++r) {
+      const Report& report = type.reports[r];
+      std::sort(ids[r].begin(), ids[r].end());  // a map's order is not the same twice
+      out += fmt::format("report {} {} {}", report.figure.ts.micros, text_field(report.where),
+                         ids[r].size());
+      for (std::string_view id : ids[r]) out += " " + text_field(id);
+      out += fmt::format(" {}", 1 + report.earlier.size());
+      write_figure(out, schema, report.figure.fields);
+      for (const auto& earlier : report.earlier) write_figure(out, schema, earlier);
+      out += "\n";
+    }
+  }
+}
+
+std::vector<FieldSlot> read_figure(Reader& in, const EventSchema& schema) {
+  std::vector<FieldSlot> fields(schema.fields.size());
+  for (std::size_t f = 0; f < schema.fields.size(); ++f) {
+    FieldSlot& slot = fields[f];
+    switch (schema.fields[f].type.kind) {
+      case Kind::number:
+      case Kind::quantity:
+        slot.number = in.decimal("a report's field");
+        break;
+      case Kind::timestamp:
+      case Kind::date:
+        slot.instant = in.integer("a report's field");
+        break;
+      case Kind::boolean:
+        slot.flag = in.flag("a report's field");
+        break;
+      case Kind::text:
+        slot.text = in.text("a report's field");
+        break;
+      case Kind::duration:
+      case Kind::error:
+      case Kind::clause:
+        in.expect("-");
+        break;
+    }
+  }
+  return fields;
+}
+
+std::shared_ptr<ReportBook> read_reports(Reader& in, const ReportBook& declared,
+                                         const EventSchemas& schemas) {
+  auto book = std::make_shared<ReportBook>();
+  book->types = declared.types;
+  for (auto& type : book->types) {
+    if (!type) continue;
+    type->by_id.clear();
+    type->reports.clear();
+  }
+  in.expect("reports");
+  for (auto types = in.count("the number of report types", book->types.size()); types > 0;
+       --types) {
+    in.expect("type");
+    const std::string name = in.text("a report type");
+    const std::uint32_t* t = schemas.find(name);
+    if (!t || *t >= book->types.size() || !book->types[*t]) {
+      in.fail(fmt::format("{} is not an event type with an id in this contract", name));
+    }
+    ReportType& type = *book->types[*t];
+    const EventSchema& schema = schemas.events[*t];
+    for (auto reports = in.count("the number of reports", 100'000'000); reports > 0; --reports) {
+      in.expect("report");
+      Report report;
+      report.figure.type = *t;
+      report.figure.ts = Timestamp{in.instant("a report's time")};
+      report.where = in.text("a report's line");
+      for (auto ids = in.count("the number of a report's ids", 100'000'000); ids > 0; --ids) {
+        if (!type.by_id.emplace(in.text("a report's id"), type.reports.size()).second) {
+          in.fail("an id names two reports");
+        }
+      }
+      const auto figures = in.count("the number of a report's figures", 100'000'000);
+      if (figures == 0) in.fail("a report has no figure");
+      report.figure.fields = read_figure(in, schema);
+      for (auto earlier = figures - 1; earlier > 0; --earlier) {
+        report.earlier.push_back(read_figure(in, schema));
+      }
+      type.reports.push_back(std::move(report));
+    }
+  }
+  return book;
+}
 
 // An aggregate's running values, without its window.
 void write_scalars(std::string& out, const MetricState& m) {
@@ -403,6 +533,7 @@ RestoredContract read_contract(Reader& in, const ContractRuntime& contract,
   for (const ClausePlan& clause : contract.plan.clauses) {
     restored.clauses.push_back(read_clause(in, clause));
   }
+  if (contract.reports) restored.reports = read_reports(in, *contract.reports, schemas);
   return restored;
 }
 
@@ -472,6 +603,7 @@ std::string Engine::save_state() const {
       }
       out += "\n";
     }
+    if (contract.reports) write_reports(out, *contract.reports, impl.schemas);
   }
   auto timers = impl.timers;
   while (!timers.empty()) {
@@ -565,6 +697,9 @@ bool Engine::restore_state(std::string_view saved, Diagnostics& diagnostics,
       restored.clauses[c].wake = contract.clauses[c].wake;
     }
     contract.clauses = std::move(restored.clauses);
+    // A state carries the reports, not the closed periods' metric states (docs/run.md).
+    if (restored.reports) contract.reports = std::move(restored.reports);
+    Engine::Impl::note_resumed_reports(contract);
   }
   impl.timers = std::move(timers);
   impl.clock = clock ? std::optional(Timestamp{*clock}) : std::nullopt;
