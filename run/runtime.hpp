@@ -99,6 +99,7 @@ struct ContractShared {
   std::optional<TradingCalendar> calendar;
   TradingCalendar every_day = TradingCalendar::every_day();
   std::size_t compiled_for = 0;  // the schemas' size the plan was compiled for; 0: not yet
+  std::uint32_t declarer = 0;    // what merge_schemas returned for it (EventDeclarer::contract)
 };
 
 struct ContractRuntime {
