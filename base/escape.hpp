@@ -1,4 +1,5 @@
-// The one escaper of text put into markup: HTML for the report, XML for JUnit results.
+// The one escaper of text put into markup: HTML for the report, XML for JUnit results; and of
+// a CSV cell (`proviso run --format csv`).
 #pragma once
 
 #include <string>
@@ -24,5 +25,9 @@ inline std::string html_escape(std::string_view text) {
 inline std::string xml_escape(std::string_view text, bool attribute = true) {
   return escape_markup(text, attribute ? Markup::xml_attribute : Markup::xml_text);
 }
+
+/// `text` as one CSV cell (RFC 4180): as it is, or in double quotes with its quotes doubled when
+/// it holds a comma, a double quote, a line break or a leading or trailing space.
+std::string csv_cell(std::string_view text);
 
 }  // namespace proviso

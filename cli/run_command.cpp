@@ -111,6 +111,13 @@ std::string follow_conflict(const RunOptions& options, const SortedInputs& input
 
 constexpr std::string_view kCommand = "run";
 
+// A transition as --format asks: text, jsonl or csv.
+std::string format_transition(const Transition& transition, std::string_view format) {
+  if (format == "jsonl") return format_transition_json(transition);
+  if (format == "csv") return format_transition_csv(transition);
+  return format_transition_text(transition);
+}
+
 void print_state(const Engine& engine, Timestamp at) {
   fmt::print("State at {}\n", format_utc(at));
   for (const ClauseStatus& clause : engine.clause_states()) {
@@ -158,7 +165,9 @@ int run(const RunOptions& options) {
     return code;
   ReplayPlan plan;
   if (const int code = plan_replay(engine, options.replay, kCommand, plan)) return code;
-  const bool json = options.format == "jsonl";
+  // JSON Lines and CSV are for programs: no totals line after the transitions.
+  const bool structured = options.format != "text";
+  const std::string format = options.format;
   // Notes go to standard error in their place among the transitions.
   engine.on_note([](const std::string& note) {
     std::fflush(stdout);
@@ -181,8 +190,9 @@ int run(const RunOptions& options) {
     follow.checkpoint_interval =
         std::chrono::milliseconds(static_cast<std::int64_t>(options.checkpoint_seconds * 1000));
     follow.wall_clock = options.clock == "wall";
-    return follow_logs(engine, inputs.logs, plan, follow, [json](const Transition& transition) {
-      return json ? format_transition_json(transition) : format_transition_text(transition);
+    if (format == "csv") fmt::print("{}\n", format_transition_csv_header());
+    return follow_logs(engine, inputs.logs, plan, follow, [format](const Transition& transition) {
+      return format_transition(transition, format);
     });
   }
   std::string error;
@@ -201,14 +211,14 @@ int run(const RunOptions& options) {
     }
   }
   if (!plan.at) {
-    engine.on_transition([json](const Transition& transition) {
-      fmt::print("{}\n",
-                 json ? format_transition_json(transition) : format_transition_text(transition));
+    if (format == "csv") fmt::print("{}\n", format_transition_csv_header());
+    engine.on_transition([format](const Transition& transition) {
+      fmt::print("{}\n", format_transition(transition, format));
     });
   }
   if (const int code = replay_logs(engine, inputs.logs, plan)) return code;
   if (plan.at) print_state(engine, *plan.at);
-  if (!json || plan.at) print_totals(engine);
+  if (!structured || plan.at) print_totals(engine);
   if (!options.save_state.empty() &&
       !write_atomically(options.save_state, engine.save_state(), error)) {
     // The replay ran; the failure is the system's (a full disk, a folder without write
@@ -230,8 +240,11 @@ void add_run_command(CLI::App& app) {
       ->add_option("inputs", options->replay.inputs,
                    "Contract files (.proviso) and logs (.jsonl, .json, .csv; - for standard input)")
       ->required();
-  command->add_option("--format", options->format, "Output: text (a readable timeline) or jsonl")
-      ->check(CLI::IsMember({"text", "jsonl"}));
+  command
+      ->add_option("--format", options->format,
+                   "Output: text (a readable timeline), jsonl (one JSON object per change) or csv "
+                   "(a header row, then one row per change)")
+      ->check(CLI::IsMember({"text", "jsonl", "csv"}));
   add_replay_options(*command, options->replay,
                      "Print the state of every clause and metric at this time (2027-03-31 or "
                      "2027-03-31T12:00Z) instead of the timeline");

@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/decimal.hpp"
@@ -32,12 +34,15 @@ struct Event {
   std::uint32_t log = 0;          // index of the log it came from, in command-line order
   std::uint64_t line = 0;         // 1-based line in that log
   std::vector<FieldSlot> fields;  // one per schema field, in schema order
-  // Contracts (by load order) that must not receive this event: a field they declare is missing
-  // or bad on its line, which was skipped for them alone (--skip-bad-lines). Usually empty.
+  // Contracts that must not receive this event, by EventDeclarer::contract (load order, a
+  // template's instances counting as one): a field they declare is missing or bad on its line,
+  // which was skipped for them alone (--skip-bad-lines). Usually empty.
   std::vector<std::uint32_t> withheld;
 };
 
-/// A field as logs must give it.
+/// A field as logs must give it, for the contracts that declare it so. Contracts that declare a
+/// field of one name differently (USD and GBP, MW and GW, a number and a percentage) each get a
+/// field of their own: the line's value is read once per distinct declaration.
 struct FieldSchema {
   std::string name;
   Type type;
@@ -53,11 +58,23 @@ struct EventDeclarer {
 };
 
 /// An event type as logs may give it: the union of what every loaded contract declares, and
-/// which contract declares which of its fields.
+/// which contract declares which of its fields. A name appears once per distinct declaration.
 struct EventSchema {
   std::string name;
   std::vector<FieldSchema> fields;
   std::vector<EventDeclarer> declared_by;  // in load order
+
+  /// The field `name` as contract `declarer` (EventDeclarer::contract) declares it: its index in
+  /// `fields`, or nullopt when that contract declares no such field of this type.
+  std::optional<std::uint32_t> field_of(std::uint32_t declarer, std::string_view name) const {
+    for (const EventDeclarer& declared : declared_by) {
+      if (declared.contract != declarer) continue;
+      for (const std::uint32_t field : declared.fields) {
+        if (fields[field].name == name) return field;
+      }
+    }
+    return std::nullopt;
+  }
 };
 
 /// Every event type the loaded contracts declare. Types no contract declares are passed

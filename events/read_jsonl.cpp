@@ -198,6 +198,41 @@ bool check_json(od::value value, std::string& why, std::vector<std::string_view>
   throw std::logic_error("check_json: a JSON type without a case");
 }
 
+// A field's JSON value as the line gives it, read once however many fields of that name the
+// contracts declare.
+struct JsonValue {
+  enum class Kind { string, number, boolean, other };
+  Kind kind;
+  // A string's text (unescaped), a number's or a boolean's JSON text, or how a message shows
+  // any other value.
+  std::string_view text;
+};
+
+// Reads `value` into `slot` as `field` declares it; false with `why` set when it does not fit.
+bool read_json_value(const EventSchema& schema, const FieldSchema& field, const JsonValue& value,
+                     FieldSlot& slot, std::string& why) {
+  const bool numeric = field.type.kind == Kind::number || field.type.kind == Kind::quantity;
+  switch (value.kind) {
+    case JsonValue::Kind::string:
+      return read_text(schema, field, value.text, false, slot, why);
+    case JsonValue::Kind::number:
+      if (numeric) return read_number(schema, field, value.text, value.text, slot, why);
+      break;
+    case JsonValue::Kind::boolean:
+      if (field.type.kind == Kind::boolean) {
+        slot.flag = value.text == "true";
+        return true;
+      }
+      break;
+    case JsonValue::Kind::other:
+      break;
+  }
+  why = wrong_value(
+      schema, field,
+      value.kind == JsonValue::Kind::other ? std::string(value.text) : shown(value.text));
+  return false;
+}
+
 class JsonlReader final : public EventReader {
  public:
   JsonlReader(std::string file, std::unique_ptr<InputBuffer> input, const EventSchemas& schemas,
@@ -271,22 +306,16 @@ class JsonlReader final : public EventReader {
     seen_fields_.assign(schema.fields.size(), false);
     for (const FlatMember& member : members_) {
       if (&member == type_member || &member == ts_member) continue;
-      const std::size_t i = field_index(schema, member.key);
-      if (i == npos) continue;
-      seen_fields_[i] = true;
-      const FieldSchema& field = schema.fields[i];
-      FieldSlot& slot = event.fields[i];
-      const bool numeric = field.type.kind == Kind::number || field.type.kind == Kind::quantity;
-      bool good = false;
-      if (member.kind == FlatKind::string) {
-        good = read_text(schema, field, member.text(), false, slot, why_);
-      } else if (member.kind == FlatKind::number && numeric) {
-        good = read_number(schema, field, member.raw, member.raw, slot, why_);
-      } else if (member.kind == FlatKind::boolean && field.type.kind == Kind::boolean) {
-        slot.flag = member.raw == "true";
-        good = true;
+      const JsonValue value{flat_kind(member.kind),
+                            member.kind == FlatKind::string ? member.text() : member.raw};
+      // Each field of that name, once per distinct declaration of it.
+      for (std::size_t i = 0; i < schema.fields.size(); ++i) {
+        if (schema.fields[i].name != member.key) continue;
+        seen_fields_[i] = true;
+        if (!read_json_value(schema, schema.fields[i], value, event.fields[i], why_)) {
+          return std::nullopt;
+        }
       }
-      if (!good) return std::nullopt;
     }
     for (std::size_t i = 0; i < schema.fields.size(); ++i) {
       if (seen_fields_[i]) continue;
@@ -368,19 +397,21 @@ class JsonlReader final : public EventReader {
         if (!read_timestamp(ts_text, event.ts, why_)) {
           return fail(line_, "ts", fmt::format("\"ts\" is not a timestamp: {}", why_));
         }
-      } else if (const std::size_t i = schema ? field_index(*schema, key) : npos; i != npos) {
-        if (seen_fields_[i]) return duplicate_key(key);
-        seen_fields_[i] = true;
-        // A bad value is bad for the contracts that declare the field (settle_fields), unless
-        // it is not even valid JSON, which makes the line bad for everyone.
-        switch (read_value(*schema, schema->fields[i], value, event.fields[i])) {
-          case Value::good:
-            break;
-          case Value::bad_field:
+      } else if (const std::size_t first = schema ? field_index(*schema, key) : npos;
+                 first != npos) {
+        if (seen_fields_[first]) return duplicate_key(key);
+        // A value that is not even valid JSON makes the line bad for everyone; one that does not
+        // fit a declaration is bad for the contracts that declare the field so (settle_fields).
+        JsonValue json;
+        if (!take_value(value, json)) {
+          return fail(line_, std::string(key), fmt::format("field {}: {}", quoted(key), why_));
+        }
+        for (std::size_t i = first; i < schema->fields.size(); ++i) {
+          if (schema->fields[i].name != key) continue;
+          seen_fields_[i] = true;
+          if (!read_json_value(*schema, schema->fields[i], json, event.fields[i], why_)) {
             problems_[i] = std::move(why_);
-            break;
-          case Value::bad_json:
-            return fail(line_, std::string(key), fmt::format("field {}: {}", quoted(key), why_));
+          }
         }
       } else {
         if (std::find(other_keys_.begin(), other_keys_.end(), key) != other_keys_.end()) {
@@ -419,47 +450,61 @@ class JsonlReader final : public EventReader {
     return npos;
   }
 
-  // How a field's value was read: into its slot, or not, and then whether only the field is bad
-  // (the wrong kind or text, for the contracts that declare it) or the line is not valid JSON.
-  enum class Value { good, bad_field, bad_json };
+  static JsonValue::Kind flat_kind(FlatKind kind) {
+    switch (kind) {
+      case FlatKind::string:
+        return JsonValue::Kind::string;
+      case FlatKind::number:
+        return JsonValue::Kind::number;
+      case FlatKind::boolean:
+        return JsonValue::Kind::boolean;
+      case FlatKind::null:
+        return JsonValue::Kind::other;
+    }
+    throw std::logic_error("flat_kind: a kind without a case");
+  }
 
-  // Reads one field's JSON value into `slot`; why_ set when it is not good.
-  Value read_value(const EventSchema& schema, const FieldSchema& field, od::value& value,
-                   FieldSlot& slot) {
+  // Reads a field's JSON value once, checking that it is valid JSON all the way down; false with
+  // why_ set when it is not. The text of `json` lives until the next line.
+  bool take_value(od::value& value, JsonValue& json) {
     od::json_type type;
     if (const auto error = value.type().get(type)) {
       why_ = explain(error);
-      return Value::bad_json;
+      return false;
     }
-    if (type == od::json_type::string) {
-      std::string_view text;
-      if (const auto error = value.get_string().get(text)) {
-        why_ = explain(error);
-        return Value::bad_json;
+    switch (type) {
+      case od::json_type::string:
+        json.kind = JsonValue::Kind::string;
+        if (const auto error = value.get_string().get(json.text)) {
+          why_ = explain(error);
+          return false;
+        }
+        return true;
+      case od::json_type::number:
+        json.kind = JsonValue::Kind::number;
+        json.text = trim_right(value.raw_json_token());
+        return check_json_number(json.text, why_);
+      case od::json_type::boolean: {
+        json.kind = JsonValue::Kind::boolean;
+        json.text = trim_right(value.raw_json_token());
+        bool flag = false;
+        if (value.get_bool().get(flag) != simdjson::SUCCESS) {
+          why_ = fmt::format("{} is not true or false", shown(json.text));
+          return false;
+        }
+        return true;
       }
-      return read_text(schema, field, text, false, slot, why_) ? Value::good : Value::bad_field;
+      case od::json_type::null:
+      case od::json_type::object:
+      case od::json_type::array:
+        // Never a field's value: shown as found, once it is known to be valid JSON.
+        json.kind = JsonValue::Kind::other;
+        other_shown_ = found(value);
+        json.text = other_shown_;
+        nested_keys_.clear();
+        return check_json(value, why_, nested_keys_);
     }
-    const bool numeric = field.type.kind == Kind::number || field.type.kind == Kind::quantity;
-    if (numeric && type == od::json_type::number) {
-      const std::string_view raw = trim_right(value.raw_json_token());
-      if (!check_json_number(raw, why_)) return Value::bad_json;
-      return read_number(schema, field, raw, raw, slot, why_) ? Value::good : Value::bad_field;
-    }
-    if (field.type.kind == Kind::boolean && type == od::json_type::boolean) {
-      bool flag = false;
-      if (value.get_bool().get(flag) != simdjson::SUCCESS) {
-        why_ = fmt::format("{} is not true or false", shown(trim_right(value.raw_json_token())));
-        return Value::bad_json;
-      }
-      slot.flag = flag;
-      return Value::good;
-    }
-    // The wrong kind of value: still valid JSON all the way down, or the line is bad.
-    std::string shown_value = found(value);
-    nested_keys_.clear();
-    if (!check_json(value, why_, nested_keys_)) return Value::bad_json;
-    why_ = wrong_value(schema, field, shown_value);
-    return Value::bad_field;
+    throw std::logic_error("take_value: a JSON type without a case");
   }
 
   std::unique_ptr<InputBuffer> input_;
@@ -470,7 +515,8 @@ class JsonlReader final : public EventReader {
   std::vector<std::string_view> nested_keys_;  // check_json's scratch space
   FlatObject members_;                         // the fast path's reading of the line
   std::uint64_t line_ = 0;
-  std::string why_;  // the latest complaint, reused
+  std::string why_;          // the latest complaint, reused
+  std::string other_shown_;  // how a message shows the value of the wrong kind being read
 };
 
 }  // namespace

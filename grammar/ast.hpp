@@ -45,7 +45,7 @@ struct Name {
 struct NumberLiteral {
   Decimal value;
   bool percent = false;  // `25%`: value already holds 0.25
-  bool ratio = false;    // `3.25x`: a ratio such as leverage
+  bool ratio = false;    // `3.25x` or `3.25 to 1.00`: a ratio such as leverage
 };
 struct TextLiteral {
   std::string value;

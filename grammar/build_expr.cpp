@@ -198,22 +198,36 @@ ast::ExprPtr AstBuilder::primary(const Node& node) {
 }
 
 ast::ExprPtr AstBuilder::number(const Node& node) {
-  std::string digits;
+  std::string digits, per;  // `per`: the second number of `3.25 to 1.00`
   bool percent = false;
   bool ratio = false;
+  std::string* into = &digits;
   for (char c : node.string_view()) {
     if (c == '%') {
       percent = true;
     } else if (c == 'x') {
       ratio = true;
-    } else if (c != '_') {
-      digits.push_back(c);
+    } else if (c == 't') {  // ` to `: the grammar allows no other letter here
+      ratio = true;
+      into = &per;
+    } else if (c != '_' && c != ' ' && c != 'o') {
+      into->push_back(c);
     }
   }
   ast::NumberLiteral literal{{}, percent, ratio};
   try {
     literal.value = Decimal::parse(digits).value_or(Decimal());
     if (percent) literal.value = literal.value / Decimal::from_int(100);
+    if (!per.empty()) {
+      const Decimal divisor = Decimal::parse(per).value_or(Decimal());
+      if (divisor.is_zero()) {
+        error(span(node), fmt::format("the ratio {} divides by zero: write its second number as "
+                                      "1, as in 3.25 to 1.00",
+                                      node.string_view()));
+      } else {
+        literal.value = literal.value / divisor;
+      }
+    }
   } catch (const ArithmeticError&) {
     error(span(node), fmt::format("the number {} is too large: Proviso's numbers hold about 38 "
                                   "significant digits",

@@ -156,7 +156,9 @@ struct digits : seq< digit, star< opt< one< '_' > >, digit > > {};
 struct fraction : seq< one< '.' >, digit, star< digit > > {};
 struct percent_sign : one< '%' > {};
 struct ratio_sign : one< 'x' > {};
-struct number : seq< digits, opt< fraction >, opt< sor< percent_sign, ratio_sign > >, not_at< word_char > > {};
+// `3.25 to 1.00`, as credit agreements write a ratio: on one line, the same value as `3.25x`.
+struct ratio_to : seq< plus< one< ' ' > >, kw_to, plus< one< ' ' > >, digits, opt< fraction > > {};
+struct number : seq< digits, opt< fraction >, opt< sor< percent_sign, ratio_sign, ratio_to > >, not_at< word_char > > {};
 
 struct escaped : seq< one< '\\' >, one< '"', '\\', 'n', 't' > > {};
 struct string_char : sor< escaped, not_one< '"', '\\', '\r', '\n' > > {};

@@ -50,6 +50,12 @@ class Compiler {
 
   const Type& type_of(const ast::Expr& expr) const { return contract_.types.at(expr.id); }
 
+  // The field `name` of `event` as this contract declares it, or -1.
+  int own_field(const EventSchema& event, std::string_view name) const {
+    const auto field = event.field_of(plan_.declarer, name);
+    return field ? static_cast<int>(*field) : -1;
+  }
+
   // ---- Emitters (emit.cpp) ----------------------------------------------------------------
 
   std::uint32_t add_constant(RuntimeValue value);

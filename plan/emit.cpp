@@ -316,11 +316,9 @@ void Compiler::emit_name(const ast::Expr& expr, const ast::NameRef& ref, Program
     return;
   }
   if (filtered_event_) {
-    for (std::uint32_t f = 0; f < filtered_event_->fields.size(); ++f) {
-      if (filtered_event_->fields[f].name == ref.name) {
-        out.steps.push_back(step(Op::load_field, expr, f));
-        return;
-      }
+    if (const int f = own_field(*filtered_event_, ref.name); f >= 0) {
+      out.steps.push_back(step(Op::load_field, expr, static_cast<std::uint32_t>(f)));
+      return;
     }
   }
   if (const auto it = contract_.instance_lets.find(ref.name); it != contract_.instance_lets.end()) {
@@ -397,11 +395,9 @@ void Compiler::emit_suffixed(const ast::Expr& expr, const ast::Suffixed& suffixe
 
 void Compiler::emit_member(const ast::Expr& expr, const ast::Member& member, Program& out) {
   if (filtered_event_) {  // `deployment.vendor` inside a filter
-    for (std::uint32_t f = 0; f < filtered_event_->fields.size(); ++f) {
-      if (filtered_event_->fields[f].name == member.member.text) {
-        out.steps.push_back(step(Op::load_field, expr, f));
-        return;
-      }
+    if (const int f = own_field(*filtered_event_, member.member.text); f >= 0) {
+      out.steps.push_back(step(Op::load_field, expr, static_cast<std::uint32_t>(f)));
+      return;
     }
   }
   const auto clause = clause_of(*member.object);

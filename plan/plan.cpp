@@ -53,9 +53,7 @@ void Compiler::run() {
     SplitPlan splits;
     splits.event_type = *schemas_.find(contract_.splits->event);
     const EventSchema& schema = schemas_.events[splits.event_type];
-    for (std::uint32_t f = 0; f < schema.fields.size(); ++f) {
-      if (schema.fields[f].name == contract_.splits->field) splits.field = f;
-    }
+    splits.field = static_cast<std::uint32_t>(own_field(schema, contract_.splits->field));
     if (contract_.splits->decl->filter) {
       filtered_event_ = &schema;
       splits.filter = program(*contract_.splits->decl->filter);
@@ -113,11 +111,7 @@ void Compiler::compile_aggregate(MetricPlan& metric, const ast::Aggregate& aggre
   metric.event_type = *schemas_.find(aggregate.event.text);
   const EventSchema& schema = schemas_.events[metric.event_type];
   auto field_position = [&](const std::optional<ast::Name>& name) {
-    if (!name) return -1;
-    for (std::size_t f = 0; f < schema.fields.size(); ++f) {
-      if (schema.fields[f].name == name->text) return static_cast<int>(f);
-    }
-    return -1;
+    return name ? own_field(schema, name->text) : -1;
   };
   metric.field = field_position(aggregate.field);
   metric.weight = field_position(aggregate.weight);
@@ -237,41 +231,38 @@ void Compiler::compile_clause(std::uint32_t index) {
 
 }  // namespace detail
 
-std::optional<std::string> merge_schemas(const CheckedContract& contract, EventSchemas& schemas) {
-  // Merged into a copy, so that a conflict leaves the schemas as they were.
-  EventSchemas merged = schemas;
-  const std::uint32_t declarer = merged.contracts++;
+std::uint32_t merge_schemas(const CheckedContract& contract, EventSchemas& schemas) {
+  const std::uint32_t declarer = schemas.contracts++;
   for (const auto& [name, event] : contract.events) {
     auto [it, inserted] =
-        merged.index.emplace(name, static_cast<std::uint32_t>(merged.events.size()));
-    if (inserted) merged.events.push_back(EventSchema{name, {}, {}});
-    EventSchema& schema = merged.events[it->second];
+        schemas.index.emplace(name, static_cast<std::uint32_t>(schemas.events.size()));
+    if (inserted) schemas.events.push_back(EventSchema{name, {}, {}});
+    EventSchema& schema = schemas.events[it->second];
     EventDeclarer declared{declarer, contract.title, {}};
     for (const FieldInfo& field : event.fields) {
-      const auto existing =
-          std::find_if(schema.fields.begin(), schema.fields.end(),
-                       [&](const FieldSchema& f) { return f.name == field.name; });
       Decimal scale = Decimal::from_int(1);
       // A number in a percentage field is the fraction itself (0.97); "97%" is read as written.
       if (field.type.is(Kind::quantity) && !field.type.is_percentage()) {
         scale = contract.units.at(field.type.unit).scale;
       }
-      if (existing == schema.fields.end()) {
+      // A declaration read the same way shares the field; any other gets one of its own, so
+      // each contract reads the value by its own declaration.
+      const auto same =
+          std::find_if(schema.fields.begin(), schema.fields.end(), [&](const auto& f) {
+            return f.name == field.name && f.type.compatible(field.type) &&
+                   f.type.unit == field.type.unit && f.scale == scale;
+          });
+      if (same == schema.fields.end()) {
         declared.fields.push_back(static_cast<std::uint32_t>(schema.fields.size()));
         schema.fields.push_back(FieldSchema{field.name, field.type, scale});
-      } else if (!existing->type.compatible(field.type) || !(existing->scale == scale)) {
-        return fmt::format(
-            "contract \"{}\" declares {}.{} as {}, but another contract declares it as {}",
-            contract.title, name, field.name, describe(field.type), describe(existing->type));
       } else {
-        declared.fields.push_back(static_cast<std::uint32_t>(existing - schema.fields.begin()));
+        declared.fields.push_back(static_cast<std::uint32_t>(same - schema.fields.begin()));
       }
     }
     std::sort(declared.fields.begin(), declared.fields.end());
     schema.declared_by.push_back(std::move(declared));
   }
-  schemas = std::move(merged);
-  return std::nullopt;
+  return declarer;
 }
 
 Program compile_expression(ContractPlan& plan, const EventSchemas& schemas, const ast::Expr& expr,
@@ -279,9 +270,11 @@ Program compile_expression(ContractPlan& plan, const EventSchemas& schemas, cons
   return detail::Compiler(*plan.checked, schemas, plan).expression(expr, bindings);
 }
 
-ContractPlan compile(const CheckedContract& contract, const EventSchemas& schemas) {
+ContractPlan compile(const CheckedContract& contract, const EventSchemas& schemas,
+                     std::uint32_t declarer) {
   ContractPlan plan;
   plan.checked = &contract;
+  plan.declarer = declarer;
   plan.title = contract.title;
   plan.timezone = contract.timezone;
   plan.zone = TimeZone::find(contract.timezone);

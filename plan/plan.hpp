@@ -201,6 +201,9 @@ struct ContractPlan {
   /// By event type: 1 when this contract declares it. Only those events reach the contract,
   /// so its answers never depend on another contract's logs.
   std::vector<std::uint8_t> declared_events;
+  /// The contract's EventDeclarer::contract: which declaration of a shared field it reads, and
+  /// how Event::withheld names it.
+  std::uint32_t declarer = 0;
   std::vector<std::uint32_t> timed_metrics;  // windows whose entries leave as time passes
   std::vector<std::uint32_t> clock_clauses;  // clauses that time alone can change
   std::vector<std::vector<std::uint32_t>> clauses_by_metric;
@@ -210,13 +213,15 @@ struct ContractPlan {
 };
 
 /// Adds the contract's event types to `schemas` (merging with types other contracts declared),
-/// recording which fields it declares as the next contract (EventDeclarer::contract). Returns a
-/// message when a field's type conflicts with another contract's declaration; `schemas` is then
-/// unchanged.
-std::optional<std::string> merge_schemas(const CheckedContract& contract, EventSchemas& schemas);
+/// recording which fields it declares as the next contract; returns its EventDeclarer::contract.
+/// A field another contract declares differently (another unit, type or scale) gets a field of
+/// its own, so each contract reads a line by its own declaration.
+std::uint32_t merge_schemas(const CheckedContract& contract, EventSchemas& schemas);
 
-/// Compiles a checked contract. `schemas` must already hold its event types.
-ContractPlan compile(const CheckedContract& contract, const EventSchemas& schemas);
+/// Compiles a checked contract. `schemas` must already hold its event types, merged as
+/// `declarer` (what merge_schemas returned): its fields are read as that contract declares them.
+ContractPlan compile(const CheckedContract& contract, const EventSchemas& schemas,
+                     std::uint32_t declarer);
 
 /// Compiles one more expression of the contract that the checker typed (a test's
 /// expectation, or part of a clause's condition with a family member's `bindings`, for

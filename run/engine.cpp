@@ -82,10 +82,7 @@ bool Engine::load_text(std::string name, std::string text, Diagnostics& diagnost
     return false;
   }
   const std::size_t schemas_before = impl_->schemas_size();
-  if (auto conflict = merge_schemas(shared->loaded.checked, impl_->schemas)) {
-    diagnostics.push_back({Severity::error, Span{}, *conflict, {}});
-    return false;
-  }
+  shared->declarer = merge_schemas(shared->loaded.checked, impl_->schemas);
   impl_->contracts.push_back(std::make_unique<ContractRuntime>(std::move(shared)));
   impl_->start_added(impl_->contracts.size() - 1, schemas_before);
   return true;
@@ -285,8 +282,8 @@ Evaluation Engine::evaluate(const ast::Expr& expr, std::size_t index, const Bind
   auto compiled = contract.extra.find(&expr);
   if (compiled == contract.extra.end()) {
     if (!contract.extended) {
-      contract.extended =
-          std::make_unique<ContractPlan>(compile(contract.loaded.checked, impl_->schemas));
+      contract.extended = std::make_unique<ContractPlan>(
+          compile(contract.loaded.checked, impl_->schemas, contract.plan.declarer));
     }
     compiled =
         contract.extra

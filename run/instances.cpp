@@ -118,10 +118,7 @@ bool Engine::load_template(std::string name, std::string text, std::string insta
     }
   }
   const std::size_t schemas_before = impl_->schemas_size();
-  if (auto conflict = merge_schemas(checked, impl_->schemas)) {
-    diagnostics.push_back({Severity::error, Span{}, *conflict, {}});
-    return false;
-  }
+  shared->declarer = merge_schemas(checked, impl_->schemas);
   const std::size_t first = impl_->contracts.size();
   impl_->contracts.reserve(first + rows.size());
   for (InstanceRow& row : rows) {

@@ -35,7 +35,7 @@ void Engine::Impl::start_contract(std::uint32_t index) {
   // contract loaded later changes the event types it indexes.
   ContractShared& shared = *contract.shared;
   if (shared.compiled_for != schemas_size()) {
-    shared.plan = compile(shared.loaded.checked, schemas);
+    shared.plan = compile(shared.loaded.checked, schemas, shared.declarer);
     shared.calendar = calendar_for(shared.loaded);
     shared.compiled_for = schemas_size();
   }
@@ -244,9 +244,10 @@ void Engine::Impl::process(const Event& event) {
           !contract.plan.declared_events[event.type]) {
         continue;
       }
-      // Its line lacks a field this contract declares: skipped for it alone.
+      // Its line lacks a field this contract declares, or gives a bad value for it: skipped
+      // for it alone.
       if (!event.withheld.empty() && std::find(event.withheld.begin(), event.withheld.end(),
-                                               contract.index) != event.withheld.end()) {
+                                               contract.plan.declarer) != event.withheld.end()) {
         continue;
       }
       pass_time(contract, event.ts.micros);

@@ -104,6 +104,7 @@ struct ContractShared {
   std::optional<TradingCalendar> calendar;
   TradingCalendar every_day = TradingCalendar::every_day();
   std::size_t compiled_for = 0;  // the schemas' size the plan was compiled for; 0: not yet
+  std::uint32_t declarer = 0;    // what merge_schemas returned for it (EventDeclarer::contract)
 };
 
 /// A contract's reports that may be restated, by id (run/corrections.cpp).

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <array>
+
+#include "base/escape.hpp"
 #include "base/json.hpp"
 #include "run/render.hpp"
 
@@ -16,13 +19,36 @@ std::string cause_text(const Transition::Cause& cause, Timestamp at) {
   return fmt::format("{} {}", name(cause.kind), format_utc(at));
 }
 
-}  // namespace
-
-std::string format_transition_text(const Transition& transition) {
+// The deciding values as the timeline shows them: "deployed = 1 GW (>= 1 GW); …".
+std::string values_text(const Transition& transition) {
   std::string values;
   for (const auto& value : transition.values) {
     values += fmt::format("{}{}", values.empty() ? "" : "; ", render_deciding(value));
   }
+  return values;
+}
+
+const std::array<TransitionColumn, 11> kColumns{{
+    {"ts", [](const Transition& t) { return format_utc(t.ts); }},
+    {"contract", [](const Transition& t) { return t.contract; }},
+    {"instance", [](const Transition& t) { return t.instance; }},
+    {"clause", [](const Transition& t) { return t.clause; }},
+    {"from", [](const Transition& t) { return t.from.name; }},
+    {"to", [](const Transition& t) { return t.to.name; }},
+    {"period", [](const Transition& t) { return t.period; }},
+    {"cause", [](const Transition& t) { return std::string(name(t.cause.kind)); }},
+    {"file", [](const Transition& t) { return t.cause.file; }},
+    {"line",
+     [](const Transition& t) {
+       return t.cause.kind == CauseKind::event ? std::to_string(t.cause.line) : std::string();
+     }},
+    {"values", values_text},
+}};
+
+}  // namespace
+
+std::string format_transition_text(const Transition& transition) {
+  const std::string values = values_text(transition);
   // A clause tested per period shows each period's outcome: "2026-03: missed".
   const std::string change =
       transition.period.empty() ? fmt::format("{} → {}", transition.from.name, transition.to.name)
@@ -78,6 +104,30 @@ std::string format_transition_json(const Transition& transition) {
   JsonWriter json;
   write_transition_json(json, transition, TransitionJson::run);
   return json.text();
+}
+
+std::span<const TransitionColumn> transition_columns() {
+  return kColumns;
+}
+
+std::string format_transition_csv_header() {
+  std::string row;
+  for (const TransitionColumn& column : transition_columns()) {
+    if (!row.empty()) row += ',';
+    row += csv_cell(column.name);
+  }
+  return row;
+}
+
+std::string format_transition_csv(const Transition& transition) {
+  std::string row;
+  bool first = true;
+  for (const TransitionColumn& column : transition_columns()) {
+    if (!first) row += ',';
+    first = false;
+    row += csv_cell(column.cell(transition));
+  }
+  return row;
 }
 
 }  // namespace proviso

@@ -42,8 +42,8 @@ std::string meaning(const std::string& text) {
   for (const Diagnostic& d : loaded.diagnostics) out += d.message + " / " + d.hint + "\n";
   if (!loaded.ok()) return out;
   EventSchemas schemas;
-  if (auto conflict = merge_schemas(loaded.checked, schemas)) return out + *conflict;
-  return out + print_plan(compile(loaded.checked, schemas), schemas);
+  const std::uint32_t declarer = merge_schemas(loaded.checked, schemas);
+  return out + print_plan(compile(loaded.checked, schemas, declarer), schemas);
 }
 
 // Every .proviso file of the repository (build folders aside) and every docs example.

@@ -18,8 +18,8 @@ std::string plan_of(const std::string& declarations) {
   const LoadedContract loaded = load_contract("plan.proviso", text);
   if (!loaded.ok()) return "does not check:\n" + render(loaded.diagnostics);
   EventSchemas schemas;
-  if (auto conflict = merge_schemas(loaded.checked, schemas)) return *conflict;
-  return print_plan(compile(loaded.checked, schemas), schemas);
+  const std::uint32_t declarer = merge_schemas(loaded.checked, schemas);
+  return print_plan(compile(loaded.checked, schemas, declarer), schemas);
 }
 
 }  // namespace

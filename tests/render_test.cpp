@@ -40,8 +40,8 @@ struct Compiled {
     INFO(render(runtime.loaded.diagnostics));
     REQUIRE(runtime.loaded.ok());
     EventSchemas schemas;
-    REQUIRE_FALSE(merge_schemas(runtime.loaded.checked, schemas));
-    runtime.plan = compile(runtime.loaded.checked, schemas);
+    const std::uint32_t declarer = merge_schemas(runtime.loaded.checked, schemas);
+    runtime.plan = compile(runtime.loaded.checked, schemas, declarer);
   }
 
   const ClausePlan& clause(std::string_view name) const {

@@ -256,5 +256,197 @@ TEST_CASE("The engine withholds an event from the contracts its line is bad for"
   CHECK(seen == std::vector<std::string>{"Sited Texas", "Basic Big", "Sited Three"});
 }
 
+// Contracts that declare one field differently: each reads the line by its own declaration.
+const std::string kDollars = R"(contract "Dollars"
+  timezone "UTC"
+event sale { amount: USD }
+metric sales = sum sale.amount
+clause Million triggers when sales >= 1_000_000 USD
+clause Two triggers when sales >= 2_000_000 USD
+)";
+const std::string kPounds = R"(contract "Pounds"
+  timezone "UTC"
+event sale { amount: GBP }
+metric sales = sum sale.amount
+clause Million triggers when sales >= 1_000_000 GBP
+)";
+const std::string kSales = R"({"ts":"2026-01-01T00:00:00Z","type":"sale","amount":600000}
+{"ts":"2026-01-02T00:00:00Z","type":"sale","amount":"500000"}
+{"ts":"2026-01-03T00:00:00Z","type":"sale","amount":1000000}
+)";
+
+// A number and a percentage: 0.97 is 0.97 for one and 97% for the other; "97%" only a percentage.
+const std::string kRatio = R"(contract "Plain number"
+  timezone "UTC"
+event reading { level: number }
+metric level = latest reading.level
+clause High triggers when level >= 0.95
+)";
+const std::string kPercent = R"(contract "Percentage"
+  timezone "UTC"
+event reading { level: percentage }
+metric level = latest reading.level
+clause High triggers when level >= 95%
+)";
+
+TEST_CASE("Contracts that declare a shared field in different units replay together as alone",
+          "[run][isolation][fields]") {
+  const Folder folder;
+  folder.write("dollars.proviso", kDollars);
+  folder.write("pounds.proviso", kPounds);
+  folder.write("sales.jsonl", kSales);
+  folder.write("sales.csv",
+               "ts,type,amount\n2026-01-01T00:00:00Z,sale,600000\n2026-01-02T00:00:00Z,sale,"
+               "500000\n2026-01-03T00:00:00Z,sale,1000000\n");
+  for (const std::string log : {"sales.jsonl", "sales.csv"}) {
+    const CommandResult dollars = folder.run("run dollars.proviso " + log + " --format jsonl");
+    const CommandResult pounds = folder.run("run pounds.proviso " + log + " --format jsonl");
+    const CommandResult both =
+        folder.run("run dollars.proviso pounds.proviso " + log + " --format jsonl");
+    INFO(log << "\n" << dollars.output << "\n" << pounds.output << "\n" << both.output);
+    REQUIRE(dollars.exit_code == 0);
+    REQUIRE(pounds.exit_code == 0);
+    REQUIRE(both.exit_code == 0);
+    CHECK(lines_about(dollars.output, "Dollars").size() == 2);
+    CHECK(contains(dollars.output, "\"value\":\"1,100,000 USD\""));
+    CHECK(contains(pounds.output, "\"value\":\"1,100,000 GBP\""));
+    CHECK(lines_about(both.output, "Dollars") == lines_about(dollars.output, "Dollars"));
+    CHECK(lines_about(both.output, "Pounds") == lines_about(pounds.output, "Pounds"));
+  }
+  // The amount in each contract's own unit, in the order the contracts are loaded or the other.
+  const CommandResult swapped =
+      folder.run("run pounds.proviso dollars.proviso sales.jsonl --at 2026-01-04");
+  INFO(swapped.output);
+  CHECK(swapped.exit_code == 0);
+  CHECK(contains(swapped.output, "Pounds  sales = 2,100,000 GBP"));
+  CHECK(contains(swapped.output, "Dollars  sales = 2,100,000 USD"));
+}
+
+TEST_CASE("Contracts that declare a shared field with different scales read it by their own",
+          "[engine][fields]") {
+  Engine engine;
+  Diagnostics diagnostics;
+  REQUIRE(engine.load_text("mw.proviso", R"(contract "In MW"
+  timezone "UTC"
+event deploy { size: MW }
+metric total = sum deploy.size
+clause Big triggers when total >= 1 GW
+)",
+                           diagnostics));
+  REQUIRE(engine.load_text("gw.proviso", R"(contract "In GW"
+  timezone "UTC"
+event deploy { size: GW }
+metric total = sum deploy.size
+clause Big triggers when total >= 1_000 GW
+)",
+                           diagnostics));
+  INFO(render(diagnostics));
+  const EventSchema& deploy = engine.schemas().events.at(*engine.schemas().find("deploy"));
+  REQUIRE(deploy.fields.size() == 2);
+  CHECK(deploy.field_of(0, "size") == 0u);
+  CHECK(deploy.field_of(1, "size") == 1u);
+  CHECK_FALSE(deploy.field_of(1, "mw"));
+  std::vector<std::string> seen;
+  engine.on_transition([&](const Transition& t) { seen.push_back(t.contract + " " + t.clause); });
+  Diagnostics errors;
+  // 600 is 600 MW for one and 600 GW for the other.
+  REQUIRE(engine.feed_json(R"({"ts":"2026-01-01T00:00:00Z","type":"deploy","size":600}
+)",
+                           errors, "fed.jsonl"));
+  CHECK(seen.empty());
+  REQUIRE(engine.feed_json(R"({"ts":"2026-01-02T00:00:00Z","type":"deploy","size":500}
+)",
+                           errors, "fed.jsonl"));
+  CHECK(seen == std::vector<std::string>{"In MW Big", "In GW Big"});
+}
+
+TEST_CASE("A value good for one declaration of a field and bad for another",
+          "[run][isolation][fields]") {
+  const Folder folder;
+  folder.write("number.proviso", kRatio);
+  folder.write("percent.proviso", kPercent);
+  // Line 2 is a percentage, no plain number: bad for "Plain number" alone.
+  folder.write("log.jsonl", R"({"ts":"2026-01-01T00:00:00Z","type":"reading","level":0.9}
+{"ts":"2026-01-02T00:00:00Z","type":"reading","level":"97%"}
+{"ts":"2026-01-03T00:00:00Z","type":"reading","level":0.96}
+)");
+  const CommandResult number =
+      folder.run("run number.proviso log.jsonl --format jsonl --skip-bad-lines");
+  const CommandResult percent = folder.run("run percent.proviso log.jsonl --format jsonl");
+  INFO(number.output << "\n" << percent.output);
+  REQUIRE(number.exit_code == 0);
+  REQUIRE(percent.exit_code == 0);
+  CHECK(contains(number.output,
+                 "log.jsonl:2: error: reading event: field \"level\" must be a number, found "
+                 "\"97%\"\n"));
+  CHECK(contains(number.output, "\"line\":3"));
+  CHECK(contains(percent.output, "\"line\":2"));
+  CHECK(contains(percent.output, "\"value\":\"97%\""));
+
+  SECTION("with --skip-bad-lines the line reaches the contract it is good for") {
+    const CommandResult both =
+        folder.run("run number.proviso percent.proviso log.jsonl --format jsonl --skip-bad-lines");
+    INFO(both.output);
+    REQUIRE(both.exit_code == 0);
+    CHECK(lines_about(both.output, "Plain number") == lines_about(number.output, "Plain number"));
+    CHECK(lines_about(both.output, "Percentage") == lines_about(percent.output, "Percentage"));
+    CHECK(contains(both.output,
+                   "log.jsonl:2: error: reading event: field \"level\" must be a number, found "
+                   "\"97%\", which contract \"Plain number\" declares: skipped for contract "
+                   "\"Plain number\" alone; contract \"Percentage\" received the line\n"));
+  }
+  SECTION("without it the line stops the replay, naming the contract it is bad for") {
+    const CommandResult both = folder.run("run percent.proviso number.proviso log.jsonl");
+    INFO(both.output);
+    CHECK(both.exit_code == 3);
+    CHECK(contains(both.output,
+                   "log.jsonl:2: error: reading event: field \"level\" must be a number, found "
+                   "\"97%\", which contract \"Plain number\" declares; with --skip-bad-lines "
+                   "the line is skipped for contract \"Plain number\" alone\n"));
+  }
+  SECTION("a value bad for both is bad for everyone, as for one contract") {
+    folder.write("bad.jsonl", R"({"ts":"2026-01-01T00:00:00Z","type":"reading","level":"high"}
+)");
+    const CommandResult both = folder.run("run number.proviso percent.proviso bad.jsonl");
+    CHECK(both.exit_code == 3);
+    CHECK(contains(both.output,
+                   "bad.jsonl:1: error: reading event: field \"level\" must be a number, found "
+                   "\"high\"\n"));
+  }
+}
+
+TEST_CASE("A line skipped for a contract loaded after a template's instances skips only it",
+          "[run][isolation][fields]") {
+  // The template's two instances are one declarer of deploy; Sited, loaded after them, is the
+  // next. A line without a site is withheld from Sited alone, never from an instance.
+  const Folder folder;
+  folder.write("sized.proviso", R"(contract "Sized"
+  timezone "UTC"
+parameters {
+  key name: text
+  target: GW
+}
+event deploy { gw: GW }
+metric total = sum deploy.gw
+clause Big triggers when total >= target
+)");
+  folder.write("rows.csv", "name,target\nsmall,1\nlarge,2\n");
+  folder.write("log.jsonl", kMissingSite);
+  const CommandResult alone =
+      folder.run("run sized.proviso --instances rows.csv log.jsonl --format jsonl");
+  const CommandResult both = folder.run(
+      "run sized.proviso --instances rows.csv sited.proviso log.jsonl --format jsonl "
+      "--skip-bad-lines");
+  INFO(alone.output << "\n" << both.output);
+  REQUIRE(alone.exit_code == 0);
+  REQUIRE(both.exit_code == 0);
+  CHECK(lines_about(alone.output, "Sized").size() == 2);
+  CHECK(lines_about(both.output, "Sized") == lines_about(alone.output, "Sized"));
+  CHECK(contains(both.output, "skipped for contract \"Sited\" alone"));
+  // Sited counts three deployments, not four.
+  CHECK(contains(both.output, "\"contract\":\"Sited\",\"clause\":\"Three\""));
+  CHECK(contains(both.output, "\"line\":4"));
+}
+
 }  // namespace
 }  // namespace proviso

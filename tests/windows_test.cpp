@@ -133,8 +133,8 @@ clause B triggers when px >= 10 USD for 2 consecutive trading days since 2026-06
   INFO(render(runtime.loaded.diagnostics));
   REQUIRE(runtime.loaded.ok());
   EventSchemas schemas;
-  REQUIRE_FALSE(merge_schemas(runtime.loaded.checked, schemas));
-  runtime.plan = compile(runtime.loaded.checked, schemas);
+  const std::uint32_t declarer = merge_schemas(runtime.loaded.checked, schemas);
+  runtime.plan = compile(runtime.loaded.checked, schemas, declarer);
   const ClausePlan& a = runtime.plan.clauses.at(0);
   const ClausePlan& b = runtime.plan.clauses.at(1);
   CHECK(print(*a.stages[0].source) ==

@@ -217,6 +217,9 @@ async function main() {
     ['tests/golden/explain/features.proviso', '  triggers when ever Minimum breached', 'ever', 'keyword.operator.word'],
     ['tests/golden/explain/features.proviso', '  triggers when ever Minimum breached', 'and', 'keyword.operator.logical'],
     ['tests/golden/explain/features.proviso', '  pays when once px >= 150 USD', 'once', 'keyword.operator.word'],
+    ['tests/golden/run/ratios.proviso', '  holds while leverage <= 3.25 to 1.00', '3.25', 'constant.numeric.decimal'],
+    ['tests/golden/run/ratios.proviso', '  holds while leverage <= 3.25 to 1.00', 'to', 'keyword.operator.ratio'],
+    ['tests/golden/run/ratios.proviso', '  holds while leverage <= 3.25 to 1.00', '1.00', 'constant.numeric.decimal'],
   ];
   for (const [file, lineStart, tokenText, scope] of expectations) {
     const lines = tokenized.get(file);
