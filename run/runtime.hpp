@@ -64,7 +64,11 @@ struct PeriodOutcome {
   std::uint32_t state = 0;  // met, missed or unknown, as an index into the clause's states
   std::uint32_t own = 0;    // the period's own outcome (state also looks at earlier periods)
   Timestamp end;
-  std::optional<Decimal> granted;  // a met period's grant, when the clause grants one
+  std::optional<Decimal> granted;  // a met period's grant (with any catch-up), after caps
+  std::optional<Decimal> paid;     // a missed period's payment (`pays … for each missed`)
+  std::optional<Decimal> forgone;  // a missed period's grant, which a catch-up may pay later
+  bool caught_up = false;          // a later period paid its forgone grant
+  std::optional<Decimal> caught;   // the forgone grants of earlier periods this one paid
 };
 
 struct ClauseState {
@@ -79,6 +83,7 @@ struct ClauseState {
   // met periods granted.
   std::vector<PeriodOutcome> periods;
   Decimal period_granted;
+  Decimal period_paid;
 };
 
 /// Where a clause's named states sit among its states, found once at load so that the event
@@ -276,7 +281,7 @@ struct Engine::Impl {
   }
   void transition(ContractRuntime& contract, std::uint32_t clause, std::uint32_t to_state,
                   const Transition::Cause& cause, const Program* decided_by,
-                  std::string_view period = {});
+                  std::string_view period = {}, std::string_view amount = {});
   void mark_dependents(ContractRuntime& contract, std::uint32_t clause);
   /// The state a clause is in now, as an index into its states and a name.
   static ClauseStage stage_of(const ContractRuntime& contract, std::uint32_t clause);
@@ -327,6 +332,14 @@ struct Engine::Impl {
   RuntimeValue period_metric_value(const ContractRuntime& contract, std::uint32_t index) const;
   /// What a clause grants now in total: its grant once met, or the sum over the periods it met.
   std::optional<Decimal> granted_by(ContractRuntime& contract, std::uint32_t clause);
+
+  // ledger.cpp
+  /// Settles a period's amounts at its end (grant, payment for a miss, catch-up, caps) and
+  /// adds them to the running totals; returns the words the timeline shows, or "".
+  std::string settle_period_amounts(ContractRuntime& contract, std::uint32_t clause,
+                                    PeriodOutcome& outcome);
+  /// What a clause has paid for missed periods in total, once it paid for one.
+  std::optional<Decimal> paid_by(const ContractRuntime& contract, std::uint32_t clause) const;
 
   // describe.cpp
   std::vector<Transition::Value> deciding_values(ContractRuntime& contract, const Program& program,

@@ -24,13 +24,14 @@ std::string format_transition_text(const Transition& transition) {
     values += fmt::format("{}{}", values.empty() ? "" : "; ", render_deciding(value));
   }
   // A clause tested per period shows each period's outcome: "2026-03: missed".
-  const std::string change = transition.period.empty()
-                                 ? fmt::format("{} → {}", transition.from.name, transition.to.name)
-                                 : fmt::format("{}: {}", transition.period, transition.to.name);
-  return fmt::format("{}  {}  {}{}{}  {}{}{}  [{}]", format_utc(transition.ts),
-                     transition.contract, transition.instance,
-                     transition.instance.empty() ? "" : "  ", transition.clause, change,
-                     values.empty() ? "" : "  ", values,
+  const std::string change =
+      transition.period.empty()
+          ? fmt::format("{} → {}", transition.from.name, transition.to.name)
+          : fmt::format("{}: {}{}{}", transition.period, transition.to.name,
+                        transition.amount.empty() ? "" : ", ", transition.amount);
+  return fmt::format("{}  {}  {}{}{}  {}{}{}  [{}]", format_utc(transition.ts), transition.contract,
+                     transition.instance, transition.instance.empty() ? "" : "  ",
+                     transition.clause, change, values.empty() ? "" : "  ", values,
                      cause_text(transition.cause, transition.ts));
 }
 
@@ -45,6 +46,7 @@ void write_transition_json(JsonWriter& json, const Transition& transition, Trans
   json.key("from").string(transition.from.name);
   json.key("to").string(transition.to.name);
   if (!transition.period.empty()) json.key("period").string(transition.period);
+  if (!transition.amount.empty()) json.key("amount").string(transition.amount);
   json.key("cause").begin_object();
   const bool event = transition.cause.kind == CauseKind::event;
   switch (form) {
