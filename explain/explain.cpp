@@ -131,11 +131,17 @@ Explanation Engine::explain(std::string_view clause, std::size_t index,
     const Type* grant_type =
         clause_plan.grant ? &plan.types.at(clause_plan.grant->source->id) : nullptr;
     for (const PeriodOutcome& period : state.periods) {
-      ExplainedPeriod row{rule.label(period.index), states[period.state], period.end, {}};
+      ExplainedPeriod row{rule.label(period.index), states[period.state], period.end, {}, {}};
       if (period.granted && grant_type) {
         RuntimeValue granted;
         granted.number = *period.granted;
         row.granted = render_value(granted, *grant_type, contract, ValueForm::reader);
+      }
+      if (period.paid && clause_plan.missed_payment) {
+        RuntimeValue paid;
+        paid.number = *period.paid;
+        row.paid = render_value(paid, plan.types.at(clause_plan.missed_payment->source->id),
+                                contract, ValueForm::reader);
       }
       out.periods.push_back(std::move(row));
     }

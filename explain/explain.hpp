@@ -60,6 +60,7 @@ struct ExplainedPeriod {
   std::string outcome;  // met, missed or unknown
   Timestamp end;        // the period's end, when its outcome was decided
   std::string granted;  // what a met period granted, or empty
+  std::string paid;     // what a missed period paid (`pays … for each missed`), or empty
 };
 
 /// Why one clause is where it is.

@@ -130,9 +130,10 @@ std::string format_explanation_text(const Explanation& e) {
         out += fmt::format("\n{:<{}}  outcome  decided at\n", "period", width);
       }
       for (const auto& period : e.periods) {
-        out += fmt::format("{:<{}}  {:<7}  {}{}\n", period.period, width, period.outcome,
+        out += fmt::format("{:<{}}  {:<7}  {}{}{}\n", period.period, width, period.outcome,
                            local_time(period.end, zone),
-                           period.granted.empty() ? "" : "  grants " + period.granted);
+                           period.granted.empty() ? "" : "  grants " + period.granted,
+                           period.paid.empty() ? "" : "  pays " + period.paid);
       }
       continue;
     }
@@ -222,6 +223,7 @@ void write_explanation_json(JsonWriter& json, const Explanation& e) {
       json.key("outcome").string(period.outcome);
       time_json(json, "end", period.end);
       json.key("granted").string(period.granted);
+      json.key("paid").string(period.paid);
       json.end_object();
     }
     json.end_array();
