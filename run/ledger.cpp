@@ -77,7 +77,8 @@ std::string Engine::Impl::settle_period_amounts(ContractRuntime& contract, std::
     return render_amount(value, type.is(Kind::quantity) ? type.unit : std::string(),
                          contract.loaded.checked.units);
   };
-  std::string capped;
+  std::string capped_of;  // " of 10,000 USD": what the period would have had
+  std::string capped;     // ", capped at 25,000 USD per contract year" (or "… reached")
   const std::optional<Decimal> uncapped = amount;
   for (std::size_t k = 0; amount && k < plan.caps.size(); ++k) {
     const CapPlan& cap = plan.caps[k];
@@ -99,22 +100,25 @@ std::string Engine::Impl::settle_period_amounts(ContractRuntime& contract, std::
       const ast::Cap& written = decl.caps[k];
       const std::string scope_words =
           written.per ? "per " + std::string(written.per->span.text()) : std::string("in total");
-      capped = left == Decimal{} ? fmt::format(" of {}, cap of {} {} reached", show(*uncapped),
-                                               show(limit.number), scope_words)
-                                 : fmt::format(" of {}, capped at {} {}", show(*uncapped),
-                                               show(limit.number), scope_words);
+      capped_of = " of " + show(*uncapped);
+      capped = left == Decimal{}
+                   ? fmt::format(", cap of {} {} reached", show(limit.number), scope_words)
+                   : fmt::format(", capped at {} {}", show(limit.number), scope_words);
     }
   }
   if (outcome.granted) state.period_granted = state.period_granted + *outcome.granted;
   if (outcome.paid) state.period_paid = state.period_paid + *outcome.paid;
   if (outcome.paid) {
-    return fmt::format("pays {}{}, total {}", show(*outcome.paid), capped, show(state.period_paid));
+    return fmt::format("pays {}{}{}, total {}", show(*outcome.paid), capped_of, capped,
+                       show(state.period_paid));
   }
   if (!outcome.granted) return {};
   const ast::Expr* grant = decl.grant.get();
-  std::string words = fmt::format("grants {}", show(*outcome.granted, grant));
+  const bool grant_capped = !plan.missed_payment;
+  std::string words = fmt::format("grants {}{}", show(*outcome.granted, grant),
+                                  grant_capped ? capped_of : std::string());
   if (outcome.caught) words += fmt::format(" with catch-up {}", show(*outcome.caught, grant));
-  return words + (plan.missed_payment ? std::string() : capped) +
+  return words + (grant_capped ? capped : std::string()) +
          fmt::format(", total {}", show(state.period_granted, grant));
 }
 

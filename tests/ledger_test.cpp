@@ -31,8 +31,7 @@ std::vector<std::string> outcomes(const testing::Replay& replay) {
 void feed_months(testing::Replay& replay, const std::vector<std::string>& months,
                  std::string_view availability) {
   for (const std::string& month : months) {
-    replay.feed("reading", month + "-10T12:00:00Z",
-                {{"availability", std::string(availability)}});
+    replay.feed("reading", month + "-10T12:00:00Z", {{"availability", std::string(availability)}});
   }
 }
 
@@ -75,18 +74,21 @@ TEST_CASE("each missed month pays its liquidated damages; a met or unknown month
   CHECK(replay.engine.granted_totals().empty());  // damages are paid, not granted
 }
 
-TEST_CASE("a cap per contract year reached mid-year pays the remainder, then nothing, and the "
-          "next contract year starts afresh",
-          "[ledger][engine]") {
+TEST_CASE(
+    "a cap per contract year reached mid-year pays the remainder, then nothing, and the "
+    "next contract year starts afresh",
+    "[ledger][engine]") {
   testing::Replay replay(kPpa + "  capped at 25000 USD per contract year\n");
   feed_months(replay, {"2026-01", "2026-02", "2026-03", "2026-04", "2027-01"}, "0.90");
   replay.engine.advance_to(midnight_utc("2027-02-02"));
   const auto lines = outcomes(replay);
   REQUIRE(lines.size() == 13);
-  CHECK(lines[2] == "2026-04-01T04:00:00Z 2026-03: missed, pays 5,000 USD of 10,000 USD, capped "
-                    "at 25,000 USD per contract year, total 25,000 USD");
-  CHECK(lines[3] == "2026-05-01T04:00:00Z 2026-04: missed, pays 0 USD of 10,000 USD, cap of "
-                    "25,000 USD per contract year reached, total 25,000 USD");
+  CHECK(lines[2] ==
+        "2026-04-01T04:00:00Z 2026-03: missed, pays 5,000 USD of 10,000 USD, capped "
+        "at 25,000 USD per contract year, total 25,000 USD");
+  CHECK(lines[3] ==
+        "2026-05-01T04:00:00Z 2026-04: missed, pays 0 USD of 10,000 USD, cap of "
+        "25,000 USD per contract year reached, total 25,000 USD");
   CHECK(lines[12] == "2027-02-01T05:00:00Z 2027-01: missed, pays 10,000 USD, total 35,000 USD");
   CHECK(replay.engine.paid_totals() == std::vector<std::string>{"35,000 USD"});
 }
@@ -106,9 +108,10 @@ TEST_CASE("a period that reaches a cap exactly pays in full; the next pays nothi
                             });
 }
 
-TEST_CASE("a month counts toward the contract year it ends in, closed in the contract's zone "
-          "across the clock change",
-          "[ledger][engine]") {
+TEST_CASE(
+    "a month counts toward the contract year it ends in, closed in the contract's zone "
+    "across the clock change",
+    "[ledger][engine]") {
   // The contract year runs from November 1 in New York; October 2027 ends at 04:00Z (still
   // daylight time), November at 05:00Z, in the second contract year.
   testing::Replay replay(R"(contract "PPA"
@@ -136,9 +139,10 @@ covenant Availability
         });
 }
 
-TEST_CASE("with catch-up: a later year that makes up the cumulative target pays the grant of "
-          "the year missed",
-          "[ledger][engine]") {
+TEST_CASE(
+    "with catch-up: a later year that makes up the cumulative target pays the grant of "
+    "the year missed",
+    "[ledger][engine]") {
   const std::string head = R"(contract "Earn-out"
   timezone "Europe/London"
   effective 2026-07-01
@@ -155,7 +159,7 @@ clause EarnOut
     for (const std::string& value : ebitda) {
       replay->feed("report", fmt::format("{}-03-01T12:00:00Z", year++), {{"ebitda", value}});
     }
-    replay->engine.advance_to(midnight_utc(fmt::format("{}-07-02", year)));
+    replay->engine.advance_to(midnight_utc(fmt::format("{}-07-02", year - 1)));
     return replay;
   };
   SECTION("the cumulative target is met: year 2 pays year 1's grant too") {
@@ -171,23 +175,23 @@ clause EarnOut
   }
   SECTION("year 2 is met but the cumulative target is not: no catch-up yet") {
     // 8 + 13 = 21 < 22; year 3 brings it to 33, so year 3 catches year 1 up.
-    const auto replay =
-        run("  with catch-up when ebitda_to_date >= 22 USD\n", {"8", "13", "12"});
+    const auto replay = run("  with catch-up when ebitda_to_date >= 22 USD\n", {"8", "13", "12"});
     const auto lines = outcomes(*replay);
     REQUIRE(lines.size() == 3);
     CHECK(lines[1] == "2028-06-30T23:00:00Z FY2028: met, grants 1,000 USD, total 1,000 USD");
-    CHECK(lines[2] == "2029-06-30T23:00:00Z FY2029: met, grants 2,000 USD with catch-up 1,000 "
-                      "USD, total 3,000 USD");
+    CHECK(lines[2] ==
+          "2029-06-30T23:00:00Z FY2029: met, grants 2,000 USD with catch-up 1,000 "
+          "USD, total 3,000 USD");
   }
   SECTION("without a condition a met year catches up, once, within the cap") {
-    const auto replay = run("  with catch-up\n  capped at 2500 USD in total\n",
-                            {"8", "9", "15", "15"});
+    const auto replay =
+        run("  with catch-up\n  capped at 2500 USD in total\n", {"8", "9", "15", "15"});
     CHECK(outcomes(*replay) ==
           std::vector<std::string>{
               "2027-06-30T23:00:00Z FY2027: missed",
               "2028-06-30T23:00:00Z FY2028: missed",
-              "2029-06-30T23:00:00Z FY2029: met, grants 2,500 USD of 3,000 USD, capped at "
-              "2,500 USD in total, total 2,500 USD",
+              "2029-06-30T23:00:00Z FY2029: met, grants 2,500 USD of 3,000 USD with catch-up "
+              "2,000 USD, capped at 2,500 USD in total, total 2,500 USD",
               "2030-06-30T23:00:00Z FY2030: met, grants 0 USD of 1,000 USD, cap of 2,500 USD in "
               "total reached, total 2,500 USD",
           });
@@ -228,9 +232,9 @@ metric avail = average reading.availability in the current calendar month
 )";
   CHECK(check_errors(head + "covenant A\n  holds while avail >= 0.95\n  pays 10 USD for each "
                             "missed month\n") ==
-        "test.proviso:7:3: error: covenant A is not tested per period, so it has no missed "
-        "periods, caps across periods or catch-up\n  pays 10 USD for each missed month\n  "
-        "^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n  help: add 'requires C in each calendar month' "
+        "test.proviso:8:3: error: covenant A is not tested per period, so it has no missed "
+        "periods, caps across periods or catch-up\n    pays 10 USD for each missed month\n    "
+        "^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n  help: add 'requires C in each calendar month' "
         "(or another period)\n");
   const std::string tested = head + "covenant A\n  requires avail >= 0.95 in each calendar month\n";
   CHECK_THAT(check_errors(tested + "  pays 10 USD for each missed quarter\n"),
