@@ -54,7 +54,7 @@ covenant Availability
 
 }  // namespace
 
-TEST_CASE("each missed month pays its liquidated damages; a met or unknown month pays nothing",
+TEST_CASE("each missed month pays its liquidated damages, a met or unknown month nothing",
           "[ledger][engine]") {
   testing::Replay replay(kPpa);
   feed_months(replay, {"2026-01"}, "0.90");
@@ -93,7 +93,7 @@ TEST_CASE(
   CHECK(replay.engine.paid_totals() == std::vector<std::string>{"35,000 USD"});
 }
 
-TEST_CASE("a period that reaches a cap exactly pays in full; the next pays nothing",
+TEST_CASE("a period that reaches a cap exactly pays in full, the next nothing",
           "[ledger][engine]") {
   testing::Replay replay(kPpa + "  capped at 20000 USD in total\n");
   feed_months(replay, {"2026-01", "2026-02", "2026-03"}, "0.90");
