@@ -115,6 +115,7 @@ void Checker::check_clause(const ast::ClauseDecl& decl,
                         describe(grant)));
     }
   }
+  check_period_amounts(decl, scope);
   if (decl.lapse) {
     const ast::Lapse& lapse = *decl.lapse;
     const bool known = std::any_of(decl.stages.begin(), decl.stages.end(),

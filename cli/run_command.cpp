@@ -146,6 +146,15 @@ void print_totals(const Engine& engine) {
              totals.empty() ? "nothing yet" : fmt::format("{}", fmt::join(totals, ", ")));
 }
 
+// What clauses paid for missed periods (liquidated damages), after the grants.
+void print_paid(const Engine& engine) {
+  if (!engine.pays_for_missed_periods()) return;
+  const auto totals = engine.paid_totals();
+  fmt::print("Paid for missed periods at {}: {}\n",
+             engine.now() ? format_utc(*engine.now()) : "the start",
+             totals.empty() ? "nothing yet" : fmt::format("{}", fmt::join(totals, ", ")));
+}
+
 int run(const RunOptions& options) {
   SortedInputs inputs;
   if (const int code = read_inputs(kCommand, options.replay, false,
@@ -218,7 +227,10 @@ int run(const RunOptions& options) {
   }
   if (const int code = replay_logs(engine, inputs.logs, plan)) return code;
   if (plan.at) print_state(engine, *plan.at);
-  if (!structured || plan.at) print_totals(engine);
+  if (!structured || plan.at) {
+    print_totals(engine);
+    print_paid(engine);
+  }
   if (!options.save_state.empty() &&
       !write_atomically(options.save_state, engine.save_state(), error)) {
     // The replay ran; the failure is the system's (a full disk, a folder without write

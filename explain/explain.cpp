@@ -132,7 +132,7 @@ Explanation Engine::explain(std::string_view clause, std::size_t index,
         clause_plan.grant ? &plan.types.at(clause_plan.grant->source->id) : nullptr;
     for (const PeriodOutcome& period : state.periods) {
       ExplainedPeriod row{rule.label(period.index), states[period.state], period.end, {}, {}, {},
-                          period.restated_by};
+                          period.restated_by, {}};
       const auto render_grant = [&](const std::optional<Decimal>& amount) -> std::string {
         if (!amount || !grant_type) return {};
         RuntimeValue granted;
@@ -143,6 +143,12 @@ Explanation Engine::explain(std::string_view clause, std::size_t index,
       if (period.reported) {
         row.reported = states[*period.reported];
         row.reported_granted = render_grant(period.reported_granted);
+      }
+      if (period.paid && clause_plan.missed_payment) {
+        RuntimeValue paid;
+        paid.number = *period.paid;
+        row.paid = render_value(paid, plan.types.at(clause_plan.missed_payment->source->id),
+                                contract, ValueForm::reader);
       }
       out.periods.push_back(std::move(row));
     }

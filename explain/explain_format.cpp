@@ -130,9 +130,10 @@ std::string format_explanation_text(const Explanation& e) {
         out += fmt::format("\n{:<{}}  outcome  decided at\n", "period", width);
       }
       for (const auto& period : e.periods) {
-        out += fmt::format("{:<{}}  {:<7}  {}{}\n", period.period, width, period.outcome,
+        out += fmt::format("{:<{}}  {:<7}  {}{}{}\n", period.period, width, period.outcome,
                            local_time(period.end, zone),
-                           period.granted.empty() ? "" : "  grants " + period.granted);
+                           period.granted.empty() ? "" : "  grants " + period.granted,
+                           period.paid.empty() ? "" : "  pays " + period.paid);
         if (period.restated_by.empty()) continue;
         // Restated after it closed: both figures, the corrected one being the outcome above.
         out += fmt::format(
@@ -236,6 +237,7 @@ void write_explanation_json(JsonWriter& json, const Explanation& e) {
         json.key("restated_by").string(period.restated_by);
         json.end_object();
       }
+      json.key("paid").string(period.paid);
       json.end_object();
     }
     json.end_array();

@@ -19,8 +19,8 @@ const std::set<std::string_view> kClauseKinds = {"tranche", "clause", "covenant"
 const std::set<std::string_view> kHeaderItems = {"source", "timezone", "calendar", "effective",
                                                  "expires"};
 const std::set<std::string_view> kClauseItems = {
-    "cites",   "grants", "vests",  "unlocks", "triggers", "pays",     "releases",
-    "becomes", "holds",  "lapses", "after",   "subject",  "requires", "tested"};
+    "cites", "grants", "vests", "unlocks", "triggers", "pays",   "releases", "becomes",
+    "holds", "lapses", "after", "subject", "requires", "tested", "capped",   "with"};
 const std::set<std::string_view> kTestItems = {"given", "expect", "at"};
 
 constexpr std::size_t kIndent = 2;

@@ -132,6 +132,11 @@ std::vector<Token> tokenize_line(std::string_view line) {
     } else if (is_word_first(c)) {
       kind = TokenKind::word;
       end = word_end(line, at);
+      // `with catch-up`: one word, as the grammar's catch_up_word reads it.
+      constexpr std::string_view kCatchUp = "catch-up";
+      if (line.substr(at, kCatchUp.size()) == kCatchUp && word_end(line, at + 6) == at + 8) {
+        end = at + kCatchUp.size();
+      }
     } else {
       for (std::string_view symbol : kLongSymbols) {
         if (line.substr(at, symbol.size()) == symbol) {

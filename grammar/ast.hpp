@@ -356,6 +356,24 @@ struct PeriodTest {
   std::uint32_t last = 1;
   PeriodSpec period;
 };
+/// `pays 10000 USD for each missed month`: owed for each period a clause tested per period
+/// misses (liquidated damages).
+struct MissedPayment {
+  Span span;
+  ExprPtr amount;
+  Name period;  // the word after `missed`: `period` or the unit of the clause's period
+};
+/// `capped at 120000 USD per contract year` (per set) or `capped at 1 USDm in total`.
+struct Cap {
+  Span span;
+  ExprPtr amount;
+  std::optional<PeriodSpec> per;
+};
+/// `with catch-up` or `with catch-up when C`.
+struct CatchUp {
+  Span span;
+  ExprPtr condition;  // null: a met period catches up
+};
 /// `T1` or `F[k - 1]`.
 struct ClauseRef {
   Span span;
@@ -373,6 +391,9 @@ struct ClauseDecl {
   std::vector<Stage> stages;
   ExprPtr holds_while;
   std::optional<PeriodTest> period_test;
+  std::optional<MissedPayment> missed_payment;
+  std::vector<Cap> caps;
+  std::optional<CatchUp> catch_up;
   std::optional<Lapse> lapse;
   std::vector<ClauseRef> prerequisites;
   std::optional<Span> adjusted;  // `subject to adjustment`

@@ -212,6 +212,19 @@ ast::ClauseDecl AstBuilder::clause(const Node& node) {
     } else if (item.is_type<g::period_test>()) {
       if (result.period_test) error(span(item), "this clause already has a 'requires … in each'");
       result.period_test = period_test(item);
+    } else if (item.is_type<g::missed_payment>()) {
+      if (result.missed_payment) error(span(item), "this clause already pays for missed periods");
+      result.missed_payment =
+          ast::MissedPayment{span(item), expr(*item.children[0]), name(*item.children[1])};
+    } else if (item.is_type<g::cap>()) {
+      ast::Cap cap{span(item), expr(*item.children[0]), std::nullopt};
+      const Node& scope = *item.children[1];
+      if (scope.is_type<g::cap_per>()) cap.per = period_spec(*scope.children[0]);
+      result.caps.push_back(std::move(cap));
+    } else if (item.is_type<g::catch_up>()) {
+      if (result.catch_up) error(span(item), "this clause already has a 'with catch-up'");
+      result.catch_up = ast::CatchUp{span(item), nullptr};
+      if (!item.children.empty()) result.catch_up->condition = expr(*item.children[0]->children[0]);
     } else if (item.is_type<g::lapse>()) {
       if (result.lapse) error(span(item), "this clause already has a 'lapses if not … by'");
       result.lapse = ast::Lapse{span(item), name(*item.children[0]), expr(*item.children[1])};

@@ -212,7 +212,11 @@ struct assignment_ahead : seq< _, one< '=' >, not_at< one< '=' > > > {};
 // `USD per share`: a price per share is its own type; `per` and `share` stay free as names
 // (so they are not keywords, and the editor grammar does not reserve them).
 struct per_share : seq< string< 'p', 'e', 'r' >, not_at< word_char >, _, string< 's', 'h', 'a', 'r', 'e' >, not_at< word_char > > {};
-struct unit_word : seq< identifier, opt< _, per_share > > {};
+// `per` and `with` end an amount (`capped at cap per contract year`, `grants bonus with
+// catch-up`): they are never a unit.
+struct kw_per : TAO_PEGTL_KEYWORD( "per" ) {};
+struct kw_with : TAO_PEGTL_KEYWORD( "with" ) {};
+struct unit_word : seq< not_at< sor< kw_per, kw_with > >, identifier, opt< _, per_share > > {};
 struct suffix_word : seq< sor< trading_days, unit_word >, not_at< assignment_ahead > > {};
 struct suffixed : seq< postfix, opt< _, suffix_word > > {};
 
@@ -231,7 +235,10 @@ struct compare_op : sor< string< '=', '=' >, string< '!', '=' >, string< '<', '=
 struct band_exclusive : string< '.', '.', '<' > {};
 struct band_inclusive : string< '.', '.' > {};
 struct band_op : sor< band_exclusive, band_inclusive > {};
-struct band : seq< kw_in, _, not_at< sor< kw_each, kw_the > >, must< additive >, _, must< band_op >, _, must< additive > > {};
+// `capped at 500000 USD in total` is no band (`x in total .. 5` still is).
+struct kw_total : TAO_PEGTL_KEYWORD( "total" ) {};
+struct in_total : seq< kw_total, _, not_at< band_op > > {};
+struct band : seq< kw_in, _, not_at< sor< kw_each, kw_the, in_total > >, must< additive >, _, must< band_op >, _, must< additive > > {};
 struct comparison : seq< additive, opt< _, sor< seq< compare_op, _, must< additive > >, band > > > {};
 
 // A count of periods is a plain value (`30`, `k`, `(n + 1)`): a suffix would eat the period.
@@ -341,7 +348,23 @@ struct period_in : kw_in {};
 struct period_each : kw_each {};
 struct period_last : seq< kw_of, _, must< kw_the >, _, must< kw_last >, _, must< period_day > > {};
 struct period_test : seq< kw_requires, _, must< expression >, _, must< period_in >, _, must< period_each >, _, opt< period_last, _ >, must< period_spec > > {};
-struct clause_item : sor< citation, grant, stage, holds_while, period_test, lapse, prerequisites, adjustment, tested_at > {};
+// Amounts per period (reference § "Amounts per period"): `pays 10000 USD for each missed
+// month`, `capped at 120000 USD per contract year`, `capped at 1 USDm in total`, `with
+// catch-up when C`. Their words are not reserved: only their place makes them keywords.
+struct kw_missed : TAO_PEGTL_KEYWORD( "missed" ) {};
+struct kw_capped : TAO_PEGTL_KEYWORD( "capped" ) {};
+struct missed_word : identifier {};
+struct missed_for : seq< kw_for, _, kw_each, _, kw_missed > {};
+struct missed_payment : seq< kw_pays, _, not_at< kw_when >, must< expression >, _, must< missed_for >, _, must< missed_word > > {};
+struct cap_per : seq< kw_per, _, must< period_spec > > {};
+struct cap_total : seq< kw_in, _, must< kw_total > > {};
+struct cap_scope : sor< cap_per, cap_total > {};
+struct cap_at : kw_at {};
+struct cap : seq< kw_capped, _, must< cap_at >, _, must< expression >, _, must< cap_scope > > {};
+struct catch_up_word : seq< string< 'c', 'a', 't', 'c', 'h', '-', 'u', 'p' >, not_at< word_char > > {};
+struct catch_up_when : seq< kw_when, _, must< expression > > {};
+struct catch_up : seq< kw_with, _, must< catch_up_word >, opt< _, catch_up_when > > {};
+struct clause_item : sor< citation, grant, missed_payment, stage, holds_while, period_test, lapse, prerequisites, adjustment, tested_at, cap, catch_up > {};
 struct clause_decl : seq< clause_kind, _, must< clause_name >, opt< _, clause_title >, star< _, clause_item > > {};
 
 struct range : seq< additive, _, band_inclusive, _, must< additive > > {};

@@ -24,7 +24,8 @@ using selector = tao::pegtl::parse_tree::selector< Rule, tao::pegtl::parse_tree:
    aggregate_fn, event_field, weight, weight_field, filter, window, let_decl, splits_decl,
    split_source, parameters_decl, parameter_decl, parameter_key,
    period_family, period_unit, period_month, period_day, period_spec, period_current,
-   period_previous, period_window, period_last, period_test,
+   period_previous, period_window, period_last, period_test, missed_payment, missed_word, cap,
+   cap_per, cap_total, catch_up, catch_up_when,
    split_source,
    // clauses
    clause_decl, family_clause, clause_kind, clause_name, family_variable, clause_title, citation,

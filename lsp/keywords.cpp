@@ -31,6 +31,9 @@ const std::vector<std::string>& keywords() {
     // Keywords only after `expect`, `given` and `subject` (reference § 16).
     append(all, pegtl::type_list<grammar::kw_error, grammar::kw_granted, grammar::kw_log,
                                  grammar::kw_timeline, grammar::kw_to>{});
+    // Words of amounts per period, keywords only in their place (reference § 10).
+    append(all, pegtl::type_list<grammar::kw_missed, grammar::kw_capped, grammar::kw_per,
+                                 grammar::kw_total, grammar::kw_with>{});
     return all;
   }();
   return words;

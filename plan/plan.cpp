@@ -178,6 +178,15 @@ void Compiler::compile_clause(std::uint32_t index) {
     clause.period_rule = period_rule(decl.period_test->period);
     clause.periods_needed = decl.period_test->last;
   }
+  if (decl.missed_payment) clause.missed_payment = program(*decl.missed_payment->amount);
+  for (const ast::Cap& cap : decl.caps) {
+    clause.caps.push_back(
+        {program(*cap.amount), cap.per ? std::optional(period_rule(*cap.per)) : std::nullopt});
+  }
+  if (decl.catch_up) {
+    clause.catch_up = true;
+    if (decl.catch_up->condition) clause.catch_up_when = program(*decl.catch_up->condition);
+  }
   adjust_prices_ = false;
   if (decl.grant) {
     clause.grant = program(*decl.grant);

@@ -151,6 +151,12 @@ struct TestedAtPlan {
   std::optional<Program> filter;
 };
 
+/// `capped at 120000 USD per contract year` (period_rule set) or `capped at … in total`.
+struct CapPlan {
+  Program amount;
+  std::optional<std::uint32_t> period_rule;  // into ContractPlan::period_rules
+};
+
 struct ClausePlan {
   std::string name;
   const ClauseInstance* instance = nullptr;
@@ -159,6 +165,10 @@ struct ClausePlan {
   std::optional<Program> period_test;        // `requires C in each …`: tested at period ends
   std::uint32_t period_rule = 0;             // into ContractPlan::period_rules
   std::uint32_t periods_needed = 1;          // `in each of the last N …`
+  std::optional<Program> missed_payment;     // `pays X for each missed month`
+  std::vector<CapPlan> caps;                 // on what it pays per missed period, else grants
+  bool catch_up = false;                     // `with catch-up`: a later period pays forgone grants
+  std::optional<Program> catch_up_when;      // `with catch-up when C`
   std::optional<Program> deadline;           // `lapses if not S by …`
   std::uint32_t lapse_stage = 0;             // the stage (1-based) the deadline asks for
   std::vector<std::uint32_t> prerequisites;  // clause indices that must have met first

@@ -70,6 +70,9 @@ struct Transition {
   /// A period's outcome changed after it closed because a report was corrected: `from` is the
   /// outcome as reported, `to` as corrected, and the cause the correcting line.
   bool restated = false;
+  /// For a period with an amount: what it grants or pays and the running total, e.g. "pays
+  /// 10,000 USD, total 30,000 USD"; empty otherwise.
+  std::string amount;
 };
 
 /// A clause's state at the engine's current time.
@@ -244,6 +247,13 @@ class Engine {
   /// The total met clauses grant in `dimension`, in its base unit (an empty dimension: the
   /// total of grants that are plain numbers); zero when none is met.
   Decimal granted_total(const std::string& dimension) const;
+  /// What clauses paid for missed periods (`pays 10000 USD for each missed month`), one total
+  /// per dimension as granted_totals shows them; empty when nothing was paid.
+  std::vector<std::string> paid_totals() const;
+  /// Whether any loaded clause pays for missed periods.
+  bool pays_for_missed_periods() const;
+  /// The sum of what clauses paid for missed periods in `dimension`, in its base unit.
+  Decimal paid_total(const std::string& dimension) const;
 
   /// How many contracts are loaded, and each one's text, tree and checker result.
   std::size_t contract_count() const;

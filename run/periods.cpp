@@ -99,7 +99,11 @@ void Engine::Impl::record_period_outcome(ContractRuntime& contract, std::uint32_
   ClauseState& state = contract.clauses[clause];
   const RuntimeValue value = evaluate(contract, *plan.period_test);
   const std::uint32_t own = value.known ? (value.flag ? kMet : kMissed) : kUnknown;
-  PeriodOutcome outcome{index, own, own, end, {}, {}, {}, {}};
+  PeriodOutcome outcome;
+  outcome.index = index;
+  outcome.state = own;
+  outcome.own = own;
+  outcome.end = end;
   // `in each of the last N …`: a missed period among the last N misses; all N met meets; else
   // (an unknown period, or fewer than N periods tested so far) the outcome is unknown.
   if (plan.periods_needed > 1) {
@@ -114,21 +118,15 @@ void Engine::Impl::record_period_outcome(ContractRuntime& contract, std::uint32_
     outcome.state = missed ? kMissed : met == plan.periods_needed ? kMet : kUnknown;
   }
   const std::string label = contract.plan.period_rules[plan.period_rule].label(index);
-  if (outcome.state == kMet && plan.grant) {
-    const RuntimeValue grant = evaluate(contract, *plan.grant);
-    if (grant.known) {
-      outcome.granted = grant.number;
-      state.period_granted = state.period_granted + grant.number;
-    }
-  }
   if (own == kUnknown) {
     notify_note(
         fmt::format("{}: {} could not be tested for {}: {} is unknown (no data in the "
                     "period), so the period is neither met nor missed",
                     contract.plan.title, plan.name, label, plan.period_test->source->span.text()));
   }
+  const std::string amount = settle_period_amounts(contract, clause, outcome);
   transition(contract, clause, outcome.state, Transition::Cause{CauseKind::period_end, {}, 0},
-             &*plan.period_test, label);
+             &*plan.period_test, label, amount);
   state.periods.push_back(outcome);
 }
 

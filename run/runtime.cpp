@@ -461,7 +461,8 @@ ClauseStage Engine::Impl::stage_of(const ContractRuntime& contract, std::uint32_
 
 void Engine::Impl::transition(ContractRuntime& contract, std::uint32_t clause,
                               std::uint32_t to_state, const Transition::Cause& cause,
-                              const Program* decided_by, std::string_view period) {
+                              const Program* decided_by, std::string_view period,
+                              std::string_view amount) {
   const ClausePlan& plan = contract.plan.clauses[clause];
   ClauseState& state = contract.clauses[clause];
   const Timestamp at = clock.value_or(Timestamp{});
@@ -479,7 +480,8 @@ void Engine::Impl::transition(ContractRuntime& contract, std::uint32_t clause,
                             {},
                             contract.instance,
                             std::string(period),
-                            false};
+                            false,
+                            std::string(amount)};
     if (decided_by) transition->values = deciding_values(contract, *decided_by, *plan.instance);
   }
   if (lapses) {

@@ -70,6 +70,11 @@ struct PeriodOutcome {
   std::optional<std::uint32_t> reported;
   std::optional<Decimal> reported_granted;
   std::string restated_by;
+  std::optional<Decimal> granted;  // a met period's grant (with any catch-up), after caps
+  std::optional<Decimal> paid;     // a missed period's payment (`pays … for each missed`)
+  std::optional<Decimal> forgone;  // a missed period's grant, which a catch-up may pay later
+  bool caught_up = false;          // a later period paid its forgone grant
+  std::optional<Decimal> caught;   // the forgone grants of earlier periods this one paid
 };
 
 struct ClauseState {
@@ -84,6 +89,7 @@ struct ClauseState {
   // met periods granted.
   std::vector<PeriodOutcome> periods;
   Decimal period_granted;
+  Decimal period_paid;
 };
 
 /// Where a clause's named states sit among its states, found once at load so that the event
@@ -287,7 +293,7 @@ struct Engine::Impl {
   }
   void transition(ContractRuntime& contract, std::uint32_t clause, std::uint32_t to_state,
                   const Transition::Cause& cause, const Program* decided_by,
-                  std::string_view period = {});
+                  std::string_view period = {}, std::string_view amount = {});
   void mark_dependents(ContractRuntime& contract, std::uint32_t clause);
   /// The state a clause is in now, as an index into its states and a name.
   static ClauseStage stage_of(const ContractRuntime& contract, std::uint32_t clause);
@@ -353,6 +359,13 @@ struct Engine::Impl {
   void keep_closed_period(ContractRuntime& contract, std::uint32_t rule, std::int64_t index);
   /// The state was resumed from a file, which carries no reports.
   static void note_resumed_reports(ContractRuntime& contract);
+  // ledger.cpp
+  /// Settles a period's amounts at its end (grant, payment for a miss, catch-up, caps) and
+  /// adds them to the running totals; returns the words the timeline shows, or "".
+  std::string settle_period_amounts(ContractRuntime& contract, std::uint32_t clause,
+                                    PeriodOutcome& outcome);
+  /// What a clause has paid for missed periods in total, once it paid for one.
+  std::optional<Decimal> paid_by(const ContractRuntime& contract, std::uint32_t clause) const;
 
   // describe.cpp
   std::vector<Transition::Value> deciding_values(ContractRuntime& contract, const Program& program,

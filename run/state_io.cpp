@@ -471,10 +471,18 @@ ClauseState read_clause(Reader& in, const ClausePlan& plan) {
       p.state = static_cast<std::uint32_t>(in.count("a period's outcome", states.size() - 1));
       p.own = static_cast<std::uint32_t>(in.count("a period's own outcome", states.size() - 1));
       p.end = Timestamp{in.instant("a period's end")};
-      if (!in.none()) {
-        p.granted = in.decimal("a period's grant");
-        c.period_granted = c.period_granted + *p.granted;
-      }
+      // What the period granted and paid, a grant it forgoes for a catch-up, whether a later
+      // period caught that up, and what it caught up itself: the running totals add them.
+      const auto amount = [&](std::string_view what) {
+        return in.none() ? std::nullopt : std::optional(in.decimal(what));
+      };
+      p.granted = amount("a period's grant");
+      p.paid = amount("a period's payment");
+      p.forgone = amount("a period's forgone grant");
+      p.caught_up = in.flag("caught up");
+      p.caught = amount("a period's catch-up");
+      if (p.granted) c.period_granted = c.period_granted + *p.granted;
+      if (p.paid) c.period_paid = c.period_paid + *p.paid;
       c.periods.push_back(p);
     }
   }
@@ -597,8 +605,12 @@ std::string Engine::save_state() const {
       if (contract.plan.clauses[&c - contract.clauses.data()].period_test) {
         out += fmt::format(" periods {}", c.periods.size());
         for (const PeriodOutcome& p : c.periods) {
-          out += fmt::format(" {} {} {} {} {}", p.index, p.state, p.own, p.end.micros,
-                             p.granted ? exact(*p.granted) : std::string("-"));
+          const auto amount = [](const std::optional<Decimal>& a) {
+            return a ? exact(*a) : std::string("-");
+          };
+          out += fmt::format(" {} {} {} {} {} {} {} {} {}", p.index, p.state, p.own, p.end.micros,
+                             amount(p.granted), amount(p.paid), amount(p.forgone),
+                             p.caught_up ? 1 : 0, amount(p.caught));
         }
       }
       out += "\n";

@@ -52,9 +52,12 @@ std::string format_transition_text(const Transition& transition) {
   // A clause tested per period shows each period's outcome: "2026-03: missed".
   const std::string change =
       transition.period.empty() ? fmt::format("{} → {}", transition.from.name, transition.to.name)
-      : transition.restated     ? fmt::format("{}: {} → {} (restated)", transition.period,
-                                              transition.from.name, transition.to.name)
-                                : fmt::format("{}: {}", transition.period, transition.to.name);
+      : transition.restated
+          ? fmt::format("{}: {} → {} (restated){}{}", transition.period, transition.from.name,
+                        transition.to.name, transition.amount.empty() ? "" : ", ",
+                        transition.amount)
+          : fmt::format("{}: {}{}{}", transition.period, transition.to.name,
+                        transition.amount.empty() ? "" : ", ", transition.amount);
   return fmt::format("{}  {}  {}{}{}  {}{}{}  [{}]", format_utc(transition.ts), transition.contract,
                      transition.instance, transition.instance.empty() ? "" : "  ",
                      transition.clause, change, values.empty() ? "" : "  ", values,
@@ -73,6 +76,7 @@ void write_transition_json(JsonWriter& json, const Transition& transition, Trans
   json.key("to").string(transition.to.name);
   if (!transition.period.empty()) json.key("period").string(transition.period);
   if (transition.restated) json.key("restated").boolean(true);
+  if (!transition.amount.empty()) json.key("amount").string(transition.amount);
   json.key("cause").begin_object();
   const bool event = transition.cause.kind == CauseKind::event;
   switch (form) {

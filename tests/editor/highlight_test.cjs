@@ -112,7 +112,7 @@ async function main() {
 
   const keywords = grammarKeywords();
   const contextual = new Set(['error', 'granted', 'timeline', 'log', 'to', 'adjustment', 'Easter', 'UTC', 'key',
-    'current', 'previous', 'fiscal', 'starting', 'ending']);
+    'current', 'previous', 'fiscal', 'starting', 'ending', 'missed', 'capped', 'per', 'total', 'with']);
   const reserved = [...keywords].filter((w) => !contextual.has(w));
   const keywordSeen = new Map([...keywords].map((w) => [w, 0]));
   const tokenized = new Map();

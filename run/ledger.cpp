@@ -1,0 +1,193 @@
+// The amounts of a clause tested per period (reference § "Amounts per period"): what a met
+// period grants, what a missed one pays (`pays 10000 USD for each missed month`), the caps
+// across periods (`capped at 120000 USD per contract year`, `… in total`) and the catch-up
+// of grants missed earlier (`with catch-up`). Each period's amounts are settled once, at its
+// end, and kept with its outcome, so running totals and caps are sums over the outcomes.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "run/render.hpp"
+#include "run/runtime.hpp"
+
+namespace proviso {
+
+namespace {
+
+constexpr std::uint32_t kMet = 1;
+constexpr std::uint32_t kMissed = 2;
+
+// The period of `rule` a clause's period belongs to: the one holding its last day, so a
+// month that straddles an anniversary counts in the contract year it ends in.
+std::int64_t cap_period_of(const ContractPlan& plan, std::uint32_t rule, Timestamp end) {
+  return plan.period_rules[rule].index_of(plan.zone->local_date(Timestamp{end.micros - 1}));
+}
+
+// What the caps bound for one outcome: its payment for a missed period, else its grant.
+std::optional<Decimal> capped_amount(const ClausePlan& plan, const PeriodOutcome& outcome) {
+  return plan.missed_payment ? outcome.paid : outcome.granted;
+}
+
+}  // namespace
+
+std::string Engine::Impl::settle_period_amounts(ContractRuntime& contract, std::uint32_t clause,
+                                                PeriodOutcome& outcome) {
+  const ClausePlan& plan = contract.plan.clauses[clause];
+  ClauseState& state = contract.clauses[clause];
+  const auto amount_of = [&](const Program& program) -> std::optional<Decimal> {
+    const RuntimeValue value = evaluate(contract, program);
+    return value.known ? std::optional(value.number) : std::nullopt;
+  };
+  if (outcome.state == kMet && plan.grant) outcome.granted = amount_of(*plan.grant);
+  if (outcome.state == kMissed && plan.missed_payment) {
+    outcome.paid = amount_of(*plan.missed_payment);
+  }
+  // A missed period's grant is kept, so that a later period may catch it up.
+  if (outcome.state == kMissed && plan.catch_up && plan.grant) {
+    outcome.forgone = amount_of(*plan.grant);
+  }
+  if (plan.catch_up) {
+    bool catches_up = outcome.state == kMet;
+    if (plan.catch_up_when) {
+      const RuntimeValue when = evaluate(contract, *plan.catch_up_when);
+      catches_up = when.known && when.flag;
+    }
+    if (catches_up) {
+      Decimal caught;
+      for (PeriodOutcome& earlier : state.periods) {
+        if (!earlier.forgone || earlier.caught_up) continue;
+        caught = caught + *earlier.forgone;
+        earlier.caught_up = true;
+      }
+      if (caught != Decimal{}) {
+        outcome.caught = caught;
+        outcome.granted = outcome.granted.value_or(Decimal{}) + caught;
+      }
+    }
+  }
+  // Caps: each bounds the sum over the periods in its scope (all of them for `in total`); a
+  // period pays what is left under the tightest one, and nothing once a cap is reached.
+  std::optional<Decimal>& amount = plan.missed_payment ? outcome.paid : outcome.granted;
+  const ast::ClauseDecl& decl = *plan.instance->decl;
+  const ast::Expr* typed = plan.missed_payment ? decl.missed_payment->amount.get()
+                           : decl.grant        ? decl.grant.get()
+                                               : nullptr;
+  const auto show = [&](const Decimal& value, const ast::Expr* as = nullptr) {
+    const Type& type = contract.plan.types.at((as ? as : typed)->id);
+    return render_amount(value, type.is(Kind::quantity) ? type.unit : std::string(),
+                         contract.loaded.checked.units);
+  };
+  std::string capped_of;  // " of 10,000 USD": what the period would have had
+  std::string capped;     // ", capped at 25,000 USD per contract year" (or "… reached")
+  const std::optional<Decimal> uncapped = amount;
+  for (std::size_t k = 0; amount && k < plan.caps.size(); ++k) {
+    const CapPlan& cap = plan.caps[k];
+    const RuntimeValue limit = evaluate(contract, cap.amount);
+    if (!limit.known) continue;
+    const auto scope =
+        cap.period_rule ? std::optional(cap_period_of(contract.plan, *cap.period_rule, outcome.end))
+                        : std::nullopt;
+    Decimal used;
+    for (const PeriodOutcome& earlier : state.periods) {
+      const auto counted = capped_amount(plan, earlier);
+      if (!counted) continue;
+      if (scope && cap_period_of(contract.plan, *cap.period_rule, earlier.end) != *scope) continue;
+      used = used + *counted;
+    }
+    const Decimal left = std::max(Decimal{}, limit.number - used);
+    if (*amount > left) {
+      amount = left;
+      const ast::Cap& written = decl.caps[k];
+      const std::string scope_words =
+          written.per ? "per " + std::string(written.per->span.text()) : std::string("in total");
+      capped_of = " of " + show(*uncapped);
+      capped = left == Decimal{}
+                   ? fmt::format(", cap of {} {} reached", show(limit.number), scope_words)
+                   : fmt::format(", capped at {} {}", show(limit.number), scope_words);
+    }
+  }
+  if (outcome.granted) state.period_granted = state.period_granted + *outcome.granted;
+  if (outcome.paid) state.period_paid = state.period_paid + *outcome.paid;
+  if (outcome.paid) {
+    return fmt::format("pays {}{}{}, total {}", show(*outcome.paid), capped_of, capped,
+                       show(state.period_paid));
+  }
+  if (!outcome.granted) return {};
+  const ast::Expr* grant = decl.grant.get();
+  const bool grant_capped = !plan.missed_payment;
+  std::string words = fmt::format("grants {}{}", show(*outcome.granted, grant),
+                                  grant_capped ? capped_of : std::string());
+  if (outcome.caught) words += fmt::format(" with catch-up {}", show(*outcome.caught, grant));
+  return words + (grant_capped ? capped : std::string()) +
+         fmt::format(", total {}", show(state.period_granted, grant));
+}
+
+std::optional<Decimal> Engine::Impl::paid_by(const ContractRuntime& contract,
+                                             std::uint32_t clause) const {
+  const ClauseState& state = contract.clauses[clause];
+  if (!contract.plan.clauses[clause].missed_payment) return std::nullopt;
+  const bool any = std::any_of(state.periods.begin(), state.periods.end(),
+                               [](const PeriodOutcome& p) { return p.paid.has_value(); });
+  return any ? std::optional(state.period_paid) : std::nullopt;
+}
+
+}  // namespace proviso
+
+namespace proviso {
+
+std::vector<std::string> Engine::paid_totals() const {
+  const Impl::Looking looking(*impl_);  // a query changes nothing
+  struct Total {
+    Decimal sum;
+    std::string unit;
+    const ContractRuntime* owner = nullptr;
+  };
+  std::map<std::string, Total> totals;
+  for (const auto& owned : impl_->contracts) {
+    const ContractRuntime& contract = *owned;
+    for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
+      const std::optional<Decimal> paid = impl_->paid_by(contract, c);
+      if (!paid) continue;
+      const Type& type =
+          contract.plan.types.at(contract.plan.clauses[c].missed_payment->source->id);
+      Total& total = totals[type.is(Kind::quantity) ? type.dimension : std::string()];
+      total.sum = total.sum + *paid;
+      if (!total.owner) {
+        total.unit = type.is(Kind::quantity) ? type.unit : std::string();
+        total.owner = &contract;
+      }
+    }
+  }
+  std::vector<std::string> out;
+  for (const auto& [dimension, total] : totals) {
+    out.push_back(render_amount(total.sum, total.unit, total.owner->loaded.checked.units));
+  }
+  return out;
+}
+
+bool Engine::pays_for_missed_periods() const {
+  return std::any_of(impl_->contracts.begin(), impl_->contracts.end(), [](const auto& contract) {
+    return std::any_of(contract->plan.clauses.begin(), contract->plan.clauses.end(),
+                       [](const ClausePlan& clause) { return clause.missed_payment.has_value(); });
+  });
+}
+
+Decimal Engine::paid_total(const std::string& dimension) const {
+  const Impl::Looking looking(*impl_);
+  Decimal sum;
+  for (const auto& owned : impl_->contracts) {
+    const ContractRuntime& contract = *owned;
+    for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
+      const std::optional<Decimal> paid = impl_->paid_by(contract, c);
+      if (!paid) continue;
+      const Type& type =
+          contract.plan.types.at(contract.plan.clauses[c].missed_payment->source->id);
+      if ((type.is(Kind::quantity) ? type.dimension : std::string()) == dimension) {
+        sum = sum + *paid;
+      }
+    }
+  }
+  return sum;
+}
+
+}  // namespace proviso
