@@ -39,10 +39,11 @@ struct ChartMarker {
 
 struct MetricReport {
   std::string name;
-  std::string unit;      // the unit values are drawn in ("GW"), empty for plain numbers
-  std::string latest;    // the value at the end, as the engine shows it
-  bool charted = false;  // numbers and amounts are charted; text, times and flags are not
-  bool counts = false;   // a count of events: whole numbers
+  std::string unit;        // the unit values are drawn in ("GW"), empty for plain numbers
+  bool per_share = false;  // a price per share: the axis reads "USD per share"
+  std::string latest;      // the value at the end, as the engine shows it
+  bool charted = false;    // numbers and amounts are charted; text, times and flags are not
+  bool counts = false;     // a count of events: whole numbers
   std::vector<SeriesPoint> points;
   std::vector<ThresholdSeries> thresholds;
   std::vector<ChartMarker> markers;

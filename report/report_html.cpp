@@ -433,8 +433,9 @@ class Writer {
                                            : "Not a number or an amount: not charted.");
         continue;
       }
-      ChartSpec spec = frame("chart metric-chart", fmt::format("{} over time", metric.name),
-                             metric.name, metric.unit, zone);
+      ChartSpec spec =
+          frame("chart metric-chart", fmt::format("{} over time", metric.name), metric.name,
+                metric.per_share ? metric.unit + " per share" : metric.unit, zone);
       spec.series.push_back({metric.name, xy(metric.points), "series", true, {}});
       spec.whole_numbers = metric.counts;
       spec.from_zero = metric.counts || !metric.unit.empty();

@@ -28,7 +28,8 @@ struct ThresholdTrack {
 
 struct MetricTrack {
   std::string unit;
-  double scale = 1;  // base units per `unit`
+  bool per_share = false;  // `USD per share`: `unit` is USD, the label says per share
+  double scale = 1;        // base units per `unit`
   bool charted = false;
   Downsampler samples;
   std::optional<double> last;
@@ -181,12 +182,15 @@ struct ReportRecorder::State : EngineListener {
     // Each metric is drawn in the unit its targets are written in, else its own.
     for (std::uint32_t m = 0; m < plan.metrics.size(); ++m) {
       const MetricPlan& metric = plan.metrics[m];
-      MetricTrack chart{{}, 1, metric.type.is_numeric(), Downsampler(max_points / 4), {}, {}, {}};
+      MetricTrack chart{{}, false, 1, metric.type.is_numeric(), Downsampler(max_points / 4),
+                        {}, {},    {}};
       chart.unit = metric.type.unit;
+      chart.per_share = metric.type.per_share;
       for (const ThresholdTrack& threshold : track.thresholds) {
         const Type& type = plan.types.at(threshold.target->id);
         if (threshold.metric == m && type.is(Kind::quantity)) {
           chart.unit = type.unit;
+          chart.per_share = type.per_share;
           break;
         }
       }
@@ -216,8 +220,9 @@ struct ReportRecorder::State : EngineListener {
       if (!steps.empty() && steps.back().value == y) continue;
       steps.push_back({micros, y});
       threshold.series.label =
-          fmt::format("{} {} {}", threshold.series.clause, threshold.symbol,
-                      render_amount(*target, metric.unit, track.checked->units));
+          fmt::format("{} {} {}{}", threshold.series.clause, threshold.symbol,
+                      render_amount(*target, metric.unit, track.checked->units),
+                      metric.per_share ? " per share" : "");
     }
   }
 
@@ -421,6 +426,7 @@ ReportData ReportRecorder::finish() {
       MetricReport out;
       out.name = plan.metrics[m].name;
       out.unit = metric.unit;
+      out.per_share = metric.per_share && !metric.unit.empty();
       out.charted = metric.charted;
       out.counts = plan.metrics[m].fn == ast::AggregateFn::count && !plan.metrics[m].derived;
       for (const MetricStatus& value : values[key]) {

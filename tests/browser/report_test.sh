@@ -81,7 +81,7 @@ expect_count "no scripts" "$dom" '<script' 0
 render amd_report_2029_08 --at 2029-08-15
 dom="$artifacts/amd_report_2029_08.dom.html"
 expect_count "A6 pending, explained" "$dom" '<article class="explain" id="explain-A6">' 1
-expect_count "split-adjusted target" "$dom" 'class="guide-label" x="[0-9.]*" y="[0-9.]*">A6 ≥ 300 USD<' 1
+expect_count "split-adjusted target" "$dom" 'class="guide-label" x="[0-9.]*" y="[0-9.]*">A6 ≥ 300 USD per share<' 1
 
 # A portfolio: the small notes of tests/golden/run, opened at one instance's details. The
 # script has run in the browser: it showed the filter box and opened the details named.
