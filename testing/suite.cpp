@@ -171,7 +171,7 @@ TestSuite TestSuite::load(const std::string& path) {
     // A bad row is the suite's error, found before any test runs.
     Diagnostics rows;
     if (!impl->instances_check.load_template(impl->contract_path, impl->text, impl->instances_name,
-                             impl->instances_text, rows)) {
+                                             impl->instances_text, rows)) {
       impl->ok = false;
       for (Diagnostic& diagnostic : rows) impl->diagnostics.push_back(std::move(diagnostic));
     }
