@@ -469,10 +469,11 @@ struct GivenLog {
 struct ClockAdvance {
   ExprPtr to;
 };
-/// `expect CONDITION [at INSTANT]`.
+/// `expect CONDITION [for INSTANCE] [at INSTANT]`.
 struct Expectation {
   ExprPtr condition;
   ExprPtr at;
+  std::optional<Text> instance;  // a template's instance, by its key ("N0042")
 };
 /// `expect error "text"`.
 struct ExpectedError {

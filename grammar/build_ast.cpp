@@ -358,8 +358,18 @@ ast::TestItem AstBuilder::test_item(const Node& node) {
     if (body.children.size() > 1) granted.at = expr(*body.children[1]->children[0]);
     return {span(node), std::move(granted)};
   }
-  ast::Expectation expectation{expr(*body.children[0]), nullptr};
-  if (body.children.size() > 1) expectation.at = expr(*body.children[1]->children[0]);
+  ast::Expectation expectation{expr(*body.children[0]), nullptr, std::nullopt};
+  for (std::size_t i = 1; i < body.children.size(); ++i) {
+    const Node& part = *body.children[i];
+    if (part.is_type<g::expected_at>()) {
+      expectation.at = expr(*part.children[0]);
+      continue;
+    }
+    const Node& key = *part.children[0];  // expected_instance > instance_key
+    expectation.instance = key.string_view().front() == '"'
+                               ? text(key)
+                               : ast::Text{std::string(key.string_view()), span(key)};
+  }
   return {span(node), std::move(expectation)};
 }
 

@@ -92,6 +92,7 @@ PROVISO_ERROR( expected_text, "expected the error's text in quotes" );
 PROVISO_ERROR( expected, "expected a condition, 'granted AMOUNT', 'timeline \"file\"' or 'error \"text\"' after 'expect'" );
 PROVISO_ERROR( granted_amount, "expected the total granted, e.g. expect granted 53_333_334 shares" );
 PROVISO_ERROR( timeline_path, "expected the golden timeline's path in quotes, e.g. expect timeline \"golden/t1.jsonl\"" );
+PROVISO_ERROR( instance_key, "expected the instance's key, e.g. expect SoftCall triggered for N0042" );
 PROVISO_ERROR( kw_each, "expected 'for each' and the test's cases, e.g. for each mw in [999, 1000]" );
 PROVISO_ERROR( test_name, "expected the test's name in quotes" );
 PROVISO_ERROR( kw_from, "expected 'from' and the field that gives each split's ratio, e.g. splits from split.ratio" );

@@ -411,7 +411,10 @@ struct clock_advance : seq< kw_at, _, must< expression > > {};
 struct expected_text : text {};
 struct expected_error : seq< kw_error, _, must< expected_text > > {};
 struct expected_at : seq< kw_at, _, must< expression > > {};
-struct expected_condition : seq< expression, opt< _, expected_at > > {};
+// `expect C for N0042`: C in a template's instance, named by its key (a word or a text).
+struct instance_key : sor< text, word > {};
+struct expected_instance : seq< kw_for, _, must< instance_key > > {};
+struct expected_condition : seq< expression, opt< _, expected_instance >, opt< _, expected_at > > {};
 // `granted` and `timeline` are not reserved: a metric may be named so, and `expect granted > 5`
 // is a condition. They start these forms only before an amount or a path.
 struct granted_amount : additive {};

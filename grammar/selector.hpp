@@ -38,6 +38,7 @@ using selector = tao::pegtl::parse_tree::selector< Rule, tao::pegtl::parse_tree:
    // tests
    test_decl, test_name, given, given_log, log_path, given_event, event_type, field_value,
    clock_advance, expectation, expected_error, expected_text, expected_at, expected_condition,
+   expected_instance, instance_key,
    expected_granted, granted_amount, expected_timeline, timeline_path, test_cases > >;
 // clang-format on
 

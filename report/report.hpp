@@ -39,10 +39,11 @@ struct ChartMarker {
 
 struct MetricReport {
   std::string name;
-  std::string unit;      // the unit values are drawn in ("GW"), empty for plain numbers
-  std::string latest;    // the value at the end, as the engine shows it
-  bool charted = false;  // numbers and amounts are charted; text, times and flags are not
-  bool counts = false;   // a count of events: whole numbers
+  std::string unit;        // the unit values are drawn in ("GW"), empty for plain numbers
+  bool per_share = false;  // a price per share: the axis reads "USD per share"
+  std::string latest;      // the value at the end, as the engine shows it
+  bool charted = false;    // numbers and amounts are charted; text, times and flags are not
+  bool counts = false;     // a count of events: whole numbers
   std::vector<SeriesPoint> points;
   std::vector<ThresholdSeries> thresholds;
   std::vector<ChartMarker> markers;
@@ -68,8 +69,26 @@ struct ClauseRow {
   std::vector<std::string> citations;
 };
 
+/// One period's outcome of a clause tested per period, as explain lists it (Explanation::periods),
+/// with the values its condition read when the period closed.
+struct PeriodRow {
+  std::string period;   // "2026-03"
+  std::string outcome;  // met, missed or unknown
+  Timestamp end;        // the period's end, when its outcome was decided
+  std::string values;   // "avail = 94.2% (≥ 95%)"; empty when the timeline did not keep it
+  std::string granted;  // what a met period granted, or empty
+};
+
+/// The table by period of a clause tested per period (`requires C in each calendar month`).
+struct PeriodTable {
+  std::string clause;
+  std::string per_period;  // "calendar month"
+  std::vector<PeriodRow> rows;
+};
+
 struct ContractReport {
   std::string title;
+  std::string instance;  // a template's instance ("N0042"); empty for a plain contract
   std::string source;
   std::string timezone;
   std::string calendar;
@@ -79,6 +98,7 @@ struct ContractReport {
   std::vector<MetricReport> metrics;
   std::vector<TotalReport> totals;
   std::vector<Explanation> pending;     // every clause not finished, explained
+  std::vector<PeriodTable> periods;     // every clause tested per period
   std::vector<Transition> transitions;  // the first kMaxTimeline
   std::uint64_t transitions_total = 0;
 };
@@ -115,8 +135,14 @@ class ReportRecorder {
   std::unique_ptr<State> state_;
 };
 
-/// The report as one self-contained HTML file (inline CSS and SVG, no scripts or fonts).
-/// The same data gives the same bytes.
+/// The most points each instance's charts keep in a portfolio (a template's instances): a
+/// portfolio of 10,000 instances stays a file a browser opens (docs/report.md).
+inline constexpr std::size_t kInstancePoints = 80;
+
+/// The report as one self-contained HTML file (inline CSS and SVG, no fonts or links). A
+/// single contract's report has no scripts; a portfolio's summary table has one small inline
+/// script that sorts and filters it (the file reads the same without it). The same data gives
+/// the same bytes.
 std::string render_report_html(const ReportData& data);
 
 }  // namespace proviso

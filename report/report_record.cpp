@@ -28,7 +28,8 @@ struct ThresholdTrack {
 
 struct MetricTrack {
   std::string unit;
-  double scale = 1;  // base units per `unit`
+  bool per_share = false;  // `USD per share`: `unit` is USD, the label says per share
+  double scale = 1;        // base units per `unit`
   bool charted = false;
   Downsampler samples;
   std::optional<double> last;
@@ -58,7 +59,14 @@ struct ContractTrack {
   std::map<std::string, std::pair<std::string, std::vector<SeriesPoint>>> totals;  // by dimension
   std::vector<Transition> transitions;
   std::uint64_t transitions_total = 0;
+  // By clause and period: what its condition read when the period closed.
+  std::map<std::pair<std::string, std::string>, std::string> period_values;
 };
+
+// Contract statuses are listed by title and instance; this keys them.
+std::string contract_key(const std::string& title, const std::string& instance) {
+  return title + '\x1f' + instance;
+}
 
 }  // namespace
 
@@ -68,8 +76,8 @@ struct ReportRecorder::State : EngineListener {
   std::vector<ContractTrack> contracts;
   std::uint64_t events = 0;
   std::optional<std::int64_t> start;
-  // The last transition of each clause into each state, for the explanations.
-  std::map<std::tuple<std::string, std::string, std::string>, Transition> last;
+  // The last transition of each clause (of each instance) into each state, for the explanations.
+  std::map<std::tuple<std::string, std::string, std::string, std::string>, Transition> last;
 
   State(Engine& e, std::size_t points) : engine(e), max_points(points) {}
 
@@ -174,12 +182,15 @@ struct ReportRecorder::State : EngineListener {
     // Each metric is drawn in the unit its targets are written in, else its own.
     for (std::uint32_t m = 0; m < plan.metrics.size(); ++m) {
       const MetricPlan& metric = plan.metrics[m];
-      MetricTrack chart{{}, 1, metric.type.is_numeric(), Downsampler(max_points / 4), {}, {}, {}};
+      MetricTrack chart{{}, false, 1, metric.type.is_numeric(), Downsampler(max_points / 4),
+                        {}, {},    {}};
       chart.unit = metric.type.unit;
+      chart.per_share = metric.type.per_share;
       for (const ThresholdTrack& threshold : track.thresholds) {
         const Type& type = plan.types.at(threshold.target->id);
         if (threshold.metric == m && type.is(Kind::quantity)) {
           chart.unit = type.unit;
+          chart.per_share = type.per_share;
           break;
         }
       }
@@ -209,8 +220,9 @@ struct ReportRecorder::State : EngineListener {
       if (!steps.empty() && steps.back().value == y) continue;
       steps.push_back({micros, y});
       threshold.series.label =
-          fmt::format("{} {} {}", threshold.series.clause, threshold.symbol,
-                      render_amount(*target, metric.unit, track.checked->units));
+          fmt::format("{} {} {}{}", threshold.series.clause, threshold.symbol,
+                      render_amount(*target, metric.unit, track.checked->units),
+                      metric.per_share ? " per share" : "");
     }
   }
 
@@ -227,15 +239,38 @@ struct ReportRecorder::State : EngineListener {
   }
 
   void on_transition(const Transition& transition) override {
-    last.insert_or_assign({transition.contract, transition.clause, transition.to.name}, transition);
+    last.insert_or_assign(
+        {transition.contract, transition.instance, transition.clause, transition.to.name},
+        transition);
     note_time(transition.ts.micros);
+    if (!transition.instance.empty()) {
+      // An instance is found by its key, not by a scan of thousands of instances.
+      if (const auto index = engine.instance_index(transition.instance)) {
+        record(contracts[*index], transition);
+      }
+      return;
+    }
     for (ContractTrack& track : contracts) {
-      if (track.plan->title != transition.contract) continue;
+      if (track.plan->title == transition.contract && engine.instance_name(track.index).empty()) {
+        record(track, transition);
+      }
+    }
+  }
+
+  void record(ContractTrack& track, const Transition& transition) {
+    {
       const auto found = track.clause_index.find(transition.clause);
-      if (found == track.clause_index.end()) continue;
+      if (found == track.clause_index.end()) return;
       const std::uint32_t c = found->second;
       ++track.transitions_total;
       if (track.transitions.size() < kMaxTimeline) track.transitions.push_back(transition);
+      if (!transition.period.empty()) {
+        std::string values;
+        for (const auto& value : transition.values) {
+          values += fmt::format("{}{}", values.empty() ? "" : "; ", render_deciding(value));
+        }
+        track.period_values[{transition.clause, transition.period}] = std::move(values);
+      }
       // The condition that decided it: the stage reached, the one missed, or the level.
       const ClausePlan& plan = track.plan->clauses[c];
       const std::size_t to = transition.to.index;
@@ -286,6 +321,7 @@ struct ReportRecorder::State : EngineListener {
       }
     }
     for (ContractTrack& track : contracts) {
+      if (!track.plan->splits) continue;
       if (const Decimal factor = engine.split_factor(track.index);
           !(factor == track.split_factor)) {
         track.split_factor = factor;
@@ -319,8 +355,16 @@ ReportData ReportRecorder::finish() {
   for (const auto& [key, transition] : s.last) history.push_back(transition);
   std::sort(history.begin(), history.end(),
             [](const Transition& a, const Transition& b) { return a.ts < b.ts; });
-  const std::vector<ClauseStatus> statuses = s.engine.clause_states();
-  const std::vector<MetricStatus> values = s.engine.metric_values();
+  // By contract, so that a portfolio of N instances is not N × N.
+  std::map<std::string, std::vector<ClauseStatus>> statuses;
+  for (ClauseStatus& status : s.engine.clause_states()) {
+    auto& list = statuses[contract_key(status.contract, status.instance)];
+    list.push_back(std::move(status));
+  }
+  std::map<std::string, std::vector<MetricStatus>> values;
+  for (MetricStatus& value : s.engine.metric_values()) {
+    values[contract_key(value.contract, value.instance)].push_back(std::move(value));
+  }
 
   for (std::size_t index = 0; index < s.contracts.size(); ++index) {
     ContractTrack& track = s.contracts[index];
@@ -328,6 +372,8 @@ ReportData ReportRecorder::finish() {
     const LoadedContract& loaded = s.engine.contract(index);
     ContractReport report;
     report.title = plan.title;
+    report.instance = s.engine.instance_name(index);
+    const std::string key = contract_key(plan.title, report.instance);
     if (const auto& header = loaded.file->header; header && header->source) {
       report.source = header->source->value;
     }
@@ -336,8 +382,7 @@ ReportData ReportRecorder::finish() {
     report.effective = plan.effective;
     report.expires = plan.expires;
 
-    for (const ClauseStatus& status : statuses) {
-      if (status.contract != plan.title) continue;
+    for (const ClauseStatus& status : statuses[key]) {
       const ClausePlan& clause = plan.clauses[track.clause_index.at(status.clause)];
       const ast::ClauseDecl& decl = *clause.instance->decl;
       ClauseRow row;
@@ -361,6 +406,19 @@ ReportData ReportRecorder::finish() {
                             (clause.holds_while ? status.state == name(Level::holding)
                                                 : status.state_index >= clause.stages.size());
       if (!finished) report.pending.push_back(s.engine.explain(status.clause, index, history));
+      if (clause.period_test) {
+        // The table by period is explain's (one place computes it), with the values the
+        // condition read at each period's end from the timeline.
+        const Explanation explained = s.engine.explain(status.clause, index, history);
+        PeriodTable table{status.clause, explained.per_period, {}};
+        for (const ExplainedPeriod& period : explained.periods) {
+          const auto read = track.period_values.find({status.clause, period.period});
+          table.rows.push_back({period.period, period.outcome, period.end,
+                                read == track.period_values.end() ? "" : read->second,
+                                period.granted});
+        }
+        report.periods.push_back(std::move(table));
+      }
     }
 
     for (std::uint32_t m = 0; m < plan.metrics.size(); ++m) {
@@ -368,10 +426,11 @@ ReportData ReportRecorder::finish() {
       MetricReport out;
       out.name = plan.metrics[m].name;
       out.unit = metric.unit;
+      out.per_share = metric.per_share && !metric.unit.empty();
       out.charted = metric.charted;
       out.counts = plan.metrics[m].fn == ast::AggregateFn::count && !plan.metrics[m].derived;
-      for (const MetricStatus& value : values) {
-        if (value.contract == plan.title && value.metric == out.name) out.latest = value.value;
+      for (const MetricStatus& value : values[key]) {
+        if (value.metric == out.name) out.latest = value.value;
       }
       if (metric.charted && !metric.unit.empty() && metric.unit != plan.metrics[m].type.unit) {
         // In the unit the chart is drawn in.

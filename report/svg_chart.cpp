@@ -173,8 +173,9 @@ std::string render_chart_svg(const ChartSpec& spec) {
         n(kLeft), n(y), n(plot_right), n(y), n(kLeft - 8), n(y + 4), axis_number(tick));
   }
   if (!spec.unit.empty()) {
-    out += fmt::format("<text class=\"unit\" x=\"{}\" y=\"{}\">{}</text>", n(kLeft - 8),
-                       n(top - 12), html_escape(spec.unit));
+    // From the left edge: "USD per share" is wider than the value labels' margin.
+    out += fmt::format("<text class=\"unit\" x=\"4\" y=\"{}\">{}</text>", n(top - 12),
+                       html_escape(spec.unit));
   }
   out += "</g>\n<g class=\"x-axis\">";
   out += fmt::format("<line class=\"axis\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>", n(kLeft),

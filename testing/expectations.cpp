@@ -16,15 +16,45 @@
 
 namespace proviso::detail {
 
+namespace {
+
+// The condition as written, with the instance it is expected of: "Call triggered for A1".
+std::string written_of(const ast::Expectation& expectation) {
+  std::string written = one_line(expectation.condition->span.text());
+  if (expectation.instance) written += " for " + expectation.instance->value;
+  return written;
+}
+
+}  // namespace
+
 void TestRun::expect(std::size_t index, const ast::Expectation& expectation, const Span& span) {
+  const auto contract = addressed_contract(main_.engine, expectation);
+  if (!contract) {
+    return fail(span,
+                fmt::format("expected {}, but no instance is named {}{}", written_of(expectation),
+                            expectation.instance->value,
+                            suite_.instances_name.empty() ? " (the test file names no instances)"
+                                                          : " in " + suite_.instances_name));
+  }
+  // A template's expectation says which instance it is of, unless there is only one.
+  if (!expectation.instance && !suite_.instances_name.empty() &&
+      main_.engine.contract_count() > 1) {
+    return fail(span, fmt::format("expected {}, but the template has {} instances: name one, "
+                                  "e.g. expect {} for {}",
+                                  written_of(expectation), main_.engine.contract_count(),
+                                  one_line(expectation.condition->span.text()),
+                                  main_.engine.instance_name(0)));
+  }
+  main_.contract = *contract;
   if (expectation.at) return expect_at(index, expectation, span);
   expect_now(expectation, span);
 }
 
 void TestRun::expect_now(const ast::Expectation& expectation, const Span& span) {
-  const std::string written = one_line(expectation.condition->span.text());
+  const std::string written = written_of(expectation);
   try {
-    const Evaluation value = main_.engine.evaluate(*expectation.condition, 0, bindings_);
+    const Evaluation value =
+        main_.engine.evaluate(*expectation.condition, main_.contract, bindings_);
     if (value.known && value.truth) return;
   } catch (const RuntimeError& failure) {
     return fail(span, fmt::format("expected {}, but it cannot be computed: {}", written,
@@ -35,10 +65,12 @@ void TestRun::expect_now(const ast::Expectation& expectation, const Span& span) 
 
 namespace {
 
-// When `clause` entered `state` (the latest time), if it has.
-std::optional<Timestamp> entered_at(const Engine& engine, const ClauseStateRef& ref) {
+// When `clause` (of contract `index`) entered `state` (the latest time), if it has.
+std::optional<Timestamp> entered_at(const Engine& engine, const ClauseStateRef& ref,
+                                    std::size_t index) {
+  const std::string& instance = engine.instance_name(index);
   for (const ClauseStatus& status : engine.clause_states()) {
-    if (status.clause != ref.clause) continue;
+    if (status.clause != ref.clause || status.instance != instance) continue;
     for (const auto& [state, since] : status.entered) {
       if (state == ref.state) return since;
     }
@@ -50,6 +82,7 @@ std::optional<Timestamp> entered_at(const Engine& engine, const ClauseStateRef& 
 
 bool TestRun::replay_until(Replay& replay, std::size_t index, Timestamp at, bool is_date) {
   replay.bindings = bindings_;
+  replay.contract = main_.contract;
   if (!replay.start(suite_, declaration_)) return false;
   if (coverage_) replay.engine.enable_coverage();
   replay.log_names = main_.log_names;
@@ -59,7 +92,7 @@ bool TestRun::replay_until(Replay& replay, std::size_t index, Timestamp at, bool
   const std::vector<std::size_t> latched = expectation && has_latch(*expectation->condition)
                                                ? std::vector<std::size_t>{index}
                                                : std::vector<std::size_t>{};
-  if (expectation) replay.engine.evaluate(*expectation->condition, 0, bindings_);
+  if (expectation) replay.engine.evaluate(*expectation->condition, replay.contract, bindings_);
   for (const Event& event : history_) {
     // A date is its whole day: the events up to its end, not those at the next midnight.
     if (is_date ? event.ts >= at : event.ts > at) break;
@@ -73,7 +106,7 @@ bool TestRun::replay_until(Replay& replay, std::size_t index, Timestamp at, bool
 }
 
 void TestRun::expect_at(std::size_t index, const ast::Expectation& expectation, const Span& span) {
-  const std::string written = one_line(expectation.condition->span.text());
+  const std::string written = written_of(expectation);
   const std::string at_written = one_line(expectation.at->span.text());
   bool is_date = false;
   std::optional<Timestamp> at;
@@ -102,7 +135,9 @@ void TestRun::expect_at(std::size_t index, const ast::Expectation& expectation, 
     const ast::Expr& condition = *expectation_at(replay, index)->condition;
     // `pending` is where a clause starts, not a state it enters: `T1 pending at T` holds at T.
     const auto ref = clause_state_ref(replay.engine, condition, bindings_);
-    if (!ref || ref->state == "pending") value = replay.engine.evaluate(condition, 0, bindings_);
+    if (!ref || ref->state == "pending") {
+      value = replay.engine.evaluate(condition, replay.contract, bindings_);
+    }
   } catch (const RuntimeError& failure) {
     return fail(span, fmt::format("expected {} at {}, but the replay up to then failed: {}",
                                   written, expected_at, describe_failure(failure)));
@@ -116,14 +151,14 @@ void TestRun::expect_at(std::size_t index, const ast::Expectation& expectation, 
 
   // `T1 vested at T`: T1 became vested at T (for a date, during that day).
   const ClauseStateRef ref = *clause_state_ref(replay.engine, condition, bindings_);
-  const auto entered = entered_at(replay.engine, ref);
+  const auto entered = entered_at(replay.engine, ref, replay.contract);
   if (entered &&
       (is_date ? *entered >= zone.start_of_day(day) && *entered <= *at : *entered == *at)) {
     return;
   }
   // It did so at another time: before T (as the replay up to T saw), or after it.
   const Replay& witness = entered ? replay : main_;
-  if (const auto other = entered_at(witness.engine, ref)) {
+  if (const auto other = entered_at(witness.engine, ref, witness.contract)) {
     const Transition* into = transition_into(witness, ref.clause, ref.state);
     return fail(span, fmt::format("expected {} at {}, but {} {} at {}{}", written, expected_at,
                                   ref.clause, ref.state, format_utc(*other),

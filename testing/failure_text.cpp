@@ -66,9 +66,9 @@ std::string unit_written(const ast::Expr& expr, const CheckedContract& contract)
 }
 
 std::optional<Evaluation> evaluate_quietly(Engine& engine, const ast::Expr& expr,
-                                           const Bindings* bindings) {
+                                           const Bindings* bindings, std::size_t index = 0) {
   try {
-    return engine.evaluate(expr, 0, bindings);
+    return engine.evaluate(expr, index, bindings);
   } catch (const RuntimeError&) {
     return std::nullopt;
   }
@@ -77,7 +77,7 @@ std::optional<Evaluation> evaluate_quietly(Engine& engine, const ast::Expr& expr
 // "amd_deployed = 0.6 GW", or "amd_close has no value yet".
 std::string side_value(Replay& replay, const ast::Expr& side, const std::string& unit) {
   const std::string text = one_line(side.span.text());
-  const auto value = evaluate_quietly(replay.engine, side, replay.bindings);
+  const auto value = evaluate_quietly(replay.engine, side, replay.bindings, replay.contract);
   if (!value) return fmt::format("{} cannot be computed", text);
   if (!value->known) return fmt::format("{} has no value yet", text);
   const Quantity* quantity = value->value ? std::get_if<Quantity>(&*value->value) : nullptr;
@@ -122,8 +122,9 @@ std::optional<ClauseStateRef> clause_state_ref(Engine& engine, const ast::Expr& 
 
 const Transition* transition_into(const Replay& replay, const std::string& clause,
                                   const std::string& state) {
+  const std::string& instance = replay.engine.instance_name(replay.contract);
   for (auto it = replay.transitions.rbegin(); it != replay.transitions.rend(); ++it) {
-    if (it->clause == clause && it->to.name == state) return &*it;
+    if (it->clause == clause && it->to.name == state && it->instance == instance) return &*it;
   }
   return nullptr;
 }
@@ -150,8 +151,9 @@ std::string cause_phrase(const Transition& transition) {
 }
 
 std::string describe_clause(Replay& replay, const std::string& clause) {
+  const std::string& instance = replay.engine.instance_name(replay.contract);
   for (const ClauseStatus& status : replay.engine.clause_states()) {
-    if (status.clause != clause) continue;
+    if (status.clause != clause || status.instance != instance) continue;
     std::string text = fmt::format("{} is {}", clause, status.state);
     if (status.since) {
       text += fmt::format(" since {}", format_utc(*status.since));
@@ -168,7 +170,8 @@ std::string describe_clause(Replay& replay, const std::string& clause) {
     // A clause tested per period: every period's outcome so far, as a table would list them.
     std::vector<std::string> periods;
     for (const Transition& transition : replay.transitions) {
-      if (transition.clause == clause && !transition.period.empty()) {
+      if (transition.clause == clause && transition.instance == instance &&
+          !transition.period.empty()) {
         periods.push_back(fmt::format("{} {}", transition.period, transition.to.name));
       }
     }
@@ -215,7 +218,7 @@ std::string explain(Replay& replay, const ast::Expr& condition, bool wanted) {
           opaque.push_back(part);
           continue;
         }
-        const auto value = evaluate_quietly(replay.engine, *part, replay.bindings);
+        const auto value = evaluate_quietly(replay.engine, *part, replay.bindings, replay.contract);
         const bool as_wanted = value && value->known && value->truth == wanted;
         if (!all_needed || !as_wanted) reasons.push_back(explain(replay, *part, wanted));
       }
@@ -230,7 +233,7 @@ std::string explain(Replay& replay, const ast::Expr& condition, bool wanted) {
     }
   }
   if (evaluable_alone(condition)) {
-    const auto value = evaluate_quietly(replay.engine, condition, replay.bindings);
+    const auto value = evaluate_quietly(replay.engine, condition, replay.bindings, replay.contract);
     if (value && !value->known) return fmt::format("{} cannot be decided yet", text);
   }
   return fmt::format("{} {}", text, wanted ? "does not hold" : "holds");

@@ -17,12 +17,23 @@ namespace proviso {
 
 bool Replay::start(const TestSuite::Impl& suite, std::size_t declaration) {
   Diagnostics ignored;
-  if (!engine.load_text(suite.contract_path, suite.text, ignored)) return false;
+  const bool loaded =
+      suite.instances_name.empty()
+          ? engine.load_text(suite.contract_path, suite.text, ignored)
+          : engine.load_template(suite.contract_path, suite.text, suite.instances_name,
+                                 suite.instances_text, ignored);
+  if (!loaded) return false;
   test = &std::get<ast::TestDecl>(engine.contract(0).file->declarations.at(declaration));
   log_names = {suite.locate(test->span).file};
   engine.set_log_names(log_names);
   engine.on_transition([this](const Transition& transition) { transitions.push_back(transition); });
   return true;
+}
+
+std::optional<std::size_t> addressed_contract(const Engine& engine,
+                                              const ast::Expectation& expectation) {
+  if (!expectation.instance) return 0;
+  return engine.instance_index(expectation.instance->value);
 }
 
 namespace detail {
@@ -63,7 +74,10 @@ const ast::Expectation* expectation_at(const Replay& replay, std::size_t item) {
 void poll_latches(Replay& replay, const std::vector<std::size_t>& items) {
   for (const std::size_t item : items) {
     try {
-      replay.engine.evaluate(*expectation_at(replay, item)->condition, 0, replay.bindings);
+      const ast::Expectation& expectation = *expectation_at(replay, item);
+      replay.engine.evaluate(*expectation.condition,
+                             addressed_contract(replay.engine, expectation).value_or(0),
+                             replay.bindings);
     } catch (const RuntimeError&) {
       // Reported when the expectation itself is checked.
     }
@@ -88,7 +102,8 @@ TestResult TestRun::run() {
     if (has_latch(*expectation->condition)) latched_.push_back(i);
     // Compiled now, so that the windows and latches an expectation brings see every event.
     try {
-      main_.engine.evaluate(*expectation->condition, 0, bindings_);
+      main_.engine.evaluate(*expectation->condition,
+                            addressed_contract(main_.engine, *expectation).value_or(0), bindings_);
     } catch (const RuntimeError&) {
       // Reported when the expectation is checked.
     }

@@ -24,6 +24,11 @@ struct TestSuite::Impl {
   LoadedContract loaded;
   Diagnostics diagnostics;  // mapped to the file they concern
   bool ok = false;
+  // A template's instances (`-- instances: FILE` in a test file, or rows inline): the engine
+  // loads the contract once per row. Empty for a plain contract.
+  std::string instances_name;
+  std::string instances_text;
+  Engine instances_check;  // loaded the instances once: keeps the text its diagnostics show
 
   /// Where a span of `text` is, in the file it came from.
   SourceLine locate(const Span& span) const;
@@ -43,11 +48,17 @@ struct Replay {
   std::vector<Transition> transitions;
   const ast::TestDecl* test = nullptr;  // the test, in this engine's tree
   const Bindings* bindings = nullptr;   // a parameterised test's case
+  std::size_t contract = 0;  // the contract (a template's instance) failure texts describe
   std::vector<std::string> log_names;
 
   /// Loads the suite's text and finds test `declaration`; false when it does not load.
   bool start(const TestSuite::Impl& suite, std::size_t declaration);
 };
+
+/// The contract `expect … for KEY` addresses (the instance named KEY), else the first; nullopt
+/// when no instance has that key.
+std::optional<std::size_t> addressed_contract(const Engine& engine,
+                                              const ast::Expectation& expectation);
 
 /// The event a `given` line states, with its fields read as a log's would be: a plain number in a
 /// quantity field is in the field's unit. Sets `error` and returns nullopt when a value cannot be

@@ -40,6 +40,44 @@ std::optional<std::string> named_contract(const std::string& path, std::string_v
       .string();
 }
 
+constexpr std::string_view kInstancesLine = "-- instances:";
+
+// A test file's instances for a template: `-- instances: notes.csv` (relative to the test file's
+// folder) among its first comment lines, or `-- instances:` followed by comment lines holding
+// the CSV rows themselves (the header row first). Sets `name` and `text`; false when the file
+// named cannot be read (`error` says why). No such line: true, both left empty.
+bool named_instances(const std::string& path, std::string_view text, std::string& name,
+                     std::string& rows, std::string& error) {
+  std::size_t at = 0;
+  bool inline_rows = false;
+  while (at < text.size()) {
+    const std::size_t end = std::min(text.find('\n', at), text.size());
+    const std::string_view line = trim(text.substr(at, end - at));
+    at = end + 1;
+    if (line.substr(0, 2) != "--") break;  // the comments at the top only
+    if (inline_rows) {
+      const std::string_view row = trim(line.substr(2));
+      if (row.empty() || row.substr(0, 2) == "--") break;
+      rows += fmt::format("{}\n", row);
+      continue;
+    }
+    if (line.substr(0, kInstancesLine.size()) != kInstancesLine) continue;
+    const std::string_view file = trim(line.substr(kInstancesLine.size()));
+    if (file.empty()) {
+      inline_rows = true;
+      name = path + " (instances)";
+      continue;
+    }
+    name =
+        (std::filesystem::path(path).parent_path() / std::string(file)).lexically_normal().string();
+    const auto read = read_text_file(name, error);
+    if (!read) return false;
+    rows = *read;
+    return true;
+  }
+  return true;
+}
+
 Diagnostic file_error(const SourceFile& file, std::string message, std::string hint = {}) {
   const auto end = static_cast<std::uint32_t>(std::min(file.text.find('\n'), file.text.size()));
   return Diagnostic{Severity::error, Span{&file, 0, end, 1, 1}, std::move(message),
@@ -112,6 +150,10 @@ TestSuite TestSuite::load(const std::string& path) {
     impl->line_offset =
         static_cast<std::uint32_t>(std::count(impl->text.begin(), impl->text.end(), '\n'));
     impl->text += *own_text;
+    if (!named_instances(path, *own_text, impl->instances_name, impl->instances_text, error)) {
+      impl->diagnostics.push_back(file_error(*impl->tests_source, error));
+      return TestSuite(std::move(impl));
+    }
   }
   impl->loaded = load_contract(impl->contract_path, impl->text);
   for (Diagnostic diagnostic : impl->loaded.diagnostics) {
@@ -125,6 +167,15 @@ TestSuite TestSuite::load(const std::string& path) {
     impl->diagnostics.push_back(std::move(diagnostic));
   }
   impl->ok = impl->loaded.ok();
+  if (impl->ok && !impl->instances_name.empty()) {
+    // A bad row is the suite's error, found before any test runs.
+    Diagnostics rows;
+    if (!impl->instances_check.load_template(impl->contract_path, impl->text, impl->instances_name,
+                                             impl->instances_text, rows)) {
+      impl->ok = false;
+      for (Diagnostic& diagnostic : rows) impl->diagnostics.push_back(std::move(diagnostic));
+    }
+  }
   return TestSuite(std::move(impl));
 }
 

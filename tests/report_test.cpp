@@ -75,7 +75,10 @@ TEST_CASE("report: the AMD example has a row per clause, a chart per metric, and
   // A[2]…A6 vested (amd_deployed and amd_close), all six exercisable (their milestone); and on
   // the totals, one per change: six vestings and the split that doubled them.
   CHECK(count(html, "<g class=\"marker ") == 1 + 5 * 2 + 6 + 7);
-  CHECK(html.find("A6 ≥ 300 USD") != std::string::npos);  // 600 USD after the 2-for-1 split
+  // 600 USD per share before the 2-for-1 split; a per-share price is labelled so, on the axis too.
+  CHECK(html.find("A6 ≥ 300 USD per share<") != std::string::npos);
+  CHECK(html.find("<text class=\"unit\" x=\"4\" y=\"47.0\">USD per share</text>") !=
+        std::string::npos);
   CHECK(html.find("A[3] ≥ 3 GW") != std::string::npos);
   CHECK(html.find("Source: AMD Form 8-K, 2025-10-06") != std::string::npos);
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Renders the HTML report of the AMD–OpenAI example in headless Chromium, checks the DOM the
 # browser built (the clause table with one row per clause, one chart per metric, markers where
-# clauses changed state, the explanation of a pending clause) and saves screenshots as test
-# artifacts. Exits 77 (skipped, with a notice) only when Chromium is not installed and cannot be.
+# clauses changed state, the explanation of a pending clause), then a portfolio's (its summary
+# and script) and a table by period, and saves screenshots as test artifacts. Exits 77 (skipped, with a notice) only when Chromium is not installed and cannot be.
 #   tests/browser/report_test.sh PROVISO ARTIFACT_DIR
 set -euo pipefail
 proviso="$1"
@@ -52,9 +52,16 @@ expect_at_least() {
 render() {  # render NAME [report options…]: writes NAME.html, NAME.dom.html and NAME.png
   local name="$1"
   shift
-  "$proviso" report contracts/amd_openai.proviso contracts/logs/amd_openai.jsonl \
-    -o "$artifacts/$name.html" "$@"
-  local url="file://$artifacts/$name.html"
+  render_inputs "$name" "" contracts/amd_openai.proviso contracts/logs/amd_openai.jsonl "$@"
+}
+
+# render_inputs NAME FRAGMENT [report arguments…]: the report of any inputs, opened at
+# NAME.html#FRAGMENT (none when empty).
+render_inputs() {
+  local name="$1" fragment="$2"
+  shift 2
+  "$proviso" report "$@" -o "$artifacts/$name.html"
+  local url="file://$artifacts/$name.html${fragment:+#$fragment}"
   timeout 120 "$chromium" "${flags[@]}" --dump-dom "$url" > "$artifacts/$name.dom.html" \
     2> "$artifacts/$name.chromium.log"
   timeout 120 "$chromium" "${flags[@]}" --window-size=1280,4800 \
@@ -74,9 +81,31 @@ expect_count "no scripts" "$dom" '<script' 0
 render amd_report_2029_08 --at 2029-08-15
 dom="$artifacts/amd_report_2029_08.dom.html"
 expect_count "A6 pending, explained" "$dom" '<article class="explain" id="explain-A6">' 1
-expect_count "split-adjusted target" "$dom" 'class="guide-label" x="[0-9.]*" y="[0-9.]*">A6 ≥ 300 USD<' 1
+expect_count "split-adjusted target" "$dom" 'class="guide-label" x="[0-9.]*" y="[0-9.]*">A6 ≥ 300 USD per share<' 1
 
-for png in "$artifacts/amd_report.png" "$artifacts/amd_report_2029_08.png"; do
+# A portfolio: the small notes of tests/golden/run, opened at one instance's details. The
+# script has run in the browser: it showed the filter box and opened the details named.
+render_inputs notes_portfolio instance-A1 tests/golden/run/template_notes.proviso \
+  --instances tests/golden/run/template_notes.csv tests/golden/run/template_notes.jsonl
+dom="$artifacts/notes_portfolio.dom.html"
+expect_count "summary table" "$dom" '<table class="portfolio" id="portfolio-table">' 1
+expect_count "one summary row per instance" "$dom" '<tr data-instance="' 3
+expect_count "details per changed instance" "$dom" '<details class="instance"' 3
+expect_count "the filter is shown" "$dom" 'id="portfolio-filter" placeholder="Filter instances" aria-label="Filter instances">' 1
+expect_count "the named instance is open" "$dom" '<details class="instance" id="instance-A1" data-instance="A1" open="">' 1
+expect_count "only that one" "$dom" 'open=""' 1
+expect_count "A1's own timeline" "$dom" '<section id="A1-timeline">' 1
+
+# A table by period: monthly availability in London.
+render_inputs periods "" tests/golden/run/periods.proviso tests/golden/run/periods.jsonl \
+  --until 2027-01-16
+dom="$artifacts/periods.dom.html"
+expect_count "a table per clause tested per period" "$dom" '<table class="periods"' 4
+expect_count "a missed month" "$dom" '<tr data-period="2026-02"><td class="num">2026-02' 1
+expect_count "no scripts" "$dom" '<script' 0
+
+for png in "$artifacts/amd_report.png" "$artifacts/amd_report_2029_08.png" \
+  "$artifacts/notes_portfolio.png" "$artifacts/periods.png"; do
   # A PNG signature, then the IHDR width: 1280 pixels.
   if [ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" != "89504e470d0a1a0a" ]; then
     fail "$png is not a PNG"
