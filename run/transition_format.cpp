@@ -27,9 +27,10 @@ std::string format_transition_text(const Transition& transition) {
   const std::string change = transition.period.empty()
                                  ? fmt::format("{} → {}", transition.from.name, transition.to.name)
                                  : fmt::format("{}: {}", transition.period, transition.to.name);
-  return fmt::format("{}  {}  {}{}{}  {}{}{}  [{}]", format_utc(transition.ts), transition.contract,
-                     transition.instance, transition.instance.empty() ? "" : "  ",
-                     transition.clause, change, values.empty() ? "" : "  ", values,
+  return fmt::format("{}  {}  {}{}{}  {}{}{}  [{}]", format_utc(transition.ts),
+                     transition.contract, transition.instance,
+                     transition.instance.empty() ? "" : "  ", transition.clause, change,
+                     values.empty() ? "" : "  ", values,
                      cause_text(transition.cause, transition.ts));
 }
 
