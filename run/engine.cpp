@@ -162,6 +162,10 @@ std::optional<Timestamp> Engine::now() const {
   return impl_->clock;
 }
 
+EngineCounters Engine::counters() const {
+  return impl_->counters;
+}
+
 void Engine::feed(const Event& event) {
   // What a log reader guarantees, checked for events a host built itself.
   if (auto bad = check_event(event, impl_->schemas)) {
@@ -289,7 +293,9 @@ Evaluation Engine::evaluate(const ast::Expr& expr, std::size_t index, const Bind
         contract.extra
             .emplace(&expr, compile_expression(*contract.extended, impl_->schemas, expr, bindings))
             .first;
-    // The expression may bring windows and latches of its own; they start empty now.
+    // The expression may bring windows and latches of its own; they start empty now. It
+    // watches every event from now on, so the contract leaves the filter index.
+    impl_->routes_built = false;
     contract.windows.resize(contract.extended->windows.size());
     contract.latches.resize(contract.extended->latch_count);
   }

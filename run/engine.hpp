@@ -140,6 +140,16 @@ class EngineListener {
   virtual void on_event(const Event& /*event*/, const std::vector<MetricChanges>& /*changed*/) {}
 };
 
+/// How much work the events so far caused: what benchmarks and the filter index's tests read.
+struct EngineCounters {
+  std::uint64_t events = 0;  // events processed
+  /// Contracts (instances) the events visited. An event visits the contracts whose `where`
+  /// filters it may pass and those whose filters are not one equality on a field (the filter
+  /// index, docs/run.md); the first event of each local day visits every contract that
+  /// declares its type.
+  std::uint64_t contract_visits = 0;
+};
+
 /// A failure while running: arithmetic that overflowed or divided by zero, pointing at the
 /// contract's source and at the event that caused it.
 class RuntimeError : public std::runtime_error {
@@ -239,6 +249,8 @@ class Engine {
   void fire_timers_until(Timestamp until);
   /// The engine's clock: the last event's or advance_to's instant.
   std::optional<Timestamp> now() const;
+  /// The work the events so far caused.
+  EngineCounters counters() const;
 
   std::vector<ClauseStatus> clause_states() const;
   std::vector<MetricStatus> metric_values() const;

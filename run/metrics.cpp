@@ -1,6 +1,7 @@
 // Metric updates: each aggregate keeps running state, so an event costs O(1) amortised.
-// Windowed metrics keep the values inside their window; min and max over a window use a
-// monotonic deque, so eviction never rescans.
+// Windowed metrics keep the values inside their window (a sum or VWAP over trading days one
+// subtotal per day); min and max over a window use a monotonic deque, so eviction never
+// rescans.
 #include <fmt/format.h>
 
 #include "run/runtime.hpp"
@@ -21,6 +22,29 @@ void push_extreme(std::deque<WindowEntry>& extremes, const WindowEntry& entry, b
     extremes.pop_back();
   }
   extremes.push_back(entry);
+}
+
+// A sum or VWAP over the last N trading days loses its values a whole day at a time, so one
+// entry per day is enough: the day's sum, or for a VWAP the day's total weight and its exact
+// VWAP (value × weight is then the day's Σ price × weight, exactly: Decimal is a fraction).
+// The window then holds at most N + the non-trading days among them entries, however many
+// events a day brings. False when `entry` needs an entry of its own.
+bool merge_into_day(const MetricPlan& plan, std::deque<WindowEntry>& window,
+                    const WindowEntry& entry) {
+  if (plan.window_trading_days == 0 || window.empty() || window.back().day != entry.day) {
+    return false;
+  }
+  WindowEntry& day = window.back();
+  if (plan.fn == ast::AggregateFn::sum) {
+    day.value = day.value + entry.value;
+    return true;
+  }
+  if (plan.fn != ast::AggregateFn::vwap) return false;
+  const Decimal weight = day.weight + entry.weight;
+  if (weight.is_zero()) return false;
+  day.value = (day.value * day.weight + entry.value * entry.weight) / weight;
+  day.weight = weight;
+  return true;
 }
 
 }  // namespace
@@ -61,7 +85,7 @@ void Engine::Impl::update_metric(ContractRuntime& contract, std::uint32_t index,
   try {
     if (windowed) {
       WindowEntry entry{state.next_seq++, event.ts.micros,
-                        contract.plan.zone->local_date(event.ts).days,
+                        local_day(*contract.plan.zone, event.ts.micros),
                         field ? field->number : Decimal(),
                         plan.weight >= 0 ? event.fields[plan.weight].number : Decimal()};
       if (plan.fn == ast::AggregateFn::min || plan.fn == ast::AggregateFn::max) {
@@ -70,7 +94,7 @@ void Engine::Impl::update_metric(ContractRuntime& contract, std::uint32_t index,
       state.sum = state.sum +
                   (plan.fn == ast::AggregateFn::vwap ? entry.value * entry.weight : entry.value);
       state.weight_sum = state.weight_sum + entry.weight;
-      state.window.push_back(entry);
+      if (!merge_into_day(plan, state.window, entry)) state.window.push_back(entry);
       if (plan.window_events > 0 && state.window.size() > plan.window_events) {
         const WindowEntry old = state.window.front();
         state.window.pop_front();
@@ -142,12 +166,15 @@ void Engine::Impl::expire_window_entries(ContractRuntime& contract, std::uint32_
   MetricState& state = contract.metrics[index];
   // A trading-day window holds the last N sessions up to today: an entry leaves once more
   // than N sessions lie between its day and the end of today.
-  const std::int32_t today = contract.plan.zone->local_date(Timestamp{now}).days;
-  const TradingCalendar& sessions = contract.calendar ? *contract.calendar : contract.every_day;
+  // The window's first day is found once per calendar, length and day, not per contract.
+  const std::int32_t first_inside =
+      plan.window_micros > 0
+          ? 0
+          : first_day_inside(contract.calendar ? *contract.calendar : contract.every_day,
+                             plan.window_trading_days, local_day(*contract.plan.zone, now));
   auto outside = [&](const WindowEntry& entry) {
     if (plan.window_micros > 0) return entry.ts <= now - plan.window_micros;
-    return sessions.trading_days_between(Date{entry.day}, Date{today + 1}) >
-           static_cast<std::int64_t>(plan.window_trading_days);
+    return entry.day < first_inside;
   };
   while (!state.window.empty() && outside(state.window.front())) {
     const WindowEntry old = state.window.front();

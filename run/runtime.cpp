@@ -96,6 +96,7 @@ void Engine::Impl::start_added(std::size_t first, std::size_t schemas_before) {
   // contract starts again, else only the ones added.
   const bool restart = schemas_size() != schemas_before;
   if (restart) timers = {};
+  routes_built = false;
   for (std::size_t i = restart ? 0 : first; i < contracts.size(); ++i) {
     start_contract(static_cast<std::uint32_t>(i));
     arm_timers(static_cast<std::uint32_t>(i));
@@ -234,22 +235,22 @@ void Engine::Impl::process(const Event& event) {
     cause.file.clear();
   }
   cause.line = event.line;
+  ++counters.events;
   try {
-    for (auto& owned : contracts) {
-      ContractRuntime& contract = *owned;
+    // Only the contracts that declare the event's type, and of those only the ones whose
+    // filters it may pass (runtime_routes.cpp): another contract's events neither move a
+    // contract's clock nor its windows.
+    for (const std::uint32_t visited : contracts_for(event)) {
+      ContractRuntime& contract = *contracts[visited];
       if (contract.expired) continue;
-      // An event type the contract does not declare is another contract's business: it
-      // neither moves this contract's clock nor its windows.
-      if (event.type >= contract.plan.declared_events.size() ||
-          !contract.plan.declared_events[event.type]) {
-        continue;
-      }
       // Its line lacks a field this contract declares, or gives a bad value for it: skipped
       // for it alone.
       if (!event.withheld.empty() && std::find(event.withheld.begin(), event.withheld.end(),
                                                contract.plan.declarer) != event.withheld.end()) {
         continue;
       }
+      ++counters.contract_visits;
+      contract.visited_day = local_day(*contract.plan.zone, event.ts.micros);
       pass_time(contract, event.ts.micros);
       if (contract.reports) {
         const ReportAdmission admitted = admit_report(contract, event);
@@ -312,12 +313,12 @@ void Engine::Impl::mark_tested(ContractRuntime& contract, const Event& event) {
 }
 
 bool Engine::Impl::before_first_day(const ContractRuntime& contract, const MetricPlan& metric,
-                                    const Event& event) const {
+                                    const Event& event) {
   if (!metric.first_day && !metric.first_day_parameter) return false;
   const std::int32_t first = metric.first_day_parameter
                                  ? first_day_of(contract, *metric.first_day_parameter)
                                  : *metric.first_day;
-  return contract.plan.zone->local_date(event.ts).days < first;
+  return local_day(*contract.plan.zone, event.ts.micros) < first;
 }
 
 std::int32_t Engine::Impl::first_day_of(const ContractRuntime& contract, std::uint32_t parameter) {

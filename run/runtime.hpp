@@ -9,6 +9,7 @@
 #include <optional>
 #include <queue>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "check/load.hpp"
@@ -152,6 +153,7 @@ struct ContractRuntime {
   std::vector<std::uint8_t> dirty;              // clauses to re-evaluate
   std::vector<std::uint8_t> coverage;           // by node id: bit 0 seen true, bit 1 seen false
   std::int32_t last_missing_day = INT32_MIN;    // missing trading days are noted once
+  std::int32_t visited_day = INT32_MIN;         // the local day of the last event that visited it
   Decimal split_factor = Decimal::from_int(1);  // the product of every split's ratio so far
   // Expressions compiled after loading (a test's expectations, a family member's part of a
   // condition): `plan` never changes for them. `extended` is the same contract compiled again,
@@ -211,6 +213,23 @@ RuntimeValue aggregate_value(const MetricPlan& plan, const MetricState& state);
 /// A diagnostic at line `line` (1-based; 0 for the text as a whole) of `source`.
 Diagnostic line_diagnostic(const SourceFile& source, std::uint64_t line, std::string message);
 
+/// Which contracts an event of one type reaches (runtime_routes.cpp).
+struct FieldRoute {
+  std::uint32_t field = 0;  // into the type's schema fields
+  ValueKind kind = ValueKind::text;
+  /// The field's value (as route_key writes it) -> the contracts whose filters it passes.
+  std::unordered_map<std::string, std::vector<std::uint32_t>> by_value;
+};
+struct EventRoutes {
+  std::vector<std::uint32_t> everyone;     // every contract that declares the type, in order
+  std::vector<std::uint32_t> broadcast;    // those that every event of the type visits
+  std::vector<std::uint32_t> day_visited;  // the others: visited through `fields`, and by the
+                                           // first event of each local day (windows roll)
+  std::vector<FieldRoute> fields;
+  /// The local day of the last event of the type, by zone of the `day_visited` contracts.
+  std::vector<std::pair<TimeZone, std::int32_t>> days;
+};
+
 struct Engine::Impl {
   std::vector<std::unique_ptr<ContractRuntime>> contracts;
   std::map<std::string, std::size_t> instance_index;  // a template instance's name -> contract
@@ -254,6 +273,39 @@ struct Engine::Impl {
     bool was_;
   };
 
+  EngineCounters counters;
+  // runtime_routes.cpp
+  std::vector<EventRoutes> routes;  // by event type; built at the first event
+  bool routes_built = false;
+  std::vector<std::uint32_t> visiting;      // reused by every event
+  std::vector<std::uint32_t> day_visiting;  // reused by the first event of each day
+  std::string route_key_buffer;             // reused by every event
+  void build_routes();
+  /// The contracts `event` visits, in load order: the type's broadcast list and those its
+  /// field values are indexed under; every declaring contract at a local day's first event.
+  const std::vector<std::uint32_t>& contracts_for(const Event& event);
+  /// The local day of an instant in `zone`, computed once per zone and instant.
+  struct LocalDay {
+    TimeZone zone;
+    std::int64_t micros = 0;
+    std::int32_t day = 0;
+  };
+  std::vector<LocalDay> local_days;
+  std::int32_t local_day(const TimeZone& zone, std::int64_t micros);
+  /// The first day inside a window of the last `days` trading days ending today: computed once
+  /// per calendar, window length and day.
+  struct WindowStart {
+    const TradingCalendar* sessions = nullptr;
+    std::uint32_t days = 0;
+    std::int32_t today = 0;
+    std::int32_t first = 0;
+  };
+  std::vector<WindowStart> window_starts;
+  std::int32_t first_day_inside(const TradingCalendar& sessions, std::uint32_t days,
+                                std::int32_t today);
+  static std::int32_t window_start(const TradingCalendar& sessions, std::uint32_t days,
+                                   std::int32_t today);
+
   // runtime.cpp
   void start_contract(std::uint32_t index);
   /// Pushes contract `index`'s timers: effective, expiry, fixed deadlines and time tests.
@@ -268,7 +320,7 @@ struct Engine::Impl {
   void mark_tested(ContractRuntime& contract, const Event& event);
   /// `over the last … since D`: the event's day is before D.
   bool before_first_day(const ContractRuntime& contract, const MetricPlan& metric,
-                        const Event& event) const;
+                        const Event& event);
   /// The local day of a date or timestamp parameter of the instance.
   static std::int32_t first_day_of(const ContractRuntime& contract, std::uint32_t parameter);
   /// A day window's first day (`since …`) for this contract or instance; none without `since`.

@@ -34,7 +34,7 @@ void push_sample(WindowState& state, std::uint32_t span, bool met) {
 }  // namespace
 
 void Engine::Impl::roll_windows(ContractRuntime& contract, std::int64_t now) {
-  const std::int32_t today = contract.plan.zone->local_date(Timestamp{now}).days;
+  const std::int32_t today = local_day(*contract.plan.zone, now);
   for (std::uint32_t w = 0; w < contract.running().windows.size(); ++w) {
     const DayWindowPlan& plan = contract.running().windows[w];
     WindowState& state = contract.windows[w];
