@@ -21,6 +21,7 @@
 #include "cli/commands.hpp"
 #include "cli/follow.hpp"
 #include "cli/replay.hpp"
+#include "cli/worker.hpp"
 #include "run/engine.hpp"
 #include "run/render.hpp"
 #include "run/transition_format.hpp"
@@ -39,6 +40,7 @@ struct RunOptions {
   std::string checkpoint;
   std::uint64_t checkpoint_events = 1000;
   double checkpoint_seconds = 5;
+  WorkerOptions worker;
 };
 
 // --follow's options make sense only with it, and it cannot end at an instant or read standard
@@ -112,8 +114,10 @@ int run(const RunOptions& options) {
     return usage_error(kCommand, conflict);
   }
   Engine engine;
+  if (const int code = start_worker(kCommand, options.worker, engine)) return code;
   if (const int code = load_contracts(engine, inputs.contracts, options.replay.instances))
     return code;
+  if (print_subjects(options.worker, engine)) return kExitOk;
   ReplayPlan plan;
   if (const int code = plan_replay(engine, options.replay, kCommand, plan)) return code;
   const bool json = options.format == "jsonl";
@@ -156,7 +160,8 @@ int run(const RunOptions& options) {
   }
   if (const int code = replay_logs(engine, inputs.logs, plan)) return code;
   if (plan.at) print_state(engine, *plan.at);
-  if (!json || plan.at) print_totals(engine);
+  // A worker's totals would be its share's alone.
+  if ((!json || plan.at) && options.worker.worker.empty()) print_totals(engine);
   if (!options.save_state.empty() &&
       !write_atomically(options.save_state, engine.save_state(), error)) {
     // The replay ran; the failure is the system's (a full disk, a folder without write
@@ -204,6 +209,7 @@ void add_run_command(CLI::App& app) {
   command->add_option("--checkpoint-seconds", options->checkpoint_seconds,
                       "Save the checkpoint this long after the last save, if anything changed "
                       "(default 5)");
+  add_worker_options(*command, options->worker);
   command->footer(
       "Logs replay merged by timestamp; ties keep the order of the files, then line order.\n"
       "A timestamp going backwards within a log is an error unless --reorder allows it.\n"

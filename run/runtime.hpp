@@ -198,6 +198,9 @@ struct Engine::Impl {
   std::vector<std::unique_ptr<ContractRuntime>> contracts;
   std::map<std::string, std::size_t> instance_index;  // a template instance's name -> contract
   std::vector<LoadedContract> rejected;  // kept so that their diagnostics' spans stay valid
+  std::optional<WorkerShare> share;      // set_share: load only the contracts this worker runs
+  std::size_t outside_share = 0;         // contracts and instances passed over for another share
+  std::string first_timezone;            // the first contract checked's, loaded or passed over
   EventSchemas schemas;
   std::vector<std::string> log_names;
   std::function<void(const Transition&)> callback;
