@@ -9,7 +9,6 @@
 #include "cli/follow.hpp"
 
 #include <condition_variable>
-#include <csignal>
 #include <cstdio>
 #include <deque>
 #include <filesystem>
@@ -25,41 +24,11 @@
 #include "cli/checkpoint.hpp"
 #include "cli/commands.hpp"
 #include "cli/log_tail.hpp"
+#include "cli/stop_signals.hpp"
 
 namespace proviso::cli {
 
 namespace {
-
-volatile std::sig_atomic_t stop_signal = 0;
-
-void on_stop_signal(int signal) {
-  stop_signal = signal;
-}
-
-// SIGINT and SIGTERM only set a flag, which the loop looks at between events (at least every
-// poll interval); the previous handlers come back at the end.
-class StopSignals {
- public:
-  StopSignals() {
-    stop_signal = 0;
-    struct sigaction action {};
-    action.sa_handler = on_stop_signal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    ::sigaction(SIGINT, &action, &old_int_);
-    ::sigaction(SIGTERM, &action, &old_term_);
-  }
-  ~StopSignals() {
-    ::sigaction(SIGINT, &old_int_, nullptr);
-    ::sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  StopSignals(const StopSignals&) = delete;
-  StopSignals& operator=(const StopSignals&) = delete;
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
 
 // Events from the merge thread to this one; bounded, so a long log does not fill memory.
 struct EventQueue {
@@ -250,7 +219,7 @@ bool Follower::caught_up(std::chrono::steady_clock::time_point now) {
 int Follower::take(Event& event) {
   std::unique_lock lock(queue_.mutex);
   queue_.filled.wait_for(lock, options_.poll, [&] {
-    return !queue_.events.empty() || queue_.finished || stop_signal != 0;
+    return !queue_.events.empty() || queue_.finished || stop_requested() != 0;
   });
   if (!queue_.events.empty()) {
     event = std::move(queue_.events.front());
@@ -276,7 +245,7 @@ int Follower::run(const ReplayPlan& plan,
   int code = kExitOk;
   Event event;
   try {
-    while (stop_signal == 0) {
+    while (stop_requested() == 0) {
       const int got = take(event);
       if (got < 0) {
         commit();
@@ -336,7 +305,7 @@ int Follower::run(const ReplayPlan& plan,
         break;
       }
     }
-    if (stop_signal != 0 && code == kExitOk && !commit()) code = kExitContractErrors;
+    if (stop_requested() != 0 && code == kExitOk && !commit()) code = kExitContractErrors;
   } catch (const RuntimeError& failure) {
     // The state is not saved: the event that failed is half processed.
     std::fwrite(pending_.data(), 1, pending_.size(), stdout);

@@ -27,7 +27,7 @@ struct ReplayOptions {
   std::string reorder;
   bool skip_bad_lines = false;
   bool strict = false;
-  int threads = 0;          // --threads: 1 reads on the replaying thread, 2 on a second; 0 decides
+  int threads = 0;        // --threads: 1 reads on the replaying thread, 2 on a second; 0 decides
   std::string instances;  // --instances: the rows that instantiate a template contract
 };
 

@@ -20,6 +20,7 @@
 #include "cli/atomic_file.hpp"
 #include "cli/commands.hpp"
 #include "cli/follow.hpp"
+#include "cli/jetstream_source.hpp"
 #include "cli/replay.hpp"
 #include "cli/worker.hpp"
 #include "run/engine.hpp"
@@ -41,7 +42,43 @@ struct RunOptions {
   std::uint64_t checkpoint_events = 1000;
   double checkpoint_seconds = 5;
   WorkerOptions worker;
+  JetStreamOptions jetstream;  // --from and its options (docs/live.md)
 };
+
+// --from reads a JetStream stream instead of logs; the message when its options are mixed with
+// what it cannot do, or empty.
+std::string jetstream_conflict(const RunOptions& options, const SortedInputs& inputs) {
+  const JetStreamOptions& stream = options.jetstream;
+  if (stream.url.empty()) {
+    const bool given = !stream.stream.empty() || !stream.publish.empty() || stream.drain ||
+                       !stream.bucket.empty() || !stream.subject.empty();
+    return given ? "--stream, --subject, --durable, --publish, --checkpoint-bucket and --drain "
+                   "need --from"
+                 : "";
+  }
+  if (stream.stream.empty()) return "--from needs --stream NAME";
+  if (!inputs.logs.empty()) return "--from reads its events from the stream: give no log files";
+  const ReplayOptions& replay = options.replay;
+  for (const auto& [given, name] : {std::pair{options.follow, "--follow"},
+                                    {!replay.at.empty(), "--at"},
+                                    {!replay.reorder.empty(), "--reorder"},
+                                    {!options.save_state.empty(), "--save-state"},
+                                    {!options.resume.empty(), "--resume"},
+                                    {!options.checkpoint.empty(), "--checkpoint"},
+                                    {options.clock == "wall", "--clock wall"}}) {
+    if (given) {
+      return fmt::format(
+          "--from cannot be combined with {} (its checkpoint is in the bucket of "
+          "--checkpoint-bucket)",
+          name);
+    }
+  }
+  if (!replay.until.empty() && !stream.drain) {
+    return "--until with --from needs --drain (the clock moves to it once the stream is consumed)";
+  }
+  if (options.checkpoint_events == 0) return "--checkpoint-events must be more than 0";
+  return "";
+}
 
 // --follow's options make sense only with it, and it cannot end at an instant or read standard
 // input (which streams already); the message when they are mixed, or empty.
@@ -110,8 +147,13 @@ int run(const RunOptions& options) {
                                    "give at least one contract file (.proviso)", inputs)) {
     return code;
   }
-  if (const std::string conflict = follow_conflict(options, inputs); !conflict.empty()) {
+  if (const std::string conflict = jetstream_conflict(options, inputs); !conflict.empty()) {
     return usage_error(kCommand, conflict);
+  }
+  if (options.jetstream.url.empty()) {
+    if (const std::string conflict = follow_conflict(options, inputs); !conflict.empty()) {
+      return usage_error(kCommand, conflict);
+    }
   }
   Engine engine;
   if (const int code = start_worker(kCommand, options.worker, engine)) return code;
@@ -126,6 +168,16 @@ int run(const RunOptions& options) {
     std::fflush(stdout);
     fmt::print(stderr, "note: {}\n", note);
   });
+  if (!options.jetstream.url.empty()) {
+    JetStreamOptions jetstream = options.jetstream;
+    jetstream.batch = options.checkpoint_events;
+    const int code = consume_jetstream(engine, plan, jetstream, [json](const Transition& t) {
+      return json ? format_transition_json(t) : format_transition_text(t);
+    });
+    // A drained stream ended as a log does: its totals follow, as after `proviso run`.
+    if (code == kExitOk && jetstream.drain && !json) print_totals(engine);
+    return code;
+  }
   if (options.follow) {
     FollowOptions follow;
     follow.checkpoint = options.checkpoint;
@@ -173,6 +225,24 @@ int run(const RunOptions& options) {
   return kExitOk;
 }
 
+void add_jetstream_options(CLI::App& command, JetStreamOptions& options) {
+  command.add_option("--from", options.url,
+                     "Read events from a NATS JetStream stream (nats://HOST:PORT), exactly once "
+                     "across restarts (docs/live.md)");
+  command.add_option("--stream", options.stream, "With --from: the stream's name");
+  command.add_option("--subject", options.subject, "With --from: read only this subject");
+  command.add_option("--durable", options.durable,
+                     "With --from: the durable consumer's name (default proviso)");
+  command.add_option("--publish", options.publish,
+                     "With --from: also publish each transition (JSON) to this subject");
+  command.add_option("--checkpoint-bucket", options.bucket,
+                     "With --from: the key-value bucket of the checkpoint (default "
+                     "STREAM-DURABLE-checkpoint)");
+  command.add_flag("--drain", options.drain,
+                   "With --from: stop once the stream holds nothing more (else run until SIGINT "
+                   "or SIGTERM)");
+}
+
 }  // namespace
 
 void add_run_command(CLI::App& app) {
@@ -210,6 +280,7 @@ void add_run_command(CLI::App& app) {
                       "Save the checkpoint this long after the last save, if anything changed "
                       "(default 5)");
   add_worker_options(*command, options->worker);
+  add_jetstream_options(*command, options->jetstream);
   command->footer(
       "Logs replay merged by timestamp; ties keep the order of the files, then line order.\n"
       "A timestamp going backwards within a log is an error unless --reorder allows it.\n"

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Proviso needs to build and test, only when missing.
-#   scripts/setup.sh          what the build and the tests need
+#   scripts/setup.sh          what the build and the tests need (libnats-dev for `run --from`,
+#                             nats-server for its tests in tests/jetstream)
 #   scripts/setup.sh --fuzz   also clang and its runtime (libFuzzer, the sanitizers) for fuzz/
 set -euo pipefail
 
 packages=(g++ cmake make tao-pegtl-dev libfmt-dev libboost-date-time-dev catch2
-          libsimdjson-dev libcli11-dev libhowardhinnant-date-dev tzdata libz3-dev)
+          libsimdjson-dev libcli11-dev libhowardhinnant-date-dev tzdata libz3-dev
+          pkg-config libnats-dev nats-server)
 if [[ "${1:-}" == "--fuzz" ]]; then
   packages+=(clang libclang-rt-dev)
 fi
