@@ -170,12 +170,16 @@ int run(const RunOptions& options) {
   });
   if (!options.jetstream.url.empty()) {
     JetStreamOptions jetstream = options.jetstream;
+    if (jetstream.subject.empty())
+      jetstream.subject = worker_filter_subject(options.worker, engine);
     jetstream.batch = options.checkpoint_events;
     const int code = consume_jetstream(engine, plan, jetstream, [json](const Transition& t) {
       return json ? format_transition_json(t) : format_transition_text(t);
     });
     // A drained stream ended as a log does: its totals follow, as after `proviso run`.
-    if (code == kExitOk && jetstream.drain && !json) print_totals(engine);
+    if (code == kExitOk && jetstream.drain && !json && options.worker.worker.empty()) {
+      print_totals(engine);
+    }
     return code;
   }
   if (options.follow) {

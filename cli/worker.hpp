@@ -30,4 +30,9 @@ int start_worker(std::string_view command, const WorkerOptions& options, Engine&
 /// line, and returns true (the command then ends with exit code 0).
 bool print_subjects(const WorkerOptions& options, const Engine& engine);
 
+/// With --from, --worker and --subject-template and no --subject: the consumer's filter subject,
+/// when the worker's contracts need one subject; when they need several, a note says the worker
+/// reads the stream's every subject (a consumer of NATS 2.9 takes one filter) and it is empty.
+std::string worker_filter_subject(const WorkerOptions& options, const Engine& engine);
+
 }  // namespace proviso::cli
