@@ -76,7 +76,7 @@ TEST_CASE("worker shares are FNV-1a 64 of the name, modulo N") {
   CHECK(runs(WorkerShare{1, 1}, "anything"));
 }
 
-TEST_CASE("--worker reads K/N with 1 <= K <= N") {
+TEST_CASE("a worker share is read as K/N with 1 <= K <= N") {
   std::string error;
   CHECK(parse_worker_share("2/3", error) == WorkerShare{2, 3});
   CHECK(parse_worker_share("1/1", error) == WorkerShare{1, 1});
