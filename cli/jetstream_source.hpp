@@ -13,6 +13,10 @@
 #include "cli/replay.hpp"
 #include "run/engine.hpp"
 
+namespace CLI {
+class App;
+}
+
 namespace proviso::cli {
 
 /// --from's options.
@@ -27,8 +31,8 @@ struct JetStreamOptions {
   std::uint64_t batch = 1000;       // messages per fetch and checkpoint (--checkpoint-events)
 };
 
-/// Whether this build can read JetStream (libnats was found at configure time).
-bool jetstream_available();
+/// Adds --from, --stream, --subject, --durable, --publish, --checkpoint-bucket and --drain.
+void add_jetstream_options(CLI::App& command, JetStreamOptions& options);
 
 /// The checkpoint bucket's name: --checkpoint-bucket, or derived from the durable.
 std::string checkpoint_bucket(const JetStreamOptions& options);

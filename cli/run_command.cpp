@@ -229,24 +229,6 @@ int run(const RunOptions& options) {
   return kExitOk;
 }
 
-void add_jetstream_options(CLI::App& command, JetStreamOptions& options) {
-  command.add_option("--from", options.url,
-                     "Read events from a NATS JetStream stream (nats://HOST:PORT), exactly once "
-                     "across restarts (docs/live.md)");
-  command.add_option("--stream", options.stream, "With --from: the stream's name");
-  command.add_option("--subject", options.subject, "With --from: read only this subject");
-  command.add_option("--durable", options.durable,
-                     "With --from: the durable consumer's name (default proviso)");
-  command.add_option("--publish", options.publish,
-                     "With --from: also publish each transition (JSON) to this subject");
-  command.add_option("--checkpoint-bucket", options.bucket,
-                     "With --from: the key-value bucket of the checkpoint (default "
-                     "STREAM-DURABLE-checkpoint)");
-  command.add_flag("--drain", options.drain,
-                   "With --from: stop once the stream holds nothing more (else run until SIGINT "
-                   "or SIGTERM)");
-}
-
 }  // namespace
 
 void add_run_command(CLI::App& app) {
