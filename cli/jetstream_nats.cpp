@@ -3,6 +3,8 @@
 #if PROVISO_HAVE_NATS
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "cli/checkpoint.hpp"
 #include "cli/commands.hpp"
@@ -41,7 +43,20 @@ int JetStreamConsumer::connect() {
   natsOptions* raw_options = nullptr;
   natsStatus status = natsOptions_Create(&raw_options);
   const Handle<natsOptions, natsOptions_Destroy> nats_options(raw_options);
-  if (status == NATS_OK) status = natsOptions_SetURL(raw_options, options_.url.c_str());
+  // "nats://a:4222,nats://b:4222" names the servers of a cluster: the library's SetURL takes one
+  // URL, so the list goes through SetServers.
+  std::vector<std::string> servers;
+  for (std::size_t start = 0; start <= options_.url.size();) {
+    const std::size_t comma = std::min(options_.url.find(',', start), options_.url.size());
+    if (comma > start) servers.push_back(options_.url.substr(start, comma - start));
+    start = comma + 1;
+  }
+  std::vector<const char*> server_names;
+  for (const std::string& server : servers) server_names.push_back(server.c_str());
+  if (status == NATS_OK) {
+    status = natsOptions_SetServers(raw_options, server_names.data(),
+                                    static_cast<int>(server_names.size()));
+  }
   if (status == NATS_OK) status = natsOptions_SetTimeout(raw_options, 3000);
   // A lost server is looked for again for about ten seconds (another of a cluster at once).
   if (status == NATS_OK) status = natsOptions_SetMaxReconnect(raw_options, kReconnects);

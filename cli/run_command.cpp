@@ -22,6 +22,7 @@
 #include "cli/follow.hpp"
 #include "cli/jetstream_source.hpp"
 #include "cli/replay.hpp"
+#include "cli/worker.hpp"
 #include "run/engine.hpp"
 #include "run/render.hpp"
 #include "run/transition_format.hpp"
@@ -40,6 +41,7 @@ struct RunOptions {
   std::string checkpoint;
   std::uint64_t checkpoint_events = 1000;
   double checkpoint_seconds = 5;
+  WorkerOptions worker;
   JetStreamOptions jetstream;  // --from and its options (docs/live.md)
 };
 
@@ -170,8 +172,10 @@ int run(const RunOptions& options) {
     }
   }
   Engine engine;
+  if (const int code = start_worker(kCommand, options.worker, engine)) return code;
   if (const int code = load_contracts(engine, inputs.contracts, options.replay.instances))
     return code;
+  if (print_subjects(options.worker, engine)) return kExitOk;
   ReplayPlan plan;
   if (const int code = plan_replay(engine, options.replay, kCommand, plan)) return code;
   // JSON Lines and CSV are for programs: no totals line after the transitions.
@@ -184,12 +188,18 @@ int run(const RunOptions& options) {
   });
   if (!options.jetstream.url.empty()) {
     JetStreamOptions jetstream = options.jetstream;
+    if (jetstream.subject.empty())
+      jetstream.subject = worker_filter_subject(options.worker, engine);
     jetstream.batch = options.checkpoint_events;
-    const int code = consume_jetstream(engine, plan, jetstream, [json](const Transition& t) {
-      return json ? format_transition_json(t) : format_transition_text(t);
+    if (format == "csv") fmt::print("{}\n", format_transition_csv_header());
+    const int code = consume_jetstream(engine, plan, jetstream, [format](const Transition& t) {
+      return format_transition(t, format);
     });
     // A drained stream ended as a log does: its totals follow, as after `proviso run`.
-    if (code == kExitOk && jetstream.drain && !json) print_totals(engine);
+    if (code == kExitOk && jetstream.drain && !structured && options.worker.worker.empty()) {
+      print_totals(engine);
+      print_paid(engine);
+    }
     return code;
   }
   if (options.follow) {
@@ -227,7 +237,8 @@ int run(const RunOptions& options) {
   }
   if (const int code = replay_logs(engine, inputs.logs, plan)) return code;
   if (plan.at) print_state(engine, *plan.at);
-  if (!structured || plan.at) {
+  // A worker's totals would be its share's alone.
+  if ((!structured || plan.at) && options.worker.worker.empty()) {
     print_totals(engine);
     print_paid(engine);
   }
@@ -281,6 +292,7 @@ void add_run_command(CLI::App& app) {
   command->add_option("--checkpoint-seconds", options->checkpoint_seconds,
                       "Save the checkpoint this long after the last save, if anything changed "
                       "(default 5)");
+  add_worker_options(*command, options->worker);
   add_jetstream_options(*command, options->jetstream);
   command->footer(
       "Logs replay merged by timestamp; ties keep the order of the files, then line order.\n"

@@ -83,6 +83,13 @@ bool Engine::load_text(std::string name, std::string text, Diagnostics& diagnost
   }
   const std::size_t schemas_before = impl_->schemas_size();
   shared->declarer = merge_schemas(shared->loaded.checked, impl_->schemas);
+  if (impl_->first_timezone.empty()) impl_->first_timezone = shared->loaded.checked.timezone;
+  if (impl_->share && !runs(*impl_->share, shared->loaded.checked.title)) {
+    ++impl_->outside_share;
+    // Its event types may have moved the others' field indices: they start again.
+    impl_->start_added(impl_->contracts.size(), schemas_before);
+    return true;
+  }
   impl_->contracts.push_back(std::make_unique<ContractRuntime>(std::move(shared)));
   impl_->start_added(impl_->contracts.size() - 1, schemas_before);
   return true;
@@ -100,6 +107,9 @@ void Engine::reset() {
   fresh->listeners = std::move(impl_->listeners);
   fresh->coverage_on = impl_->coverage_on;
   fresh->instance_index = std::move(impl_->instance_index);
+  fresh->share = impl_->share;
+  fresh->outside_share = impl_->outside_share;
+  fresh->first_timezone = std::move(impl_->first_timezone);
   for (auto& owned : impl_->contracts) {
     // The compiled plan is shared (with a template's other instances); an instance keeps its
     // name and parameters.
@@ -131,7 +141,17 @@ const EventSchemas& Engine::schemas() const {
 }
 
 std::string Engine::timezone() const {
-  return impl_->contracts.empty() ? "UTC" : impl_->contracts.front()->plan.timezone;
+  // The first contract checked, also when another share runs it: --at and --until mean the
+  // same instant on every worker.
+  return impl_->first_timezone.empty() ? "UTC" : impl_->first_timezone;
+}
+
+void Engine::set_share(const WorkerShare& share) {
+  impl_->share = share;
+}
+
+std::size_t Engine::outside_share() const {
+  return impl_->outside_share;
 }
 
 void Engine::set_skip_bad_reports(bool skip) {

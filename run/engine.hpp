@@ -15,6 +15,7 @@
 #include "base/value.hpp"
 #include "check/load.hpp"
 #include "events/event.hpp"
+#include "run/share.hpp"
 
 namespace proviso {
 
@@ -198,10 +199,20 @@ class Engine {
   /// load_template from files.
   bool load_template_file(const std::string& path, const std::string& instances_path,
                           Diagnostics& diagnostics);
+  /// From now on, load only the contracts and template instances that `share` runs (a plain
+  /// contract is named by its title, an instance by its key; run/share.hpp). The others are
+  /// still read and checked, and declare their event types, so that every worker reads the logs
+  /// as one engine with all of them would; they are then passed over. Call before loading.
+  void set_share(const WorkerShare& share);
+  /// How many contracts and instances loading passed over because another share runs them.
+  std::size_t outside_share() const;
   /// The contract index of the instance named `instance` (its key), if one is loaded.
   std::optional<std::size_t> instance_index(std::string_view instance) const;
   /// Contract `index`'s instance name; empty for a plain contract.
   const std::string& instance_name(std::size_t index) const;
+  /// The text instance `index` gives its template's text parameter `parameter`, as its row
+  /// wrote it; nullopt for a plain contract, another name, or a parameter of another type.
+  std::optional<std::string> parameter_text(std::size_t index, std::string_view parameter) const;
 
   /// The first loaded contract's time zone ("UTC" when none is loaded): how a host should read
   /// a date or a time without an offset that the user gives.

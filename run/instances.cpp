@@ -119,9 +119,14 @@ bool Engine::load_template(std::string name, std::string text, std::string insta
   }
   const std::size_t schemas_before = impl_->schemas_size();
   shared->declarer = merge_schemas(checked, impl_->schemas);
+  if (impl_->first_timezone.empty()) impl_->first_timezone = checked.timezone;
   const std::size_t first = impl_->contracts.size();
   impl_->contracts.reserve(first + rows.size());
   for (InstanceRow& row : rows) {
+    if (impl_->share && !runs(*impl_->share, row.key)) {
+      ++impl_->outside_share;
+      continue;
+    }
     auto instance = std::make_unique<ContractRuntime>(shared);
     instance->instance = std::move(row.key);
     instance->parameter_texts.resize(columns.size());
@@ -145,6 +150,18 @@ std::optional<std::size_t> Engine::instance_index(std::string_view instance) con
 
 const std::string& Engine::instance_name(std::size_t index) const {
   return impl_->contracts.at(index)->instance;
+}
+
+std::optional<std::string> Engine::parameter_text(std::size_t index,
+                                                  std::string_view parameter) const {
+  const ContractRuntime& contract = *impl_->contracts.at(index);
+  const CheckedContract& checked = contract.loaded.checked;
+  const int position = checked.parameter_index(parameter);
+  if (position < 0 || static_cast<std::size_t>(position) >= contract.parameter_texts.size() ||
+      !checked.parameters[static_cast<std::size_t>(position)].type.is(Kind::text)) {
+    return std::nullopt;
+  }
+  return contract.parameter_texts[static_cast<std::size_t>(position)];
 }
 
 }  // namespace proviso

@@ -65,7 +65,6 @@ struct PeriodOutcome {
   std::uint32_t state = 0;  // met, missed or unknown, as an index into the clause's states
   std::uint32_t own = 0;    // the period's own outcome (state also looks at earlier periods)
   Timestamp end;
-  std::optional<Decimal> granted;  // a met period's grant, when the clause grants one
   // Restated after it closed (run/corrections.cpp): the outcome and grant as first reported,
   // and the line of the latest correction.
   std::optional<std::uint32_t> reported;
@@ -234,6 +233,9 @@ struct Engine::Impl {
   std::vector<std::unique_ptr<ContractRuntime>> contracts;
   std::map<std::string, std::size_t> instance_index;  // a template instance's name -> contract
   std::vector<LoadedContract> rejected;  // kept so that their diagnostics' spans stay valid
+  std::optional<WorkerShare> share;      // set_share: load only the contracts this worker runs
+  std::size_t outside_share = 0;         // contracts and instances passed over for another share
+  std::string first_timezone;            // the first contract checked's, loaded or passed over
   EventSchemas schemas;
   std::vector<std::string> log_names;
   std::function<void(const Transition&)> callback;

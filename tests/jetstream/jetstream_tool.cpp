@@ -1,7 +1,8 @@
 // What the JetStream tests need of a NATS client, on the same libnats `proviso run --from` uses
 // (so the tests need no client package of their own):
-//   jetstream_tool URL add-stream NAME SUBJECT       a file-stored stream taking SUBJECT
-//   jetstream_tool URL publish SUBJECT FILE          each non-empty line of FILE, one message
+//   jetstream_tool URL add-stream NAME SUBJECT [R]   a file-stored stream taking SUBJECT (R
+//   replicas) jetstream_tool URL publish-lines FILE            each line "SUBJECT<tab>DATA", in
+//   order jetstream_tool URL publish SUBJECT FILE          each non-empty line of FILE, one message
 //   jetstream_tool URL publish-text SUBJECT TEXT     one message holding TEXT
 //   jetstream_tool URL dump STREAM                   every message: "SEQ\tNats-Msg-Id\tDATA"
 // Exits 1 with the library's message on any failure.
@@ -26,7 +27,7 @@ void check(const char* what, natsStatus status) {
   if (status != NATS_OK) fail(what, status);
 }
 
-void add_stream(jsCtx* js, const char* name, const char* subject) {
+void add_stream(jsCtx* js, const char* name, const char* subject, int replicas) {
   jsStreamConfig config;
   jsStreamConfig_Init(&config);
   config.Name = name;
@@ -34,6 +35,7 @@ void add_stream(jsCtx* js, const char* name, const char* subject) {
   config.Subjects = subjects;
   config.SubjectsLen = 1;
   config.Storage = js_FileStorage;
+  config.Replicas = replicas;
   jsErrCode code{};
   jsStreamInfo* info = nullptr;
   check("add-stream", js_AddStream(&info, js, &config, nullptr, &code));
@@ -77,8 +79,19 @@ int main(int argc, char** argv) {
   check("connect", natsConnection_ConnectTo(&connection, argv[1]));
   jsCtx* js = nullptr;
   check("jetstream", natsConnection_JetStream(&js, connection, nullptr));
-  if (command == "add-stream" && argc == 5) {
-    add_stream(js, argv[3], argv[4]);
+  if (command == "add-stream" && (argc == 5 || argc == 6)) {
+    add_stream(js, argv[3], argv[4], argc == 6 ? std::atoi(argv[5]) : 1);
+  } else if (command == "publish-lines" && argc == 4) {
+    std::ifstream in(argv[3]);
+    if (!in) {
+      std::fprintf(stderr, "jetstream_tool: cannot read %s\n", argv[3]);
+      return 1;
+    }
+    for (std::string line; std::getline(in, line);) {
+      const auto tab = line.find('\t');
+      if (tab == std::string::npos) continue;
+      publish(js, line.substr(0, tab).c_str(), line.substr(tab + 1));
+    }
   } else if (command == "publish" && argc == 5) {
     std::ifstream in(argv[4]);
     if (!in) {
