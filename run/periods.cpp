@@ -98,7 +98,7 @@ void Engine::Impl::record_period_outcome(ContractRuntime& contract, std::uint32_
   ClauseState& state = contract.clauses[clause];
   const RuntimeValue value = evaluate(contract, *plan.period_test);
   const std::uint32_t own = value.known ? (value.flag ? kMet : kMissed) : kUnknown;
-  PeriodOutcome outcome{index, own, own, end, {}};
+  PeriodOutcome outcome{index, own, own, end, {}, {}};
   // `in each of the last N …`: a missed period among the last N misses; all N met meets; else
   // (an unknown period, or fewer than N periods tested so far) the outcome is unknown.
   if (plan.periods_needed > 1) {
@@ -113,11 +113,22 @@ void Engine::Impl::record_period_outcome(ContractRuntime& contract, std::uint32_
     outcome.state = missed ? kMissed : met == plan.periods_needed ? kMet : kUnknown;
   }
   const std::string label = contract.plan.period_rules[plan.period_rule].label(index);
+  std::optional<AmountResult> amount;
   if (outcome.state == kMet && plan.grant) {
-    const RuntimeValue grant = evaluate(contract, *plan.grant);
-    if (grant.known) {
-      outcome.granted = grant.number;
-      state.period_granted = state.period_granted + grant.number;
+    amount = evaluate_amount(contract, *plan.grant);
+    if (amount->known) {
+      outcome.granted = amount->value;
+      state.period_granted = state.period_granted + amount->value;
+      if (amount->cash) {
+        outcome.cash = amount->cash;
+        state.period_cash = state.period_cash + *amount->cash;
+      }
+    } else {
+      notify_note(
+          fmt::format("{}: {} is met for {} but what it grants cannot be computed ({}), "
+                      "so it is not counted",
+                      contract.plan.title, plan.name,
+                      contract.plan.period_rules[plan.period_rule].label(index), amount->unknown));
     }
   }
   if (own == kUnknown) {
@@ -127,7 +138,7 @@ void Engine::Impl::record_period_outcome(ContractRuntime& contract, std::uint32_
                     contract.plan.title, plan.name, label, plan.period_test->source->span.text()));
   }
   transition(contract, clause, outcome.state, Transition::Cause{CauseKind::period_end, {}, 0},
-             &*plan.period_test, label);
+             &*plan.period_test, label, amount ? &*amount : nullptr);
   state.periods.push_back(outcome);
 }
 
@@ -157,7 +168,24 @@ std::optional<Decimal> Engine::Impl::granted_by(ContractRuntime& contract, std::
     return any_met ? std::optional<Decimal>(state.period_granted) : std::nullopt;
   }
   if (state.lapsed || (state.stage == 0 && state.level != Level::holding)) return std::nullopt;
-  return evaluate(contract, *plan.grant).number;
+  if (state.granted) return state.granted;
+  // Met before the amount was kept (a state saved by an older version): as it stands now.
+  const AmountResult amount = evaluate_amount(contract, *plan.grant);
+  return amount.known ? std::optional<Decimal>(amount.value) : std::nullopt;
+}
+
+std::optional<Decimal> Engine::Impl::cash_granted_by(ContractRuntime& contract,
+                                                     std::uint32_t clause) {
+  const ClausePlan& plan = contract.plan.clauses[clause];
+  const ClauseState& state = contract.clauses[clause];
+  if (!plan.grant || !plan.grant->cash_price) return std::nullopt;
+  if (plan.period_test) {
+    const bool any = std::any_of(state.periods.begin(), state.periods.end(),
+                                 [](const PeriodOutcome& p) { return p.cash.has_value(); });
+    return any ? std::optional<Decimal>(state.period_cash) : std::nullopt;
+  }
+  if (state.lapsed || (state.stage == 0 && state.level != Level::holding)) return std::nullopt;
+  return state.granted_cash;
 }
 
 }  // namespace proviso

@@ -65,6 +65,16 @@ struct PeriodOutcome {
   std::uint32_t own = 0;    // the period's own outcome (state also looks at earlier periods)
   Timestamp end;
   std::optional<Decimal> granted;  // a met period's grant, when the clause grants one
+  std::optional<Decimal> cash;     // and its cash in lieu of a fraction of a share
+};
+
+/// What a clause grants when it is met: the amount (base units) and any cash in lieu of a
+/// fraction of a share; unknown, with the reason, when it cannot be computed.
+struct AmountResult {
+  bool known = true;
+  Decimal value;
+  std::optional<Decimal> cash;
+  std::string unknown;
 };
 
 struct ClauseState {
@@ -79,6 +89,11 @@ struct ClauseState {
   // met periods granted.
   std::vector<PeriodOutcome> periods;
   Decimal period_granted;
+  Decimal period_cash;
+  // Other clauses: the amount as it stood when the clause was met (none before, or when it
+  // could not be computed then), and its cash in lieu.
+  std::optional<Decimal> granted;
+  std::optional<Decimal> granted_cash;
 };
 
 /// Where a clause's named states sit among its states, found once at load so that the event
@@ -276,7 +291,7 @@ struct Engine::Impl {
   }
   void transition(ContractRuntime& contract, std::uint32_t clause, std::uint32_t to_state,
                   const Transition::Cause& cause, const Program* decided_by,
-                  std::string_view period = {});
+                  std::string_view period = {}, const AmountResult* period_amount = nullptr);
   void mark_dependents(ContractRuntime& contract, std::uint32_t clause);
   /// The state a clause is in now, as an index into its states and a name.
   static ClauseStage stage_of(const ContractRuntime& contract, std::uint32_t clause);
@@ -327,6 +342,16 @@ struct Engine::Impl {
   RuntimeValue period_metric_value(const ContractRuntime& contract, std::uint32_t index) const;
   /// What a clause grants now in total: its grant once met, or the sum over the periods it met.
   std::optional<Decimal> granted_by(ContractRuntime& contract, std::uint32_t clause);
+
+  // amounts.cpp
+  /// What a clause grants, with the metrics as they stand now.
+  AmountResult evaluate_amount(ContractRuntime& contract, const GrantPlan& grant);
+  std::optional<Decimal> amount_value(ContractRuntime& contract, const AmountPlan& amount,
+                                      std::string& why);
+  std::optional<Decimal> tiered_value(ContractRuntime& contract, const AmountPlan& amount,
+                                      std::string& why);
+  /// The cash in lieu a clause pays now in total (see granted_by).
+  std::optional<Decimal> cash_granted_by(ContractRuntime& contract, std::uint32_t clause);
 
   // describe.cpp
   std::vector<Transition::Value> deciding_values(ContractRuntime& contract, const Program& program,

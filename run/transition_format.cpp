@@ -27,11 +27,18 @@ std::string format_transition_text(const Transition& transition) {
   const std::string change = transition.period.empty()
                                  ? fmt::format("{} → {}", transition.from.name, transition.to.name)
                                  : fmt::format("{}: {}", transition.period, transition.to.name);
-  return fmt::format("{}  {}  {}{}{}  {}{}{}  [{}]", format_utc(transition.ts),
-                     transition.contract, transition.instance,
-                     transition.instance.empty() ? "" : "  ", transition.clause, change,
-                     values.empty() ? "" : "  ", values,
-                     cause_text(transition.cause, transition.ts));
+  // What the change grants, as evaluated then: "grants 151 shares and 6.25 USD cash in lieu".
+  std::string grants;
+  if (!transition.amount.empty()) {
+    grants = "  grants " + transition.amount;
+    if (!transition.cash_in_lieu.empty()) {
+      grants += fmt::format(" and {} cash in lieu", transition.cash_in_lieu);
+    }
+  }
+  return fmt::format(
+      "{}  {}  {}{}{}  {}{}{}{}  [{}]", format_utc(transition.ts), transition.contract,
+      transition.instance, transition.instance.empty() ? "" : "  ", transition.clause, change,
+      grants, values.empty() ? "" : "  ", values, cause_text(transition.cause, transition.ts));
 }
 
 void write_transition_json(JsonWriter& json, const Transition& transition, TransitionJson form) {
@@ -45,6 +52,8 @@ void write_transition_json(JsonWriter& json, const Transition& transition, Trans
   json.key("from").string(transition.from.name);
   json.key("to").string(transition.to.name);
   if (!transition.period.empty()) json.key("period").string(transition.period);
+  if (!transition.amount.empty()) json.key("amount").string(transition.amount);
+  if (!transition.cash_in_lieu.empty()) json.key("cash_in_lieu").string(transition.cash_in_lieu);
   json.key("cause").begin_object();
   const bool event = transition.cause.kind == CauseKind::event;
   switch (form) {
