@@ -84,9 +84,9 @@ Type Checker::check_amount_node(const ast::Amount& amount, const Scope& scope) {
           [&](const ast::ExprPtr& leaf) {
             const Type type = check_expr(*leaf, scope);
             if (!type.is_error() && !type.is_numeric()) {
-              error(leaf->span, fmt::format("an amount is shares, money, a percentage or a "
-                                            "number, not {}",
-                                            describe(type)));
+              error(leaf->span,
+                    fmt::format("a clause grants an amount (shares, money or a number), not {}",
+                                describe(type)));
               return Type{};
             }
             return type;

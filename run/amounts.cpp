@@ -1,6 +1,6 @@
-// What a clause grants, evaluated (reference § 10, "Amounts"): the amount's tree over its leaf programs,
-// in exact decimals and base units. An amount that cannot be computed (a metric without a value,
-// a division by zero) is unknown with the reason, never zero. The ledger of amounts across
+// What a clause grants, evaluated (reference § 10, "Amounts"): the amount's tree over its leaf
+// programs, in exact decimals and base units. An amount that cannot be computed (a metric without a
+// value, a division by zero) is unknown with the reason, never zero. The ledger of amounts across
 // periods builds on evaluate_amount.
 #include <algorithm>
 
@@ -23,6 +23,12 @@ std::string source_text(const Program& program) {
 }
 
 }  // namespace
+
+bool Engine::Impl::follows_splits(const ClausePlan& plan) {
+  if (!plan.grant || !plan.instance->decl->adjusted) return false;
+  const Type& type = plan.grant->amount.type;
+  return type.is(Kind::quantity) && type.dimension == "shares" && !type.per_share;
+}
 
 AmountResult Engine::Impl::evaluate_amount(ContractRuntime& contract, const GrantPlan& grant) {
   AmountResult result;

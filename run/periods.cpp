@@ -168,7 +168,9 @@ std::optional<Decimal> Engine::Impl::granted_by(ContractRuntime& contract, std::
     return any_met ? std::optional<Decimal>(state.period_granted) : std::nullopt;
   }
   if (state.lapsed || (state.stage == 0 && state.level != Level::holding)) return std::nullopt;
-  if (state.granted) return state.granted;
+  if (state.granted) {
+    return follows_splits(plan) ? *state.granted * contract.split_factor : *state.granted;
+  }
   // Met before the amount was kept (a state saved by an older version): as it stands now.
   const AmountResult amount = evaluate_amount(contract, *plan.grant);
   return amount.known ? std::optional<Decimal>(amount.value) : std::nullopt;

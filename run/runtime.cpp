@@ -470,7 +470,12 @@ void Engine::Impl::transition(ContractRuntime& contract, std::uint32_t clause,
                                      : state.stage == 0 && to_state > 0;
     if (starts_granting) {
       amount = evaluate_amount(contract, *plan.grant);
-      state.granted = amount->known ? std::optional<Decimal>(amount->value) : std::nullopt;
+      // A share count subject to adjustment is kept in the terms before any split, so that
+      // later splits multiply shares already granted too (granted_by applies them).
+      const Decimal kept_factor =
+          follows_splits(plan) ? contract.split_factor : Decimal::from_int(1);
+      state.granted =
+          amount->known ? std::optional<Decimal>(amount->value / kept_factor) : std::nullopt;
       state.granted_cash = amount->known ? amount->cash : std::nullopt;
       if (!amount->known) {
         notify_note(

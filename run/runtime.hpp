@@ -91,7 +91,8 @@ struct ClauseState {
   Decimal period_granted;
   Decimal period_cash;
   // Other clauses: the amount as it stood when the clause was met (none before, or when it
-  // could not be computed then), and its cash in lieu.
+  // could not be computed then; a share count that follows splits, divided by the splits
+  // so far), and its cash in lieu.
   std::optional<Decimal> granted;
   std::optional<Decimal> granted_cash;
 };
@@ -344,6 +345,9 @@ struct Engine::Impl {
   std::optional<Decimal> granted_by(ContractRuntime& contract, std::uint32_t clause);
 
   // amounts.cpp
+  /// Whether what a clause grants is a share count that splits multiply (`subject to
+  /// adjustment`), including shares granted before the split.
+  static bool follows_splits(const ClausePlan& plan);
   /// What a clause grants, with the metrics as they stand now.
   AmountResult evaluate_amount(ContractRuntime& contract, const GrantPlan& grant);
   std::optional<Decimal> amount_value(ContractRuntime& contract, const AmountPlan& amount,
