@@ -102,8 +102,8 @@ class Decimal {
 /// (ast::operator_info), so a stage that computes switches over these four only.
 enum class ArithmeticOp : std::uint8_t { add, subtract, multiply, divide };
 
-/// How a value is rounded to a whole number of steps (reference § 10, "Amounts"): `down` toward minus
-/// infinity, `up` toward plus infinity, `half_up` to the nearest with halves away from zero,
+/// How a value is rounded to a whole number of steps (reference § 10, "Amounts"): `down` toward
+/// minus infinity, `up` toward plus infinity, `half_up` to the nearest with halves away from zero,
 /// `half_even` to the nearest with halves to the even neighbour (banker's rounding).
 enum class RoundingRule : std::uint8_t { half_even, half_up, down, up };
 

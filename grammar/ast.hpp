@@ -242,8 +242,8 @@ struct Expr {
 };
 
 // ---- Amounts --------------------------------------------------------------------------------
-// What a clause grants or pays (reference § 10, "Amounts"): a tree whose leaves are expressions. It is
-// kept apart from Expr because its forms (tiers, caps, rounding) only make sense as amounts.
+// What a clause grants or pays (reference § 10, "Amounts"): a tree whose leaves are expressions. It
+// is kept apart from Expr because its forms (tiers, caps, rounding) only make sense as amounts.
 
 struct Amount;
 using AmountPtr = std::unique_ptr<Amount>;
