@@ -312,6 +312,34 @@ double Decimal::to_double() const {
   return static_cast<double>(num_) / static_cast<double>(den_);
 }
 
+Decimal round_to_multiple(const Decimal& value, const Decimal& step, RoundingRule rule) {
+  const Decimal steps = value / step;
+  const int128 num = steps.num_;
+  const int128 den = steps.den_;
+  int128 whole = num / den;       // toward zero
+  const int128 rest = num % den;  // same sign as num
+  if (rest != 0) {
+    const bool negative = num < 0;
+    const int128 part = rest < 0 ? -rest : rest;  // the fraction is part / den
+    const int128 other = den - part;              // compared without doubling: no overflow
+    switch (rule) {
+      case RoundingRule::down:
+        if (negative) whole -= 1;
+        break;
+      case RoundingRule::up:
+        if (!negative) whole += 1;
+        break;
+      case RoundingRule::half_up:
+        if (part >= other) whole += negative ? -1 : 1;
+        break;
+      case RoundingRule::half_even:
+        if (part > other || (part == other && whole % 2 != 0)) whole += negative ? -1 : 1;
+        break;
+    }
+  }
+  return Decimal(whole, 1) * step;
+}
+
 Decimal apply(ArithmeticOp op, const Decimal& a, const Decimal& b) {
   switch (op) {
     case ArithmeticOp::add:

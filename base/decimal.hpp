@@ -27,6 +27,10 @@ class ArithmeticError : public std::runtime_error {
   Kind kind_;
 };
 
+class Decimal;
+enum class RoundingRule : std::uint8_t;
+Decimal round_to_multiple(const Decimal& value, const Decimal& step, RoundingRule rule);
+
 /// An exact rational number: every decimal literal is held exactly and division stays exact.
 /// Numerator and denominator are 128-bit with magnitude at most 2^127 - 1; anything that needs
 /// more throws ArithmeticError(overflow) instead of wrapping or rounding.
@@ -86,6 +90,7 @@ class Decimal {
   double to_double() const;
 
  private:
+  friend Decimal round_to_multiple(const Decimal& value, const Decimal& step, RoundingRule rule);
   // Invariant: gcd(|num_|, den_) == 1, den_ > 0, num_ != INT128_MIN (so negation is safe).
   Decimal(int128 num, int128 den) : num_(num), den_(den) {}
 
@@ -96,6 +101,15 @@ class Decimal {
 /// The four operators of contract arithmetic. The grammar maps its `+ - * /` onto these
 /// (ast::operator_info), so a stage that computes switches over these four only.
 enum class ArithmeticOp : std::uint8_t { add, subtract, multiply, divide };
+
+/// How a value is rounded to a whole number of steps (reference § 10, "Amounts"): `down` toward
+/// minus infinity, `up` toward plus infinity, `half_up` to the nearest with halves away from zero,
+/// `half_even` to the nearest with halves to the even neighbour (banker's rounding).
+enum class RoundingRule : std::uint8_t { half_even, half_up, down, up };
+
+/// `value` rounded to a whole multiple of `step` (> 0) by `rule`, exactly; throws
+/// ArithmeticError(division_by_zero) for a zero step.
+Decimal round_to_multiple(const Decimal& value, const Decimal& step, RoundingRule rule);
 
 /// `a op b`, exactly; throws ArithmeticError as the operator does.
 Decimal apply(ArithmeticOp op, const Decimal& a, const Decimal& b);

@@ -107,14 +107,7 @@ void Checker::check_clause(const ast::ClauseDecl& decl,
   }
   if (decl.holds_while) expect_condition(*decl.holds_while, scope, "the 'holds while' condition");
   if (decl.tested_at) check_tested_at(*decl.tested_at);
-  if (decl.grant) {
-    const Type grant = check_expr(*decl.grant, scope);
-    if (!grant.is_error() && !grant.is_numeric()) {
-      error(decl.grant->span,
-            fmt::format("a clause grants an amount (shares, money or a number), not {}",
-                        describe(grant)));
-    }
-  }
+  if (decl.grant) check_grant(decl, scope);
   check_period_amounts(decl, scope);
   if (decl.lapse) {
     const ast::Lapse& lapse = *decl.lapse;

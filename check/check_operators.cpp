@@ -14,12 +14,13 @@ namespace proviso {
 namespace {
 
 // "write 1 GW" when a plain number meets a quantity; "write 95%" when it meets a percentage.
-std::string unit_hint(const Type& a, const Type& b, const ast::Expr& number_side) {
+std::string unit_hint(const Type& a, const Type& b, const ast::Expr* number_side) {
   const Type& quantity = a.is(Kind::quantity) ? a : b;
   if (!quantity.is(Kind::quantity)) return {};
   if (!(a.is(Kind::number) || b.is(Kind::number))) return {};
   if (quantity.is_percentage()) {
-    const auto* literal = std::get_if<ast::NumberLiteral>(&number_side.node);
+    const auto* literal =
+        number_side ? std::get_if<ast::NumberLiteral>(&number_side->node) : nullptr;
     const std::string example =
         literal ? (literal->value * Decimal::from_int(100)).to_string() + "%" : "95%";
     return fmt::format(
@@ -38,8 +39,8 @@ std::string unit_hint(const Type& a, const Type& b, const ast::Expr& number_side
         "a plain number",
         number_side.span.text());
   }
-  return fmt::format("give the number its unit, e.g. {} {}", number_side.span.text(),
-                     quantity.unit);
+  return fmt::format("give the number its unit, e.g. {} {}",
+                     number_side ? number_side->span.text() : "1", quantity.unit);
 }
 
 // "write 250 USD per share" when a price per share meets a plain amount of its dimension.
@@ -125,7 +126,7 @@ Type Checker::check_comparison(const ast::Binary& binary, const Type& lhs, const
     return Type{};
   }
   const ast::Expr& number_side = lhs.is(Kind::number) ? *binary.lhs : *binary.rhs;
-  std::string hint = unit_hint(lhs, rhs, number_side);
+  std::string hint = unit_hint(lhs, rhs, &number_side);
   if (hint.empty()) hint = per_share_hint(lhs, rhs);
   if (lhs.is(Kind::clause) || rhs.is(Kind::clause)) {
     hint = "a clause is compared through its state or time, e.g. T1 vested or T1.vested_at";
@@ -137,11 +138,16 @@ Type Checker::check_comparison(const ast::Binary& binary, const Type& lhs, const
 
 Type Checker::check_arithmetic(const ast::Binary& binary, ArithmeticOp op, const Type& lhs,
                                const Type& rhs) {
-  const ast::Expr& number_side = lhs.is(Kind::number) ? *binary.lhs : *binary.rhs;
+  return check_arithmetic(binary.op_span,
+                          lhs.is(Kind::number) ? binary.lhs.get() : binary.rhs.get(), op, lhs, rhs);
+}
+
+Type Checker::check_arithmetic(const Span& op_span, const ast::Expr* number_side, ArithmeticOp op,
+                               const Type& lhs, const Type& rhs) {
   auto fail = [&](std::string message) {
     std::string hint = unit_hint(lhs, rhs, number_side);
     if (hint.empty()) hint = per_share_hint(lhs, rhs);
-    error(binary.op_span, std::move(message), std::move(hint));
+    error(op_span, std::move(message), std::move(hint));
     return Type{};
   };
   const bool lhs_shares = lhs.is(Kind::quantity) && lhs.dimension == "shares";
@@ -204,7 +210,7 @@ Type Checker::check_band(const ast::Band& band, const Scope& scope) {
     if (!value.compatible(*end) || !value.is_ordered()) {
       const ast::Expr& side = end == &low ? *band.low : *band.high;
       error(side.span, fmt::format("cannot compare {} with {}", describe(value), describe(*end)),
-            unit_hint(value, *end, side));
+            unit_hint(value, *end, &side));
       return Type{};
     }
   }

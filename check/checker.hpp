@@ -67,6 +67,16 @@ class Checker {
   void check_prerequisite_cycles();
   void check_deadline(const ast::Expr& deadline, const Bindings& bindings);
 
+  // check_amount.cpp
+  /// What a clause grants: an amount of shares, money or a plain number.
+  void check_grant(const ast::ClauseDecl& decl, const Scope& scope);
+  Type check_amount(const ast::Amount& amount, const Scope& scope);
+  Type check_amount_node(const ast::Amount& amount, const Scope& scope);
+  Type check_tiers(const ast::Amount& amount, const ast::AmountTiers& tiers, const Scope& scope);
+  Type check_rounding(const ast::AmountRounding& rounding, const Type& type, const Scope& scope);
+  /// The value of a band limit or rounding step when it is a constant, without reporting.
+  std::optional<Value> constant_amount(const ast::Expr& expr, const Scope& scope);
+
   // check_parameters.cpp
   void declare_parameters(const ast::File& file);
   /// A parameter's type when `name` is one (an error type where constants only are allowed).
@@ -101,6 +111,10 @@ class Checker {
   Type check_binary(const ast::Expr& expr, const ast::Binary& binary, const Scope& scope);
   Type check_arithmetic(const ast::Binary& binary, ArithmeticOp op, const Type& lhs,
                         const Type& rhs);
+  /// The arithmetic of values or amounts: `number_side` (may be null) is the side a unit hint
+  /// quotes when a plain number meets a quantity.
+  Type check_arithmetic(const Span& op_span, const ast::Expr* number_side, ArithmeticOp op,
+                        const Type& lhs, const Type& rhs);
   Type check_comparison(const ast::Binary& binary, const Type& lhs, const Type& rhs);
   Type check_band(const ast::Band& band, const Scope& scope);
   // True when the expression reads what only the replay knows: a metric, a field, a clause.

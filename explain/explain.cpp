@@ -61,9 +61,26 @@ Explanation Engine::explain(std::string_view clause, std::size_t index,
   if (decl.title) out.title = decl.title->value;
   for (const auto& citation : decl.citations) out.citations.push_back(citation.value);
   if (clause_plan.grant) {
-    const RuntimeValue grant = impl.evaluate(contract, *clause_plan.grant);
-    out.grant = render_value(grant, plan.types.at(clause_plan.grant->source->id), contract,
-                             ValueForm::reader);
+    // Once met, the amount as evaluated then (and its cash in lieu); before, as it stands now.
+    RuntimeValue grant;
+    std::optional<Decimal> cash;
+    if (const auto granted = impl.granted_by(contract, c)) {
+      grant.number = *granted;
+      cash = impl.cash_granted_by(contract, c);
+    } else {
+      const AmountResult amount = impl.evaluate_amount(contract, *clause_plan.grant);
+      grant.number = amount.value;
+      grant.known = amount.known;
+      cash = amount.cash;
+    }
+    out.grant = render_value(grant, clause_plan.grant->amount.type, contract, ValueForm::reader);
+    if (cash) {
+      RuntimeValue paid;
+      paid.number = *cash;
+      out.grant += fmt::format(
+          " and {} cash in lieu",
+          render_value(paid, clause_plan.grant->cash_type, contract, ValueForm::reader));
+    }
   }
   if (decl.adjusted && !(contract.split_factor == Decimal::from_int(1))) {
     const std::string factor = contract.split_factor.to_grouped_string();
@@ -128,8 +145,7 @@ Explanation Engine::explain(std::string_view clause, std::size_t index,
     stage.verb = "requires";
     stage.condition = explainer.condition(*clause_plan.period_test);
     out.stages.push_back(std::move(stage));
-    const Type* grant_type =
-        clause_plan.grant ? &plan.types.at(clause_plan.grant->source->id) : nullptr;
+    const Type* grant_type = clause_plan.grant ? &clause_plan.grant->amount.type : nullptr;
     for (const PeriodOutcome& period : state.periods) {
       ExplainedPeriod row{rule.label(period.index), states[period.state], period.end, {}, {}, {},
                           period.restated_by, {}};

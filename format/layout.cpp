@@ -180,6 +180,8 @@ bool space_between(const Line& line, std::size_t i) {
     return false;
   }
   if (token.is("[")) return token.gap > 0;  // `A[k]` indexes; `in [1, 2]` lists
+  // `min(a, b)` and `max(a, b)` in an amount are written as calls.
+  if (token.is("(") && (before.is("min") || before.is("max"))) return false;
   return true;
 }
 

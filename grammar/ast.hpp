@@ -241,6 +241,78 @@ struct Expr {
       node;
 };
 
+// ---- Amounts --------------------------------------------------------------------------------
+// What a clause grants or pays (reference § 10, "Amounts"): a tree whose leaves are expressions. It
+// is kept apart from Expr because its forms (tiers, caps, rounding) only make sense as amounts.
+
+struct Amount;
+using AmountPtr = std::unique_ptr<Amount>;
+
+/// `a * b`, `a + b`… between amounts.
+struct AmountArithmetic {
+  ArithmeticOp op = ArithmeticOp::add;
+  Span op_span;
+  AmountPtr lhs;
+  AmountPtr rhs;
+};
+/// `min(a, b, …)` or `max(a, b, …)`.
+struct AmountExtreme {
+  bool largest = false;
+  Span word_span;
+  std::vector<AmountPtr> items;
+};
+/// `if C then A else B`.
+struct AmountChoice {
+  ExprPtr condition;
+  AmountPtr then_amount;
+  AmountPtr else_amount;
+};
+/// `up to LIMIT: RATE` (limit included) or `above: RATE` (limit null).
+struct TierBand {
+  Span span;
+  ExprPtr up_to;
+  ExprPtr rate;
+};
+/// `tiered BASE { … }`: each rate on the part of BASE in its band (marginal); `tiered all of
+/// BASE { … }`: the rate of the band BASE falls in, on all of it (flat).
+struct AmountTiers {
+  bool flat = false;
+  ExprPtr base;
+  std::vector<TierBand> bands;
+};
+/// `A capped at X` (cap) or `A at least X` (floor).
+struct AmountLimit {
+  bool cap = true;
+  Span word_span;
+  AmountPtr amount;
+  ExprPtr limit;
+};
+using Rounding = RoundingRule;
+/// `A rounded [down|up|half up|half even] to whole shares | the cent | the nearest X`.
+struct AmountRounding {
+  Rounding rule = Rounding::half_even;
+  Span word_span;  // `rounded …` up to the target
+  AmountPtr amount;
+  std::optional<Name> whole;  // `whole shares`: steps of one of that unit
+  bool cent = false;          // `the cent`: steps of 0.01 of the currency's unit
+  ExprPtr nearest;            // `the nearest 1_000 USD`
+};
+
+struct Amount {
+  NodeId id = 0;
+  Span span;
+  std::uint32_t height = 1;  // as Expr::height, amounts and their leaves counted
+  std::variant<ExprPtr, AmountArithmetic, AmountExtreme, AmountChoice, AmountTiers, AmountLimit,
+               AmountRounding>
+      node;
+};
+
+/// `, with cash in lieu at P`: the fraction of a share the rounding dropped, paid at P.
+struct CashInLieu {
+  Span span;
+  ExprPtr price;
+};
+
 // ---- Declarations -------------------------------------------------------------------------
 
 /// A quoted text with its span (titles, citations, paths).
@@ -387,7 +459,8 @@ struct ClauseDecl {
   std::optional<Name> family_variable;  // `F[k]` inside `for each k …`
   std::optional<Text> title;
   std::vector<Text> citations;
-  ExprPtr grant;
+  AmountPtr grant;
+  std::optional<CashInLieu> cash_in_lieu;
   std::vector<Stage> stages;
   ExprPtr holds_while;
   std::optional<PeriodTest> period_test;

@@ -140,6 +140,16 @@ class AstBuilder {
   // The grammar has checked the shape; the values (month 13, 25:00) are checked here.
   ast::TimestampLiteral timestamp(const Node& node);
 
+  // ---- Amounts (build_amount.cpp) --------------------------------------------------
+
+  template <typename Payload>
+  ast::AmountPtr make_amount(const Span& where, Payload&& payload);
+  ast::AmountPtr amount(const Node& node);
+  ast::AmountPtr amount_fold(const Node& node);
+  ast::AmountPtr amount_modifier(ast::AmountPtr amount, const Node& modifier);
+  ast::AmountTiers tiers(const Node& node);
+  ast::ExprPtr amount_leaf(const Node& node);
+
   // ---- Declarations (build_ast.cpp) ------------------------------------------------
 
   ast::Header header(const Node& node);

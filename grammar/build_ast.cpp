@@ -203,7 +203,11 @@ ast::ClauseDecl AstBuilder::clause(const Node& node) {
       result.citations.push_back(text(*item.children[0]));
     } else if (item.is_type<g::grant>()) {
       if (result.grant) error(span(item), "this clause already states what it grants");
-      result.grant = expr(*item.children[0]);
+      result.grant = amount(*item.children[0]);
+      if (item.children.size() > 1) {
+        const Node& lieu = *item.children[1];
+        result.cash_in_lieu = ast::CashInLieu{span(lieu), amount_leaf(*lieu.children.back())};
+      }
     } else if (item.is_type<g::stage>()) {
       result.stages.push_back(stage(item));
     } else if (item.is_type<g::holds_while>()) {

@@ -97,6 +97,28 @@ PROVISO_ERROR( kw_each, "expected 'for each' and the test's cases, e.g. for each
 PROVISO_ERROR( test_name, "expected the test's name in quotes" );
 PROVISO_ERROR( kw_from, "expected 'from' and the field that gives each split's ratio, e.g. splits from split.ratio" );
 PROVISO_ERROR( split_source, "expected the event and field that give each split's ratio, as event.field (e.g. split.ratio)" );
+PROVISO_ERROR( amount, "expected an amount, e.g. 1000 shares, 2% * annual_sales or min(a, b)" );
+PROVISO_ERROR( amount_items, "expected '(' and amounts separated by commas, e.g. min(5 USDm, 2% * sales)" );
+PROVISO_ERROR( amount_atom, "expected an amount after the operator" );
+PROVISO_ERROR( amount_product, "expected an amount after the operator" );
+PROVISO_ERROR( amount_then, "expected 'then' and the amount when the condition holds: if C then A else B" );
+PROVISO_ERROR( amount_else, "expected 'else' and the amount when the condition does not hold: if C then A else B" );
+PROVISO_ERROR( tier_base, "expected the quantity the tiers split, e.g. tiered annual_sales { … }" );
+PROVISO_ERROR( tier_bands, "expected '{' and the bands, e.g. { up to 500 USDm: 5%, above: 7% }" );
+PROVISO_ERROR( tier_band, "expected a band: 'up to LIMIT: RATE' or 'above: RATE'" );
+PROVISO_ERROR( tier_to, "expected 'up to' and the band's upper limit, e.g. up to 500 USDm: 5%" );
+PROVISO_ERROR( tier_colon, "expected ':' and the band's rate, e.g. up to 500 USDm: 5%" );
+PROVISO_ERROR( tier_rate, "expected the band's rate, e.g. 5%" );
+PROVISO_ERROR( cap_at, "expected 'capped at' and the cap, e.g. capped at 5 USDm" );
+PROVISO_ERROR( round_to, "expected 'to' and what to round to: whole shares, the cent or the nearest 1_000 USD" );
+PROVISO_ERROR( round_target, "expected what to round to: whole shares, the cent or the nearest 1_000 USD" );
+PROVISO_ERROR( round_fraction, "expected 'the cent' or 'the nearest' and a step, e.g. the nearest 1_000 USD" );
+PROVISO_ERROR( unit_word, "expected a unit, e.g. whole shares" );
+PROVISO_ERROR( kw_cash, "expected 'with cash in lieu at PRICE'" );
+PROVISO_ERROR( lieu_in, "expected 'with cash in lieu at PRICE'" );
+PROVISO_ERROR( kw_lieu, "expected 'with cash in lieu at PRICE'" );
+PROVISO_ERROR( lieu_at, "expected 'at' and the price per share, e.g. with cash in lieu at 12.50 USD per share" );
+PROVISO_ERROR( cash_price, "expected the price per share, e.g. with cash in lieu at 12.50 USD per share" );
 PROVISO_ERROR( end_of_file, "expected a declaration: event, metric, let, tranche, clause, covenant, for each, calendar, test, unit, dimension, currency or splits" );
 #undef PROVISO_ERROR
 // clang-format on

@@ -31,6 +31,12 @@ using selector = tao::pegtl::parse_tree::selector< Rule, tao::pegtl::parse_tree:
    clause_decl, family_clause, clause_kind, clause_name, family_variable, clause_title, citation,
    grant, stage, stage_verb, custom_state, holds_while, lapse, lapse_state, clause_ref,
    prerequisites, adjustment, tested_at, tested_event, family_decl, binding, value_list, range,
+   // amounts
+   amount, amount_sum, amount_product, amount_value, amount_paren, amount_min, amount_max,
+   amount_if, amount_then, amount_else, amount_tiered, tier_flat, tier_base, tier_band,
+   tier_up_to, tier_above, tier_rate, amount_cap, amount_floor, amount_rounded, round_down,
+   round_up, round_half_up, round_half_even, round_whole, round_cent, round_nearest,
+   cash_in_lieu, cash_price,
    // calendars
    calendar_decl, holiday_rule, holiday_name, fixed_day, month_name, small_number, nth_weekday,
    ordinal, weekday_name, easter, easter_offset, easter_sign, day_unit, holiday_observed,

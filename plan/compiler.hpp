@@ -109,6 +109,13 @@ class Compiler {
   void compile_aggregate(MetricPlan& metric, const ast::Aggregate& aggregate);
 
   void compile_clause(std::uint32_t index);
+
+  // ---- Amounts (compile_amount.cpp) ------------------------------------------------------
+
+  GrantPlan grant(const ast::ClauseDecl& decl);
+  AmountPlan amount(const ast::Amount& amount, bool adjust_shares);
+  /// A leaf of an amount; a share count in a clause subject to adjustment follows the splits.
+  Program amount_leaf(const ast::Expr& expr, bool adjust_shares);
   /// The index in plan_.period_rules of the period a phrase names, added on first use.
   std::uint32_t period_rule(const ast::PeriodSpec& spec);
 };

@@ -188,14 +188,7 @@ void Compiler::compile_clause(std::uint32_t index) {
     if (decl.catch_up->condition) clause.catch_up_when = program(*decl.catch_up->condition);
   }
   adjust_prices_ = false;
-  if (decl.grant) {
-    clause.grant = program(*decl.grant);
-    const Type& granted = type_of(*decl.grant);
-    const bool shares =
-        granted.is(Kind::quantity) && contract_.units.at(granted.unit).dimension == "shares";
-    if (decl.adjusted && shares)
-      clause.grant->steps.push_back(step(Op::adjust_shares, *decl.grant));
-  }
+  if (decl.grant) clause.grant = grant(decl);
   if (decl.lapse) {
     clause.deadline = program(*decl.lapse->deadline);
     clause.lapse_stage = state_index(index, decl.lapse->state.text);

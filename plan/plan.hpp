@@ -145,6 +145,43 @@ struct MetricPlan {
   bool expires_with_time() const { return window_micros > 0 || window_trading_days > 0; }
 };
 
+/// How an amount node computes (reference § 10, "Amounts"); see AmountPlan for what each reads.
+enum class AmountOp : std::uint8_t {
+  value,       // program: the leaf
+  arithmetic,  // items: lhs, rhs; `arithmetic` says which
+  min,         // items: the amounts compared
+  max,
+  choose,          // program: the condition; items: then, else
+  tiers_marginal,  // program: the base; limits, rates: each rate on the part in its band
+  tiers_flat,      // program: the base; limits, rates: the band's rate on all of it
+  cap,             // items: the amount; program: the cap
+  floor,           // items: the amount; program: the floor
+  round,           // items: the amount; program: the step, or `step` when it is a unit
+};
+
+/// A compiled amount: a small tree whose leaves are programs. Values are in base units.
+struct AmountPlan {
+  AmountOp op = AmountOp::value;
+  ArithmeticOp arithmetic = ArithmeticOp::add;
+  RoundingRule rounding = RoundingRule::half_even;
+  ast::NodeId node = 0;
+  Span span;
+  Type type;
+  std::optional<Program> program;
+  std::vector<AmountPlan> items;
+  std::vector<Program> limits;  // tiers: the bands' upper limits, lowest first
+  std::vector<Program> rates;   // tiers: one per band, `above` last
+  Decimal step;                 // round without a program: whole units or the cent
+};
+
+/// What a clause grants: its amount, and the price of cash in lieu of a dropped fraction.
+struct GrantPlan {
+  AmountPlan amount;
+  const ast::Amount* source = nullptr;
+  std::optional<Program> cash_price;
+  Type cash_type;  // the money cash in lieu is paid in
+};
+
 /// `tested at each close where symbol == issuer`.
 struct TestedAtPlan {
   std::uint32_t event_type = 0;  // into EventSchemas
@@ -173,7 +210,7 @@ struct ClausePlan {
   std::uint32_t lapse_stage = 0;             // the stage (1-based) the deadline asks for
   std::vector<std::uint32_t> prerequisites;  // clause indices that must have met first
   std::optional<TestedAtPlan> tested_at;     // its stages are evaluated only at those events
-  std::optional<Program> grant;
+  std::optional<GrantPlan> grant;
   std::vector<std::uint32_t> input_metrics;  // metrics its programs read
   std::vector<std::uint32_t> input_clauses;  // clauses whose state its programs read
   bool uses_clock = false;

@@ -127,6 +127,45 @@ void write_program(std::string& out, const ContractPlan& plan, const std::string
   out += ":\n" + print_program(plan, program, "    ");
 }
 
+std::string_view amount_op_text(AmountOp op) {
+  switch (op) {
+    case AmountOp::value:
+      return "value";
+    case AmountOp::arithmetic:
+      return "arithmetic";
+    case AmountOp::min:
+      return "min";
+    case AmountOp::max:
+      return "max";
+    case AmountOp::choose:
+      return "if";
+    case AmountOp::tiers_marginal:
+      return "tiers (marginal)";
+    case AmountOp::tiers_flat:
+      return "tiers (flat)";
+    case AmountOp::cap:
+      return "capped at";
+    case AmountOp::floor:
+      return "at least";
+    case AmountOp::round:
+      return "rounded";
+  }
+  return "?";
+}
+
+// An amount's tree, one node a line, each with its programs below it.
+void write_amount(std::string& out, const ContractPlan& plan, const std::string& heading,
+                  const AmountPlan& amount) {
+  if (amount.op == AmountOp::value) return write_program(out, plan, heading, *amount.program);
+  out += fmt::format("{}: {}", heading, amount_op_text(amount.op));
+  if (amount.op == AmountOp::round && !amount.program) out += " step " + amount.step.to_string();
+  out += "\n";
+  if (amount.program) write_program(out, plan, heading + "  ", *amount.program);
+  for (const Program& limit : amount.limits) write_program(out, plan, heading + "  up to", limit);
+  for (const Program& rate : amount.rates) write_program(out, plan, heading + "  rate", rate);
+  for (const AmountPlan& item : amount.items) write_amount(out, plan, heading + "  ", item);
+}
+
 }  // namespace
 
 std::string print_program(const ContractPlan& plan, const Program& program,
@@ -191,7 +230,12 @@ std::string print_plan(const ContractPlan& plan, const EventSchemas& schemas) {
                                     : fmt::format("stage {}", clause.lapse_stage);
       write_program(out, plan, fmt::format("  lapses unless {} by", state), *clause.deadline);
     }
-    if (clause.grant) write_program(out, plan, "  grants", *clause.grant);
+    if (clause.grant) {
+      write_amount(out, plan, "  grants", clause.grant->amount);
+      if (clause.grant->cash_price) {
+        write_program(out, plan, "  cash in lieu at", *clause.grant->cash_price);
+      }
+    }
   }
   for (std::size_t i = 0; i < plan.windows.size(); ++i) {
     const DayWindowPlan& window = plan.windows[i];

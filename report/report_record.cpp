@@ -173,10 +173,13 @@ struct ReportRecorder::State : EngineListener {
       if (clause.holds_while) scan(*clause.holds_while);
       for (const Program& stage : clause.stages) scan(stage);
       track.stage_metrics.push_back(std::move(stages));
-      if (clause.grant && clause.grant->source) {
-        const Type& type = plan.types.at(clause.grant->source->id);
-        const std::string dimension = type.is(Kind::quantity) ? type.dimension : "";
-        if (!track.totals.count(dimension)) track.totals[dimension] = {type.unit, {}};
+      if (clause.grant) {
+        std::vector<const Type*> types{&clause.grant->amount.type};
+        if (clause.grant->cash_price) types.push_back(&clause.grant->cash_type);
+        for (const Type* type : types) {
+          const std::string dimension = type->is(Kind::quantity) ? type->dimension : "";
+          if (!track.totals.count(dimension)) track.totals[dimension] = {type->unit, {}};
+        }
       }
     }
     // Each metric is drawn in the unit its targets are written in, else its own.

@@ -31,8 +31,16 @@ std::vector<ClauseStatus> Engine::clause_states() const {
         status.entered.emplace_back(states[i], state.entered[i]);
       }
       if (plan.grant) {
-        const RuntimeValue grant = impl_->evaluate(contract, *plan.grant);
-        const Type& type = contract.plan.types.at(plan.grant->source->id);
+        // Once met, what it granted then; before, what it would grant now.
+        RuntimeValue grant;
+        if (const auto granted = impl_->granted_by(contract, c)) {
+          grant.number = *granted;
+        } else {
+          const AmountResult amount = impl_->evaluate_amount(contract, *plan.grant);
+          grant.number = amount.value;
+          grant.known = amount.known;
+        }
+        const Type& type = plan.grant->amount.type;
         status.grant = render_value(grant, type, contract, ValueForm::engine);
         status.grant_value = typed_value(grant, type, contract);
       }
@@ -86,15 +94,18 @@ std::vector<std::string> Engine::granted_totals() const {
     ContractRuntime& contract = *owned;
     for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
       const ClausePlan& plan = contract.plan.clauses[c];
-      const std::optional<Decimal> granted = impl_->granted_by(contract, c);
-      if (!granted) continue;
-      const Type& type = contract.plan.types.at(plan.grant->source->id);
-      Total& total = totals[type.is(Kind::quantity) ? type.dimension : std::string()];
-      total.sum = total.sum + *granted;
-      if (!total.owner) {
-        total.unit = type.is(Kind::quantity) ? type.unit : std::string();
-        total.owner = &contract;
-      }
+      auto add = [&](const std::optional<Decimal>& granted, const Type& type) {
+        if (!granted) return;
+        Total& total = totals[type.is(Kind::quantity) ? type.dimension : std::string()];
+        total.sum = total.sum + *granted;
+        if (!total.owner) {
+          total.unit = type.is(Kind::quantity) ? type.unit : std::string();
+          total.owner = &contract;
+        }
+      };
+      if (!plan.grant) continue;
+      add(impl_->granted_by(contract, c), plan.grant->amount.type);
+      add(impl_->cash_granted_by(contract, c), plan.grant->cash_type);
     }
   }
   std::vector<std::string> out;
@@ -142,11 +153,14 @@ Decimal Engine::granted_total(std::size_t index, const std::string& dimension) c
   Decimal sum;
   for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
     const ClausePlan& plan = contract.plan.clauses[c];
-    const std::optional<Decimal> granted = impl_->granted_by(contract, c);
-    if (!granted) continue;
-    const Type& type = contract.plan.types.at(plan.grant->source->id);
-    if ((type.is(Kind::quantity) ? type.dimension : std::string()) != dimension) continue;
-    sum = sum + *granted;
+    auto add = [&](const std::optional<Decimal>& granted, const Type& type) {
+      if (!granted) return;
+      if ((type.is(Kind::quantity) ? type.dimension : std::string()) != dimension) return;
+      sum = sum + *granted;
+    };
+    if (!plan.grant) continue;
+    add(impl_->granted_by(contract, c), plan.grant->amount.type);
+    add(impl_->cash_granted_by(contract, c), plan.grant->cash_type);
   }
   return sum;
 }

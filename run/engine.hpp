@@ -68,12 +68,18 @@ struct Transition {
   /// For a clause tested per period (`requires C in each calendar month`): the period this
   /// outcome is for, e.g. "2026-03"; empty otherwise.
   std::string period;
+  /// What the clause grants by this change, evaluated now (reference § 10, "Amounts"): e.g.
+  /// "26,666,667 shares"; empty when it grants nothing by it or the amount is unknown.
+  std::string amount;
+  std::optional<proviso::Value> amount_value;
+  std::string cash_in_lieu;  // "6.25 USD" paid for a dropped fraction of a share; or empty
+  std::optional<proviso::Value> cash_value;
   /// A period's outcome changed after it closed because a report was corrected: `from` is the
   /// outcome as reported, `to` as corrected, and the cause the correcting line.
   bool restated = false;
-  /// For a period with an amount: what it grants or pays and the running total, e.g. "pays
-  /// 10,000 USD, total 30,000 USD"; empty otherwise.
-  std::string amount;
+  /// For a period with an amount (reference § "Amounts per period"): what it grants or pays and
+  /// the running total, e.g. "pays 10,000 USD, total 30,000 USD"; empty otherwise.
+  std::string period_amount;
 };
 
 /// A clause's state at the engine's current time.

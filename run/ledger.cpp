@@ -38,13 +38,29 @@ std::string Engine::Impl::settle_period_amounts(ContractRuntime& contract, std::
     const RuntimeValue value = evaluate(contract, program);
     return value.known ? std::optional(value.number) : std::nullopt;
   };
-  if (outcome.state == kMet && plan.grant) outcome.granted = amount_of(*plan.grant);
+  const auto grant_of = [&]() -> std::optional<Decimal> {
+    const AmountResult amount = evaluate_amount(contract, *plan.grant);
+    if (!amount.known) {
+      notify_note(fmt::format(
+          "{}: {} for {} grants an amount that cannot be computed ({}), so it "
+          "is not counted",
+          contract.plan.title, plan.name,
+          contract.plan.period_rules[plan.period_rule].label(outcome.index), amount.unknown));
+      return std::nullopt;
+    }
+    if (outcome.state == kMet && amount.cash) {
+      outcome.cash = amount.cash;
+      state.period_cash = state.period_cash + *amount.cash;
+    }
+    return amount.value;
+  };
+  if (outcome.state == kMet && plan.grant) outcome.granted = grant_of();
   if (outcome.state == kMissed && plan.missed_payment) {
     outcome.paid = amount_of(*plan.missed_payment);
   }
   // A missed period's grant is kept, so that a later period may catch it up.
   if (outcome.state == kMissed && plan.catch_up && plan.grant) {
-    outcome.forgone = amount_of(*plan.grant);
+    outcome.forgone = grant_of();
   }
   if (plan.catch_up) {
     bool catches_up = outcome.state == kMet;
@@ -69,11 +85,12 @@ std::string Engine::Impl::settle_period_amounts(ContractRuntime& contract, std::
   // period pays what is left under the tightest one, and nothing once a cap is reached.
   std::optional<Decimal>& amount = plan.missed_payment ? outcome.paid : outcome.granted;
   const ast::ClauseDecl& decl = *plan.instance->decl;
-  const ast::Expr* typed = plan.missed_payment ? decl.missed_payment->amount.get()
-                           : decl.grant        ? decl.grant.get()
-                                               : nullptr;
-  const auto show = [&](const Decimal& value, const ast::Expr* as = nullptr) {
-    const Type& type = contract.plan.types.at((as ? as : typed)->id);
+  // The types amounts are shown in: a payment's, else the grant's (reference § 10, "Amounts").
+  const Type* grant_type = plan.grant ? &plan.grant->amount.type : nullptr;
+  const Type* typed =
+      plan.missed_payment ? &contract.plan.types.at(decl.missed_payment->amount->id) : grant_type;
+  const auto show = [&](const Decimal& value, const Type* as = nullptr) {
+    const Type& type = as ? *as : *typed;
     return render_amount(value, type.is(Kind::quantity) ? type.unit : std::string(),
                          contract.loaded.checked.units);
   };
@@ -113,7 +130,7 @@ std::string Engine::Impl::settle_period_amounts(ContractRuntime& contract, std::
                        show(state.period_paid));
   }
   if (!outcome.granted) return {};
-  const ast::Expr* grant = decl.grant.get();
+  const Type* grant = grant_type;
   const bool grant_capped = !plan.missed_payment;
   std::string words = fmt::format("grants {}{}", show(*outcome.granted, grant),
                                   grant_capped ? capped_of : std::string());

@@ -124,9 +124,12 @@ void Engine::Impl::record_period_outcome(ContractRuntime& contract, std::uint32_
                     "period), so the period is neither met nor missed",
                     contract.plan.title, plan.name, label, plan.period_test->source->span.text()));
   }
-  const std::string amount = settle_period_amounts(contract, clause, outcome);
+  const std::string words = settle_period_amounts(contract, clause, outcome);
+  // What the period grants after caps and catch-up, for the transition's typed amount.
+  std::optional<AmountResult> granted;
+  if (outcome.granted) granted = AmountResult{true, *outcome.granted, outcome.cash, {}};
   transition(contract, clause, outcome.state, Transition::Cause{CauseKind::period_end, {}, 0},
-             &*plan.period_test, label, amount);
+             &*plan.period_test, label, granted ? &*granted : nullptr, words);
   state.periods.push_back(outcome);
 }
 
@@ -156,7 +159,26 @@ std::optional<Decimal> Engine::Impl::granted_by(ContractRuntime& contract, std::
     return any_met ? std::optional<Decimal>(state.period_granted) : std::nullopt;
   }
   if (state.lapsed || (state.stage == 0 && state.level != Level::holding)) return std::nullopt;
-  return evaluate(contract, *plan.grant).number;
+  if (state.granted) {
+    return follows_splits(plan) ? *state.granted * contract.split_factor : *state.granted;
+  }
+  // Met before the amount was kept (a state saved by an older version): as it stands now.
+  const AmountResult amount = evaluate_amount(contract, *plan.grant);
+  return amount.known ? std::optional<Decimal>(amount.value) : std::nullopt;
+}
+
+std::optional<Decimal> Engine::Impl::cash_granted_by(ContractRuntime& contract,
+                                                     std::uint32_t clause) {
+  const ClausePlan& plan = contract.plan.clauses[clause];
+  const ClauseState& state = contract.clauses[clause];
+  if (!plan.grant || !plan.grant->cash_price) return std::nullopt;
+  if (plan.period_test) {
+    const bool any = std::any_of(state.periods.begin(), state.periods.end(),
+                                 [](const PeriodOutcome& p) { return p.cash.has_value(); });
+    return any ? std::optional<Decimal>(state.period_cash) : std::nullopt;
+  }
+  if (state.lapsed || (state.stage == 0 && state.level != Level::holding)) return std::nullopt;
+  return state.granted_cash;
 }
 
 }  // namespace proviso

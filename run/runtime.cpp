@@ -463,11 +463,36 @@ ClauseStage Engine::Impl::stage_of(const ContractRuntime& contract, std::uint32_
 void Engine::Impl::transition(ContractRuntime& contract, std::uint32_t clause,
                               std::uint32_t to_state, const Transition::Cause& cause,
                               const Program* decided_by, std::string_view period,
-                              std::string_view amount) {
+                              const AmountResult* period_amount, std::string_view period_words) {
   const ClausePlan& plan = contract.plan.clauses[clause];
   ClauseState& state = contract.clauses[clause];
   const Timestamp at = clock.value_or(Timestamp{});
   const bool lapses = to_state == contract.state_indices[clause].lapsed;
+  // The amount is evaluated at the instant the clause is met, with the metrics as they stand.
+  std::optional<AmountResult> amount;
+  if (period_amount) {
+    amount = *period_amount;
+  } else if (plan.grant && !plan.period_test && !lapses) {
+    const bool starts_granting = plan.holds_while
+                                     ? to_state == contract.state_indices[clause].holding
+                                     : state.stage == 0 && to_state > 0;
+    if (starts_granting) {
+      amount = evaluate_amount(contract, *plan.grant);
+      // A share count subject to adjustment is kept in the terms before any split, so that
+      // later splits multiply shares already granted too (granted_by applies them).
+      const Decimal kept_factor =
+          follows_splits(plan) ? contract.split_factor : Decimal::from_int(1);
+      state.granted =
+          amount->known ? std::optional<Decimal>(amount->value / kept_factor) : std::nullopt;
+      state.granted_cash = amount->known ? amount->cash : std::nullopt;
+      if (!amount->known) {
+        notify_note(
+            fmt::format("{}: {} is met but what it grants cannot be computed ({}), so it "
+                        "is not counted",
+                        contract.plan.title, plan.name, amount->unknown));
+      }
+    }
+  }
   // Built only when someone listens. The values are taken before the change, as the condition
   // saw them ("Warrant = vested" for a stage that needs `Warrant vested`).
   std::optional<Transition> transition;
@@ -481,9 +506,25 @@ void Engine::Impl::transition(ContractRuntime& contract, std::uint32_t clause,
                             {},
                             contract.instance,
                             std::string(period),
-                            false,
-                            std::string(amount)};
+                            {},
+                            {},
+                            {},
+                            {}};
     if (decided_by) transition->values = deciding_values(contract, *decided_by, *plan.instance);
+    transition->period_amount = std::string(period_words);
+    if (amount && amount->known) {
+      RuntimeValue value;
+      value.number = amount->value;
+      transition->amount =
+          render_value(value, plan.grant->amount.type, contract, ValueForm::engine);
+      transition->amount_value = typed_value(value, plan.grant->amount.type, contract);
+      if (amount->cash) {
+        value.number = *amount->cash;
+        transition->cash_in_lieu =
+            render_value(value, plan.grant->cash_type, contract, ValueForm::engine);
+        transition->cash_value = typed_value(value, plan.grant->cash_type, contract);
+      }
+    }
   }
   if (lapses) {
     state.lapsed = true;

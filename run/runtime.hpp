@@ -75,6 +75,16 @@ struct PeriodOutcome {
   std::optional<Decimal> forgone;  // a missed period's grant, which a catch-up may pay later
   bool caught_up = false;          // a later period paid its forgone grant
   std::optional<Decimal> caught;   // the forgone grants of earlier periods this one paid
+  std::optional<Decimal> cash;     // and its cash in lieu of a fraction of a share
+};
+
+/// What a clause grants when it is met: the amount (base units) and any cash in lieu of a
+/// fraction of a share; unknown, with the reason, when it cannot be computed.
+struct AmountResult {
+  bool known = true;
+  Decimal value;
+  std::optional<Decimal> cash;
+  std::string unknown;
 };
 
 struct ClauseState {
@@ -90,6 +100,12 @@ struct ClauseState {
   std::vector<PeriodOutcome> periods;
   Decimal period_granted;
   Decimal period_paid;
+  Decimal period_cash;
+  // Other clauses: the amount as it stood when the clause was met (none before, or when it
+  // could not be computed then; a share count that follows splits, divided by the splits
+  // so far), and its cash in lieu.
+  std::optional<Decimal> granted;
+  std::optional<Decimal> granted_cash;
 };
 
 /// Where a clause's named states sit among its states, found once at load so that the event
@@ -347,7 +363,8 @@ struct Engine::Impl {
   }
   void transition(ContractRuntime& contract, std::uint32_t clause, std::uint32_t to_state,
                   const Transition::Cause& cause, const Program* decided_by,
-                  std::string_view period = {}, std::string_view amount = {});
+                  std::string_view period = {}, const AmountResult* period_amount = nullptr,
+                  std::string_view period_words = {});
   void mark_dependents(ContractRuntime& contract, std::uint32_t clause);
   /// The state a clause is in now, as an index into its states and a name.
   static ClauseStage stage_of(const ContractRuntime& contract, std::uint32_t clause);
@@ -420,6 +437,18 @@ struct Engine::Impl {
                                     PeriodOutcome& outcome);
   /// What a clause has paid for missed periods in total, once it paid for one.
   std::optional<Decimal> paid_by(const ContractRuntime& contract, std::uint32_t clause) const;
+  // amounts.cpp
+  /// Whether what a clause grants is a share count that splits multiply (`subject to
+  /// adjustment`), including shares granted before the split.
+  static bool follows_splits(const ClausePlan& plan);
+  /// What a clause grants, with the metrics as they stand now.
+  AmountResult evaluate_amount(ContractRuntime& contract, const GrantPlan& grant);
+  std::optional<Decimal> amount_value(ContractRuntime& contract, const AmountPlan& amount,
+                                      std::string& why);
+  std::optional<Decimal> tiered_value(ContractRuntime& contract, const AmountPlan& amount,
+                                      std::string& why);
+  /// The cash in lieu a clause pays now in total (see granted_by).
+  std::optional<Decimal> cash_granted_by(ContractRuntime& contract, std::uint32_t clause);
 
   // describe.cpp
   std::vector<Transition::Value> deciding_values(ContractRuntime& contract, const Program& program,

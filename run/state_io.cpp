@@ -119,6 +119,14 @@ class Reader {
     }
     return static_cast<std::int32_t>(days);
   }
+  /// Whether the next word is `wanted`, taking it if so: for the optional parts of a line.
+  bool next_is(std::string_view wanted) {
+    if (at_end()) return false;
+    const std::size_t saved = pos_;
+    if (word() == wanted) return true;
+    pos_ = saved;
+    return false;
+  }
   bool none() {
     const std::size_t saved = pos_;
     if (word() == "-") return true;
@@ -483,8 +491,17 @@ ClauseState read_clause(Reader& in, const ClausePlan& plan) {
       p.caught = amount("a period's catch-up");
       if (p.granted) c.period_granted = c.period_granted + *p.granted;
       if (p.paid) c.period_paid = c.period_paid + *p.paid;
+      if (plan.grant && plan.grant->cash_price && !in.none()) {
+        p.cash = in.decimal("a period's cash in lieu");
+        c.period_cash = c.period_cash + *p.cash;
+      }
       c.periods.push_back(p);
     }
+  }
+  // What the clause granted when it was met (states saved before amounts were kept lack it).
+  if (in.next_is("amount")) {
+    c.granted = in.decimal("the amount a clause granted");
+    if (!in.none()) c.granted_cash = in.decimal("the cash in lieu a clause paid");
   }
   return c;
 }
@@ -602,7 +619,8 @@ std::string Engine::save_state() const {
       for (const auto& entered : c.entered) {
         out += " " + optional_time(entered ? std::optional(entered->micros) : std::nullopt);
       }
-      if (contract.plan.clauses[&c - contract.clauses.data()].period_test) {
+      const ClausePlan& plan = contract.plan.clauses[&c - contract.clauses.data()];
+      if (plan.period_test) {
         out += fmt::format(" periods {}", c.periods.size());
         for (const PeriodOutcome& p : c.periods) {
           const auto amount = [](const std::optional<Decimal>& a) {
@@ -611,7 +629,14 @@ std::string Engine::save_state() const {
           out += fmt::format(" {} {} {} {} {} {} {} {} {}", p.index, p.state, p.own, p.end.micros,
                              amount(p.granted), amount(p.paid), amount(p.forgone),
                              p.caught_up ? 1 : 0, amount(p.caught));
+          if (plan.grant && plan.grant->cash_price) {
+            out += " " + (p.cash ? exact(*p.cash) : std::string("-"));
+          }
         }
+      }
+      if (c.granted) {
+        out += fmt::format(" amount {} {}", exact(*c.granted),
+                           c.granted_cash ? exact(*c.granted_cash) : std::string("-"));
       }
       out += "\n";
     }

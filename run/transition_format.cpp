@@ -28,7 +28,7 @@ std::string values_text(const Transition& transition) {
   return values;
 }
 
-const std::array<TransitionColumn, 11> kColumns{{
+const std::array<TransitionColumn, 15> kColumns{{
     {"ts", [](const Transition& t) { return format_utc(t.ts); }},
     {"contract", [](const Transition& t) { return t.contract; }},
     {"instance", [](const Transition& t) { return t.instance; }},
@@ -43,6 +43,10 @@ const std::array<TransitionColumn, 11> kColumns{{
        return t.cause.kind == CauseKind::event ? std::to_string(t.cause.line) : std::string();
      }},
     {"values", values_text},
+    {"amount", [](const Transition& t) { return t.amount; }},
+    {"cash_in_lieu", [](const Transition& t) { return t.cash_in_lieu; }},
+    {"period_amount", [](const Transition& t) { return t.period_amount; }},
+    {"restated", [](const Transition& t) { return std::string(t.restated ? "true" : ""); }},
 }};
 
 }  // namespace
@@ -50,18 +54,29 @@ const std::array<TransitionColumn, 11> kColumns{{
 std::string format_transition_text(const Transition& transition) {
   const std::string values = values_text(transition);
   // A clause tested per period shows each period's outcome: "2026-03: missed".
+  // A period's outcome, with what it grants or pays and the running total (ledger.cpp):
+  // "2026-03: missed, pays 10,000 USD, total 20,000 USD".
+  const std::string period_amount =
+      transition.period_amount.empty() ? "" : ", " + transition.period_amount;
   const std::string change =
       transition.period.empty() ? fmt::format("{} → {}", transition.from.name, transition.to.name)
       : transition.restated
-          ? fmt::format("{}: {} → {} (restated){}{}", transition.period, transition.from.name,
-                        transition.to.name, transition.amount.empty() ? "" : ", ",
-                        transition.amount)
-          : fmt::format("{}: {}{}{}", transition.period, transition.to.name,
-                        transition.amount.empty() ? "" : ", ", transition.amount);
-  return fmt::format("{}  {}  {}{}{}  {}{}{}  [{}]", format_utc(transition.ts), transition.contract,
-                     transition.instance, transition.instance.empty() ? "" : "  ",
-                     transition.clause, change, values.empty() ? "" : "  ", values,
-                     cause_text(transition.cause, transition.ts));
+          ? fmt::format("{}: {} → {} (restated){}", transition.period, transition.from.name,
+                        transition.to.name, period_amount)
+          : fmt::format("{}: {}{}", transition.period, transition.to.name, period_amount);
+  // What the change grants, as evaluated then: "grants 151 shares and 6.25 USD cash in lieu";
+  // a period's line says it in its own words above.
+  std::string grants;
+  if (!transition.amount.empty() && transition.period_amount.empty()) {
+    grants = "  grants " + transition.amount;
+    if (!transition.cash_in_lieu.empty()) {
+      grants += fmt::format(" and {} cash in lieu", transition.cash_in_lieu);
+    }
+  }
+  return fmt::format(
+      "{}  {}  {}{}{}  {}{}{}{}  [{}]", format_utc(transition.ts), transition.contract,
+      transition.instance, transition.instance.empty() ? "" : "  ", transition.clause, change,
+      grants, values.empty() ? "" : "  ", values, cause_text(transition.cause, transition.ts));
 }
 
 void write_transition_json(JsonWriter& json, const Transition& transition, TransitionJson form) {
@@ -77,6 +92,10 @@ void write_transition_json(JsonWriter& json, const Transition& transition, Trans
   if (!transition.period.empty()) json.key("period").string(transition.period);
   if (transition.restated) json.key("restated").boolean(true);
   if (!transition.amount.empty()) json.key("amount").string(transition.amount);
+  if (!transition.cash_in_lieu.empty()) json.key("cash_in_lieu").string(transition.cash_in_lieu);
+  if (!transition.period_amount.empty()) {
+    json.key("period_amount").string(transition.period_amount);
+  }
   json.key("cause").begin_object();
   const bool event = transition.cause.kind == CauseKind::event;
   switch (form) {

@@ -112,7 +112,8 @@ async function main() {
 
   const keywords = grammarKeywords();
   const contextual = new Set(['error', 'granted', 'timeline', 'log', 'to', 'adjustment', 'Easter', 'UTC', 'key',
-    'current', 'previous', 'fiscal', 'starting', 'ending', 'missed', 'capped', 'per', 'total', 'with']);
+    'current', 'previous', 'fiscal', 'starting', 'ending', 'missed', 'per', 'total',
+    'up', 'above', 'down', 'half', 'even', 'whole', 'cent', 'nearest', 'with', 'cash', 'lieu']);
   const reserved = [...keywords].filter((w) => !contextual.has(w));
   const keywordSeen = new Map([...keywords].map((w) => [w, 0]));
   const tokenized = new Map();

@@ -130,7 +130,7 @@ def case_rotation_and_truncation():
     with open("live.jsonl", "w", encoding="utf-8") as f:
         f.write(reading(5, 900))
     wait_for(lambda: lines_in("out") == 6, 3, "the truncated file's transitions", "out", "err")
-    if not text("out").splitlines()[5].endswith("T1  pending → vested  total = 2.6 GW (>= 2 GW)  "
+    if not text("out").splitlines()[5].endswith("T1  pending → vested  grants 1,000 shares  total = 2.6 GW (>= 2 GW)  "
                                                 "[live.jsonl:1]"):
         fail("after a truncation, the file is read again from its line 1", "out")
     if "was truncated" not in text("err"):
