@@ -283,8 +283,8 @@ class Restatement {
       with_period_states(rule, book_.closed.at({rule, index}), [&] {
         now = outcome_of(c, index);
         if (now.first == kMet && clause.grant) {
-          const RuntimeValue grant = engine_.evaluate(contract_, *clause.grant);
-          if (grant.known) granted = grant.number;
+          const AmountResult grant = engine_.evaluate_amount(contract_, *clause.grant);
+          if (grant.known) granted = grant.value;
         }
         if (engine_.observed()) {
           values = engine_.deciding_values(contract_, *clause.period_test, *clause.instance);
@@ -348,8 +348,8 @@ class Restatement {
                           engine_.event_cause,
                           std::move(values),
                           contract_.instance,
-                          label,
-                          true};
+                          label};
+    transition.restated = true;
     if (engine_.callback) engine_.callback(transition);
     for (EngineListener* listener : engine_.listeners) listener->on_transition(transition);
   }
