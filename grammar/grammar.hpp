@@ -345,7 +345,6 @@ struct kw_whole : TAO_PEGTL_KEYWORD( "whole" ) {};
 struct kw_cent : TAO_PEGTL_KEYWORD( "cent" ) {};
 struct kw_nearest : TAO_PEGTL_KEYWORD( "nearest" ) {};
 struct kw_above : TAO_PEGTL_KEYWORD( "above" ) {};
-struct kw_with : TAO_PEGTL_KEYWORD( "with" ) {};
 struct kw_cash : TAO_PEGTL_KEYWORD( "cash" ) {};
 struct kw_lieu : TAO_PEGTL_KEYWORD( "lieu" ) {};
 struct amount_items : seq< open_paren, _, must< amount >, star< _, comma, _, must< amount > >, _, must< close_paren > > {};
@@ -370,7 +369,11 @@ struct amount_atom : sor< nested< sor< amount_min, amount_max, amount_if, amount
 struct amount_product : seq< amount_atom, star< _, sor< multiply_op, divide_op >, _, must< amount_atom > > > {};
 struct amount_sum : seq< amount_product, star< _, sor< add_op, subtract_op >, _, must< amount_product > > > {};
 struct cap_at : kw_at {};
-struct amount_cap : seq< kw_capped, _, must< cap_at >, _, must< additive > > {};
+// `capped at X per contract year` and `capped at X in total` after a grant are the clause's caps
+// across periods (`cap` below), not a cap of the amount.
+struct cap_scope_ahead : sor< kw_per, seq< kw_in, _, kw_total > > {};
+struct cap_across_periods_ahead : seq< kw_capped, _, cap_at, _, additive, _, cap_scope_ahead > {};
+struct amount_cap : seq< not_at< cap_across_periods_ahead >, kw_capped, _, must< cap_at >, _, must< additive > > {};
 struct amount_floor : seq< kw_at, _, kw_least, _, must< additive > > {};
 struct round_down : kw_down {};
 struct round_up : kw_up {};
@@ -415,14 +418,12 @@ struct period_test : seq< kw_requires, _, must< expression >, _, must< period_in
 // month`, `capped at 120000 USD per contract year`, `capped at 1 USDm in total`, `with
 // catch-up when C`. Their words are not reserved: only their place makes them keywords.
 struct kw_missed : TAO_PEGTL_KEYWORD( "missed" ) {};
-struct kw_capped : TAO_PEGTL_KEYWORD( "capped" ) {};
 struct missed_word : identifier {};
 struct missed_for : seq< kw_for, _, kw_each, _, kw_missed > {};
 struct missed_payment : seq< kw_pays, _, not_at< kw_when >, must< expression >, _, must< missed_for >, _, must< missed_word > > {};
 struct cap_per : seq< kw_per, _, must< period_spec > > {};
 struct cap_total : seq< kw_in, _, must< kw_total > > {};
 struct cap_scope : sor< cap_per, cap_total > {};
-struct cap_at : kw_at {};
 struct cap : seq< kw_capped, _, must< cap_at >, _, must< expression >, _, must< cap_scope > > {};
 struct catch_up_word : seq< string< 'c', 'a', 't', 'c', 'h', '-', 'u', 'p' >, not_at< word_char > > {};
 struct catch_up_when : seq< kw_when, _, must< expression > > {};
