@@ -67,7 +67,7 @@ PROVISO_ERROR( lapse_state, "expected the state the clause must reach, e.g. vest
 PROVISO_ERROR( clause_ref, "expected a clause name" );
 PROVISO_ERROR( kw_to, "expected 'subject to adjustment'" );
 PROVISO_ERROR( missed_for, "expected 'for each missed PERIOD' after the amount, e.g. pays 10000 USD for each missed month" );
-PROVISO_ERROR( cap_at, "expected 'capped at' and the cap, e.g. capped at 120000 USD per contract year" );
+PROVISO_ERROR( cap_at, "expected 'capped at' and the cap, e.g. capped at 5 USDm, or capped at 120000 USD per contract year" );
 PROVISO_ERROR( missed_word, "expected the period after 'missed', e.g. month" );
 PROVISO_ERROR( cap_scope, "expected 'per PERIOD' or 'in total' after the cap, e.g. capped at 120000 USD per contract year" );
 PROVISO_ERROR( kw_total, "expected 'in total'" );
@@ -109,7 +109,6 @@ PROVISO_ERROR( tier_band, "expected a band: 'up to LIMIT: RATE' or 'above: RATE'
 PROVISO_ERROR( tier_to, "expected 'up to' and the band's upper limit, e.g. up to 500 USDm: 5%" );
 PROVISO_ERROR( tier_colon, "expected ':' and the band's rate, e.g. up to 500 USDm: 5%" );
 PROVISO_ERROR( tier_rate, "expected the band's rate, e.g. 5%" );
-PROVISO_ERROR( cap_at, "expected 'capped at' and the cap, e.g. capped at 5 USDm" );
 PROVISO_ERROR( round_to, "expected 'to' and what to round to: whole shares, the cent or the nearest 1_000 USD" );
 PROVISO_ERROR( round_target, "expected what to round to: whole shares, the cent or the nearest 1_000 USD" );
 PROVISO_ERROR( round_fraction, "expected 'the cent' or 'the nearest' and a step, e.g. the nearest 1_000 USD" );
