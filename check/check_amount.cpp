@@ -37,23 +37,23 @@ std::optional<Decimal> base_amount(const Value& value) {
 
 }  // namespace
 
-void Checker::check_grant(const ast::ClauseDecl& decl, const Scope& scope) {
+Type Checker::check_grant(const ast::ClauseDecl& decl, const Scope& scope) {
   const ast::Amount& grant = *decl.grant;
   const Type type = check_amount(grant, scope);
-  if (type.is_error()) return;
+  if (type.is_error()) return type;
   if (!type.is_numeric()) {
     error(grant.span, fmt::format("a clause grants an amount (shares, money or a number), not {}",
                                   describe(type)));
-    return;
+    return Type{};
   }
   if (const std::string hint = not_an_amount(type); !hint.empty()) {
     error(grant.span,
           fmt::format("a clause grants an amount (shares, money or a number), not {}",
                       describe(type)),
           hint);
-    return;
+    return Type{};
   }
-  if (!decl.cash_in_lieu) return;
+  if (!decl.cash_in_lieu) return type;
   const ast::CashInLieu& lieu = *decl.cash_in_lieu;
   const bool rounded_shares = std::holds_alternative<ast::AmountRounding>(grant.node) &&
                               type.is(Kind::quantity) && type.dimension == "shares";
@@ -63,12 +63,13 @@ void Checker::check_grant(const ast::ClauseDecl& decl, const Scope& scope) {
           "in lieu at 12.50 USD per share");
   }
   const Type price = check_expr(*lieu.price, scope);
-  if (price.is_error()) return;
+  if (price.is_error()) return type;
   if (!price.is(Kind::quantity) || !price.per_share) {
     error(lieu.price->span,
           fmt::format("cash in lieu is paid at a price per share, not {}", describe(price)),
           "e.g. with cash in lieu at 12.50 USD per share");
   }
+  return type;
 }
 
 Type Checker::check_amount(const ast::Amount& amount, const Scope& scope) {

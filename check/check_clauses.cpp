@@ -107,8 +107,8 @@ void Checker::check_clause(const ast::ClauseDecl& decl,
   }
   if (decl.holds_while) expect_condition(*decl.holds_while, scope, "the 'holds while' condition");
   if (decl.tested_at) check_tested_at(*decl.tested_at);
-  if (decl.grant) check_grant(decl, scope);
-  check_period_amounts(decl, scope);
+  const Type grant = decl.grant ? check_grant(decl, scope) : Type{};
+  check_period_amounts(decl, scope, grant);
   if (decl.lapse) {
     const ast::Lapse& lapse = *decl.lapse;
     const bool known = std::any_of(decl.stages.begin(), decl.stages.end(),

@@ -29,7 +29,8 @@ Type Checker::check_amount(const ast::Expr& amount, const Scope& scope, std::str
   return type;
 }
 
-void Checker::check_period_amounts(const ast::ClauseDecl& decl, const Scope& scope) {
+void Checker::check_period_amounts(const ast::ClauseDecl& decl, const Scope& scope,
+                                   const Type& grant) {
   const std::string& name = decl.name.text;
   const bool amounts = decl.missed_payment || !decl.caps.empty() || decl.catch_up;
   if (amounts && !decl.period_test) {
@@ -57,7 +58,7 @@ void Checker::check_period_amounts(const ast::ClauseDecl& decl, const Scope& sco
                         missed.period.text));
     }
   } else if (decl.grant) {
-    paid = check_expr(*decl.grant, scope);
+    paid = grant;
   }
   bool total_cap = false;
   for (const ast::Cap& cap : decl.caps) {

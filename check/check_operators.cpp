@@ -30,14 +30,15 @@ std::string unit_hint(const Type& a, const Type& b, const ast::Expr* number_side
   }
   if (quantity.is_ratio()) {
     // A written number can be written as a ratio; a name's value (a metric, a field) cannot.
-    if (const auto* literal = std::get_if<ast::NumberLiteral>(&number_side.node)) {
+    if (!number_side) return "write the number as a ratio, e.g. 3.25x or 3.25 to 1";
+    if (const auto* literal = std::get_if<ast::NumberLiteral>(&number_side->node)) {
       const std::string value = literal->value.to_string();
       return fmt::format("write the number as a ratio, e.g. {}x or {} to 1", value, value);
     }
     return fmt::format(
         "{} is a plain number, not a ratio: declare what it reads as a ratio, or compare it with "
         "a plain number",
-        number_side.span.text());
+        number_side->span.text());
   }
   return fmt::format("give the number its unit, e.g. {} {}",
                      number_side ? number_side->span.text() : "1", quantity.unit);

@@ -69,7 +69,8 @@ class Checker {
 
   // check_amount.cpp
   /// What a clause grants: an amount of shares, money or a plain number.
-  void check_grant(const ast::ClauseDecl& decl, const Scope& scope);
+  /// The grant's type (an error type when it is wrong).
+  Type check_grant(const ast::ClauseDecl& decl, const Scope& scope);
   Type check_amount(const ast::Amount& amount, const Scope& scope);
   Type check_amount_node(const ast::Amount& amount, const Scope& scope);
   Type check_tiers(const ast::Amount& amount, const ast::AmountTiers& tiers, const Scope& scope);
@@ -86,7 +87,8 @@ class Checker {
 
   // check_ledger.cpp
   /// `pays X for each missed month`, `capped at … per …` / `in total`, `with catch-up`.
-  void check_period_amounts(const ast::ClauseDecl& decl, const Scope& scope);
+  void check_period_amounts(const ast::ClauseDecl& decl, const Scope& scope,
+                            const Type& grant);
   Type check_amount(const ast::Expr& amount, const Scope& scope, std::string_view role);
   /// Whether the let `name` may be used here: one made of parameters is not a constant.
   bool per_instance_let(const ast::Expr& expr, const std::string& name, const Scope& scope);

@@ -348,8 +348,13 @@ class Restatement {
                           engine_.event_cause,
                           std::move(values),
                           contract_.instance,
-                          label};
-    transition.restated = true;
+                          label,
+                          {},
+                          {},
+                          {},
+                          {},
+                          true,
+                          {}};
     if (engine_.callback) engine_.callback(transition);
     for (EngineListener* listener : engine_.listeners) listener->on_transition(transition);
   }

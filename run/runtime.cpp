@@ -509,9 +509,10 @@ void Engine::Impl::transition(ContractRuntime& contract, std::uint32_t clause,
                             {},
                             {},
                             {},
-                            {}};
+                            {},
+                            false,
+                            std::string(period_words)};
     if (decided_by) transition->values = deciding_values(contract, *decided_by, *plan.instance);
-    transition->period_amount = std::string(period_words);
     if (amount && amount->known) {
       RuntimeValue value;
       value.number = amount->value;
