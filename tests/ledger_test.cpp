@@ -23,7 +23,7 @@ std::vector<std::string> outcomes(const testing::Replay& replay) {
   std::vector<std::string> out;
   for (const Transition& t : replay.history) {
     out.push_back(fmt::format("{} {}: {}{}{}", format_utc(t.ts), t.period, t.to.name,
-                              t.amount.empty() ? "" : ", ", t.amount));
+                              t.period_amount.empty() ? "" : ", ", t.period_amount));
   }
   return out;
 }

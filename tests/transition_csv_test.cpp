@@ -61,7 +61,8 @@ TEST_CASE("a transition's CSV row has a cell under each header and reads back", 
                        {"T1", "vested", "is vested", std::nullopt}};
   const std::vector<std::string> header = read_row(format_transition_csv_header());
   CHECK(header == std::vector<std::string>{"ts", "contract", "instance", "clause", "from", "to",
-                                           "period", "cause", "file", "line", "values"});
+                                           "period", "cause", "file", "line", "values", "amount",
+                                           "cash_in_lieu", "period_amount", "restated"});
   REQUIRE(header.size() == transition_columns().size());
   const std::vector<std::string> row = read_row(format_transition_csv(transition));
   REQUIRE(row.size() == header.size());
@@ -83,6 +84,17 @@ TEST_CASE("a transition's CSV row has a cell under each header and reads back", 
   CHECK(timed[7] == "deadline");
   CHECK(timed[8].empty());
   CHECK(timed[9].empty());
+
+  // What a change grants, and a period's words with its running total, have their own cells.
+  transition.amount = "1,000 USD";
+  transition.period_amount = "grants 1,000 USD, total 3,000 USD";
+  transition.restated = true;
+  const std::vector<std::string> granted = read_row(format_transition_csv(transition));
+  REQUIRE(granted.size() == header.size());
+  CHECK(granted[11] == "1,000 USD");
+  CHECK(granted[12].empty());
+  CHECK(granted[13] == "grants 1,000 USD, total 3,000 USD");
+  CHECK(granted[14] == "true");
 }
 
 }  // namespace proviso
