@@ -87,8 +87,7 @@ class Checker {
 
   // check_ledger.cpp
   /// `pays X for each missed month`, `capped at … per …` / `in total`, `with catch-up`.
-  void check_period_amounts(const ast::ClauseDecl& decl, const Scope& scope,
-                            const Type& grant);
+  void check_period_amounts(const ast::ClauseDecl& decl, const Scope& scope, const Type& grant);
   Type check_amount(const ast::Expr& amount, const Scope& scope, std::string_view role);
   /// Whether the let `name` may be used here: one made of parameters is not a constant.
   bool per_instance_let(const ast::Expr& expr, const std::string& name, const Scope& scope);

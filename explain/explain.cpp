@@ -147,8 +147,14 @@ Explanation Engine::explain(std::string_view clause, std::size_t index,
     out.stages.push_back(std::move(stage));
     const Type* grant_type = clause_plan.grant ? &clause_plan.grant->amount.type : nullptr;
     for (const PeriodOutcome& period : state.periods) {
-      ExplainedPeriod row{rule.label(period.index), states[period.state], period.end, {}, {}, {},
-                          period.restated_by, {}};
+      ExplainedPeriod row{rule.label(period.index),
+                          states[period.state],
+                          period.end,
+                          {},
+                          {},
+                          {},
+                          period.restated_by,
+                          {}};
       const auto render_grant = [&](const std::optional<Decimal>& amount) -> std::string {
         if (!amount || !grant_type) return {};
         RuntimeValue granted;

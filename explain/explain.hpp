@@ -65,7 +65,7 @@ struct ExplainedPeriod {
   std::string reported;
   std::string reported_granted;
   std::string restated_by;  // "log.jsonl:7"; empty when never restated
-  std::string paid;     // what a missed period paid (`pays … for each missed`), or empty
+  std::string paid;         // what a missed period paid (`pays … for each missed`), or empty
 };
 
 /// Why one clause is where it is.

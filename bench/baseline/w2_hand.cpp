@@ -32,7 +32,9 @@ int days_from_civil(int y, int m, int d) {
   return era * 146097 + doe - 719468;
 }
 
-int weekday(int days) { return (days + 4) % 7; }  // 0 Sunday
+int weekday(int days) {
+  return (days + 4) % 7;
+}  // 0 Sunday
 
 int digits(std::string_view s, std::size_t at, std::size_t n) {
   int v = 0;
@@ -79,7 +81,8 @@ struct NewYork {
     const int nov1 = days_from_civil(year, 11, 1);
     const int first_sunday = nov1 + (7 - weekday(nov1)) % 7;
     const std::pair<std::int64_t, std::int64_t> range{
-        (std::int64_t{second_sunday} * 24 + 7) * 3600000, (std::int64_t{first_sunday} * 24 + 6) * 3600000};
+        (std::int64_t{second_sunday} * 24 + 7) * 3600000,
+        (std::int64_t{first_sunday} * 24 + 6) * 3600000};
     summer.emplace(year, range);
     return range;
   }
@@ -118,7 +121,7 @@ struct Note {
   int symbol = 0;
   std::int64_t cp = 0;  // cents
   int issue = 0, first_session = 0;
-  std::int64_t maturity = 0;  // ms
+  std::int64_t maturity = 0;   // ms
   std::int64_t principal = 0;  // cents
   std::int64_t converted = 0;
   std::uint64_t met = 0;  // bit i: the session i sessions before `met_session` met 130%
