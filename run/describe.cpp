@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "run/amount_totals.hpp"
 #include "run/inspect.hpp"
 #include "run/render.hpp"
 #include "run/runtime.hpp"
@@ -82,37 +83,17 @@ std::vector<MetricStatus> Engine::metric_values() const {
 
 std::vector<std::string> Engine::granted_totals() const {
   const Impl::Looking looking(*impl_);  // a query changes nothing
-  // One total per dimension (50 USDm and 25,000,000 USD are one amount of money), summed in
-  // base units and shown in the unit of the first grant that counts, as the report does.
-  struct Total {
-    Decimal sum;
-    std::string unit;
-    const ContractRuntime* owner = nullptr;
-  };
-  std::map<std::string, Total> totals;
+  AmountTotals totals;
   for (const auto& owned : impl_->contracts) {
     ContractRuntime& contract = *owned;
     for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
       const ClausePlan& plan = contract.plan.clauses[c];
-      auto add = [&](const std::optional<Decimal>& granted, const Type& type) {
-        if (!granted) return;
-        Total& total = totals[type.is(Kind::quantity) ? type.dimension : std::string()];
-        total.sum = total.sum + *granted;
-        if (!total.owner) {
-          total.unit = type.is(Kind::quantity) ? type.unit : std::string();
-          total.owner = &contract;
-        }
-      };
       if (!plan.grant) continue;
-      add(impl_->granted_by(contract, c), plan.grant->amount.type);
-      add(impl_->cash_granted_by(contract, c), plan.grant->cash_type);
+      totals.add(impl_->granted_by(contract, c), plan.grant->amount.type, contract);
+      totals.add(impl_->cash_granted_by(contract, c), plan.grant->cash_type, contract);
     }
   }
-  std::vector<std::string> out;
-  for (const auto& [dimension, total] : totals) {
-    out.push_back(render_amount(total.sum, total.unit, total.owner->loaded.checked.units));
-  }
-  return out;
+  return totals.rendered();
 }
 
 Decimal Engine::granted_total(const std::string& dimension) const {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "run/amount_totals.hpp"
 #include "run/render.hpp"
 #include "run/runtime.hpp"
 
@@ -152,34 +153,24 @@ std::optional<Decimal> Engine::Impl::paid_by(const ContractRuntime& contract,
 
 namespace proviso {
 
-std::vector<std::string> Engine::paid_totals() const {
-  const Impl::Looking looking(*impl_);  // a query changes nothing
-  struct Total {
-    Decimal sum;
-    std::string unit;
-    const ContractRuntime* owner = nullptr;
-  };
-  std::map<std::string, Total> totals;
-  for (const auto& owned : impl_->contracts) {
+// What the clauses that pay for missed periods have paid so far, by dimension.
+static AmountTotals paid_by_dimension(const Engine::Impl& impl) {
+  AmountTotals totals;
+  for (const auto& owned : impl.contracts) {
     const ContractRuntime& contract = *owned;
     for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
-      const std::optional<Decimal> paid = impl_->paid_by(contract, c);
+      const std::optional<Decimal> paid = impl.paid_by(contract, c);
       if (!paid) continue;
-      const Type& type =
-          contract.plan.types.at(contract.plan.clauses[c].missed_payment->source->id);
-      Total& total = totals[type.is(Kind::quantity) ? type.dimension : std::string()];
-      total.sum = total.sum + *paid;
-      if (!total.owner) {
-        total.unit = type.is(Kind::quantity) ? type.unit : std::string();
-        total.owner = &contract;
-      }
+      totals.add(paid, contract.plan.types.at(contract.plan.clauses[c].missed_payment->source->id),
+                 contract);
     }
   }
-  std::vector<std::string> out;
-  for (const auto& [dimension, total] : totals) {
-    out.push_back(render_amount(total.sum, total.unit, total.owner->loaded.checked.units));
-  }
-  return out;
+  return totals;
+}
+
+std::vector<std::string> Engine::paid_totals() const {
+  const Impl::Looking looking(*impl_);  // a query changes nothing
+  return paid_by_dimension(*impl_).rendered();
 }
 
 bool Engine::pays_for_missed_periods() const {
@@ -191,20 +182,7 @@ bool Engine::pays_for_missed_periods() const {
 
 Decimal Engine::paid_total(const std::string& dimension) const {
   const Impl::Looking looking(*impl_);
-  Decimal sum;
-  for (const auto& owned : impl_->contracts) {
-    const ContractRuntime& contract = *owned;
-    for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
-      const std::optional<Decimal> paid = impl_->paid_by(contract, c);
-      if (!paid) continue;
-      const Type& type =
-          contract.plan.types.at(contract.plan.clauses[c].missed_payment->source->id);
-      if ((type.is(Kind::quantity) ? type.dimension : std::string()) == dimension) {
-        sum = sum + *paid;
-      }
-    }
-  }
-  return sum;
+  return paid_by_dimension(*impl_).of(dimension);
 }
 
 }  // namespace proviso
