@@ -12,7 +12,7 @@ namespace proviso {
 
 /// The version of the state layout this build writes and reads; a state of another version
 /// is refused (its numbers would be read with the wrong meaning).
-inline constexpr int kStateFormatVersion = 3;
+inline constexpr int kStateFormatVersion = 4;
 
 /// CRC-64/XZ (ECMA-182 polynomial, reflected) of `text`, as Boost.CRC computes it.
 std::uint64_t state_checksum(std::string_view text);

@@ -669,7 +669,11 @@ bool Engine::restore_state(std::string_view saved, Diagnostics& diagnostics,
   std::optional<std::int64_t> clock;
   try {
     Reader in(*body);
-    for (std::string_view part : {"proviso-state", "3", "clock"}) in.expect(part);
+    const std::string version = std::to_string(kStateFormatVersion);
+    for (std::string_view part : {std::string_view("proviso-state"), std::string_view(version),
+                                  std::string_view("clock")}) {
+      in.expect(part);
+    }
     clock = in.optional_instant("the clock");
     in.expect("contracts");
     const auto count = in.integer("the number of contracts");

@@ -131,7 +131,12 @@ TEST_CASE("a torn, edited or foreign state is refused with its reason", "[state]
   SECTION("a state of an older format") {
     const std::string old = "proviso-state 2\nclock -\ncontract 6:Streak 2 1 3 0 0\nend\n";
     CHECK_THAT(restore_error(*fresh, old),
-               Catch::Contains("saved in state format 2, and this proviso reads format 3"));
+               Catch::Contains("saved in state format 2, and this proviso reads format 4"));
+    // Format 3 kept no amounts per period: its numbers would be read as other ones.
+    std::string three = saved;
+    three.replace(0, three.find('\n'), "proviso-state 3");
+    CHECK_THAT(restore_error(*fresh, three),
+               Catch::Contains("saved in state format 3, and this proviso reads format 4"));
   }
   // A refused state leaves the engine as it was.
   CHECK(fresh->save_state() == before);
@@ -305,7 +310,7 @@ TEST_CASE("proviso run --save-state that cannot write exits 1 and leaves no temp
         run_proviso(fmt::format("{}'{}'", run, (folder / "s.state").string()));
     CHECK(result.exit_code == 0);
     CHECK(read_file(folder / "elsewhere") == "keep me\n");
-    CHECK(read_file(folder / "s.state").starts_with("proviso-state 3\n"));
+    CHECK(read_file(folder / "s.state").starts_with("proviso-state 4\n"));
   }
   for (const auto& entry : std::filesystem::recursive_directory_iterator(folder)) {
     CHECK(entry.path().extension() != ".tmp");
