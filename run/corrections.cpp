@@ -323,6 +323,15 @@ class Restatement {
                                                   : "nothing"));
         continue;
       }
+      // Payments for missed periods, caps and catch-ups are settled once, at a period's end
+      // (ledger.cpp); re-settling them would change later periods' caps and catch-ups too.
+      if (clause.missed_payment || !clause.caps.empty() || clause.catch_up) {
+        engine_.notify_note(fmt::format(
+            "{}: {} for {} is restated {} → {}; its payments for missed periods, caps and "
+            "catch-ups stay as settled when the period ended",
+            plan.title, clause.name, label, clause.instance->states[was],
+            clause.instance->states[now.first]));
+      }
       announce(c, index, was, now.first, label, std::move(values));
     }
   }
