@@ -327,3 +327,38 @@ TEST_CASE("a log may leave corrects out, in JSON Lines and in CSV, and a bad rep
 }
 
 }  // namespace proviso
+
+namespace proviso {
+
+TEST_CASE("a restated period keeps what it paid for a miss as settled, and a note says so",
+          "[corrections][ledger]") {
+  testing::Replay replay(R"(contract "Availability"
+  timezone "UTC"
+  effective 2026-01-01
+
+event reading { id: text, corrects: text, availability: percentage }
+
+metric monthly_avail = average reading.availability in the current calendar month
+
+covenant Availability
+  requires monthly_avail >= 95% in each calendar month
+  pays 10000 USD for each missed month
+)");
+  replay.feed("reading", "2026-01-20T12:00:00Z",
+              {{"id", "M-01"}, {"availability", "0.90"}, {"corrects", ""}});
+  replay.engine.advance_to(*parse_instant_fast("2026-02-02T00:00:00Z"));
+  REQUIRE(replay.state("Availability") == "missed");
+  REQUIRE(replay.engine.paid_totals() == std::vector<std::string>{"10,000 USD"});
+  // January's figure restated to 97%: the month is met now, what it paid stays settled.
+  replay.feed("reading", "2026-02-10T12:00:00Z",
+              {{"id", "M-01a"}, {"availability", "0.97"}, {"corrects", "M-01"}});
+  CHECK(replay.state("Availability") == "met");
+  CHECK(replay.engine.paid_totals() == std::vector<std::string>{"10,000 USD"});
+  CHECK(std::any_of(replay.notes.begin(), replay.notes.end(), [](const std::string& note) {
+    return note.find(
+               "Availability for 2026-01 is restated missed → met; its payments for "
+               "missed periods, caps and catch-ups stay as settled") != std::string::npos;
+  }));
+}
+
+}  // namespace proviso
