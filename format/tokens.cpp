@@ -87,7 +87,11 @@ std::size_t number_end(std::string_view s, std::size_t at) {
     end += 2;
     while (end < s.size() && is_digit(s[end])) ++end;
   }
-  if (end < s.size() && s[end] == '%') ++end;
+  if (end < s.size() && s[end] == '%') {
+    ++end;
+  } else if (end < s.size() && s[end] == 'x' && (end + 1 == s.size() || !is_word_char(s[end + 1]))) {
+    ++end;  // a ratio, `3.25x`, is one token as the grammar reads it
+  }
   return end;
 }
 

@@ -89,6 +89,8 @@ TEST_CASE("fmt lays out declarations, items, spacing and alignment", "[fmt]") {
       {"let x = 1 - -5\n", "let x = 1 - -5\n"},
       {"let x = - 5 * (2+3)\n", "let x = -5 * (2 + 3)\n"},
       {"let r = 12.5%   -- a rate\n", "let r = 12.5%   -- a rate\n"},
+      {"let cap = 3.5x\nlet floor=1.25x*2\n", "let cap   = 3.5x\nlet floor = 1.25x * 2\n"},
+      {"let cap = 3.25   to   1.00\n", "let cap = 3.25 to 1.00\n"},
       {"let t = 2030-10-05 17:00   America/New_York\n",
        "let t = 2030-10-05 17:00   America/New_York\n"},
       {"\n\n-- top\n\n\n\nlet a = 1\n\n\n", "-- top\n\nlet a = 1\n"},
