@@ -133,6 +133,10 @@ int Follower::start(const ReplayPlan& plan) {
       return kExitUsage;
     }
     printed_ = checkpoint->printed;
+  } else if (!options_.header.empty()) {
+    // A restart appends to what the first run printed, whose header is already there.
+    fmt::print("{}\n", options_.header);
+    std::fflush(stdout);
   }
   for (std::uint32_t i = 0; i < logs_.size(); ++i) {
     const LogFormat format = format_from_extension(logs_[i]).value_or(LogFormat::jsonl);

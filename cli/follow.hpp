@@ -22,6 +22,8 @@ struct FollowOptions {
   std::chrono::milliseconds checkpoint_interval{5000};  // or this long after the last save
   bool wall_clock = false;                              // --clock wall
   std::chrono::milliseconds poll{50};  // how often a log at its end is looked at again
+  std::string
+      header;  // printed first when the run starts afresh (the CSV header), not on a restart
 };
 
 /// Follows `logs` (regular files) through the engine until SIGINT or SIGTERM, which save the

@@ -209,7 +209,7 @@ int run(const RunOptions& options) {
     follow.checkpoint_interval =
         std::chrono::milliseconds(static_cast<std::int64_t>(options.checkpoint_seconds * 1000));
     follow.wall_clock = options.clock == "wall";
-    if (format == "csv") fmt::print("{}\n", format_transition_csv_header());
+    if (format == "csv") follow.header = format_transition_csv_header();
     return follow_logs(engine, inputs.logs, plan, follow, [format](const Transition& transition) {
       return format_transition(transition, format);
     });

@@ -225,6 +225,29 @@ def case_sigterm_then_restart_continues_csv():
     case_sigterm_then_restart_continues(csv=True)
 
 
+def case_csv_output_has_one_header_across_a_restart():
+    # `--format csv` into a file that a restart appends to: the header comes once, first.
+    append("live.jsonl", readings(1, 6))
+    first = start("live.jsonl", "--follow", "--checkpoint", "cp", "--format", "csv", out="out1",
+                  err="err1")
+    wait_for(lambda: lines_in("out1") == 8, 3, "the header and the first run's rows", "out1",
+             "err1")
+    stop(first)
+    append("live.jsonl", readings(7, 6))
+    second = start("live.jsonl", "--follow", "--checkpoint", "cp", "--format", "csv",
+                   out="out2", err="err2")
+    expected = subprocess.run([PROVISO, "run", CONTRACT, "live.jsonl", "--format", "csv"],
+                              capture_output=True, text=True, check=True).stdout.splitlines()
+    wait_for(lambda: lines_in("out1") + lines_in("out2") == len(expected), 3,
+             "the second run's rows", "out2", "err2")
+    time.sleep(0.2)
+    stop(second)
+    combined = text("out1").splitlines() + text("out2").splitlines()
+    if combined != expected or not combined[0].startswith("ts,contract,"):
+        fail("the two runs' CSV differs from one replay's (one header, then every row)", "out1",
+             "out2")
+
+
 def case_kill9_then_restart_loses_and_repeats_nothing():
     # Periodic checkpoints are off: a checkpoint is saved only when a change is printed. Each
     # round appends readings that change something, then readings that change nothing, which
