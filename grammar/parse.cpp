@@ -128,6 +128,26 @@ Diagnostic syntax_error(const SourceFile& source, const pegtl::parse_error& fail
   if (const auto guess = closest_match(found, kKeywords); guess && *guess != found) {
     hint = fmt::format("did you mean '{}'?", *guess);
   }
+  // `10,000 USD` as a term sheet writes it: a comma between digits is a thousands separator,
+  // which Proviso writes as `_`.
+  const std::string_view text = source.text;
+  const std::size_t at = position.byte;
+  const auto digit = [&](std::size_t i) {
+    return i < text.size() && text[i] >= '0' && text[i] <= '9';
+  };
+  if (found == "," && at > 0 && digit(at - 1) && digit(at + 1) && digit(at + 2) && digit(at + 3) &&
+      !digit(at + 4)) {
+    std::size_t start = at;
+    while (start > 0 && (digit(start - 1) || text[start - 1] == '_')) --start;
+    std::size_t end = at + 4;
+    while (end + 3 < text.size() && text[end] == ',' && digit(end + 1) && digit(end + 2) &&
+           digit(end + 3) && !digit(end + 4)) {
+      end += 4;
+    }
+    std::string number(text.substr(start, end - start));
+    std::replace(number.begin(), number.end(), ',', '_');
+    hint = fmt::format("write thousands with '_', not ',': {}", number);
+  }
   return {Severity::error, where, std::move(message), std::move(hint)};
 }
 
