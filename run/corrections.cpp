@@ -297,6 +297,11 @@ class Restatement {
         }
       }
       const std::uint32_t was = outcome->state;
+      // Payments for missed periods, caps and catch-ups are settled once, at a period's end
+      // (ledger.cpp): re-settling one period would move later periods' caps and catch-ups, so
+      // what such a clause granted and paid stays as settled.
+      const bool settled = clause.missed_payment || !clause.caps.empty() || clause.catch_up;
+      if (settled) granted = outcome->granted;
       const bool grant_moved = granted != outcome->granted;
       if (now.first == was && !grant_moved) {
         engine_.notify_note(fmt::format("{}: {} for {} stays {}: its figures are corrected by {}",
@@ -315,17 +320,19 @@ class Restatement {
       outcome->granted = granted;
       outcome->restated_by = where;
       if (now.first == was) {
+        const auto show = [&](const std::optional<Decimal>& amount) {
+          if (!amount) return std::string("nothing");
+          const Type& type = clause.grant->amount.type;
+          return render_amount(*amount, type.is(Kind::quantity) ? type.unit : std::string(),
+                               contract_.loaded.checked.units);
+        };
         engine_.notify_note(
             fmt::format("{}: {} for {} stays {}; corrected by {}, it grants {} instead of {}",
                         plan.title, clause.name, label, clause.instance->states[was], where,
-                        granted ? granted->to_grouped_string() : "nothing",
-                        outcome->reported_granted ? outcome->reported_granted->to_grouped_string()
-                                                  : "nothing"));
+                        show(granted), show(outcome->reported_granted)));
         continue;
       }
-      // Payments for missed periods, caps and catch-ups are settled once, at a period's end
-      // (ledger.cpp); re-settling them would change later periods' caps and catch-ups too.
-      if (clause.missed_payment || !clause.caps.empty() || clause.catch_up) {
+      if (settled) {
         engine_.notify_note(fmt::format(
             "{}: {} for {} is restated {} → {}; its payments for missed periods, caps and "
             "catch-ups stay as settled when the period ended",
