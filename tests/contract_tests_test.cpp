@@ -490,7 +490,8 @@ TEST_CASE("the bundled contracts pass their tests with full coverage", "[test][c
   CHECK(result.exit_code == 0);
   CHECK(result.output.find(" failed\n") == result.output.size() - 8);
   CHECK(result.output.find("0 failed\n") != std::string::npos);
-  for (const char* contract : {"amd_openai", "nvidia_openai", "spac_earnout", "loan_covenant"}) {
+  for (const char* contract : {"amd_openai", "nvidia_openai", "spac_earnout", "loan_covenant",
+                               "pharma_licence", "ebitda_earnout", "solar_ppa"}) {
     CHECK(result.output.find(fmt::format("Coverage of contracts/{}.proviso", contract)) !=
           std::string::npos);
   }

@@ -362,3 +362,34 @@ covenant Availability
 }
 
 }  // namespace proviso
+
+namespace proviso {
+
+TEST_CASE("a restatement never grants past a cap in total", "[corrections][ledger]") {
+  testing::Replay replay(R"(contract "Sales milestone"
+  timezone "UTC"
+  effective 2026-01-01
+
+event sales_report { id: text, corrects: text, amount: USD }
+
+metric year_sales = sum sales_report.amount in the current calendar year
+
+clause Milestone
+  grants 50 USD
+  requires year_sales > 1000 USD in each calendar year
+  capped at 50 USD in total
+)");
+  replay.feed("sales_report", "2026-06-30T12:00:00Z",
+              {{"id", "2026"}, {"amount", "1000"}, {"corrects", ""}});
+  replay.feed("sales_report", "2027-06-30T12:00:00Z",
+              {{"id", "2027"}, {"amount", "1200"}, {"corrects", ""}});
+  replay.engine.advance_to(*parse_instant_fast("2028-01-02T00:00:00Z"));
+  REQUIRE(replay.engine.granted_totals() == std::vector<std::string>{"50 USD"});
+  // 2026 restated above the threshold: met now, but the milestone was paid once, in 2027.
+  replay.feed("sales_report", "2028-02-01T12:00:00Z",
+              {{"id", "2026-R"}, {"amount", "1010"}, {"corrects", "2026"}});
+  CHECK(replay.history.back().restated);
+  CHECK(replay.engine.granted_totals() == std::vector<std::string>{"50 USD"});
+}
+
+}  // namespace proviso
