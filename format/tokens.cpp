@@ -89,7 +89,8 @@ std::size_t number_end(std::string_view s, std::size_t at) {
   }
   if (end < s.size() && s[end] == '%') {
     ++end;
-  } else if (end < s.size() && s[end] == 'x' && (end + 1 == s.size() || !is_word_char(s[end + 1]))) {
+  } else if (end < s.size() && s[end] == 'x' &&
+             (end + 1 == s.size() || !is_word_char(s[end + 1]))) {
     ++end;  // a ratio, `3.25x`, is one token as the grammar reads it
   }
   return end;
