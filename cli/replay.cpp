@@ -16,6 +16,7 @@
 
 #include "cli/commands.hpp"
 #include "events/read_ahead.hpp"
+#include "testing/contract_tests.hpp"
 
 namespace proviso::cli {
 
@@ -153,6 +154,14 @@ int read_inputs(std::string_view command, const ReplayOptions& options, bool wor
                                             "input with --input-format)",
                                             inputs.words.front()));
   }
+  // `proviso run contracts/*.proviso …` names the contracts' test files too: they are for
+  // `proviso test`, and replaying one as a contract would fail on its first `test`.
+  std::erase_if(inputs.contracts, [&](const std::string& path) {
+    if (!is_test_file_name(path)) return false;
+    print_error("proviso {}: {} is a test file, passed over (run it with proviso test)\n", command,
+                path);
+    return true;
+  });
   if (inputs.contracts.empty()) return usage_error(command, std::string(no_contract));
   const bool reads_stdin =
       std::find(inputs.logs.begin(), inputs.logs.end(), "-") != inputs.logs.end();

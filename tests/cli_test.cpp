@@ -141,4 +141,21 @@ TEST_CASE("run and report read logs alike: every replay option, its messages and
   std::filesystem::remove(html);
 }
 
+TEST_CASE("run, explain and report pass over test files named among the contracts", "[cli]") {
+  // What `proviso run contracts/*.proviso contracts/logs/amd_openai.jsonl` names.
+  const std::string contracts = "contracts/amd_openai.proviso contracts/amd_openai.test.proviso ";
+  const CommandResult run = run_proviso("run " + contracts + "contracts/logs/amd_openai.jsonl");
+  CHECK(run.exit_code == 0);
+  CHECK(run.output.find("proviso run: contracts/amd_openai.test.proviso is a test file, passed "
+                        "over (run it with proviso test)") != std::string::npos);
+  CHECK(run.output.find("T1  pending → vested") != std::string::npos);
+  const CommandResult explain =
+      run_proviso("explain " + contracts + "contracts/logs/amd_openai.jsonl T1");
+  CHECK(explain.exit_code == 0);
+  // A test file alone is no contract.
+  const CommandResult alone = run_proviso("run contracts/amd_openai.test.proviso");
+  CHECK(alone.exit_code == 2);
+  CHECK(alone.output.find("give at least one contract file") != std::string::npos);
+}
+
 }  // namespace proviso::testing
