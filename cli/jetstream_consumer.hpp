@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -53,12 +54,29 @@ struct Received {
   std::string_view text;
 };
 
+// A message fetched ahead of the others of its round (several consumers, merged).
+struct Fetched {
+  Handle<natsMsg, natsMsg_Destroy> message;
+  std::uint64_t sequence = 0;
+  std::uint64_t pending = 0;  // what its consumer still held when it was delivered
+};
+
+// One durable pull consumer of the stream: on every subject, on --subject, or on one of the
+// subjects a worker's contracts need (--subject-template).
+struct Feed {
+  std::string durable;
+  std::string filter;  // empty: every subject
+  Handle<natsSubscription, natsSubscription_Destroy> subscription;
+  std::deque<Fetched> fetched;  // in stream order, not applied yet
+};
+
 class JetStreamConsumer {
  public:
   JetStreamConsumer(Engine& engine, const ReplayPlan& plan, const JetStreamOptions& options)
       : engine_(engine), plan_(plan), options_(options), bucket_name_(checkpoint_bucket(options)) {}
   ~JetStreamConsumer() {
-    subscription_.reset();
+    round_.clear();
+    feeds_.clear();
     bucket_.reset();
     context_.reset();
     connection_.reset();
@@ -77,6 +95,12 @@ class JetStreamConsumer {
   int subscribe();
   int read_message(std::string_view text, std::uint64_t sequence);
   int apply(const std::vector<Received>& received, std::size_t& stopped_at);
+  int consume_one(int batch_size, bool& done);
+  int consume_merged(int batch_size, bool& done);
+  bool fetch_ahead(Feed& feed, int batch_size, std::uint64_t last, natsStatus& status);
+  bool retry_fetch(natsStatus status);
+  bool stream_last_sequence(std::uint64_t& last, natsStatus& status);
+  int apply_and_commit(const std::vector<Received>& received);
   bool commit();
   bool store_checkpoint();
   bool stream_consumed();
@@ -88,7 +112,10 @@ class JetStreamConsumer {
   Handle<natsConnection, close_and_destroy> connection_;
   Handle<jsCtx, jsCtx_Destroy> context_;
   Handle<kvStore, kvStore_Destroy> bucket_;
-  Handle<natsSubscription, natsSubscription_Destroy> subscription_;
+  std::vector<Feed> feeds_;  // one, or one per subject of a worker, merged by stream sequence
+  std::vector<Handle<natsMsg, natsMsg_Destroy> > round_;  // a merged round's messages
+  int failed_fetches_ = 0;                                // in a row
+  std::uint64_t received_ = 0;                            // messages delivered to this run
   std::uint64_t applied_ = 0;  // the last stream sequence the engine's state holds
   std::uint64_t printed_ = 0;  // transitions committed, over every run of this checkpoint
   bool unsaved_ = false;       // the state changed since the last checkpoint

@@ -145,50 +145,79 @@ int JetStreamConsumer::restore() {
   return kExitOk;
 }
 
-// The durable consumer is created again at each start, from the message after the checkpoint:
-// messages a killed run received and never acknowledged then come at once and in stream order,
-// not after their acknowledgement wait. (So one durable serves one worker at a time.)
+// The durable consumers are created again at each start, from the message after the
+// checkpoint: messages a killed run received and never acknowledged then come at once and in
+// stream order, not after their acknowledgement wait. (So one durable serves one worker at a
+// time.) A worker whose contracts need several subjects has one consumer per subject, DURABLE-1,
+// DURABLE-2…, since a consumer of NATS 2.9 filters on one subject: each then receives only its
+// share of the stream.
 int JetStreamConsumer::subscribe() {
-  jsErrCode code{};
-  natsStatus status = js_DeleteConsumer(context_.get(), options_.stream.c_str(),
-                                        options_.durable.c_str(), nullptr, &code);
-  if (status != NATS_OK && status != NATS_NOT_FOUND) {
-    print_error("proviso run: cannot reset consumer {} of stream {}: {}\n", options_.durable,
-                options_.stream, nats_error(status));
-    return kExitUsage;
+  std::vector<std::string> filters;
+  if (!options_.subject.empty()) {
+    filters.push_back(options_.subject);
+  } else {
+    filters = options_.subjects;
   }
-  jsConsumerConfig config;
-  jsConsumerConfig_Init(&config);
-  config.Durable = options_.durable.c_str();
-  config.AckPolicy = js_AckExplicit;
-  config.DeliverPolicy = applied_ > 0 ? js_DeliverByStartSequence : js_DeliverAll;
-  config.OptStartSeq = applied_ > 0 ? applied_ + 1 : 0;
-  if (!options_.subject.empty()) config.FilterSubject = options_.subject.c_str();
-  // Room for a whole batch while the one before waits for its acknowledgements.
-  config.MaxAckPending =
-      static_cast<std::int64_t>(std::max<std::uint64_t>(2 * options_.batch, 1000));
-  status =
-      js_AddConsumer(nullptr, context_.get(), options_.stream.c_str(), &config, nullptr, &code);
-  if (status != NATS_OK) {
-    print_error("proviso run: cannot create consumer {} of stream {}: {}\n", options_.durable,
-                options_.stream, nats_error(status));
-    return kExitUsage;
-  }
-  jsSubOptions subscribe_options;
-  jsSubOptions_Init(&subscribe_options);
-  subscribe_options.Stream = options_.stream.c_str();
-  subscribe_options.Consumer = options_.durable.c_str();
-  natsSubscription* subscription = nullptr;
-  status = js_PullSubscribe(&subscription, context_.get(),
-                            options_.subject.empty() ? nullptr : options_.subject.c_str(),
-                            options_.durable.c_str(), nullptr, &subscribe_options, &code);
-  subscription_.reset(subscription);
-  if (status != NATS_OK) {
-    print_error("proviso run: cannot subscribe to consumer {} of stream {}: {}\n", options_.durable,
-                options_.stream, nats_error(status));
-    return kExitUsage;
+  if (filters.empty()) filters.emplace_back();
+  feeds_.clear();
+  for (std::size_t i = 0; i < filters.size(); ++i) {
+    Feed feed;
+    feed.durable =
+        filters.size() == 1 ? options_.durable : fmt::format("{}-{}", options_.durable, i + 1);
+    feed.filter = filters[i];
+    jsErrCode code{};
+    natsStatus status = js_DeleteConsumer(context_.get(), options_.stream.c_str(),
+                                          feed.durable.c_str(), nullptr, &code);
+    if (status != NATS_OK && status != NATS_NOT_FOUND) {
+      print_error("proviso run: cannot reset consumer {} of stream {}: {}\n", feed.durable,
+                  options_.stream, nats_error(status));
+      return kExitUsage;
+    }
+    jsConsumerConfig config;
+    jsConsumerConfig_Init(&config);
+    config.Durable = feed.durable.c_str();
+    config.AckPolicy = js_AckExplicit;
+    config.DeliverPolicy = applied_ > 0 ? js_DeliverByStartSequence : js_DeliverAll;
+    config.OptStartSeq = applied_ > 0 ? applied_ + 1 : 0;
+    if (!feed.filter.empty()) config.FilterSubject = feed.filter.c_str();
+    // Room for a whole batch while the one before waits for its acknowledgements.
+    config.MaxAckPending =
+        static_cast<std::int64_t>(std::max<std::uint64_t>(2 * options_.batch, 1000));
+    status =
+        js_AddConsumer(nullptr, context_.get(), options_.stream.c_str(), &config, nullptr, &code);
+    if (status != NATS_OK) {
+      print_error("proviso run: cannot create consumer {} of stream {}: {}\n", feed.durable,
+                  options_.stream, nats_error(status));
+      return kExitUsage;
+    }
+    jsSubOptions subscribe_options;
+    jsSubOptions_Init(&subscribe_options);
+    subscribe_options.Stream = options_.stream.c_str();
+    subscribe_options.Consumer = feed.durable.c_str();
+    natsSubscription* subscription = nullptr;
+    status = js_PullSubscribe(&subscription, context_.get(),
+                              feed.filter.empty() ? nullptr : feed.filter.c_str(),
+                              feed.durable.c_str(), nullptr, &subscribe_options, &code);
+    feed.subscription.reset(subscription);
+    if (status != NATS_OK) {
+      print_error("proviso run: cannot subscribe to consumer {} of stream {}: {}\n", feed.durable,
+                  options_.stream, nats_error(status));
+      return kExitUsage;
+    }
+    feeds_.push_back(std::move(feed));
   }
   return kExitOk;
+}
+
+// The stream's last sequence now: every message up to it is stored, so a consumer that
+// reports nothing pending after this holds none of them any more.
+bool JetStreamConsumer::stream_last_sequence(std::uint64_t& last, natsStatus& status) {
+  jsStreamInfo* info = nullptr;
+  jsErrCode code{};
+  status = js_GetStreamInfo(&info, context_.get(), options_.stream.c_str(), nullptr, &code);
+  if (status == NATS_OK) last = info->State.LastSeq;
+  jsStreamInfo_Destroy(info);
+  return status == NATS_OK;
 }
 
 bool JetStreamConsumer::store_checkpoint() {
@@ -251,7 +280,7 @@ bool JetStreamConsumer::stream_consumed() {
   jsConsumerInfo* info = nullptr;
   jsErrCode code{};
   const natsStatus status = js_GetConsumerInfo(&info, context_.get(), options_.stream.c_str(),
-                                               options_.durable.c_str(), nullptr, &code);
+                                               feeds_.front().durable.c_str(), nullptr, &code);
   const bool consumed = status == NATS_OK && info->NumPending == 0;
   jsConsumerInfo_Destroy(info);
   return consumed;

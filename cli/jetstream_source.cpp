@@ -219,6 +219,159 @@ bool JetStreamConsumer::commit() {
   return true;
 }
 
+// After a fetch that failed: true to try again. While the library reconnects, fetches fail;
+// the loop waits for it (nothing is held between rounds), and gives up once the connection is
+// closed. Connected, a fetch that keeps failing (the consumer was deleted, say) stops it after a
+// few tries.
+bool JetStreamConsumer::retry_fetch(natsStatus status) {
+  const natsConnStatus connection = natsConnection_Status(connection_.get());
+  failed_fetches_ = status == NATS_OK ? 0 : failed_fetches_ + 1;
+  if (status == NATS_OK) return true;
+  if (connection != NATS_CONN_STATUS_CLOSED &&
+      (connection != NATS_CONN_STATUS_CONNECTED || failed_fetches_ < kFetchTries)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(kFetchWaitMillis));
+    return true;
+  }
+  print_error("proviso run: reading stream {} from {} failed: {}\n", options_.stream, options_.url,
+              nats_error(status));
+  return false;
+}
+
+// Applies a round's messages, then commits; acknowledged after the checkpoint: every message
+// before a bad one (which stays). 0, or the exit code that ends the run.
+int JetStreamConsumer::apply_and_commit(const std::vector<Received>& received) {
+  received_ += received.size();
+  std::size_t stopped_at = received.size();
+  const int bad = apply(received, stopped_at);
+  for (std::size_t i = 0; i < stopped_at; ++i) to_ack_.push_back(received[i].message);
+  if (bad) return commit() ? bad : kExitContractErrors;
+  return commit() ? kExitOk : kExitContractErrors;
+}
+
+// One round of the single consumer: a batch, waiting up to kFetchWaitMillis for it.
+int JetStreamConsumer::consume_one(int batch_size, bool& done) {
+  natsMsgList batch{};
+  jsErrCode code{};
+  const natsStatus status = natsSubscription_Fetch(&batch, feeds_.front().subscription.get(),
+                                                   batch_size, kFetchWaitMillis, &code);
+  const Handle<natsMsgList, natsMsgList_Destroy> owned(&batch);
+  if (status == NATS_TIMEOUT) {
+    done = options_.drain && stream_consumed();
+    return kExitOk;
+  }
+  if (!retry_fetch(status)) return kExitContractErrors;
+  if (status != NATS_OK) return kExitOk;
+  std::uint64_t left = 1;
+  std::vector<Received> received;
+  for (int i = 0; i < batch.Count; ++i) {
+    natsMsg* message = batch.Msgs[i];
+    jsMsgMetaData* raw_meta = nullptr;
+    if (natsMsg_GetMetaData(&raw_meta, message) != NATS_OK) continue;
+    const Handle<jsMsgMetaData, jsMsgMetaData_Destroy> meta(raw_meta);
+    left = raw_meta->NumPending;
+    received.push_back(
+        {message, raw_meta->Sequence.Stream,
+         std::string_view(natsMsg_GetData(message),
+                          static_cast<std::size_t>(natsMsg_GetDataLength(message)))});
+  }
+  if (const int code = apply_and_commit(received)) return code;
+  done = options_.drain && left == 0;
+  return kExitOk;
+}
+
+// Fetches from `feed`, without waiting, until it has delivered a message after `last` or holds
+// nothing more. False when a request failed (`status` says why). A fetch from a consumer that
+// holds nothing waits for its expiry, so the consumer's count of pending messages is asked first.
+bool JetStreamConsumer::fetch_ahead(Feed& feed, int batch_size, std::uint64_t last,
+                                    natsStatus& status) {
+  status = NATS_OK;
+  if (!feed.fetched.empty() && feed.fetched.back().sequence > last) return true;
+  jsConsumerInfo* info = nullptr;
+  jsErrCode info_code{};
+  status = js_GetConsumerInfo(&info, context_.get(), options_.stream.c_str(),
+                              feed.durable.c_str(), nullptr, &info_code);
+  const bool pending = status == NATS_OK && info->NumPending > 0;
+  jsConsumerInfo_Destroy(info);
+  if (status != NATS_OK) return false;
+  while (pending && (feed.fetched.empty() || feed.fetched.back().sequence <= last)) {
+    natsMsgList batch{};
+    jsFetchRequest request;
+    jsFetchRequest_Init(&request);
+    request.Batch = batch_size;
+    request.NoWait = true;
+    // The server answers a no-wait request at once, with messages or with none; the client
+    // waits this long for that answer (without it, not at all).
+    request.Expires = kFetchWaitMillis * 1'000'000;  // nanoseconds
+    status = natsSubscription_FetchRequest(&batch, feed.subscription.get(), &request);
+    const Handle<natsMsgList, natsMsgList_Destroy> owned(&batch);
+    std::size_t taken = 0;
+    for (int i = 0; i < batch.Count; ++i) {
+      jsMsgMetaData* raw_meta = nullptr;
+      if (natsMsg_GetMetaData(&raw_meta, batch.Msgs[i]) != NATS_OK) continue;
+      const Handle<jsMsgMetaData, jsMsgMetaData_Destroy> meta(raw_meta);
+      Fetched message{Handle<natsMsg, natsMsg_Destroy>(batch.Msgs[i]), raw_meta->Sequence.Stream,
+                      raw_meta->NumPending};
+      batch.Msgs[i] = nullptr;  // kept past the batch: the list no longer destroys it
+      feed.fetched.push_back(std::move(message));
+      ++taken;
+    }
+    // No message: the consumer holds none now (a no-wait fetch answers at once).
+    if (status == NATS_TIMEOUT || status == NATS_NOT_FOUND) {
+      status = NATS_OK;
+      break;
+    }
+    if (status != NATS_OK) return false;
+    // Delivered after `last` was read: nothing pending means none of its messages is left.
+    if (taken == 0 || feed.fetched.back().pending == 0) break;
+  }
+  return true;
+}
+
+// One round of several consumers: the stream's last sequence, then from each consumer every
+// message up to it, applied in stream order, as one consumer of all of them would deliver them.
+int JetStreamConsumer::consume_merged(int batch_size, bool& done) {
+  std::uint64_t last = 0;
+  natsStatus status = NATS_OK;
+  if (stream_last_sequence(last, status)) {
+    for (Feed& feed : feeds_) {
+      if (!fetch_ahead(feed, batch_size, last, status)) break;
+    }
+  }
+  if (!retry_fetch(status)) return kExitContractErrors;
+  if (status != NATS_OK) return kExitOk;
+  round_.clear();
+  std::vector<std::uint64_t> sequences;  // of round_'s messages
+  for (Feed& feed : feeds_) {
+    while (!feed.fetched.empty() && feed.fetched.front().sequence <= last) {
+      round_.push_back(std::move(feed.fetched.front().message));
+      sequences.push_back(feed.fetched.front().sequence);
+      feed.fetched.pop_front();
+    }
+  }
+  std::vector<std::size_t> order(round_.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return sequences[a] < sequences[b]; });
+  std::vector<Received> received;
+  received.reserve(order.size());
+  for (std::size_t i : order) {
+    natsMsg* message = round_[i].get();
+    received.push_back(
+        {message, sequences[i],
+         std::string_view(natsMsg_GetData(message),
+                          static_cast<std::size_t>(natsMsg_GetDataLength(message)))});
+  }
+  const int code = received.empty() ? kExitOk : apply_and_commit(received);
+  round_.clear();  // acknowledged by the commit, or left for the next run after a bad one
+  if (code != kExitOk) return code;
+  if (received.empty()) {
+    // Every consumer is done up to the stream's end as it was at the round's start.
+    done = options_.drain;
+    if (!done) std::this_thread::sleep_for(std::chrono::milliseconds(kFetchWaitMillis));
+  }
+  return kExitOk;
+}
+
 int JetStreamConsumer::run(const std::function<std::string(const Transition&)>& format) {
   engine_.on_transition([&](const Transition& transition) {
     pending_.push_back({format(transition) + '\n', format_transition_json(transition),
@@ -230,53 +383,12 @@ int JetStreamConsumer::run(const std::function<std::string(const Transition&)>& 
   if (const int code = subscribe()) return code;
   engine_.set_log_names({options_.stream});
   const int batch_size = static_cast<int>(std::min<std::uint64_t>(options_.batch, 100000));
-  int failed_fetches = 0;
   try {
-    while (stop_requested() == 0) {
-      natsMsgList batch{};
-      jsErrCode code{};
-      const natsStatus status =
-          natsSubscription_Fetch(&batch, subscription_.get(), batch_size, kFetchWaitMillis, &code);
-      const Handle<natsMsgList, natsMsgList_Destroy> owned(&batch);
-      if (status == NATS_TIMEOUT) {
-        if (options_.drain && stream_consumed()) break;
-        continue;
-      }
-      // While the library reconnects, fetches fail; the loop waits for it (nothing is held
-      // between batches), and gives up once the connection is closed. Connected, a fetch that
-      // keeps failing (the consumer was deleted, say) stops it after a few tries.
-      const natsConnStatus connection = natsConnection_Status(connection_.get());
-      failed_fetches = status == NATS_OK ? 0 : failed_fetches + 1;
-      if (status != NATS_OK && connection != NATS_CONN_STATUS_CLOSED &&
-          (connection != NATS_CONN_STATUS_CONNECTED || failed_fetches < kFetchTries)) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(kFetchWaitMillis));
-        continue;
-      }
-      if (status != NATS_OK) {
-        print_error("proviso run: reading stream {} from {} failed: {}\n", options_.stream,
-                    options_.url, nats_error(status));
-        return kExitContractErrors;
-      }
-      std::uint64_t left = 1;
-      std::vector<Received> received;
-      for (int i = 0; i < batch.Count; ++i) {
-        natsMsg* message = batch.Msgs[i];
-        jsMsgMetaData* raw_meta = nullptr;
-        if (natsMsg_GetMetaData(&raw_meta, message) != NATS_OK) continue;
-        const Handle<jsMsgMetaData, jsMsgMetaData_Destroy> meta(raw_meta);
-        left = raw_meta->NumPending;
-        received.push_back(
-            {message, raw_meta->Sequence.Stream,
-             std::string_view(natsMsg_GetData(message),
-                              static_cast<std::size_t>(natsMsg_GetDataLength(message)))});
-      }
-      std::size_t stopped_at = received.size();
-      const int bad = apply(received, stopped_at);
-      // Acknowledged after the checkpoint: every message before a bad one (which stays).
-      for (std::size_t i = 0; i < stopped_at; ++i) to_ack_.push_back(received[i].message);
-      if (bad) return commit() ? bad : kExitContractErrors;
-      if (!commit()) return kExitContractErrors;
-      if (options_.drain && left == 0) break;
+    bool done = false;
+    while (stop_requested() == 0 && !done) {
+      const int code =
+          feeds_.size() == 1 ? consume_one(batch_size, done) : consume_merged(batch_size, done);
+      if (code != kExitOk) return code;
     }
     if (stop_requested() == 0 && plan_.until) {
       engine_.advance_to(*plan_.until);
@@ -288,6 +400,12 @@ int JetStreamConsumer::run(const std::function<std::string(const Transition&)>& 
     return runtime_error(failure);
   }
   natsConnection_Flush(connection_.get());  // the last acknowledgements
+  if (feeds_.size() > 1) {
+    print_error("note: {}: read {} message{} on the {} subjects this worker's contracts need\n",
+                options_.stream,
+                Decimal::from_int(static_cast<std::int64_t>(received_)).to_grouped_string(),
+                received_ == 1 ? "" : "s", feeds_.size());
+  }
   std::uint64_t passed = 0;
   std::string kinds;
   for (const auto& [type, count] : undeclared_) {

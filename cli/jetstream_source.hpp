@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "cli/replay.hpp"
 #include "run/engine.hpp"
@@ -21,9 +22,12 @@ namespace proviso::cli {
 
 /// --from's options.
 struct JetStreamOptions {
-  std::string url;                  // --from: nats://HOST:PORT
-  std::string stream;               // --stream
-  std::string subject;              // --subject: the consumer's filter; empty for all
+  std::string url;      // --from: nats://HOST:PORT
+  std::string stream;   // --stream
+  std::string subject;  // --subject: the consumer's filter; empty for all
+  // Without --subject, the subjects a worker's contracts need (--subject-template): one
+  // consumer each, merged in stream order. Empty: every subject.
+  std::vector<std::string> subjects;
   std::string durable = "proviso";  // --durable: the pull consumer's name
   std::string publish;              // --publish: the subject transitions go to; empty for none
   std::string bucket;               // --checkpoint-bucket; empty: "STREAM-DURABLE-checkpoint"

@@ -188,8 +188,7 @@ int run(const RunOptions& options) {
   });
   if (!options.jetstream.url.empty()) {
     JetStreamOptions jetstream = options.jetstream;
-    if (jetstream.subject.empty())
-      jetstream.subject = worker_filter_subject(options.worker, engine);
+    if (jetstream.subject.empty()) jetstream.subjects = worker_subjects(options.worker, engine);
     jetstream.batch = options.checkpoint_events;
     if (format == "csv") fmt::print("{}\n", format_transition_csv_header());
     const int code = consume_jetstream(engine, plan, jetstream, [format](const Transition& t) {

@@ -50,19 +50,10 @@ bool print_subjects(const WorkerOptions& options, const Engine& engine) {
   return true;
 }
 
-std::string worker_filter_subject(const WorkerOptions& options, const Engine& engine) {
-  if (options.subject_template.empty()) return "";
+std::vector<std::string> worker_subjects(const WorkerOptions& options, const Engine& engine) {
+  if (options.subject_template.empty()) return {};
   std::string error;
-  const auto subjects =
-      needed_subjects(engine, *parse_subject_template(options.subject_template, error));
-  if (subjects.size() == 1) return subjects.front();
-  std::fflush(stdout);
-  fmt::print(stderr,
-             "note: the contracts of this worker need {} subjects (--print-subjects lists them); "
-             "a consumer filters on one, so it reads every subject of the stream and passes over "
-             "the events no contract of it uses\n",
-             subjects.size());
-  return "";
+  return needed_subjects(engine, *parse_subject_template(options.subject_template, error));
 }
 
 }  // namespace proviso::cli

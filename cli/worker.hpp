@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "run/engine.hpp"
 
@@ -30,9 +31,8 @@ int start_worker(std::string_view command, const WorkerOptions& options, Engine&
 /// line, and returns true (the command then ends with exit code 0).
 bool print_subjects(const WorkerOptions& options, const Engine& engine);
 
-/// With --from, --worker and --subject-template and no --subject: the consumer's filter subject,
-/// when the worker's contracts need one subject; when they need several, a note says the worker
-/// reads the stream's every subject (a consumer of NATS 2.9 takes one filter) and it is empty.
-std::string worker_filter_subject(const WorkerOptions& options, const Engine& engine);
+/// With --from and --subject-template and no --subject: the subjects the (worker's) contracts
+/// need, one consumer each; empty without --subject-template (every subject).
+std::vector<std::string> worker_subjects(const WorkerOptions& options, const Engine& engine);
 
 }  // namespace proviso::cli

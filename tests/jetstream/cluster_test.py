@@ -16,6 +16,7 @@ Skipped (exit 77) when nats-server is absent.
 """
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -110,8 +111,14 @@ cluster {{
                 process.kill()
 
 
+# The test helper runs without LeakSanitizer's exit check: libnats 3.4 (Debian 12) now and then
+# leaks an acknowledgement message of an async publication at teardown (seen once in 2 CI runs
+# of the sanitizer build; the library's bug, not the tool's). proviso itself keeps the check.
+TOOL_ENV = dict(os.environ, ASAN_OPTIONS=(os.environ.get("ASAN_OPTIONS", "") + ":detect_leaks=0").lstrip(":"))
+
+
 def tool(jetstream_tool, url, *args):
-    done = subprocess.run([jetstream_tool, url, *args], capture_output=True, text=True)
+    done = subprocess.run([jetstream_tool, url, *args], capture_output=True, text=True, env=TOOL_ENV)
     if done.returncode != 0:
         sys.exit(f"jetstream_tool {' '.join(args)}: {done.stderr}")
     return done.stdout
@@ -204,6 +211,14 @@ def workers_survive_kill9(proviso, jetstream_tool, folder, events):
             if code != 0:
                 with open(os.path.join(folder, f"w{index}.err")) as f:
                     sys.exit(f"worker {index} exited {code}: {f.read()}")
+        # Each worker read its share of the feed, through one consumer per subject, not the whole
+        # stream: worker 2 ran once, from the start.
+        with open(os.path.join(folder, "w2.err")) as f:
+            notes = re.findall(r"read ([0-9,]+) messages? on the ([0-9]+) subjects", f.read())
+        assert len(notes) == 1, f"worker 2 said {notes} about what it read"
+        read, subjects = int(notes[0][0].replace(",", "")), int(notes[0][1])
+        assert 0 < read < count * 3 // 4 and subjects > 1, (read, subjects, count)
+        print(f"worker 2 read {read} of the {count} messages, on {subjects} subjects")
         published = [line.split("\t", 2)[2] for line in tool(jetstream_tool, url, "dump", "TR").splitlines()]
         got = sorted(published)
         if got != expected:
