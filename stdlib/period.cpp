@@ -108,6 +108,10 @@ std::string PeriodRule::describe(bool plural) const {
   static constexpr std::array<std::string_view, 4> kUnits = {"week", "month", "quarter", "year"};
   const std::string_view unit_word = kUnits[static_cast<std::size_t>(unit)];
   if (!fiscal) return fmt::format("calendar {}{}", unit_word, s);
+  if (end_day) {
+    return fmt::format("fiscal {}{} ending {} {}", unit_word, s,
+                       kMonthNames[static_cast<std::size_t>((first_month + 10) % 12)], *end_day);
+  }
   return fmt::format("fiscal {}{} starting {}", unit_word, s,
                      kMonthNames[static_cast<std::size_t>(first_month - 1)]);
 }
@@ -176,6 +180,7 @@ PeriodResolution resolve_period(const ast::PeriodSpec& spec, std::optional<Date>
         return result;
       }
       rule.first_month = *month % 12 + 1;
+      rule.end_day = spec.end_day;
     }
   } else {  // contract
     if (rule.unit != PeriodUnit::year) {

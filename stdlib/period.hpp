@@ -22,6 +22,9 @@ struct PeriodRule {
   bool fiscal = false;
   int first_month = 1;              // fiscal periods: the month a fiscal year starts in
   std::optional<Date> anniversary;  // contract years: the day the first one starts
+  // `fiscal year ending June 30`: the day it was written to end on (30), for describe(); the
+  // same periods as `starting July`, so equality ignores it.
+  std::optional<int> end_day;
 
   /// The index of the period a local date falls in.
   std::int64_t index_of(Date date) const;
@@ -31,10 +34,13 @@ struct PeriodRule {
   /// is named for the calendar year it ends in), "FY2027-Q1", "week of 2026-03-02",
   /// "contract year 2".
   std::string label(std::int64_t index) const;
-  /// As a contract writes it: "calendar month", "fiscal year starting July"; with `plural`,
-  /// "calendar months", "fiscal years starting July".
+  /// As a contract writes it: "calendar month", "fiscal year starting July" (or "fiscal year
+  /// ending June 30"); with `plural`, "calendar months", "fiscal years starting July".
   std::string describe(bool plural = false) const;
-  bool operator==(const PeriodRule&) const = default;
+  bool operator==(const PeriodRule& other) const {
+    return unit == other.unit && fiscal == other.fiscal && first_month == other.first_month &&
+           anniversary == other.anniversary;
+  }
 };
 
 /// The rule a period phrase names, or a message for the author (an unknown word, a contract
