@@ -1,4 +1,4 @@
-// `proviso explain CONTRACT… LOG… CLAUSE… [--at TS] [--format text|json]`: replays the logs,
+// `proviso explain CONTRACT… LOG… CLAUSE… [--at TS] [--format text|json|csv]`: replays the logs,
 // then says why each clause is or is not met (docs/explain.md).
 #include <algorithm>
 #include <map>
@@ -95,6 +95,16 @@ int explain(const ExplainOptions& options) {
                                 word, titles.size() == 1 ? "" : "s", names));
     }
   }
+  if (wanted.empty() && options.format == "csv") {
+    // The table by period of every clause: what a spreadsheet wants without naming each.
+    for (std::size_t i = 0; i < titles.size(); ++i) {
+      for (const ClauseStatus& status : states) {
+        if (status.contract == titles[i] && status.instance == engine.instance_name(i)) {
+          wanted.emplace_back(i, status.clause);
+        }
+      }
+    }
+  }
   if (wanted.empty()) {
     std::string names;
     for (const ClauseStatus& status : states) {
@@ -117,6 +127,14 @@ int explain(const ExplainOptions& options) {
   std::sort(history.begin(), history.end(),
             [](const Transition& a, const Transition& b) { return a.ts < b.ts; });
 
+  if (options.format == "csv") {
+    std::vector<Explanation> explanations;
+    for (const auto& [contract, clause] : wanted) {
+      explanations.push_back(engine.explain(clause, contract, history));
+    }
+    fmt::print("{}", format_period_table_csv(explanations));
+    return kExitOk;
+  }
   const bool json = options.format == "json";
   // JSON: one array, each explanation an element on its own lines.
   JsonWriter writer(JsonWriter::Layout::indented);
@@ -147,8 +165,11 @@ void add_explain_command(CLI::App& app) {
           "Contract files (.proviso), logs (.jsonl, .json, .csv; - for standard input) and "
           "the names of the clauses to explain (T1, A[3], or A for every member of family A)")
       ->required();
-  command->add_option("--format", options->format, "Output: text (a tree with ✓ and ✗) or json")
-      ->check(CLI::IsMember({"text", "json"}));
+  command
+      ->add_option("--format", options->format,
+                   "Output: text (a tree with ✓ and ✗), json, or csv (the table by period, one "
+                   "row per period)")
+      ->check(CLI::IsMember({"text", "json", "csv"}));
   add_replay_options(*command, options->replay,
                      "Explain the state at this time (2027-03-31 or 2027-03-31T12:00Z) instead "
                      "of after the last event");

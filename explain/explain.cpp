@@ -169,8 +169,8 @@ Explanation Engine::explain(std::string_view clause, std::size_t index,
       if (period.paid && clause_plan.missed_payment) {
         RuntimeValue paid;
         paid.number = *period.paid;
-        row.paid = render_value(paid, plan.types.at(clause_plan.missed_payment->source->id),
-                                contract, ValueForm::reader);
+        row.paid =
+            render_value(paid, clause_plan.missed_payment->type, contract, ValueForm::reader);
       }
       out.periods.push_back(std::move(row));
     }

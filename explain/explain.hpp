@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -98,6 +99,11 @@ std::string format_explanation_text(const Explanation& explanation);
 
 /// The same as one JSON object, indented by `indent` levels of two spaces (docs/explain.md).
 std::string format_explanation_json(const Explanation& explanation, int indent = 0);
+
+/// The table by period of the explained clauses, as CSV for a spreadsheet (`proviso explain
+/// --format csv`): a header, then one row per closed period of each clause tested per period,
+/// oldest first, and one row with its state for any other clause.
+std::string format_period_table_csv(std::span<const Explanation> explanations);
 
 /// Writes the same JSON object as the next value of `json` (an array of explanations).
 void write_explanation_json(JsonWriter& json, const Explanation& explanation);

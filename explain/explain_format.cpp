@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "base/escape.hpp"
 #include "base/json.hpp"
 #include "explain/explain.hpp"
 #include "run/render.hpp"
@@ -249,6 +250,34 @@ std::string format_explanation_json(const Explanation& e, int indent) {
   JsonWriter json(JsonWriter::Layout::indented, indent);
   write_explanation_json(json, e);
   return json.text();
+}
+
+std::string format_period_table_csv(std::span<const Explanation> explanations) {
+  std::string out =
+      "contract,instance,clause,period,end,outcome,granted,paid,reported_outcome,"
+      "reported_granted,restated_by\n";
+  auto row = [&out](std::initializer_list<std::string_view> cells) {
+    bool first = true;
+    for (std::string_view cell : cells) {
+      if (!first) out += ',';
+      first = false;
+      out += csv_cell(cell);
+    }
+    out += '\n';
+  };
+  for (const Explanation& e : explanations) {
+    if (e.per_period.empty()) {
+      // Not tested per period: its state, since when.
+      row({e.contract, e.instance, e.clause, "", e.since ? format_utc(*e.since) : "", e.state, "",
+           "", "", "", ""});
+      continue;
+    }
+    for (const ExplainedPeriod& p : e.periods) {
+      row({e.contract, e.instance, e.clause, p.period, format_utc(p.end), p.outcome, p.granted,
+           p.paid, p.restated_by.empty() ? "" : p.reported, p.reported_granted, p.restated_by});
+    }
+  }
+  return out;
 }
 
 }  // namespace proviso
