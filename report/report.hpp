@@ -77,6 +77,7 @@ struct PeriodRow {
   Timestamp end;        // the period's end, when its outcome was decided
   std::string values;   // "avail = 94.2% (≥ 95%)"; empty when the timeline did not keep it
   std::string granted;  // what a met period granted, or empty
+  std::string paid;     // what a missed period paid (`pays … for each missed`), or empty
 };
 
 /// The table by period of a clause tested per period (`requires C in each calendar month`).
@@ -97,6 +98,7 @@ struct ContractReport {
   std::vector<ClauseRow> clauses;
   std::vector<MetricReport> metrics;
   std::vector<TotalReport> totals;
+  std::vector<std::string> paid;        // paid for missed periods, one total per dimension
   std::vector<Explanation> pending;     // every clause not finished, explained
   std::vector<PeriodTable> periods;     // every clause tested per period
   std::vector<Transition> transitions;  // the first kMaxTimeline

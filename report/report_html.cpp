@@ -287,6 +287,7 @@ class Writer {
     };
     card("Clauses met", fmt::format("{} of {}", met, c.clauses.size()));
     for (const TotalReport& total : c.totals) card("Granted", html_escape(total.latest));
+    for (const std::string& paid : c.paid) card("Paid for missed periods", html_escape(paid));
     card("Pending", fmt::format("{}", pending));
     if (lapsed > 0) card("Lapsed", fmt::format("{}", lapsed));
     out_ += "</div>\n";
@@ -314,19 +315,25 @@ class Writer {
         out_ += "<p class=\"empty\">No period has ended yet.</p>\n";
         continue;
       }
+      // A clause that pays for missed periods has a column for what each paid.
+      const bool pays = std::any_of(table.rows.begin(), table.rows.end(),
+                                    [](const PeriodRow& row) { return !row.paid.empty(); });
       out_ += fmt::format(
           "<div class=\"table-wrap\"><table class=\"periods\" data-clause=\"{}\">\n<thead><tr>"
-          "<th>Period</th><th>Outcome</th><th>Values at the period's end</th><th>Granted</th>"
+          "<th>Period</th><th>Outcome</th><th>Values at the period's end</th><th>Granted</th>{}"
           "</tr></thead>\n<tbody>\n",
-          html_escape(table.clause));
+          html_escape(table.clause), pays ? "<th>Paid</th>" : "");
       for (const PeriodRow& row : table.rows) {
         out_ += fmt::format(
             "<tr data-period=\"{}\"><td class=\"num\">{}<span class=\"since\">ended {}</span>"
-            "</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>\n",
+            "</td><td>{}</td><td>{}</td><td class=\"num\">{}</td>{}</tr>\n",
             html_escape(row.period), html_escape(row.period),
             html_escape(local_time(row.end, zone)), badge(row.outcome),
             row.values.empty() ? "—" : html_escape(row.values),
-            row.granted.empty() ? "—" : html_escape(row.granted));
+            row.granted.empty() ? "—" : html_escape(row.granted),
+            pays ? fmt::format("<td class=\"num\">{}</td>",
+                               row.paid.empty() ? "—" : html_escape(row.paid))
+                 : "");
       }
       out_ += "</tbody>\n</table></div>\n";
     }

@@ -418,7 +418,7 @@ ReportData ReportRecorder::finish() {
           const auto read = track.period_values.find({status.clause, period.period});
           table.rows.push_back({period.period, period.outcome, period.end,
                                 read == track.period_values.end() ? "" : read->second,
-                                period.granted});
+                                period.granted, period.paid});
         }
         report.periods.push_back(std::move(table));
       }
@@ -476,6 +476,7 @@ ReportData ReportRecorder::finish() {
                                  loaded.checked.units);
       report.totals.push_back(std::move(out));
     }
+    report.paid = s.engine.paid_totals(index);
     report.transitions = track.transitions;
     report.transitions_total = track.transitions_total;
     data.contracts.push_back(std::move(report));

@@ -283,6 +283,8 @@ class Engine {
   bool pays_for_missed_periods() const;
   /// The sum of what clauses paid for missed periods in `dimension`, in its base unit.
   Decimal paid_total(const std::string& dimension) const;
+  /// What contract `index`'s clauses paid for missed periods, as paid_totals shows them.
+  std::vector<std::string> paid_totals(std::size_t index) const;
 
   /// How many contracts are loaded, and each one's text, tree and checker result.
   std::size_t contract_count() const;

@@ -78,6 +78,13 @@ expect_at_least "transition markers" "$dom" '<g class="marker met"' 17
 expect_count "every tranche exercisable" "$dom" '<span class="badge met">exercisable</span></td>' 6
 expect_count "no scripts" "$dom" '<script' 0
 
+# Liquidated damages: what each missed month paid, and the total paid, beside what was granted.
+render_inputs ppa "" contracts/solar_ppa.proviso contracts/logs/solar_ppa.jsonl --until 2027-05-02
+dom="$artifacts/ppa.dom.html"
+expect_count "the total paid" "$dom" '<div class="label">Paid for missed periods</div><div class="value">110,000 USD</div>' 1
+expect_count "a Paid column for the damages only" "$dom" '<th>Paid</th>' 1
+expect_count "June's and November's damages (capped)" "$dom" '<td class="num">15,000 USD</td></tr>' 2
+
 render amd_report_2029_08 --at 2029-08-15
 dom="$artifacts/amd_report_2029_08.dom.html"
 expect_count "A6 pending, explained" "$dom" '<article class="explain" id="explain-A6">' 1
