@@ -72,6 +72,22 @@ Type Checker::check_grant(const ast::ClauseDecl& decl, const Scope& scope) {
   return type;
 }
 
+Type Checker::check_amount(const ast::Amount& amount, const Scope& scope, std::string_view role) {
+  const std::string_view outer = amount_role_;
+  amount_role_ = role;
+  const Type type = check_amount(amount, scope);
+  amount_role_ = outer;
+  if (type.is_error()) return type;
+  const std::string hint = type.is_numeric() ? not_an_amount(type) : std::string();
+  if (!type.is_numeric() || !hint.empty()) {
+    error(amount.span,
+          fmt::format("{} an amount (shares, money or a number), not {}", role, describe(type)),
+          hint);
+    return Type{};
+  }
+  return type;
+}
+
 Type Checker::check_amount(const ast::Amount& amount, const Scope& scope) {
   const Type type = check_amount_node(amount, scope);
   if (amount.id >= result_.types.size()) result_.types.resize(amount.id + 1);
@@ -85,9 +101,8 @@ Type Checker::check_amount_node(const ast::Amount& amount, const Scope& scope) {
           [&](const ast::ExprPtr& leaf) {
             const Type type = check_expr(*leaf, scope);
             if (!type.is_error() && !type.is_numeric()) {
-              error(leaf->span,
-                    fmt::format("a clause grants an amount (shares, money or a number), not {}",
-                                describe(type)));
+              error(leaf->span, fmt::format("{} an amount (shares, money or a number), not {}",
+                                            amount_role_, describe(type)));
               return Type{};
             }
             return type;

@@ -49,7 +49,7 @@ void Checker::check_period_amounts(const ast::ClauseDecl& decl, const Scope& sco
   Type paid;  // what the caps bound: the payments for missed periods, else the grants
   if (decl.missed_payment) {
     const ast::MissedPayment& missed = *decl.missed_payment;
-    paid = check_amount(*missed.amount, scope, "what a missed period pays");
+    paid = check_amount(*missed.amount, scope, "what a missed period pays is");
     if (!names_period(missed.period.text, period)) {
       error(missed.period.span,
             fmt::format("{} is tested per {} {}, so it pays for each missed {} (or period), not "

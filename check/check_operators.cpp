@@ -197,6 +197,11 @@ Type Checker::check_arithmetic(const Span& op_span, const ast::Expr* number_side
       if (rhs_shares && !rhs.per_share && lhs.is(Kind::quantity) && !lhs_shares && !lhs.per_share) {
         return Type::quantity(lhs.dimension, lhs.unit, true);
       }
+      // USD ÷ USD per share is shares: how many shares an amount buys at a price.
+      if (lhs.is(Kind::quantity) && !lhs.per_share && !lhs_shares && rhs.is(Kind::quantity) &&
+          rhs.per_share && lhs.dimension == rhs.dimension) {
+        return Type::quantity("shares", "shares");
+      }
       return fail(fmt::format("cannot divide {} by {}", describe(lhs), describe(rhs)));
   }
   throw std::logic_error("check_arithmetic: unknown arithmetic operator");

@@ -112,9 +112,10 @@ void Checker::check_test(const ast::TestDecl& decl) {
             const Type type = check_expr(*body.amount, values);
             if (!type.is_error() && !type.is(Kind::quantity) && !type.is(Kind::number)) {
               error(body.amount->span,
-                    fmt::format("the total granted is an amount or a number, but this is {}",
-                                describe(type)),
-                    "e.g. expect granted 53_333_334 shares");
+                    fmt::format("the total {} is an amount or a number, but this is {}",
+                                body.paid ? "paid" : "granted", describe(type)),
+                    body.paid ? "e.g. expect paid 25_000 USD"
+                              : "e.g. expect granted 53_333_334 shares");
             } else if (!type.is_error()) {
               for (const Bindings& row : cases) evaluate(*body.amount, row);
             }

@@ -72,6 +72,9 @@ class Checker {
   /// The grant's type (an error type when it is wrong).
   Type check_grant(const ast::ClauseDecl& decl, const Scope& scope);
   Type check_amount(const ast::Amount& amount, const Scope& scope);
+  // An amount a clause pays (`pays … for each missed month`), `role` naming it in errors
+  // ("what a missed period pays is").
+  Type check_amount(const ast::Amount& amount, const Scope& scope, std::string_view role);
   Type check_amount_node(const ast::Amount& amount, const Scope& scope);
   Type check_tiers(const ast::Amount& amount, const ast::AmountTiers& tiers, const Scope& scope);
   Type check_rounding(const ast::AmountRounding& rounding, const Type& type, const Scope& scope);
@@ -148,6 +151,9 @@ class Checker {
   const ast::File& contract_;
   Diagnostics& diagnostics_;
   CheckedContract result_;
+  // Who wants the amount being checked, for its errors: "a clause grants", "what a missed
+  // period pays is".
+  std::string_view amount_role_ = "a clause grants";
 
   // Every name a contract declares (metrics, lets, clauses, families) lives in one
   // namespace; this remembers where each was declared for "first declared at".

@@ -159,6 +159,11 @@ std::optional<Value> Checker::evaluate_binary(const ast::Binary& binary, const B
       result.per_share = true;
       return result;
     }
+    if (op == ArithmeticOp::divide && !a_quantity->per_share && b_quantity->per_share &&
+        a_quantity->dimension == b_quantity->dimension) {  // USD ÷ USD per share: shares
+      return Quantity{a_quantity->base_amount / b_quantity->base_amount, "shares", "shares",
+                      Decimal::from_int(1), false};
+    }
     const bool a_percent = a_quantity->dimension == Type::kPercentDimension;
     const bool b_percent = b_quantity->dimension == Type::kPercentDimension;
     if (op == ArithmeticOp::divide && b_percent && !a_percent) {  // 1 GW ÷ 50%: 2 GW

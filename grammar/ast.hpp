@@ -432,8 +432,8 @@ struct PeriodTest {
 /// misses (liquidated damages).
 struct MissedPayment {
   Span span;
-  ExprPtr amount;
-  Name period;  // the word after `missed`: `period` or the unit of the clause's period
+  AmountPtr amount;  // an amount as a grant's: `min(…)`, `rounded to the cent`…
+  Name period;       // the word after `missed`: `period` or the unit of the clause's period
 };
 /// `capped at 120000 USD per contract year` (per set) or `capped at 1 USDm in total`.
 struct Cap {
@@ -553,10 +553,12 @@ struct ExpectedError {
   Text text;
 };
 /// `expect granted 53_333_334 shares [at INSTANT]`: the total the met clauses grant in the
-/// amount's dimension (a plain number: the total of grants without a unit).
+/// amount's dimension (a plain number: the total of grants without a unit); `expect paid
+/// 25_000 USD` the total paid for missed periods (`pays … for each missed`).
 struct ExpectedGranted {
   ExprPtr amount;
   ExprPtr at;
+  bool paid = false;  // `expect paid`
 };
 /// `expect timeline "golden/t1.jsonl"`: the test's transitions so far, as `proviso run --format
 /// jsonl` writes them, equal that file (relative to the file holding the test).

@@ -109,6 +109,15 @@ ast::AmountPtr AstBuilder::amount(const Node& node) {
     for (const auto& item : children) extreme.items.push_back(amount(*item));
     return make_amount(span(node), std::move(extreme));
   }
+  if (node.is_type<g::amount_negate>()) {
+    // -A is -1 × A, so that the checker, the planner and the evaluator need no form of their own.
+    const Span sign = span(*children[0]);
+    ast::AmountPtr minus_one =
+        make_amount(sign, make(sign, ast::NumberLiteral{Decimal::from_int(-1), false, false}));
+    return make_amount(span(node),
+                       ast::AmountArithmetic{ArithmeticOp::multiply, sign, std::move(minus_one),
+                                             amount(*children[1])});
+  }
   if (node.is_type<g::amount_if>()) {
     return make_amount(span(node), ast::AmountChoice{expr(*children[0]), amount(*children[1]),
                                                      amount(*children[2])});

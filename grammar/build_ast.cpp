@@ -219,7 +219,7 @@ ast::ClauseDecl AstBuilder::clause(const Node& node) {
     } else if (item.is_type<g::missed_payment>()) {
       if (result.missed_payment) error(span(item), "this clause already pays for missed periods");
       result.missed_payment =
-          ast::MissedPayment{span(item), expr(*item.children[0]), name(*item.children[1])};
+          ast::MissedPayment{span(item), amount(*item.children[0]), name(*item.children[1])};
     } else if (item.is_type<g::cap>()) {
       ast::Cap cap{span(item), expr(*item.children[0]), std::nullopt};
       const Node& scope = *item.children[1];
@@ -356,9 +356,10 @@ ast::TestItem AstBuilder::test_item(const Node& node) {
   if (body.is_type<g::expected_timeline>()) {
     return {span(node), ast::ExpectedTimeline{text(*body.children[0])}};
   }
-  if (body.is_type<g::expected_granted>()) {
+  if (body.is_type<g::expected_granted>() || body.is_type<g::expected_paid>()) {
     // The amount is an `additive`, under its own name for its syntax error.
-    ast::ExpectedGranted granted{left_fold(*body.children[0]), nullptr};
+    ast::ExpectedGranted granted{left_fold(*body.children[0]), nullptr,
+                                 body.is_type<g::expected_paid>()};
     if (body.children.size() > 1) granted.at = expr(*body.children[1]->children[0]);
     return {span(node), std::move(granted)};
   }

@@ -131,6 +131,7 @@ PROVISO_KEYWORD( test, "test" );
 PROVISO_KEYWORD( then, "then" );
 PROVISO_KEYWORD( tested, "tested" );
 PROVISO_KEYWORD( timeline, "timeline" );
+PROVISO_KEYWORD( paid, "paid" );
 PROVISO_KEYWORD( the, "the" );
 PROVISO_KEYWORD( tiered, "tiered" );
 PROVISO_KEYWORD( timezone, "timezone" );
@@ -365,7 +366,10 @@ struct tier_bands : seq< open_brace, _, must< tier_band >, star< _, comma, _, ti
 struct amount_tiered : seq< kw_tiered, _, opt< tier_flat, _ >, must< tier_base >, _, must< tier_bands > > {};
 struct amount_paren : seq< open_paren, _, amount, _, close_paren > {};
 struct amount_value : operand {};
-struct amount_atom : sor< nested< sor< amount_min, amount_max, amount_if, amount_tiered, amount_paren > >, amount_value > {};
+struct amount_atom;
+// `-min(a, b)`, `-(a + b)`: the negative of a structured amount; `-x` alone is an operand.
+struct amount_negate : seq< negate_op, _, at< sor< kw_min, kw_max, kw_if, kw_tiered, open_paren > >, must< amount_atom > > {};
+struct amount_atom : sor< nested< sor< amount_min, amount_max, amount_if, amount_tiered, amount_paren, amount_negate > >, amount_value > {};
 struct amount_product : seq< amount_atom, star< _, sor< multiply_op, divide_op >, _, must< amount_atom > > > {};
 struct amount_sum : seq< amount_product, star< _, sor< add_op, subtract_op >, _, must< amount_product > > > {};
 struct cap_at : kw_at {};
@@ -420,7 +424,7 @@ struct period_test : seq< kw_requires, _, must< expression >, _, must< period_in
 struct kw_missed : TAO_PEGTL_KEYWORD( "missed" ) {};
 struct missed_word : identifier {};
 struct missed_for : seq< kw_for, _, kw_each, _, kw_missed > {};
-struct missed_payment : seq< kw_pays, _, not_at< kw_when >, must< expression >, _, must< missed_for >, _, must< missed_word > > {};
+struct missed_payment : seq< kw_pays, _, not_at< kw_when >, must< amount >, _, must< missed_for >, _, must< missed_word > > {};
 struct cap_per : seq< kw_per, _, must< period_spec > > {};
 struct cap_total : seq< kw_in, _, must< kw_total > > {};
 struct cap_scope : sor< cap_per, cap_total > {};
@@ -479,14 +483,17 @@ struct expected_at : seq< kw_at, _, must< expression > > {};
 struct instance_key : sor< text, word > {};
 struct expected_instance : seq< kw_for, _, must< instance_key > > {};
 struct expected_condition : seq< expression, opt< _, expected_instance >, opt< _, expected_at > > {};
-// `granted` and `timeline` are not reserved: a metric may be named so, and `expect granted > 5`
-// is a condition. They start these forms only before an amount or a path.
+// `granted`, `paid` and `timeline` are not reserved: a metric may be named so, and `expect
+// granted > 5` is a condition. They start these forms only before an amount or a path.
 struct granted_amount : additive {};
 struct granted_ahead : not_at< sor< reserved, compare_op, one< '}', '+', '*', '/', '.', '[' >, eof > > {};
 struct expected_granted : seq< kw_granted, _, granted_ahead, must< granted_amount >, opt< _, expected_at > > {};
+// `expect paid 25_000 USD`: what clauses paid for missed periods.
+struct paid_amount : additive {};
+struct expected_paid : seq< kw_paid, _, granted_ahead, must< paid_amount >, opt< _, expected_at > > {};
 struct timeline_path : text {};
 struct expected_timeline : seq< kw_timeline, _, at< one< '"' > >, must< timeline_path > > {};
-struct expected : sor< expected_error, expected_granted, expected_timeline, expected_condition > {};
+struct expected : sor< expected_error, expected_granted, expected_paid, expected_timeline, expected_condition > {};
 struct expectation : seq< kw_expect, _, must< expected > > {};
 struct test_item : sor< given, clock_advance, expectation > {};
 struct test_cases : seq< kw_for, _, must< kw_each >, _, must< binding >, star< _, comma, _, must< binding > > > {};

@@ -32,7 +32,7 @@ using selector = tao::pegtl::parse_tree::selector< Rule, tao::pegtl::parse_tree:
    grant, stage, stage_verb, custom_state, holds_while, lapse, lapse_state, clause_ref,
    prerequisites, adjustment, tested_at, tested_event, family_decl, binding, value_list, range,
    // amounts
-   amount, amount_sum, amount_product, amount_value, amount_paren, amount_min, amount_max,
+   amount, amount_sum, amount_product, amount_value, amount_paren, amount_negate, amount_min, amount_max,
    amount_if, amount_then, amount_else, amount_tiered, tier_flat, tier_base, tier_band,
    tier_up_to, tier_above, tier_rate, amount_cap, amount_floor, amount_rounded, round_down,
    round_up, round_half_up, round_half_even, round_whole, round_cent, round_nearest,
@@ -45,7 +45,7 @@ using selector = tao::pegtl::parse_tree::selector< Rule, tao::pegtl::parse_tree:
    test_decl, test_name, given, given_log, log_path, given_event, event_type, field_value,
    clock_advance, expectation, expected_error, expected_text, expected_at, expected_condition,
    expected_instance, instance_key,
-   expected_granted, granted_amount, expected_timeline, timeline_path, test_cases > >;
+   expected_granted, granted_amount, expected_paid, paid_amount, expected_timeline, timeline_path, test_cases > >;
 // clang-format on
 
 }  // namespace proviso::grammar

@@ -30,7 +30,7 @@ const std::vector<std::string>& keywords() {
     append(all, grammar::reserved::subs_t{});
     // Keywords only after `expect`, `given` and `subject` (reference § 16).
     append(all, pegtl::type_list<grammar::kw_error, grammar::kw_granted, grammar::kw_log,
-                                 grammar::kw_timeline, grammar::kw_to>{});
+                                 grammar::kw_paid, grammar::kw_timeline, grammar::kw_to>{});
     // Words of amounts per period, keywords only in their place (reference § 10).
     append(all, pegtl::type_list<grammar::kw_missed, grammar::kw_capped, grammar::kw_per,
                                  grammar::kw_total, grammar::kw_with>{});

@@ -178,7 +178,7 @@ void Compiler::compile_clause(std::uint32_t index) {
     clause.period_rule = period_rule(decl.period_test->period);
     clause.periods_needed = decl.period_test->last;
   }
-  if (decl.missed_payment) clause.missed_payment = program(*decl.missed_payment->amount);
+  if (decl.missed_payment) clause.missed_payment = amount(*decl.missed_payment->amount, false);
   for (const ast::Cap& cap : decl.caps) {
     clause.caps.push_back(
         {program(*cap.amount), cap.per ? std::optional(period_rule(*cap.per)) : std::nullopt});

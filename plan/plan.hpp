@@ -202,7 +202,7 @@ struct ClausePlan {
   std::optional<Program> period_test;        // `requires C in each …`: tested at period ends
   std::uint32_t period_rule = 0;             // into ContractPlan::period_rules
   std::uint32_t periods_needed = 1;          // `in each of the last N …`
-  std::optional<Program> missed_payment;     // `pays X for each missed month`
+  std::optional<AmountPlan> missed_payment;  // `pays X for each missed month`
   std::vector<CapPlan> caps;                 // on what it pays per missed period, else grants
   bool catch_up = false;                     // `with catch-up`: a later period pays forgone grants
   std::optional<Program> catch_up_when;      // `with catch-up when C`

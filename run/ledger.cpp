@@ -35,9 +35,16 @@ std::string Engine::Impl::settle_period_amounts(ContractRuntime& contract, std::
                                                 PeriodOutcome& outcome) {
   const ClausePlan& plan = contract.plan.clauses[clause];
   ClauseState& state = contract.clauses[clause];
-  const auto amount_of = [&](const Program& program) -> std::optional<Decimal> {
-    const RuntimeValue value = evaluate(contract, program);
-    return value.known ? std::optional(value.number) : std::nullopt;
+  const auto payment_of = [&]() -> std::optional<Decimal> {
+    std::string unknown;
+    const std::optional<Decimal> paid = amount_value(contract, *plan.missed_payment, unknown);
+    if (!paid) {
+      notify_note(fmt::format(
+          "{}: {} for {} pays an amount that cannot be computed ({}), so it is not counted",
+          contract.plan.title, plan.name,
+          contract.plan.period_rules[plan.period_rule].label(outcome.index), unknown));
+    }
+    return paid;
   };
   const auto grant_of = [&]() -> std::optional<Decimal> {
     const AmountResult amount = evaluate_amount(contract, *plan.grant);
@@ -57,7 +64,7 @@ std::string Engine::Impl::settle_period_amounts(ContractRuntime& contract, std::
   };
   if (outcome.state == kMet && plan.grant) outcome.granted = grant_of();
   if (outcome.state == kMissed && plan.missed_payment) {
-    outcome.paid = amount_of(*plan.missed_payment);
+    outcome.paid = payment_of();
   }
   // A missed period's grant is kept, so that a later period may catch it up.
   if (outcome.state == kMissed && plan.catch_up && plan.grant) {
@@ -88,8 +95,7 @@ std::string Engine::Impl::settle_period_amounts(ContractRuntime& contract, std::
   const ast::ClauseDecl& decl = *plan.instance->decl;
   // The types amounts are shown in: a payment's, else the grant's (reference § 10, "Amounts").
   const Type* grant_type = plan.grant ? &plan.grant->amount.type : nullptr;
-  const Type* typed =
-      plan.missed_payment ? &contract.plan.types.at(decl.missed_payment->amount->id) : grant_type;
+  const Type* typed = plan.missed_payment ? &plan.missed_payment->type : grant_type;
   const auto show = [&](const Decimal& value, const Type* as = nullptr) {
     const Type& type = as ? *as : *typed;
     return render_amount(value, type.is(Kind::quantity) ? type.unit : std::string(),
@@ -153,16 +159,18 @@ std::optional<Decimal> Engine::Impl::paid_by(const ContractRuntime& contract,
 
 namespace proviso {
 
-// What the clauses that pay for missed periods have paid so far, by dimension.
-static AmountTotals paid_by_dimension(const Engine::Impl& impl) {
+// What the clauses that pay for missed periods have paid so far, by dimension: every
+// contract's, or only contract `only`'s.
+static AmountTotals paid_by_dimension(const Engine::Impl& impl,
+                                      std::optional<std::size_t> only = std::nullopt) {
   AmountTotals totals;
-  for (const auto& owned : impl.contracts) {
-    const ContractRuntime& contract = *owned;
+  for (std::size_t i = 0; i < impl.contracts.size(); ++i) {
+    if (only && i != *only) continue;
+    const ContractRuntime& contract = *impl.contracts[i];
     for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
       const std::optional<Decimal> paid = impl.paid_by(contract, c);
       if (!paid) continue;
-      totals.add(paid, contract.plan.types.at(contract.plan.clauses[c].missed_payment->source->id),
-                 contract);
+      totals.add(paid, contract.plan.clauses[c].missed_payment->type, contract);
     }
   }
   return totals;
@@ -183,6 +191,11 @@ bool Engine::pays_for_missed_periods() const {
 Decimal Engine::paid_total(const std::string& dimension) const {
   const Impl::Looking looking(*impl_);
   return paid_by_dimension(*impl_).of(dimension);
+}
+
+std::vector<std::string> Engine::paid_totals(std::size_t index) const {
+  const Impl::Looking looking(*impl_);
+  return paid_by_dimension(*impl_, index).rendered();
 }
 
 }  // namespace proviso

@@ -183,17 +183,22 @@ void TestRun::expect_error(const ast::ExpectedError& expected, const Span& span)
 void TestRun::expect_granted(std::size_t index, const ast::ExpectedGranted& expected,
                              const ast::Expr* at_expr, const Span& span) {
   const std::string written = one_line(expected.amount->span.text());
+  // `expect granted` and `expect paid` read the same way; only the total differs.
+  const std::string_view verb = expected.paid ? "paid" : "granted";
+  auto total_of = [&](const Engine& engine, const std::string& dimension) {
+    return expected.paid ? engine.paid_total(dimension) : engine.granted_total(dimension);
+  };
   std::optional<Value> amount;
   try {
     amount = test_constant(*expected.amount, main_.engine, bindings_);
   } catch (const ArithmeticError& failure) {
-    return fail(span, fmt::format("expected granted {}, but {} cannot be computed: {}", written,
+    return fail(span, fmt::format("expected {} {}, but {} cannot be computed: {}", verb, written,
                                   written, failure.what()));
   }
   const auto* quantity = amount ? std::get_if<Quantity>(&*amount) : nullptr;
   const auto* number = amount ? std::get_if<Decimal>(&*amount) : nullptr;
   if (!quantity && !number) {
-    return fail(span, fmt::format("expected granted {}, but {} is not a constant amount", written,
+    return fail(span, fmt::format("expected {} {}, but {} is not a constant amount", verb, written,
                                   written));
   }
   // Both totals in the unit the test wrote: "53,333,334 shares".
@@ -205,10 +210,10 @@ void TestRun::expect_granted(std::size_t index, const ast::ExpectedGranted& expe
   const std::string dimension = quantity ? quantity->dimension : std::string();
   const std::string expected_text = show(wanted);
   if (!at_expr) {
-    const Decimal total = main_.engine.granted_total(dimension);
+    const Decimal total = total_of(main_.engine, dimension);
     if (total == wanted) return;
-    return fail(span, fmt::format("expected granted {}, but {} {} granted", expected_text,
-                                  show(total), total == Decimal::from_int(1) ? "is" : "are"));
+    return fail(span, fmt::format("expected {} {}, but {} {} {}", verb, expected_text, show(total),
+                                  total == Decimal::from_int(1) ? "is" : "are", verb));
   }
   const std::string at_written = one_line(at_expr->span.text());
   bool is_date = false;
@@ -216,12 +221,12 @@ void TestRun::expect_granted(std::size_t index, const ast::ExpectedGranted& expe
   try {
     at = instant_of(main_.engine, *at_expr, is_date, bindings_);
   } catch (const RuntimeError& failure) {
-    return fail(
-        span, fmt::format("expected granted {} at {}, but {} cannot be computed: {}", expected_text,
-                          at_written, at_written, failure.diagnostic().message));
+    return fail(span,
+                fmt::format("expected {} {} at {}, but {} cannot be computed: {}", verb,
+                            expected_text, at_written, at_written, failure.diagnostic().message));
   }
   if (!at) {
-    return fail(span, fmt::format("expected granted {} at {}, but {} has no value yet",
+    return fail(span, fmt::format("expected {} {} at {}, but {} has no value yet", verb,
                                   expected_text, at_written, at_written));
   }
   Replay replay;
@@ -230,13 +235,13 @@ void TestRun::expect_granted(std::size_t index, const ast::ExpectedGranted& expe
       return fail(span, "the contract could not be loaded");
     }
   } catch (const RuntimeError& failure) {
-    return fail(span, fmt::format("expected granted {} at {}, but the replay up to then failed: {}",
-                                  expected_text, at_written, describe_failure(failure)));
+    return fail(span, fmt::format("expected {} {} at {}, but the replay up to then failed: {}",
+                                  verb, expected_text, at_written, describe_failure(failure)));
   }
-  const Decimal total = replay.engine.granted_total(dimension);
+  const Decimal total = total_of(replay.engine, dimension);
   if (total == wanted) return;
-  fail(span, fmt::format("expected granted {} at {}, but then {} {} granted", expected_text,
-                         at_written, show(total), total == Decimal::from_int(1) ? "is" : "are"));
+  fail(span, fmt::format("expected {} {} at {}, but then {} {} {}", verb, expected_text, at_written,
+                         show(total), total == Decimal::from_int(1) ? "is" : "are", verb));
 }
 
 void TestRun::expect_timeline(const ast::ExpectedTimeline& expected, const Span& span) {

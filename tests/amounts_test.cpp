@@ -115,6 +115,11 @@ TEST_CASE("min, max and if choose among amounts", "[amounts][engine]") {
   CHECK(granted_usd("if sales >= 500 USD then 7% * sales else 5% * sales", "400") == dec("20"));
   CHECK(granted_usd("if sales >= 500 USD then 7% * sales else 5% * sales", "500") == dec("35"));
   CHECK(granted_usd("(sales - 100 USD) * 10% + 1 USD", "300") == dec("21"));
+  // The negative of a structured amount, as a clawback nets one against another.
+  CHECK(granted_usd("100 USD + -min(10% * sales, 50 USD)", "300") == dec("70"));
+  CHECK(granted_usd("100 USD - -max(10% * sales, 50 USD)", "300") == dec("150"));
+  CHECK(granted_usd("-(sales - 400 USD)", "300") == dec("100"));
+  CHECK(granted_usd("-if sales >= 500 USD then 1 USD else 2 USD", "300") == dec("-2"));
 }
 
 TEST_CASE("caps and floors on one amount", "[amounts][engine]") {

@@ -231,6 +231,34 @@ test "totals" {
         "28: expected granted 1, but 3 are granted\n");
 }
 
+TEST_CASE("`expect paid` totals what missed periods paid, after their caps", "[test]") {
+  const Scratch scratch;
+  const Run run = run_tests(scratch, R"(event reading { availability: percentage }
+metric monthly = average reading.availability in the current calendar month
+covenant Availability
+  requires monthly >= 95% in each calendar month
+  pays 10_000 USD for each missed month
+  capped at 15_000 USD per contract year
+test "paid" {
+  expect paid 0 USD
+  given
+    2026-01-10T12:00Z reading availability=90%
+    2026-02-10T12:00Z reading availability=90%
+    2026-03-10T12:00Z reading availability=99%
+  at 2026-04-01
+  expect paid 15_000 USD
+  expect paid 10_000 USD at 2026-02-01T05:00Z
+  expect granted 0 USD
+  expect paid 20_000 USD
+  expect paid 15_000 USD at 2026-02-01T05:00Z
+}
+)");
+  REQUIRE(run.results.size() == 1);
+  CHECK(run.messages ==
+        "31: expected paid 20,000 USD, but 15,000 USD are paid\n"
+        "32: expected paid 15,000 USD at 2026-02-01T05:00Z, but then 10,000 USD are paid\n");
+}
+
 TEST_CASE("a test `for each` case runs on its own, named with its values", "[test]") {
   const Scratch scratch;
   const Run run = run_tests(

@@ -223,6 +223,30 @@ TEST_CASE("a saved state keeps the running totals: the cap holds across a resume
   CHECK(second.engine.save_state() == whole.engine.save_state());
 }
 
+TEST_CASE("what a missed period pays is an amount like a grant: min, rounding, negation",
+          "[ledger][engine][amounts]") {
+  const std::string head = R"(contract "PPA"
+  timezone "America/New_York"
+  effective 2026-01-01
+event reading { availability: number }
+metric avail = average reading.availability in the current calendar month
+covenant Availability
+  requires avail >= 0.95 in each calendar month
+)";
+  testing::Replay replay(head +
+                         "  pays min((0.95 - avail) * 1_000_000 USD, 40_000 USD) rounded down to "
+                         "the nearest 1_000 USD for each missed month\n");
+  feed_months(replay, {"2026-01"}, "0.9234");  // 26,600 USD: 26,000 USD
+  feed_months(replay, {"2026-02"}, "0.80");    // 150,000 USD: 40,000 USD
+  replay.engine.advance_to(midnight_utc("2026-03-02"));
+  CHECK(outcomes(replay) ==
+        std::vector<std::string>{
+            "2026-02-01T05:00:00Z 2026-01: missed, pays 26,000 USD, total 26,000 USD",
+            "2026-03-01T05:00:00Z 2026-02: missed, pays 40,000 USD, total 66,000 USD",
+        });
+  CHECK(replay.engine.paid_total("USD") == *Decimal::parse("66000"));
+}
+
 TEST_CASE("amounts per period the checker refuses", "[ledger][check]") {
   const std::string head = R"(contract "Amounts"
   timezone "UTC"
@@ -248,7 +272,12 @@ metric avail = average reading.availability in the current calendar month
   CHECK_THAT(check_errors(tested + "  with catch-up\n"),
              Catch::Contains("A grants nothing, so it has nothing to catch up"));
   CHECK_THAT(check_errors(tested + "  pays avail >= 1 for each missed month\n"),
-             Catch::Contains("what a missed period pays is an amount (money, shares or a number)"));
+             Catch::Contains("expected 'for each missed PERIOD' after the amount"));
+  CHECK_THAT(check_errors(tested + "  pays \"ten\" for each missed month\n"),
+             Catch::Contains("what a missed period pays is an amount (shares, money or a number), "
+                             "not a text"));
+  CHECK_THAT(check_errors(tested + "  pays 2% for each missed month\n"),
+             Catch::Contains("a percentage is a rate, not an amount"));
   CHECK_THAT(check_errors(tested + "  pays 10 USD for each missed month\n  capped at 5 USD\n"),
              Catch::Contains("expected 'per PERIOD' or 'in total' after the cap"));
   CHECK_THAT(check_errors(tested + "  pays 10 USD\n"),

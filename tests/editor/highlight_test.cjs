@@ -111,7 +111,7 @@ async function main() {
   if (corpus.length < 50) fail(`only ${corpus.length} files and doc examples found under ${root}`);
 
   const keywords = grammarKeywords();
-  const contextual = new Set(['error', 'granted', 'timeline', 'log', 'to', 'adjustment', 'Easter', 'UTC', 'key',
+  const contextual = new Set(['error', 'granted', 'paid', 'timeline', 'log', 'to', 'adjustment', 'Easter', 'UTC', 'key',
     'current', 'previous', 'fiscal', 'starting', 'ending', 'missed', 'per', 'total',
     'up', 'above', 'down', 'half', 'even', 'whole', 'cent', 'nearest', 'with', 'cash', 'lieu']);
   const reserved = [...keywords].filter((w) => !contextual.has(w));
