@@ -17,6 +17,10 @@
 // block replays no events. Only blank lines may separate the blocks, each replay must succeed
 // (exit code 0), and a fragment is replayed after the preamble, as it is checked.
 //
+// A ```tests block holds exactly what `proviso test example.proviso ARGS` prints for the last
+// whole contract shown in a ```proviso block before it (ARGS as for a timeline); a ```sh block
+// that names that command may stand between them.
+//
 // A ```sh block holding one `proviso calendar NAME YEAR` command is followed by a ```text block
 // holding exactly what it prints.
 #include <unistd.h>
@@ -73,6 +77,7 @@ struct Report {
   std::size_t warnings = 0;   // ```proviso-warning blocks that printed their documented text
   std::size_t replays = 0;    // ```timeline blocks that `proviso run` printed exactly
   std::size_t calendars = 0;  // `proviso calendar` commands that printed their ```text block
+  std::size_t test_runs = 0;  // ```tests blocks that `proviso test` printed exactly
   std::vector<std::string> problems;
 };
 
@@ -199,6 +204,30 @@ std::size_t check_replay(const std::vector<Block>& blocks, std::size_t i,
   return i;
 }
 
+// A ```tests block: what `proviso test example.proviso ARGS` prints for `contract`.
+void check_test_run(const Block& tests, const std::optional<std::string>& contract,
+                    const std::string& doc, Report& report) {
+  if (!contract) {
+    report.problems.push_back(fmt::format(
+        "{} line {}: a ```tests block must come after a whole contract in a ```proviso block", doc,
+        tests.line));
+    return;
+  }
+  const std::filesystem::path& folder = replay_folder();
+  write_text(folder / "example.proviso", *contract);
+  std::string arguments = "test example.proviso";
+  if (!tests.args.empty()) arguments += " " + tests.args;
+  const CommandResult result = run_proviso(arguments, folder);
+  if (result.output != tests.text) {
+    report.problems.push_back(fmt::format(
+        "{} line {}: `proviso {}` prints other lines than the ```tests block.\nDocumented:\n{}"
+        "Printed:\n{}",
+        doc, tests.line, arguments, tests.text, result.output));
+  } else {
+    ++report.test_runs;
+  }
+}
+
 // Checks every example of one Markdown file; `doc` names it in the problems reported.
 Report check_examples(const std::string& doc, std::string_view markdown) {
   Report report;
@@ -210,8 +239,13 @@ Report check_examples(const std::string& doc, std::string_view markdown) {
   }
   const std::vector<Block>& blocks = fences.blocks;
   std::size_t example = 0;
+  std::optional<std::string> last_contract;  // for a ```tests block
   for (std::size_t i = 0; i < blocks.size(); ++i) {
     const Block& block = blocks[i];
+    if (block.info == "tests") {
+      check_test_run(block, last_contract, doc, report);
+      continue;
+    }
     if (block.info == "events" || block.info == "timeline") {
       report.problems.push_back(
           fmt::format("{} line {}: a ```{} block must follow a ```proviso block{}", doc, block.line,
@@ -258,6 +292,7 @@ Report check_examples(const std::string& doc, std::string_view markdown) {
                           where, render(warnings)));
         }
         ++report.clean;
+        if (whole) last_contract = block.text;
         i = check_replay(blocks, i, text, where, report);
         continue;
       }
@@ -381,6 +416,7 @@ TEST_CASE("every example in docs/ checks as documented", "[docs]") {
   std::size_t warnings = 0;
   std::size_t replays = 0;
   std::size_t calendars = 0;
+  std::size_t test_runs = 0;
   for (const auto& path : docs) {
     const std::string doc = "docs/" + path.filename().string();
     const Report report = check_examples(doc, read_file(path));
@@ -390,6 +426,7 @@ TEST_CASE("every example in docs/ checks as documented", "[docs]") {
     warnings += report.warnings;
     replays += report.replays;
     calendars += report.calendars;
+    test_runs += report.test_runs;
   }
   // Guards the extraction itself: the reference alone has far more examples than this.
   CHECK(clean >= 40);
@@ -397,6 +434,7 @@ TEST_CASE("every example in docs/ checks as documented", "[docs]") {
   CHECK(warnings >= 4);   // the reference's section on warnings
   CHECK(replays >= 10);   // docs/stdlib.md replays its key examples
   CHECK(calendars >= 1);  // and lists the NYSE's holidays of a year
+  CHECK(test_runs >= 5);  // the tutorial's and testing.md's test runs
 }
 
 TEST_CASE("the reference prints the preamble that fragments are checked after", "[docs]") {
