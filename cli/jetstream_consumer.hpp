@@ -97,7 +97,8 @@ class JetStreamConsumer {
   int apply(const std::vector<Received>& received, std::size_t& stopped_at);
   int consume_one(int batch_size, bool& done);
   int consume_merged(int batch_size, bool& done);
-  bool fetch_ahead(Feed& feed, int batch_size, std::uint64_t last, natsStatus& status);
+  bool fetch_ahead(Feed& feed, int batch_size, std::uint64_t last, std::uint64_t& covered,
+                   natsStatus& status);
   bool retry_fetch(natsStatus status);
   bool stream_last_sequence(std::uint64_t& last, natsStatus& status);
   int apply_and_commit(const std::vector<Received>& received);
@@ -116,6 +117,7 @@ class JetStreamConsumer {
   std::vector<Handle<natsMsg, natsMsg_Destroy> > round_;  // a merged round's messages
   int failed_fetches_ = 0;                                // in a row
   std::uint64_t received_ = 0;                            // messages delivered to this run
+  std::int64_t max_ack_pending_ = 1000;                   // each consumer's
   std::uint64_t applied_ = 0;  // the last stream sequence the engine's state holds
   std::uint64_t printed_ = 0;  // transitions committed, over every run of this checkpoint
   bool unsaved_ = false;       // the state changed since the last checkpoint

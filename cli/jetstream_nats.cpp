@@ -180,9 +180,16 @@ int JetStreamConsumer::subscribe() {
     config.DeliverPolicy = applied_ > 0 ? js_DeliverByStartSequence : js_DeliverAll;
     config.OptStartSeq = applied_ > 0 ? applied_ + 1 : 0;
     if (!feed.filter.empty()) config.FilterSubject = feed.filter.c_str();
-    // Room for a whole batch while the one before waits for its acknowledgements.
-    config.MaxAckPending =
-        static_cast<std::int64_t>(std::max<std::uint64_t>(2 * options_.batch, 1000));
+    // Room for a whole batch while the one before waits for its acknowledgements; merged
+    // consumers fetch ahead of one another (the busiest subject's several batches a round).
+    max_ack_pending_ = static_cast<std::int64_t>(
+        std::max<std::uint64_t>((filters.size() == 1 ? 2 : 8) * options_.batch, 1000));
+    config.MaxAckPending = max_ack_pending_;
+    // Made again at each start from the checkpoint, a consumer needs no replicas nor disk: on a
+    // cluster, creating a replicated one takes a raft group's election (about half a second
+    // each, for every subject of a worker).
+    config.Replicas = 1;
+    config.MemoryStorage = true;
     status =
         js_AddConsumer(nullptr, context_.get(), options_.stream.c_str(), &config, nullptr, &code);
     if (status != NATS_OK) {
@@ -194,6 +201,8 @@ int JetStreamConsumer::subscribe() {
     jsSubOptions_Init(&subscribe_options);
     subscribe_options.Stream = options_.stream.c_str();
     subscribe_options.Consumer = feed.durable.c_str();
+    subscribe_options.Config.Replicas = config.Replicas;  // the library compares them
+    subscribe_options.Config.MemoryStorage = config.MemoryStorage;
     natsSubscription* subscription = nullptr;
     status = js_PullSubscribe(&subscription, context_.get(),
                               feed.filter.empty() ? nullptr : feed.filter.c_str(),

@@ -279,70 +279,89 @@ int JetStreamConsumer::consume_one(int batch_size, bool& done) {
   return kExitOk;
 }
 
-// Fetches from `feed`, without waiting, until it has delivered a message after `last` or holds
-// nothing more. False when a request failed (`status` says why). A fetch from a consumer that
-// holds nothing waits for its expiry, so the consumer's count of pending messages is asked first.
+// One fetch from `feed`, without waiting, unless it has already delivered a message after `last`
+// or holds nothing more (a no-wait fetch from a consumer that holds nothing waits for its expiry,
+// so the consumer's count of pending messages is asked first). `covered` becomes the sequence up
+// to which every message of the feed has been delivered: `last` once it is caught up, else the
+// last it delivered. False when a request failed (`status` says why).
 bool JetStreamConsumer::fetch_ahead(Feed& feed, int batch_size, std::uint64_t last,
-                                    natsStatus& status) {
+                                    std::uint64_t& covered, natsStatus& status) {
   status = NATS_OK;
+  covered = last;
   if (!feed.fetched.empty() && feed.fetched.back().sequence > last) return true;
-  jsConsumerInfo* info = nullptr;
-  jsErrCode info_code{};
-  status = js_GetConsumerInfo(&info, context_.get(), options_.stream.c_str(),
-                              feed.durable.c_str(), nullptr, &info_code);
-  const bool pending = status == NATS_OK && info->NumPending > 0;
-  jsConsumerInfo_Destroy(info);
-  if (status != NATS_OK) return false;
-  while (pending && (feed.fetched.empty() || feed.fetched.back().sequence <= last)) {
-    natsMsgList batch{};
-    jsFetchRequest request;
-    jsFetchRequest_Init(&request);
-    request.Batch = batch_size;
-    request.NoWait = true;
-    // The server answers a no-wait request at once, with messages or with none; the client
-    // waits this long for that answer (without it, not at all).
-    request.Expires = kFetchWaitMillis * 1'000'000;  // nanoseconds
-    status = natsSubscription_FetchRequest(&batch, feed.subscription.get(), &request);
-    const Handle<natsMsgList, natsMsgList_Destroy> owned(&batch);
-    std::size_t taken = 0;
-    for (int i = 0; i < batch.Count; ++i) {
-      jsMsgMetaData* raw_meta = nullptr;
-      if (natsMsg_GetMetaData(&raw_meta, batch.Msgs[i]) != NATS_OK) continue;
-      const Handle<jsMsgMetaData, jsMsgMetaData_Destroy> meta(raw_meta);
-      Fetched message{Handle<natsMsg, natsMsg_Destroy>(batch.Msgs[i]), raw_meta->Sequence.Stream,
-                      raw_meta->NumPending};
-      batch.Msgs[i] = nullptr;  // kept past the batch: the list no longer destroys it
-      feed.fetched.push_back(std::move(message));
-      ++taken;
-    }
-    // No message: the consumer holds none now (a no-wait fetch answers at once).
-    if (status == NATS_TIMEOUT || status == NATS_NOT_FOUND) {
-      status = NATS_OK;
-      break;
-    }
+  // Its last delivery said more was pending: those are still there, no need to ask.
+  if (feed.fetched.empty() || feed.fetched.back().pending == 0) {
+    jsConsumerInfo* info = nullptr;
+    jsErrCode info_code{};
+    status = js_GetConsumerInfo(&info, context_.get(), options_.stream.c_str(),
+                                feed.durable.c_str(), nullptr, &info_code);
+    const bool pending = status == NATS_OK && info->NumPending > 0;
+    jsConsumerInfo_Destroy(info);
     if (status != NATS_OK) return false;
-    // Delivered after `last` was read: nothing pending means none of its messages is left.
-    if (taken == 0 || feed.fetched.back().pending == 0) break;
+    if (!pending) return true;  // asked after `last` was read: all of it is delivered
   }
+  natsMsgList batch{};
+  jsFetchRequest request;
+  jsFetchRequest_Init(&request);
+  request.Batch = batch_size;
+  request.NoWait = true;
+  // The server answers a no-wait request at once; the client waits this long for the answer
+  // (without it, not at all).
+  request.Expires = kFetchWaitMillis * 1'000'000;  // nanoseconds
+  status = natsSubscription_FetchRequest(&batch, feed.subscription.get(), &request);
+  const Handle<natsMsgList, natsMsgList_Destroy> owned(&batch);
+  for (int i = 0; i < batch.Count; ++i) {
+    jsMsgMetaData* raw_meta = nullptr;
+    if (natsMsg_GetMetaData(&raw_meta, batch.Msgs[i]) != NATS_OK) continue;
+    const Handle<jsMsgMetaData, jsMsgMetaData_Destroy> meta(raw_meta);
+    Fetched message{Handle<natsMsg, natsMsg_Destroy>(batch.Msgs[i]), raw_meta->Sequence.Stream,
+                    raw_meta->NumPending};
+    batch.Msgs[i] = nullptr;  // kept past the batch: the list no longer destroys it
+    feed.fetched.push_back(std::move(message));
+  }
+  if (status == NATS_TIMEOUT || status == NATS_NOT_FOUND) status = NATS_OK;  // none came
+  if (status != NATS_OK) return false;
+  const bool caught_up = !feed.fetched.empty() &&
+                         (feed.fetched.back().sequence > last || feed.fetched.back().pending == 0);
+  // Not caught up: what it holds next comes after what it delivered, or after what was applied.
+  if (!caught_up) covered = feed.fetched.empty() ? applied_ : feed.fetched.back().sequence;
   return true;
 }
 
-// One round of several consumers: the stream's last sequence, then from each consumer every
-// message up to it, applied in stream order, as one consumer of all of them would deliver them.
+// One round of several consumers: the stream's last sequence, then a batch from each consumer
+// that has messages up to it; every message up to the lowest sequence all consumers have
+// delivered up to is applied, in stream order, as one consumer of all of them would deliver it.
 int JetStreamConsumer::consume_merged(int batch_size, bool& done) {
   std::uint64_t last = 0;
+  std::uint64_t limit = 0;
   natsStatus status = NATS_OK;
   if (stream_last_sequence(last, status)) {
-    for (Feed& feed : feeds_) {
-      if (!fetch_ahead(feed, batch_size, last, status)) break;
+    std::vector<std::uint64_t> covered(feeds_.size(), last);
+    for (std::size_t i = 0; i < feeds_.size() && status == NATS_OK; ++i) {
+      fetch_ahead(feeds_[i], batch_size, last, covered[i], status);
     }
+    // The consumer that has delivered the least far holds the round back (its subject is the
+    // busiest): more from it, while it may hold more unacknowledged messages.
+    while (status == NATS_OK) {
+      const std::size_t lowest = static_cast<std::size_t>(
+          std::min_element(covered.begin(), covered.end()) - covered.begin());
+      Feed& feed = feeds_[lowest];
+      const std::size_t before = feed.fetched.size();
+      if (covered[lowest] >= last || before + static_cast<std::size_t>(batch_size) >
+                                         static_cast<std::size_t>(max_ack_pending_)) {
+        break;
+      }
+      fetch_ahead(feed, batch_size, last, covered[lowest], status);
+      if (feed.fetched.size() == before) break;  // nothing came
+    }
+    limit = *std::min_element(covered.begin(), covered.end());
   }
   if (!retry_fetch(status)) return kExitContractErrors;
   if (status != NATS_OK) return kExitOk;
   round_.clear();
   std::vector<std::uint64_t> sequences;  // of round_'s messages
   for (Feed& feed : feeds_) {
-    while (!feed.fetched.empty() && feed.fetched.front().sequence <= last) {
+    while (!feed.fetched.empty() && feed.fetched.front().sequence <= limit) {
       round_.push_back(std::move(feed.fetched.front().message));
       sequences.push_back(feed.fetched.front().sequence);
       feed.fetched.pop_front();
@@ -364,8 +383,8 @@ int JetStreamConsumer::consume_merged(int batch_size, bool& done) {
   const int code = received.empty() ? kExitOk : apply_and_commit(received);
   round_.clear();  // acknowledged by the commit, or left for the next run after a bad one
   if (code != kExitOk) return code;
-  if (received.empty()) {
-    // Every consumer is done up to the stream's end as it was at the round's start.
+  if (received.empty() && limit == last) {
+    // Every consumer has delivered all it held up to the stream's end at the round's start.
     done = options_.drain;
     if (!done) std::this_thread::sleep_for(std::chrono::milliseconds(kFetchWaitMillis));
   }

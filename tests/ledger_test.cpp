@@ -42,15 +42,16 @@ std::string check_errors(const std::string& contract) {
   return render(diagnostics);
 }
 
-const std::string kPpa = R"(contract "PPA"
+// A monthly availability covenant, without what it pays, then with 10,000 USD a missed month.
+const std::string kPpaTested = R"(contract "PPA"
   timezone "America/New_York"
   effective 2026-01-01
 event reading { availability: number }
 metric avail = average reading.availability in the current calendar month
 covenant Availability
   requires avail >= 0.95 in each calendar month
-  pays 10000 USD for each missed month
 )";
+const std::string kPpa = kPpaTested + "  pays 10000 USD for each missed month\n";
 
 }  // namespace
 
@@ -225,15 +226,7 @@ TEST_CASE("a saved state keeps the running totals: the cap holds across a resume
 
 TEST_CASE("what a missed period pays is an amount like a grant: min, rounding, negation",
           "[ledger][engine][amounts]") {
-  const std::string head = R"(contract "PPA"
-  timezone "America/New_York"
-  effective 2026-01-01
-event reading { availability: number }
-metric avail = average reading.availability in the current calendar month
-covenant Availability
-  requires avail >= 0.95 in each calendar month
-)";
-  testing::Replay replay(head +
+  testing::Replay replay(kPpaTested +
                          "  pays min((0.95 - avail) * 1_000_000 USD, 40_000 USD) rounded down to "
                          "the nearest 1_000 USD for each missed month\n");
   feed_months(replay, {"2026-01"}, "0.9234");  // 26,600 USD: 26,000 USD

@@ -192,7 +192,7 @@ def workers_survive_kill9(proviso, jetstream_tool, folder, events):
                 [proviso, "run", contract, "--instances", notes, "--from", f"nats://127.0.0.1:{cluster.client[index - 1]}", "--stream", "EV",
                  "--durable", f"w{index}", "--worker", f"{index}/2", "--subject-template",
                  "events.{type}.{symbol}", "--publish", f"transitions.w{index}", "--drain",
-                 "--format", "jsonl", "--checkpoint-events", "500"], stdout=out, stderr=err)
+                 "--format", "jsonl", "--checkpoint-events", "100"], stdout=out, stderr=err)
 
         workers = {1: start(1), 2: start(2)}
         # Kill worker 1 once it has printed some of its changes, i.e. mid-way.

@@ -6,6 +6,7 @@
 //   jetstream_tool URL publish-text SUBJECT TEXT     one message holding TEXT
 //   jetstream_tool URL dump STREAM                   every message: "SEQ\tNats-Msg-Id\tDATA"
 // Exits 1 with the library's message on any failure.
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -42,9 +43,21 @@ void add_stream(jsCtx* js, const char* name, const char* subject, int replicas) 
   jsStreamInfo_Destroy(info);
 }
 
+void wait_for_acknowledgements(jsCtx* js) {
+  jsPubOptions wait;
+  jsPubOptions_Init(&wait);
+  wait.MaxWait = 30000;
+  check("publish (waiting for acknowledgements)", js_PublishAsyncComplete(js, &wait));
+}
+
+// Published asynchronously; every 10,000 messages the tool waits for their acknowledgements, so
+// that a large log (a million lines to a replicated stream) never has more in flight than the
+// wait allows.
 void publish(jsCtx* js, const char* subject, const std::string& text) {
+  static std::uint64_t published = 0;
   check("publish",
         js_PublishAsync(js, subject, text.data(), static_cast<int>(text.size()), nullptr));
+  if (++published % 10000 == 0) wait_for_acknowledgements(js);
 }
 
 void dump(jsCtx* js, const char* stream) {
@@ -109,10 +122,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "jetstream_tool: unknown command or arguments\n");
     return 2;
   }
-  jsPubOptions wait;
-  jsPubOptions_Init(&wait);
-  wait.MaxWait = 30000;
-  check("publish (waiting for acknowledgements)", js_PublishAsyncComplete(js, &wait));
+  wait_for_acknowledgements(js);
   jsCtx_Destroy(js);
   natsConnection_Destroy(connection);
   nats_CloseAndWait(1000);
