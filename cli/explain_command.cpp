@@ -127,11 +127,11 @@ int explain(const ExplainOptions& options) {
   std::sort(history.begin(), history.end(),
             [](const Transition& a, const Transition& b) { return a.ts < b.ts; });
 
+  std::vector<Explanation> explanations;
+  for (const auto& [contract, clause] : wanted) {
+    explanations.push_back(engine.explain(clause, contract, history));
+  }
   if (options.format == "csv") {
-    std::vector<Explanation> explanations;
-    for (const auto& [contract, clause] : wanted) {
-      explanations.push_back(engine.explain(clause, contract, history));
-    }
     fmt::print("{}", format_period_table_csv(explanations));
     return kExitOk;
   }
@@ -140,8 +140,8 @@ int explain(const ExplainOptions& options) {
   JsonWriter writer(JsonWriter::Layout::indented);
   std::string out;
   if (json) writer.begin_array();
-  for (std::size_t i = 0; i < wanted.size(); ++i) {
-    const Explanation explanation = engine.explain(wanted[i].second, wanted[i].first, history);
+  for (std::size_t i = 0; i < explanations.size(); ++i) {
+    const Explanation& explanation = explanations[i];
     if (json) {
       write_explanation_json(writer, explanation);
     } else {

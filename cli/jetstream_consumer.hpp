@@ -113,14 +113,14 @@ class JetStreamConsumer {
   Handle<natsConnection, close_and_destroy> connection_;
   Handle<jsCtx, jsCtx_Destroy> context_;
   Handle<kvStore, kvStore_Destroy> bucket_;
-  std::vector<Feed> feeds_;  // one, or one per subject of a worker, merged by stream sequence
-  std::vector<Handle<natsMsg, natsMsg_Destroy> > round_;  // a merged round's messages
-  int failed_fetches_ = 0;                                // in a row
-  std::uint64_t received_ = 0;                            // messages delivered to this run
-  std::int64_t max_ack_pending_ = 1000;                   // each consumer's
-  std::uint64_t applied_ = 0;  // the last stream sequence the engine's state holds
-  std::uint64_t printed_ = 0;  // transitions committed, over every run of this checkpoint
-  bool unsaved_ = false;       // the state changed since the last checkpoint
+  std::vector<Feed> feeds_;     // one, or one per subject of a worker, merged by stream sequence
+  std::vector<Fetched> round_;  // a merged round's messages, in stream order
+  int failed_fetches_ = 0;      // in a row
+  std::uint64_t received_ = 0;  // messages delivered to this run
+  std::int64_t max_ack_pending_ = 1000;  // each consumer's
+  std::uint64_t applied_ = 0;            // the last stream sequence the engine's state holds
+  std::uint64_t printed_ = 0;            // transitions committed, over every run of this checkpoint
+  bool unsaved_ = false;                 // the state changed since the last checkpoint
   std::vector<PendingTransition> pending_;
   std::vector<natsMsg*> to_ack_;  // messages the next checkpoint covers (owned by their batch)
   std::uint64_t skipped_ = 0;

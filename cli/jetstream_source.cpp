@@ -77,6 +77,10 @@ constexpr std::int64_t kFetchWaitMillis = 200;
 // Failed fetches in a row, while connected, before the loop gives up.
 constexpr int kFetchTries = 10;
 
+std::string_view message_text(natsMsg* message) {
+  return {natsMsg_GetData(message), static_cast<std::size_t>(natsMsg_GetDataLength(message))};
+}
+
 // True when a message holds one line (a final "\n" aside): it can be read among others.
 bool one_line(std::string_view text) {
   if (text.ends_with('\n')) text.remove_suffix(1);
@@ -269,10 +273,7 @@ int JetStreamConsumer::consume_one(int batch_size, bool& done) {
     if (natsMsg_GetMetaData(&raw_meta, message) != NATS_OK) continue;
     const Handle<jsMsgMetaData, jsMsgMetaData_Destroy> meta(raw_meta);
     left = raw_meta->NumPending;
-    received.push_back(
-        {message, raw_meta->Sequence.Stream,
-         std::string_view(natsMsg_GetData(message),
-                          static_cast<std::size_t>(natsMsg_GetDataLength(message)))});
+    received.push_back({message, raw_meta->Sequence.Stream, message_text(message)});
   }
   if (const int code = apply_and_commit(received)) return code;
   done = options_.drain && left == 0;
@@ -359,26 +360,19 @@ int JetStreamConsumer::consume_merged(int batch_size, bool& done) {
   if (!retry_fetch(status)) return kExitContractErrors;
   if (status != NATS_OK) return kExitOk;
   round_.clear();
-  std::vector<std::uint64_t> sequences;  // of round_'s messages
   for (Feed& feed : feeds_) {
     while (!feed.fetched.empty() && feed.fetched.front().sequence <= limit) {
-      round_.push_back(std::move(feed.fetched.front().message));
-      sequences.push_back(feed.fetched.front().sequence);
+      round_.push_back(std::move(feed.fetched.front()));
       feed.fetched.pop_front();
     }
   }
-  std::vector<std::size_t> order(round_.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(),
-            [&](std::size_t a, std::size_t b) { return sequences[a] < sequences[b]; });
+  std::sort(round_.begin(), round_.end(),
+            [](const Fetched& a, const Fetched& b) { return a.sequence < b.sequence; });
   std::vector<Received> received;
-  received.reserve(order.size());
-  for (std::size_t i : order) {
-    natsMsg* message = round_[i].get();
+  received.reserve(round_.size());
+  for (const Fetched& fetched : round_) {
     received.push_back(
-        {message, sequences[i],
-         std::string_view(natsMsg_GetData(message),
-                          static_cast<std::size_t>(natsMsg_GetDataLength(message)))});
+        {fetched.message.get(), fetched.sequence, message_text(fetched.message.get())});
   }
   const int code = received.empty() ? kExitOk : apply_and_commit(received);
   round_.clear();  // acknowledged by the commit, or left for the next run after a bad one

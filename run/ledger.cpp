@@ -35,25 +35,24 @@ std::string Engine::Impl::settle_period_amounts(ContractRuntime& contract, std::
                                                 PeriodOutcome& outcome) {
   const ClausePlan& plan = contract.plan.clauses[clause];
   ClauseState& state = contract.clauses[clause];
+  // An amount that cannot be computed is never counted as zero: a note says why.
+  const auto not_counted = [&](std::string_view verb, const std::string& why) {
+    notify_note(
+        fmt::format("{}: {} for {} {} an amount that cannot be computed ({}), so it is "
+                    "not counted",
+                    contract.plan.title, plan.name,
+                    contract.plan.period_rules[plan.period_rule].label(outcome.index), verb, why));
+  };
   const auto payment_of = [&]() -> std::optional<Decimal> {
     std::string unknown;
     const std::optional<Decimal> paid = amount_value(contract, *plan.missed_payment, unknown);
-    if (!paid) {
-      notify_note(fmt::format(
-          "{}: {} for {} pays an amount that cannot be computed ({}), so it is not counted",
-          contract.plan.title, plan.name,
-          contract.plan.period_rules[plan.period_rule].label(outcome.index), unknown));
-    }
+    if (!paid) not_counted("pays", unknown);
     return paid;
   };
   const auto grant_of = [&]() -> std::optional<Decimal> {
     const AmountResult amount = evaluate_amount(contract, *plan.grant);
     if (!amount.known) {
-      notify_note(fmt::format(
-          "{}: {} for {} grants an amount that cannot be computed ({}), so it "
-          "is not counted",
-          contract.plan.title, plan.name,
-          contract.plan.period_rules[plan.period_rule].label(outcome.index), amount.unknown));
+      not_counted("grants", amount.unknown);
       return std::nullopt;
     }
     if (outcome.state == kMet && amount.cash) {
