@@ -131,7 +131,47 @@ Decimal Decimal::from_int(std::int64_t value) {
   return Decimal(value, 1);
 }
 
+// The common case of parse: "[+-]D+[.D+]" with at most 18 digits, read into 64 bits and
+// reduced by the 2s and 5s of its power of ten; nullopt for anything else, which parse then
+// reads the general way.
+std::optional<Decimal> Decimal::parse_short(std::string_view text) {
+  std::size_t pos = 0;
+  const bool negative = !text.empty() && text[0] == '-';
+  if (!text.empty() && (text[0] == '-' || text[0] == '+')) ++pos;
+  std::uint64_t mantissa = 0;
+  int digits = 0;
+  int places = -1;  // digits after the point; -1 before one
+  for (; pos < text.size(); ++pos) {
+    const char c = text[pos];
+    if (c >= '0' && c <= '9') {
+      if (++digits > 18) return std::nullopt;
+      mantissa = mantissa * 10 + static_cast<std::uint64_t>(c - '0');
+      if (places >= 0) ++places;
+    } else if (c == '.' && places < 0 && digits > 0 && pos + 1 < text.size()) {
+      places = 0;
+    } else {
+      return std::nullopt;  // '_', an exponent, or bad syntax: the general way decides
+    }
+  }
+  if (digits == 0) return std::nullopt;
+  std::uint64_t den = 1;
+  for (int i = 0; i < places; ++i) den *= 10;
+  if (mantissa != 0 && den != 1) {
+    const int twos = std::min(__builtin_ctzll(mantissa), places);
+    mantissa >>= twos;
+    den >>= twos;
+    while (den % 5 == 0 && mantissa % 5 == 0) {
+      mantissa /= 5;
+      den /= 5;
+    }
+  }
+  if (mantissa == 0) den = 1;
+  const auto num = static_cast<int128>(mantissa);
+  return Decimal(negative ? -num : num, static_cast<int128>(den));
+}
+
 std::optional<Decimal> Decimal::parse(std::string_view text) {
+  if (auto short_form = parse_short(text)) return short_form;
   std::size_t pos = 0;
   bool negative = false;
   if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) negative = text[pos++] == '-';
@@ -258,9 +298,6 @@ Decimal Decimal::operator/(const Decimal& other) const {
   if (other.num_ == 0) {
     throw ArithmeticError(ArithmeticError::Kind::division_by_zero,
                           fmt::format("division by zero: {} / 0", to_string()));
-  }
-  if (den_ == 1 && other.den_ == 1 && num_ % other.num_ == 0) {
-    return Decimal(num_ / other.num_, 1);
   }
   // Multiply by the reciprocal, moving the divisor's sign to its numerator.
   const int128 reciprocal_num = other.num_ < 0 ? -other.den_ : other.den_;

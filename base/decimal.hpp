@@ -91,6 +91,7 @@ class Decimal {
 
  private:
   friend Decimal round_to_multiple(const Decimal& value, const Decimal& step, RoundingRule rule);
+  static std::optional<Decimal> parse_short(std::string_view text);
   // Invariant: gcd(|num_|, den_) == 1, den_ > 0, num_ != INT128_MIN (so negation is safe).
   Decimal(int128 num, int128 den) : num_(num), den_(den) {}
 

@@ -128,8 +128,49 @@ static std::optional<Fraction> add_wide(int128 n1, int128 d1, int128 n2, int128 
   return result;
 }
 
+// Whether x lies within ±2^62: sums and products of two such values then fit in 128 bits, and
+// their gcds and quotients can be worked out with 64-bit instructions (128-bit division is a
+// library call, and the fractions of prices and quantities are almost always this small).
+static bool is_small(int128 x) {
+  constexpr int128 kLimit = int128{1} << 62;
+  return x > -kLimit && x < kLimit;
+}
+
+static std::int64_t narrow(int128 x) {
+  return static_cast<std::int64_t>(x);
+}
+
+static std::uint64_t narrow_magnitude(int128 x) {
+  return static_cast<std::uint64_t>(x < 0 ? -x : x);
+}
+
+// add_fractions for operands that are all small: every intermediate fits.
+static Fraction add_small(std::int64_t n1, std::int64_t d1, std::int64_t n2, std::int64_t d2) {
+  if (d1 == d2) {
+    const std::int64_t t = n1 + n2;
+    if (d1 == 1) return Fraction{t, 1};
+    const auto g = static_cast<std::int64_t>(
+        gcd64(static_cast<std::uint64_t>(t < 0 ? -t : t), static_cast<std::uint64_t>(d1)));
+    return Fraction{t / g, d1 / g};
+  }
+  const auto g = static_cast<std::int64_t>(
+      gcd64(static_cast<std::uint64_t>(d1), static_cast<std::uint64_t>(d2)));
+  const int128 t = int128{n1} * (d2 / g) + int128{n2} * (d1 / g);
+  if (t == 0) return Fraction{};
+  // gcd(t, g) == gcd(t mod g, g), and t mod g is small even when t is not.
+  const uint128 t_magnitude = magnitude(t);
+  const std::uint64_t t_reduced =
+      (t_magnitude >> 64) == 0 ? static_cast<std::uint64_t>(t_magnitude)
+                               : static_cast<std::uint64_t>(t_magnitude % static_cast<uint128>(g));
+  const auto g2 = static_cast<std::int64_t>(gcd64(t_reduced, static_cast<std::uint64_t>(g)));
+  return Fraction{g2 == 1 ? t : t / g2, int128{d1 / g} * (d2 / g2)};
+}
+
 // Sum of two normalized fractions, or nullopt when it does not fit.
 std::optional<Fraction> add_fractions(int128 n1, int128 d1, int128 n2, int128 d2) {
+  if (is_small(n1) && is_small(d1) && is_small(n2) && is_small(d2)) {
+    return add_small(narrow(n1), narrow(d1), narrow(n2), narrow(d2));
+  }
   int128 t;
   if (d1 == d2) {
     if (__builtin_add_overflow(n1, n2, &t) || t == kMin) return add_wide(n1, d1, n2, d2);
@@ -157,6 +198,15 @@ std::optional<Fraction> add_fractions(int128 n1, int128 d1, int128 n2, int128 d2
 std::optional<Fraction> multiply_fractions(int128 n1, int128 d1, int128 n2, int128 d2) {
   if (n1 == 0 || n2 == 0) return Fraction{};
   Fraction result;
+  if (is_small(n1) && is_small(d1) && is_small(n2) && is_small(d2)) {
+    const std::int64_t g1 =
+        d2 == 1 ? 1 : static_cast<std::int64_t>(gcd64(narrow_magnitude(n1), narrow_magnitude(d2)));
+    const std::int64_t g2 =
+        d1 == 1 ? 1 : static_cast<std::int64_t>(gcd64(narrow_magnitude(n2), narrow_magnitude(d1)));
+    result.num = int128{narrow(n1) / g1} * (narrow(n2) / g2);
+    result.den = int128{narrow(d1) / g2} * (narrow(d2) / g1);
+    return result;
+  }
   if (d1 == 1 && d2 == 1) {
     if (__builtin_mul_overflow(n1, n2, &result.num) || result.num == kMin) return std::nullopt;
     return result;

@@ -158,15 +158,18 @@ bool read_timestamp(std::string_view text, Timestamp& instant, std::string& why)
 }
 
 bool read_number(const EventSchema& event, const FieldSchema& field, std::string_view text,
-                 std::string_view found, FieldSlot& slot, std::string& why) {
+                 Found found, FieldSlot& slot, std::string& why) {
+  const auto shown_found = [&] {
+    return found.quote ? quoted(found.text) : std::string(found.text);
+  };
   if (!is_plain_decimal(text)) {
-    why = wrong_value(event, field, found);
+    why = wrong_value(event, field, shown_found());
     return false;
   }
   try {
     const auto parsed = Decimal::parse(text);
     if (!parsed) {
-      why = wrong_value(event, field, found);
+      why = wrong_value(event, field, shown_found());
       return false;
     }
     slot.number = *parsed;
@@ -194,7 +197,6 @@ std::string_view trimmed(std::string_view text) {
 // "3.25"): as the declaration says, never guessed from the size of the number.
 bool read_proportion(const EventSchema& event, const FieldSchema& field, std::string_view text,
                      FieldSlot& slot, std::string& why) {
-  const std::string found = quoted(text);
   std::string_view number = trimmed(text);
   std::optional<Decimal> divisor;
   if (field.type.is_percentage() && number.ends_with('%')) {
@@ -210,12 +212,12 @@ bool read_proportion(const EventSchema& event, const FieldSchema& field, std::st
       why = field_says(event, field,
                        fmt::format("must be a ratio such as \"3.25x\" or \"3.25 to 1.00\", "
                                    "found {}",
-                                   found));
+                                   quoted(text)));
       return false;
     }
     divisor = *Decimal::parse(second);
   }
-  if (!read_number(event, field, number, found, slot, why)) return false;
+  if (!read_number(event, field, number, Found{text}, slot, why)) return false;
   try {
     if (divisor) slot.number = slot.number / *divisor;
   } catch (const ArithmeticError& error) {
@@ -229,12 +231,12 @@ bool read_text(const EventSchema& event, const FieldSchema& field, std::string_v
                bool booleans_as_text, FieldSlot& slot, std::string& why) {
   switch (field.type.kind) {
     case Kind::number:
-      return read_number(event, field, text, quoted(text), slot, why);
+      return read_number(event, field, text, Found{text}, slot, why);
     case Kind::quantity:
       if (field.type.is_percentage() || field.type.is_ratio()) {
         return read_proportion(event, field, text, slot, why);
       }
-      return read_number(event, field, text, quoted(text), slot, why);
+      return read_number(event, field, text, Found{text}, slot, why);
     case Kind::text:
       slot.text.assign(text);
       return true;

@@ -43,10 +43,17 @@ std::string wrong_value(const EventSchema& event, const FieldSchema& field, std:
 /// `why` set when it is no timestamp or has no offset.
 bool read_timestamp(std::string_view text, Timestamp& instant, std::string& why);
 
+/// A field's value as a message shows it: its text as the line gave it, quoted when the line
+/// gave it as text. Worked out only when a message needs it.
+struct Found {
+  std::string_view text;
+  bool quote = true;
+};
+
 /// Reads a number or quantity field from its exact decimal text into slot.number (times the
-/// field's scale); false with `why` set to the whole message. `found` is how to show the value.
+/// field's scale); false with `why` set to the whole message, which shows `found`.
 bool read_number(const EventSchema& event, const FieldSchema& field, std::string_view text,
-                 std::string_view found, FieldSlot& slot, std::string& why);
+                 Found found, FieldSlot& slot, std::string& why);
 
 /// Reads a percentage ("97%", "0.97") or ratio ("3.25x", "3.25 to 1.00", "3.25") field given as
 /// text; false with `why` set to the whole message.

@@ -216,7 +216,8 @@ bool read_json_value(const EventSchema& schema, const FieldSchema& field, const 
     case JsonValue::Kind::string:
       return read_text(schema, field, value.text, false, slot, why);
     case JsonValue::Kind::number:
-      if (numeric) return read_number(schema, field, value.text, value.text, slot, why);
+      if (numeric)
+        return read_number(schema, field, value.text, Found{value.text, false}, slot, why);
       break;
     case JsonValue::Kind::boolean:
       if (field.type.kind == Kind::boolean) {

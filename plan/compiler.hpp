@@ -15,6 +15,10 @@ namespace proviso::detail {
 /// trading days counted apart.
 RuntimeValue duration_value(const Decimal& amount, std::string_view word);
 
+/// Replaces each largest part of `program` that is arithmetic on constants and parameters alone
+/// with one Op::folded step, its steps moving to `plan.folds` (fold.cpp).
+void fold_instance_constants(Program& program, ContractPlan& plan);
+
 class Compiler {
  public:
   Compiler(const CheckedContract& contract, const EventSchemas& schemas, ContractPlan& plan)

@@ -334,10 +334,13 @@ void Compiler::emit_name(const ast::Expr& expr, const ast::NameRef& ref, Program
     const MetricPlan& metric = plan_.metrics[it->second];
     if (metric.name.empty()) compile_metric(contract_.metrics.at(ref.name));
     if (metric.derived) {
-      // Derived metrics are inlined: they are small, and it keeps the runtime flat.
-      for (const Step& s : metric.derived->steps) out.steps.push_back(s);
+      // Derived metrics are inlined: they are small, and it keeps the runtime flat. Their steps
+      // go in as written, so the program they join folds them with its own.
+      const Program& derived = *metric.derived;
+      const auto& inlined = derived.written.empty() ? derived.steps : derived.written;
+      for (const Step& s : inlined) out.steps.push_back(s);
       out.uses_clock = out.uses_clock || metric.derived->uses_clock;
-      for (const Step& s : metric.derived->steps) {
+      for (const Step& s : inlined) {
         if (s.op == Op::load_metric) note_metric(s.a);
       }
       return;

@@ -89,6 +89,7 @@ Program Compiler::program(const ast::Expr& expr) {
   Program out;
   out.source = &expr;
   emit(expr, out);
+  fold_instance_constants(out, plan_);
   return out;
 }
 

@@ -57,6 +57,7 @@ enum class Op : std::uint8_t {
   time_by,
   time_after,
   within,  // b = ValueKind of the anchor
+  folded,  // a = index into ContractPlan::folds: a part with one value per instance (fold.cpp)
 };
 
 /// The step that computes an arithmetic operator: Op::add … Op::divide.
@@ -96,6 +97,9 @@ struct Step {
 /// A compiled expression. Evaluating it leaves exactly one value.
 struct Program {
   std::vector<Step> steps;
+  /// The steps as compiled, before parts with one value per instance were folded: a trace that
+  /// shows the value of every written part runs these. Empty when nothing was folded.
+  std::vector<Step> written;
   const ast::Expr* source = nullptr;
   bool uses_clock = false;  // re-evaluate at every event, not only when inputs change
   bool has_latch = false;   // holds `once` or `ever`: must run whenever its inputs change
@@ -237,6 +241,9 @@ struct ContractPlan {
   std::optional<Timestamp> expires;
   std::vector<RuntimeValue> constants;
   std::vector<std::unique_ptr<std::string>> text_constants;  // what text constants view
+  /// What Op::folded steps compute: arithmetic on constants and parameters only, so each
+  /// instance works its value out once (`80% * conversion_price`, `issue_date + 1 trading day`).
+  std::vector<Program> folds;
   std::vector<MetricPlan> metrics;
   std::vector<ClausePlan> clauses;
   std::vector<DayWindowPlan> windows;

@@ -115,6 +115,8 @@ std::string step_text(const ContractPlan& plan, const Step& step) {
       return fmt::format("after {}", kind_text(step.b));
     case Op::within:
       return fmt::format("within {}", kind_text(step.b));
+    case Op::folded:
+      return fmt::format("folded {}", step.a);
   }
   return "?";
 }
@@ -243,6 +245,9 @@ std::string print_plan(const ContractPlan& plan, const EventSchemas& schemas) {
                   fmt::format("window {}, {} of the last {} {}", i, window.needed, window.span,
                               window.trading_days ? "trading days" : "days"),
                   window.condition);
+  }
+  for (std::size_t i = 0; i < plan.folds.size(); ++i) {
+    write_program(out, plan, fmt::format("folded {}, once per instance", i), plan.folds[i]);
   }
   if (plan.splits) {
     out +=

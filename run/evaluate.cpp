@@ -89,6 +89,7 @@ bool is_condition(Op op) {
     case Op::negate:
     case Op::adjust_price:
     case Op::adjust_shares:
+    case Op::folded:
       return false;
   }
   return false;
@@ -173,6 +174,28 @@ void Engine::Impl::record_coverage(ContractRuntime& contract, ast::NodeId node,
   if (!value.known) return;
   if (node >= contract.coverage.size()) contract.coverage.resize(node + 1, 0);
   contract.coverage[node] |= value.flag ? 1 : 2;
+}
+
+RuntimeValue Engine::Impl::folded_value(ContractRuntime& contract, const ContractPlan& plan,
+                                        std::uint32_t index, const Event* event) {
+  if (contract.folded.size() < plan.folds.size()) contract.folded.resize(plan.folds.size());
+  if (!contract.folded[index].known) {
+    // Worked out on the stack in use, as its steps were before they folded; a failure keeps its
+    // place among the program's (the first one met is the one reported).
+    std::optional<Diagnostic> earlier = std::move(failed_calculation);
+    failed_calculation.reset();
+    for (const Step& step : plan.folds[index].steps) execute(contract, plan, step, event);
+    ContractRuntime::Folded folded{true, stack.back(), nullptr};
+    stack.pop_back();
+    if (failed_calculation) {
+      folded.failure = std::make_shared<const Diagnostic>(*failed_calculation);
+    }
+    if (earlier) failed_calculation = std::move(earlier);
+    contract.folded[index] = std::move(folded);
+  } else if (const auto& failure = contract.folded[index].failure; failure && !failed_calculation) {
+    failed_calculation = *failure;
+  }
+  return contract.folded[index].value;
 }
 
 void Engine::Impl::execute(ContractRuntime& contract, const ContractPlan& plan, const Step& step,
@@ -376,6 +399,11 @@ void Engine::Impl::execute(ContractRuntime& contract, const ContractPlan& plan, 
       case Op::window:
         s.push_back(window_value(contract, step.a));
         break;
+      case Op::folded: {
+        const RuntimeValue value = folded_value(contract, plan, step.a, event);
+        s.push_back(value);
+        break;
+      }
       case Op::adjust_price:
         s.back().number = s.back().number / contract.split_factor;
         break;

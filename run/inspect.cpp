@@ -6,7 +6,8 @@ Trace::Trace(EngineImpl& impl, ContractRuntime& contract, const Program& program
   const EngineImpl::Looking looking(impl);
   impl.stack.clear();
   try {
-    for (const Step& step : program.steps) {
+    // The steps as written, so that every written part of a folded one has its value too.
+    for (const Step& step : program.written.empty() ? program.steps : program.written) {
       impl.execute(contract, contract.plan, step, nullptr);
       if (step.node >= values_.size()) values_.resize(step.node + 1);
       values_[step.node] = impl.stack.back();

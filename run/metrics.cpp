@@ -25,25 +25,19 @@ void push_extreme(std::deque<WindowEntry>& extremes, const WindowEntry& entry, b
 }
 
 // A sum or VWAP over the last N trading days loses its values a whole day at a time, so one
-// entry per day is enough: the day's sum, or for a VWAP the day's total weight and its exact
-// VWAP (value × weight is then the day's Σ price × weight, exactly: Decimal is a fraction).
+// entry per day is enough: the day's sum, or for a VWAP the day's Σ price × weight and Σ weight
+// (a VWAP's entries hold price × weight, so nothing is divided until the VWAP is read).
 // The window then holds at most N + the non-trading days among them entries, however many
 // events a day brings. False when `entry` needs an entry of its own.
 bool merge_into_day(const MetricPlan& plan, std::deque<WindowEntry>& window,
                     const WindowEntry& entry) {
-  if (plan.window_trading_days == 0 || window.empty() || window.back().day != entry.day) {
+  if (plan.window_trading_days == 0 || window.empty() || window.back().day != entry.day ||
+      (plan.fn != ast::AggregateFn::sum && plan.fn != ast::AggregateFn::vwap)) {
     return false;
   }
   WindowEntry& day = window.back();
-  if (plan.fn == ast::AggregateFn::sum) {
-    day.value = day.value + entry.value;
-    return true;
-  }
-  if (plan.fn != ast::AggregateFn::vwap) return false;
-  const Decimal weight = day.weight + entry.weight;
-  if (weight.is_zero()) return false;
-  day.value = (day.value * day.weight + entry.value * entry.weight) / weight;
-  day.weight = weight;
+  day.value = day.value + entry.value;
+  day.weight = day.weight + entry.weight;
   return true;
 }
 
@@ -91,15 +85,14 @@ void Engine::Impl::update_metric(ContractRuntime& contract, std::uint32_t index,
       if (plan.fn == ast::AggregateFn::min || plan.fn == ast::AggregateFn::max) {
         push_extreme(state.extremes, entry, plan.fn == ast::AggregateFn::min);
       }
-      state.sum = state.sum +
-                  (plan.fn == ast::AggregateFn::vwap ? entry.value * entry.weight : entry.value);
-      state.weight_sum = state.weight_sum + entry.weight;
+      if (plan.fn == ast::AggregateFn::vwap) entry.value = entry.value * entry.weight;
+      state.sum = state.sum + entry.value;
+      if (plan.weight >= 0) state.weight_sum = state.weight_sum + entry.weight;
       if (!merge_into_day(plan, state.window, entry)) state.window.push_back(entry);
       if (plan.window_events > 0 && state.window.size() > plan.window_events) {
         const WindowEntry old = state.window.front();
         state.window.pop_front();
-        state.sum =
-            state.sum - (plan.fn == ast::AggregateFn::vwap ? old.value * old.weight : old.value);
+        state.sum = state.sum - old.value;
         state.weight_sum = state.weight_sum - old.weight;
         if (!state.extremes.empty() && state.extremes.front().seq == old.seq) {
           state.extremes.pop_front();
@@ -179,8 +172,7 @@ void Engine::Impl::expire_window_entries(ContractRuntime& contract, std::uint32_
   while (!state.window.empty() && outside(state.window.front())) {
     const WindowEntry old = state.window.front();
     state.window.pop_front();
-    state.sum =
-        state.sum - (plan.fn == ast::AggregateFn::vwap ? old.value * old.weight : old.value);
+    state.sum = state.sum - old.value;
     state.weight_sum = state.weight_sum - old.weight;
     if (!state.extremes.empty() && state.extremes.front().seq == old.seq)
       state.extremes.pop_front();

@@ -29,7 +29,7 @@ struct WindowEntry {
   std::uint64_t seq = 0;  // the entry's number in its metric, so equal values stay distinct
   std::int64_t ts = 0;
   std::int32_t day = 0;  // the local date, for windows counted in trading days
-  Decimal value;
+  Decimal value;         // a VWAP's: value × weight (one day's Σ in a trading-day window)
   Decimal weight;
 };
 
@@ -161,6 +161,14 @@ struct ContractRuntime {
   std::vector<MetricState> metrics;
   std::vector<WindowState> windows;
   std::vector<std::optional<std::int64_t>> latches;  // `once C`: when C first held
+  /// By ContractPlan::folds: each part's value for this instance, once worked out, with the
+  /// failure (a division by zero) that working it out met, which every use reports again.
+  struct Folded {
+    bool known = false;
+    RuntimeValue value;
+    std::shared_ptr<const Diagnostic> failure;
+  };
+  std::vector<Folded> folded;
   std::vector<ClauseState> clauses;
   std::vector<StateIndices> state_indices;  // by clause
   bool started = false;
@@ -378,6 +386,9 @@ struct Engine::Impl {
   // evaluate.cpp
   RuntimeValue evaluate(ContractRuntime& contract, const Program& program,
                         const Event* event = nullptr);
+  /// The value of `plan.folds[index]` for the contract, worked out on its first use.
+  RuntimeValue folded_value(ContractRuntime& contract, const ContractPlan& plan,
+                            std::uint32_t index, const Event* event);
   void execute(ContractRuntime& contract, const ContractPlan& plan, const Step& step,
                const Event* event);
   /// The contract's trading calendar, or every day when it names none.

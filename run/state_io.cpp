@@ -329,10 +329,13 @@ void write_scalars(std::string& out, const MetricState& m) {
                      m.value.months, m.value.flag ? 1 : 0, text_field(m.text));
 }
 
-void write_entries(std::string& out, const std::deque<WindowEntry>& entries) {
+// A VWAP's entries hold value × weight; the state holds the value itself (the day's VWAP),
+// as it always has, so states saved before and after read alike.
+void write_entries(std::string& out, const std::deque<WindowEntry>& entries, bool vwap) {
   out += fmt::format(" {}", entries.size());
   for (const WindowEntry& e : entries) {
-    out += fmt::format(" {} {} {} {} {}", e.seq, e.ts, e.day, exact(e.value), exact(e.weight));
+    const Decimal value = vwap && !e.weight.is_zero() ? e.value / e.weight : e.value;
+    out += fmt::format(" {} {} {} {} {}", e.seq, e.ts, e.day, exact(value), exact(e.weight));
   }
 }
 
@@ -358,7 +361,7 @@ void check_fingerprint(Reader& in, const ContractRuntime& contract, const EventS
 }
 
 void read_entries(Reader& in, std::deque<WindowEntry>& entries, std::uint64_t most,
-                  const std::string& metric) {
+                  const std::string& metric, bool vwap) {
   const auto n =
       in.count(fmt::format("the number of values in the window of metric {}", metric), most);
   for (std::uint32_t i = 0; i < n; ++i) {
@@ -371,6 +374,7 @@ void read_entries(Reader& in, std::deque<WindowEntry>& entries, std::uint64_t mo
     e.day = in.day("a window value's day");
     e.value = in.decimal("a window value");
     e.weight = in.decimal("a window value's weight");
+    if (vwap) e.value = e.value * e.weight;
     entries.push_back(e);
   }
 }
@@ -398,9 +402,10 @@ MetricState read_metric(Reader& in, const MetricPlan& plan) {
   const std::uint64_t most = !plan.windowed()         ? 0
                              : plan.window_events > 0 ? plan.window_events
                                                       : UINT32_MAX;
-  read_entries(in, m.window, most, plan.name);
+  const bool vwap = plan.fn == ast::AggregateFn::vwap;
+  read_entries(in, m.window, most, plan.name, vwap);
   const bool extremes = plan.fn == ast::AggregateFn::min || plan.fn == ast::AggregateFn::max;
-  read_entries(in, m.extremes, extremes ? m.window.size() : 0, plan.name);
+  read_entries(in, m.extremes, extremes ? m.window.size() : 0, plan.name, false);
   for (const WindowEntry& e : m.extremes) {
     if (std::none_of(m.window.begin(), m.window.end(),
                      [&](const WindowEntry& w) { return w.seq == e.seq; })) {
@@ -584,8 +589,8 @@ std::string Engine::save_state() const {
       const MetricState& m = contract.metrics[i];
       out += "metric";
       write_scalars(out, m);
-      write_entries(out, m.window);
-      write_entries(out, m.extremes);
+      write_entries(out, m.window, contract.plan.metrics[i].fn == ast::AggregateFn::vwap);
+      write_entries(out, m.extremes, false);
       // A period metric: its period, and the state of the period before it once closed.
       if (contract.plan.metrics[i].period) {
         out += fmt::format(" period {} {}", optional_time(m.period), m.closed ? 1 : 0);

@@ -329,6 +329,81 @@ TEST_CASE("random large values satisfy the arithmetic identities or throw overfl
   CHECK(exact_products > 100);
 }
 
+// Operands within ±2^62 are added and multiplied with 64-bit gcds and quotients; larger ones in
+// 128 bits. Both must give the one reduced fraction that Euclid's algorithm on the exact
+// cross products gives, on either side of the boundary.
+TEST_CASE("sums and products agree with Euclid on either side of 2^62") {
+  std::mt19937_64 random(2026);
+  const auto random_int = [&](int most_bits) {
+    return static_cast<std::int64_t>(random() >> (64 - 1 - random() % most_bits));
+  };
+  // A reduced fraction n/d with |n| below 2^63 and d below 2^31.
+  const auto random_fraction = [&](std::int64_t& n, std::int64_t& d) {
+    n = random_int(63) * (random() % 2 == 0 ? 1 : -1);
+    d = random_int(31) + 1;
+    const auto g = static_cast<std::int64_t>(gcd(n, d));
+    n /= g;
+    d /= g;
+    return Decimal::from_int(n) / Decimal::from_int(d);
+  };
+  const auto reduced = [](int128 n, int128 d) {
+    const int128 g = gcd(n, d);
+    return int128_text(n / g) + "/" + int128_text(d / g);
+  };
+  for (int i = 0; i < 5000; ++i) {
+    std::int64_t n1, d1, n2, d2;
+    const Decimal a = random_fraction(n1, d1);
+    const Decimal b = random_fraction(n2, d2);
+    INFO(fraction_of(a) << " and " << fraction_of(b));
+    CHECK(fraction_of(a) == reduced(n1, d1));
+    CHECK(fraction_of(a + b) == reduced(int128{n1} * d2 + int128{n2} * d1, int128{d1} * d2));
+    CHECK(fraction_of(a - b) == reduced(int128{n1} * d2 - int128{n2} * d1, int128{d1} * d2));
+    // Below 2^63 each, numerators multiply within 2^126: every product and quotient fits.
+    {
+      CHECK(fraction_of(a * b) == reduced(int128{n1} * n2, int128{d1} * d2));
+      if (n2 != 0) {
+        const int128 sign = n2 < 0 ? -1 : 1;
+        CHECK(fraction_of(a / b) == reduced(int128{n1} * d2 * sign, int128{d1} * n2 * sign));
+      }
+    }
+  }
+}
+
+// Short decimal text (up to 18 digits, no exponent, no '_') is read in 64 bits; longer text the
+// general way. Both give the value digits ÷ 10^places in lowest terms.
+TEST_CASE("decimal text of every length reads as digits over a power of ten") {
+  std::mt19937_64 random(31);
+  for (int i = 0; i < 5000; ++i) {
+    const int digits = 1 + static_cast<int>(random() % 21);
+    std::string text;
+    for (int k = 0; k < digits; ++k) text.push_back(static_cast<char>('0' + random() % 10));
+    const int places = static_cast<int>(random() % static_cast<unsigned>(digits));
+    int128 mantissa = 0;
+    for (const char c : text) mantissa = mantissa * 10 + (c - '0');
+    int128 scale = 1;
+    for (int k = 0; k < places; ++k) scale *= 10;
+    if (places > 0) text.insert(text.end() - places, '.');
+    const bool negative = random() % 3 == 0;
+    if (negative) text.insert(text.begin(), '-');
+    if (!negative && random() % 7 == 0) text.insert(text.begin(), '+');
+    INFO(text);
+    const int128 g = gcd(mantissa, scale);
+    const int128 n = mantissa / g;
+    CHECK(fraction_of(num(text)) ==
+          int128_text(negative && n != 0 ? -n : n) + "/" + int128_text(scale / g));
+  }
+  CHECK_FALSE(Decimal::parse("1."));
+  CHECK_FALSE(Decimal::parse(".5"));
+  CHECK_FALSE(Decimal::parse("1.2.3"));
+  CHECK_FALSE(Decimal::parse("-"));
+  CHECK_FALSE(Decimal::parse("+"));
+  CHECK_FALSE(Decimal::parse("1-"));
+  CHECK(fraction_of(num("-0.000")) == "0/1");
+  CHECK(fraction_of(num("999999999999999999")) == "999999999999999999/1");
+  CHECK(fraction_of(num("9999999999999999999")) == "9999999999999999999/1");
+  CHECK(fraction_of(num("0.000000000000000001")) == "1/1000000000000000000");
+}
+
 TEST_CASE("to_string gives exact text or twelve rounded places") {
   const auto ratio = [](std::int64_t n, std::int64_t d) {
     return (Decimal::from_int(n) / Decimal::from_int(d)).to_string();

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
+#include "plan/print_plan.hpp"
 #include "run/engine.hpp"
 
 namespace proviso {
@@ -120,6 +121,70 @@ TEST_CASE("a metric window since a parameter's date leaves out earlier days", "[
   REQUIRE(loaded.transitions.size() == 1);
   CHECK(loaded.transitions[0].instance == "B");
   CHECK(loaded.transitions[0].clause == "Busy");
+}
+
+// `strike / divisor` uses parameters only: it folds into one step of the shared plan, and each
+// instance works its own value out once (plan/fold.cpp). A division by zero there behaves as it
+// would unfolded: unknown behind a guard (one note), an error when the answer hangs on it, and
+// again at every later use.
+TEST_CASE("parts made of parameters alone are worked out once per instance", "[templates]") {
+  constexpr const char* kShare = R"(contract "Share"
+  timezone "UTC"
+
+parameters {
+  key name: text
+  strike: USD
+  divisor: number
+}
+
+event close { px: USD }
+
+metric last_close = latest close.px
+
+clause Guarded
+  triggers when divisor > 0 and last_close >= strike / divisor
+)";
+  Engine engine;
+  Diagnostics diagnostics;
+  REQUIRE(engine.load_template("share.proviso", kShare, "shares.csv",
+                               "name,strike,divisor\nA,10,2\nB,10,1\nC,10,0\n", diagnostics));
+  CHECK_THAT(print_plan(engine.plan(0), engine.schemas()),
+             Catch::Contains("folded 0\n") && Catch::Contains("folded 0, once per instance:\n"
+                                                              "    0: parameter strike\n"
+                                                              "    1: parameter divisor\n"
+                                                              "    2: divide number number\n"));
+  std::vector<std::string> met;
+  std::vector<std::string> notes;
+  engine.on_transition([&](const Transition& t) { met.push_back(t.instance); });
+  engine.on_note([&](const std::string& note) { notes.push_back(note); });
+  const auto close = [&](const char* ts, const char* px) {
+    Diagnostics fed;
+    REQUIRE(engine.feed_json(
+        fmt::format(R"({{"ts":"{}","type":"close","px":"{}"}})", ts, px) + "\n", fed, "log.jsonl"));
+  };
+  close("2026-03-02T21:00:00Z", "7");
+  CHECK(met == std::vector<std::string>{"A"});
+  close("2026-03-03T21:00:00Z", "12");
+  CHECK(met == std::vector<std::string>{"A", "B"});
+  CHECK(notes == std::vector<std::string>{
+                     "Share: division by zero: divisor is 0 in strike / divisor (line 15); that "
+                     "comparison is unknown, and the condition is decided without it"});
+
+  Engine unguarded;
+  REQUIRE(unguarded.load_template(
+      "share.proviso",
+      std::string(kShare).replace(std::string(kShare).find("divisor > 0 and "), 16, ""),
+      "shares.csv", "name,strike,divisor\nA,10,0\n", diagnostics));
+  for (const char* ts : {"2026-03-02T21:00:00Z", "2026-03-03T21:00:00Z"}) {
+    Diagnostics fed;
+    try {
+      unguarded.feed_json(fmt::format(R"({{"ts":"{}","type":"close","px":"7"}})", ts) + "\n", fed,
+                          "log.jsonl");
+      FAIL("the replay went on");
+    } catch (const RuntimeError& failure) {
+      CHECK(failure.diagnostic().message == "division by zero: divisor is 0");
+    }
+  }
 }
 
 TEST_CASE("a bad instances row is an error at its line and column, before any event",
