@@ -78,7 +78,9 @@ void Engine::Impl::update_metric(ContractRuntime& contract, std::uint32_t index,
   const bool windowed = plan.windowed();
   try {
     if (windowed) {
-      WindowEntry entry{state.next_seq++, event.ts.micros,
+      // Numbered on from the newest entry, so that a state restored from a file (which holds
+      // the entries, not a counter) numbers the next entry as the replay that never stopped.
+      WindowEntry entry{state.window.empty() ? 0 : state.window.back().seq + 1, event.ts.micros,
                         local_day(*contract.plan.zone, event.ts.micros),
                         field ? field->number : Decimal(),
                         plan.weight >= 0 ? event.fields[plan.weight].number : Decimal()};

@@ -240,8 +240,8 @@ void Engine::Impl::process(const Event& event) {
     // Only the contracts that declare the event's type, and of those only the ones whose
     // filters it may pass (runtime_routes.cpp): another contract's events neither move a
     // contract's clock nor its windows.
-    for (const std::uint32_t visited : contracts_for(event)) {
-      ContractRuntime& contract = *contracts[visited];
+    for (const Visit& visit : contracts_for(event)) {
+      ContractRuntime& contract = *contracts[visit.contract];
       if (contract.expired) continue;
       // Its line lacks a field this contract declares, or gives a bad value for it: skipped
       // for it alone.
@@ -252,6 +252,13 @@ void Engine::Impl::process(const Event& event) {
       ++counters.contract_visits;
       contract.visited_day = local_day(*contract.plan.zone, event.ts.micros);
       pass_time(contract, event.ts.micros);
+      // What the index knows of the filters: a contract that keeps reports admits each one
+      // before its filters are looked at, so it evaluates them.
+      const Visit::Filters filters = contract.reports ? Visit::Filters::unknown : visit.filters;
+      if (filters == Visit::Filters::fail) {
+        evaluate_dirty(contract, cause);  // what the passing of time changed
+        continue;
+      }
       if (contract.reports) {
         const ReportAdmission admitted = admit_report(contract, event);
         if (admitted == ReportAdmission::correction) evaluate_dirty(contract, cause);
@@ -263,7 +270,7 @@ void Engine::Impl::process(const Event& event) {
       if (event.type < contract.plan.metrics_by_event.size()) {
         for (std::uint32_t m : contract.plan.metrics_by_event[event.type]) {
           const MetricPlan& metric = contract.plan.metrics[m];
-          if (metric.filter) {
+          if (metric.filter && filters == Visit::Filters::unknown) {
             const RuntimeValue pass = evaluate(contract, *metric.filter, &event);
             if (!(pass.known && pass.flag)) continue;
           }
@@ -279,7 +286,7 @@ void Engine::Impl::process(const Event& event) {
         }
       }
       if (contract.shared->plan.clauses.size() && has_tested_at(contract)) {
-        mark_tested(contract, event);
+        mark_tested(contract, event, filters);
         evaluate_dirty(contract, cause);
         std::fill(contract.tested_now.begin(), contract.tested_now.end(), 0);
       } else {
@@ -299,11 +306,12 @@ bool Engine::Impl::has_tested_at(const ContractRuntime& contract) {
                      [](const ClausePlan& clause) { return clause.tested_at.has_value(); });
 }
 
-void Engine::Impl::mark_tested(ContractRuntime& contract, const Event& event) {
+void Engine::Impl::mark_tested(ContractRuntime& contract, const Event& event,
+                               Visit::Filters filters) {
   for (std::uint32_t c = 0; c < contract.plan.clauses.size(); ++c) {
     const auto& tested = contract.plan.clauses[c].tested_at;
     if (!tested || tested->event_type != event.type) continue;
-    if (tested->filter) {
+    if (tested->filter && filters == Visit::Filters::unknown) {
       const RuntimeValue pass = evaluate(contract, *tested->filter, &event);
       if (!(pass.known && pass.flag)) continue;
     }

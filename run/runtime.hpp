@@ -15,6 +15,7 @@
 #include "check/load.hpp"
 #include "plan/plan.hpp"
 #include "run/engine.hpp"
+#include "run/value_table.hpp"
 #include "stdlib/calendar.hpp"
 
 namespace proviso {
@@ -42,7 +43,6 @@ struct MetricState {
   std::string text;                  // storage for a text value
   std::deque<WindowEntry> window;    // windowed metrics only: the values inside the window
   std::deque<WindowEntry> extremes;  // windowed min/max: a monotonic deque over `window`
-  std::uint64_t next_seq = 0;
   // Period metrics (`in the current calendar month`): the period this state aggregates, and
   // the state of the one before it once it closed (null when it saw no event).
   std::optional<std::int64_t> period;
@@ -241,11 +241,22 @@ struct FieldRoute {
   std::uint32_t field = 0;  // into the type's schema fields
   ValueKind kind = ValueKind::text;
   /// The field's value (as route_key writes it) -> the contracts whose filters it passes.
-  std::unordered_map<std::string, std::vector<std::uint32_t>> by_value;
+  std::map<std::string, std::vector<std::uint32_t>> building;  // while build_routes runs
+  ValueTable by_value;
+};
+/// A contract an event visits, and what the filter index knows of its filters on the event's
+/// type: nothing (they are evaluated), that they pass (the event's value is the one they are
+/// indexed under), or that they fail (a local day's first event visits it only to roll its
+/// windows and clocks).
+struct Visit {
+  enum class Filters : std::uint8_t { unknown, pass, fail };
+  std::uint32_t contract = 0;
+  Filters filters = Filters::unknown;
 };
 struct EventRoutes {
   std::vector<std::uint32_t> everyone;     // every contract that declares the type, in order
-  std::vector<std::uint32_t> broadcast;    // those that every event of the type visits
+  std::vector<Visit> everyone_visits;      // the same, filters unknown (coverage visits all)
+  std::vector<Visit> broadcast;            // those that every event of the type visits
   std::vector<std::uint32_t> day_visited;  // the others: visited through `fields`, and by the
                                            // first event of each local day (windows roll)
   std::vector<FieldRoute> fields;
@@ -303,13 +314,13 @@ struct Engine::Impl {
   // runtime_routes.cpp
   std::vector<EventRoutes> routes;  // by event type; built at the first event
   bool routes_built = false;
-  std::vector<std::uint32_t> visiting;      // reused by every event
-  std::vector<std::uint32_t> day_visiting;  // reused by the first event of each day
-  std::string route_key_buffer;             // reused by every event
+  std::vector<Visit> visiting;      // reused by every event
+  std::vector<Visit> day_visiting;  // reused by the first event of each day
+  std::string route_key_buffer;     // reused by every event
   void build_routes();
   /// The contracts `event` visits, in load order: the type's broadcast list and those its
   /// field values are indexed under; every declaring contract at a local day's first event.
-  const std::vector<std::uint32_t>& contracts_for(const Event& event);
+  const std::vector<Visit>& contracts_for(const Event& event);
   /// The local day of an instant in `zone`, computed once per zone and instant.
   struct LocalDay {
     TimeZone zone;
@@ -343,7 +354,7 @@ struct Engine::Impl {
   std::size_t schemas_size() const;
   static bool has_tested_at(const ContractRuntime& contract);
   /// Marks the `tested at each` clauses that `event` tests.
-  void mark_tested(ContractRuntime& contract, const Event& event);
+  void mark_tested(ContractRuntime& contract, const Event& event, Visit::Filters filters);
   /// `over the last … since D`: the event's day is before D.
   bool before_first_day(const ContractRuntime& contract, const MetricPlan& metric,
                         const Event& event);

@@ -113,6 +113,7 @@ void Engine::Impl::build_routes() {
       if (type >= plan.declared_events.size() || !plan.declared_events[type]) continue;
       EventRoutes& route = routes[type];
       route.everyone.push_back(index);
+      route.everyone_visits.push_back({index, Visit::Filters::unknown});
       // Every filter on this type's events must be one equality on one field with one value.
       std::vector<const Program*> filters;
       bool unfiltered = false;
@@ -155,7 +156,7 @@ void Engine::Impl::build_routes() {
         value = key;
       }
       if (!indexed) {
-        route.broadcast.push_back(index);
+        route.broadcast.push_back({index, Visit::Filters::unknown});
         continue;
       }
       route.day_visited.push_back(index);
@@ -169,19 +170,25 @@ void Engine::Impl::build_routes() {
         return f.field == field->first && f.kind == field->second;
       });
       if (found == route.fields.end()) {
-        found =
-            route.fields.insert(route.fields.end(), FieldRoute{field->first, field->second, {}});
+        found = route.fields.insert(route.fields.end(),
+                                    FieldRoute{field->first, field->second, {}, {}});
       }
-      found->by_value[*value].push_back(index);
+      found->building[*value].push_back(index);
+    }
+  }
+  for (EventRoutes& route : routes) {
+    for (FieldRoute& field : route.fields) {
+      field.by_value = ValueTable(field.building);
+      field.building.clear();
     }
   }
   routes_built = true;
 }
 
-const std::vector<std::uint32_t>& Engine::Impl::contracts_for(const Event& event) {
+const std::vector<Visit>& Engine::Impl::contracts_for(const Event& event) {
   if (!routes_built) build_routes();
   EventRoutes& route = routes[event.type];
-  if (coverage_on) return route.everyone;  // every evaluation counts then
+  if (coverage_on) return route.everyone_visits;  // every evaluation counts then
   bool new_day = false;
   for (auto& [zone, day] : route.days) {
     const std::int32_t today = local_day(zone, event.ts.micros);
@@ -196,24 +203,32 @@ const std::vector<std::uint32_t>& Engine::Impl::contracts_for(const Event& event
     const FieldSlot& slot = event.fields[field.field];
     route_key(field.kind, slot.number, slot.instant, slot.text, route_key_buffer);
     const auto found = field.by_value.find(route_key_buffer);
-    if (found == field.by_value.end()) continue;
-    visiting.insert(visiting.end(), found->second.begin(), found->second.end());
+    if (found.empty()) continue;
+    for (const std::uint32_t index : found) {
+      visiting.push_back({index, Visit::Filters::pass});
+    }
     ++sources;
   }
   // Contracts are visited in load order, so transitions come out as without the index.
-  if (sources > 1) std::sort(visiting.begin(), visiting.end());
+  if (sources > 1) {
+    std::sort(visiting.begin(), visiting.end(),
+              [](const Visit& a, const Visit& b) { return a.contract < b.contract; });
+  }
   if (!new_day) return visiting;
   // The first event of a local day of this type also visits the declaring contracts that no
   // event has visited yet today, as if every event visited them: their windows roll to the day
   // (and its notes come) at the event they did before. One visit a day is enough.
+  // Those are indexed (the broadcast ones are visiting already) under another value: their
+  // filters fail.
   day_visiting.clear();
   auto matched = visiting.begin();
   for (const std::uint32_t index : route.everyone) {
-    while (matched != visiting.end() && *matched < index) ++matched;
+    while (matched != visiting.end() && matched->contract < index) ++matched;
     const ContractRuntime& contract = *contracts[index];
-    if ((matched != visiting.end() && *matched == index) ||
-        contract.visited_day != local_day(*contract.plan.zone, event.ts.micros)) {
-      day_visiting.push_back(index);
+    if (matched != visiting.end() && matched->contract == index) {
+      day_visiting.push_back(*matched);
+    } else if (contract.visited_day != local_day(*contract.plan.zone, event.ts.micros)) {
+      day_visiting.push_back({index, Visit::Filters::fail});
     }
   }
   return day_visiting;

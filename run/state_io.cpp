@@ -412,7 +412,6 @@ MetricState read_metric(Reader& in, const MetricPlan& plan) {
       in.fail(fmt::format("metric {} keeps an extreme value that is not in its window", plan.name));
     }
   }
-  m.next_seq = m.window.empty() ? 0 : m.window.back().seq + 1;
   if (plan.period) {
     in.expect("period");
     if (!in.none()) m.period = in.integer("a metric's period");

@@ -37,6 +37,10 @@ clause Call
 clause Fixed
   tested at each fix where fix.code == code
   triggers when fixed >= strike
+
+clause Streak
+  tested at each close where close.symbol == issuer
+  triggers when last_close >= strike on at least 3 of the last 4 trading days
 )";
 
 // 100 notes on the symbols S0 … S9 (ten each), codes 0.50, 1.50, 2.50 and 3.50.
@@ -51,6 +55,7 @@ std::string rows(int count) {
 struct Portfolio {
   Engine engine;
   std::vector<std::string> transitions;
+  std::vector<std::string> notes;
 
   explicit Portfolio(const std::string& instances, const std::string& plain = {}) {
     Diagnostics diagnostics;
@@ -62,6 +67,9 @@ struct Portfolio {
       transitions.push_back(fmt::format("{} {} {} {}->{}", format_utc(t.ts),
                                         t.instance.empty() ? t.contract : t.instance, t.clause,
                                         t.from.name, t.to.name));
+    });
+    engine.on_note([this](const std::string& note) {
+      notes.push_back(fmt::format("after {}: {}", transitions.size(), note));
     });
   }
   void feed(const std::string& lines) {
@@ -79,7 +87,8 @@ std::string close(std::string_view ts, std::string_view symbol, std::string_view
 }
 
 // Two weeks of closes of S0 … S12 (S10 … S12 carry no note) and fixes, prices moving around
-// the strikes, several events a day.
+// the strikes, several events a day; S3 has no close on 2026-03-06, a day without data for its
+// notes' streaks.
 std::string feed_log() {
   std::string log;
   int day = 2;
@@ -87,6 +96,7 @@ std::string feed_log() {
     if (day == 7 || day == 14) day += 2;  // weekends of March 2026
     for (int round = 0; round < 3; ++round) {
       for (int s = 0; s < 13; ++s) {
+        if (s == 3 && session == 4) continue;
         const int cents = 800 + ((s * 37 + session * 53 + round * 29) % 500);
         log += close(fmt::format("2026-03-{:02d}T{}:{:02d}:00Z", day, 15 + round, s),
                      fmt::format("S{}", s), fmt::format("{}.{:02d}", cents / 100, cents % 100));
@@ -216,6 +226,11 @@ TEST_CASE("the index answers as if every event visited every contract", "[filter
   everyone.feed(log);
   CHECK(indexed.transitions == everyone.transitions);
   CHECK(indexed.transitions.size() > 50);
+  // Notes of days without data come at the same events: the first of each day visits every
+  // instance (to roll its windows) even when the index keeps the event from its filters.
+  CHECK(indexed.notes == everyone.notes);
+  CHECK_THAT(indexed.notes.front(),
+             Catch::Contains("Note N0003: 2026-03-06 is a NYSE trading day without data"));
   CHECK(indexed.engine.metric_values().size() == everyone.engine.metric_values().size());
   for (std::size_t i = 0; i < indexed.engine.metric_values().size(); ++i) {
     CHECK(indexed.engine.metric_values()[i].value == everyone.engine.metric_values()[i].value);

@@ -225,6 +225,48 @@ clause High "At 20 USD"
       render(diagnostics.front()).starts_with("saved.state:4:1: error: this is not a saved state"));
 }
 
+// A VWAP over trading days keeps one entry a day, holding the day's Σ price × weight in memory;
+// its state holds the day's VWAP and weight, as states always have, and resumes to the same
+// answers as a replay that never stopped.
+TEST_CASE("a VWAP window's state holds each day's VWAP and resumes exactly", "[state]") {
+  const std::string contract = R"(contract "VWAP"
+  timezone "America/New_York"
+  calendar NYSE
+event trade { px: USD, qty: shares }
+metric avg = vwap trade.px weighted by qty over the last 2 trading days
+clause Low triggers when avg < 50 USD
+)";
+  auto trade = [](Engine& engine, const char* ts, const char* px, const char* qty,
+                  std::uint64_t line) {
+    engine.feed(make_event(engine, "trade", ts, {{"px", px}, {"qty", qty}}, line));
+  };
+  auto first_day = [&](Engine& engine) {
+    trade(engine, "2026-03-02T15:00:00Z", "100", "10", 1);
+    trade(engine, "2026-03-02T16:00:00Z", "60", "30", 2);
+  };
+  auto later_days = [&](Engine& engine) {
+    std::vector<std::string> met;
+    engine.on_transition([&](const Transition& t) {
+      met.push_back(fmt::format("{} {} {}", format_utc(t.ts), t.clause, t.to.name));
+    });
+    trade(engine, "2026-03-03T15:00:00Z", "40", "60", 3);   // (2800 + 2400) / 100 = 52
+    trade(engine, "2026-03-04T15:00:00Z", "30", "100", 4);  // (2400 + 3000) / 160 = 33.75
+    return met;
+  };
+  auto straight = load(contract);
+  first_day(*straight);
+  const std::string saved = straight->save_state();
+  // Day 1: 10 at 100 and 30 at 60, one entry (and no extremes): VWAP 70 on 40 shares.
+  CHECK_THAT(saved, Catch::Contains(" 70/1 40/1 0\n"));
+  auto resumed = load(contract);
+  REQUIRE(restore_error(*resumed, saved) == "restored");
+  CHECK(resumed->save_state() == saved);
+  const auto expected = later_days(*straight);
+  CHECK(expected == std::vector<std::string>{"2026-03-04T15:00:00Z Low triggered"});
+  CHECK(later_days(*resumed) == expected);
+  CHECK(resumed->save_state() == straight->save_state());
+}
+
 TEST_CASE("every number of a state is checked against the loaded contract", "[state]") {
   // Each file is a state of streak.proviso with one number made impossible; restored as it
   // is, it wrote past a buffer, crashed or corrupted the heap before these checks.
