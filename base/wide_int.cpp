@@ -140,7 +140,7 @@ static std::int64_t narrow(int128 x) {
   return static_cast<std::int64_t>(x);
 }
 
-static std::uint64_t narrow_magnitude(int128 x) {
+static std::uint64_t magnitude64(std::int64_t x) {
   return static_cast<std::uint64_t>(x < 0 ? -x : x);
 }
 
@@ -149,12 +149,10 @@ static Fraction add_small(std::int64_t n1, std::int64_t d1, std::int64_t n2, std
   if (d1 == d2) {
     const std::int64_t t = n1 + n2;
     if (d1 == 1) return Fraction{t, 1};
-    const auto g = static_cast<std::int64_t>(
-        gcd64(static_cast<std::uint64_t>(t < 0 ? -t : t), static_cast<std::uint64_t>(d1)));
+    const auto g = static_cast<std::int64_t>(gcd64(magnitude64(t), magnitude64(d1)));
     return Fraction{t / g, d1 / g};
   }
-  const auto g = static_cast<std::int64_t>(
-      gcd64(static_cast<std::uint64_t>(d1), static_cast<std::uint64_t>(d2)));
+  const auto g = static_cast<std::int64_t>(gcd64(magnitude64(d1), magnitude64(d2)));
   const int128 t = int128{n1} * (d2 / g) + int128{n2} * (d1 / g);
   if (t == 0) return Fraction{};
   // gcd(t, g) == gcd(t mod g, g), and t mod g is small even when t is not.
@@ -200,9 +198,13 @@ std::optional<Fraction> multiply_fractions(int128 n1, int128 d1, int128 n2, int1
   Fraction result;
   if (is_small(n1) && is_small(d1) && is_small(n2) && is_small(d2)) {
     const std::int64_t g1 =
-        d2 == 1 ? 1 : static_cast<std::int64_t>(gcd64(narrow_magnitude(n1), narrow_magnitude(d2)));
+        d2 == 1
+            ? 1
+            : static_cast<std::int64_t>(gcd64(magnitude64(narrow(n1)), magnitude64(narrow(d2))));
     const std::int64_t g2 =
-        d1 == 1 ? 1 : static_cast<std::int64_t>(gcd64(narrow_magnitude(n2), narrow_magnitude(d1)));
+        d1 == 1
+            ? 1
+            : static_cast<std::int64_t>(gcd64(magnitude64(narrow(n2)), magnitude64(narrow(d1))));
     result.num = int128{narrow(n1) / g1} * (narrow(n2) / g2);
     result.den = int128{narrow(d1) / g2} * (narrow(d2) / g1);
     return result;

@@ -65,6 +65,7 @@ bool is_arithmetic(Op op) {
 // instance, and whether folding it saves any work (it computes something).
 struct Part {
   std::size_t begin = 0;
+  std::size_t end = 0;  // its last step
   bool fixed = false;
   bool computes = false;
 };
@@ -74,15 +75,14 @@ struct Part {
 void fold_instance_constants(Program& program, ContractPlan& plan) {
   std::vector<Part> parts;
   std::vector<std::pair<std::size_t, std::size_t>> folds;  // [first, last] step of each
-  const auto fold_if_worth = [&](const Part& part, std::size_t last) {
-    if (part.fixed && part.computes) folds.emplace_back(part.begin, last);
+  const auto fold_if_worth = [&](const Part& part) {
+    if (part.fixed && part.computes) folds.emplace_back(part.begin, part.end);
   };
-  std::vector<std::size_t> ends;  // by part on the stack: its last step
   for (std::size_t i = 0; i < program.steps.size(); ++i) {
     const Step& step = program.steps[i];
     const std::uint32_t taken = operand_count(step);
     if (taken > parts.size()) return;  // not a well-formed program: leave it as it is
-    Part part{i, is_fixed_value(step.op), false};
+    Part part{i, i, is_fixed_value(step.op), false};
     if (taken > 0) {
       const std::size_t first = parts.size() - taken;
       part.begin = parts[first].begin;
@@ -91,15 +91,13 @@ void fold_instance_constants(Program& program, ContractPlan& plan) {
       for (std::size_t k = first; k < parts.size(); ++k) part.fixed = part.fixed && parts[k].fixed;
       // Operands that fold while this step does not are the largest parts that fold.
       if (!part.fixed) {
-        for (std::size_t k = first; k < parts.size(); ++k) fold_if_worth(parts[k], ends[k]);
+        for (std::size_t k = first; k < parts.size(); ++k) fold_if_worth(parts[k]);
       }
       parts.resize(first);
-      ends.resize(first);
     }
     parts.push_back(part);
-    ends.push_back(i);
   }
-  for (std::size_t k = 0; k < parts.size(); ++k) fold_if_worth(parts[k], ends[k]);
+  for (const Part& part : parts) fold_if_worth(part);
   if (folds.empty()) return;
   std::sort(folds.begin(), folds.end());
   program.written = program.steps;

@@ -241,7 +241,6 @@ struct FieldRoute {
   std::uint32_t field = 0;  // into the type's schema fields
   ValueKind kind = ValueKind::text;
   /// The field's value (as route_key writes it) -> the contracts whose filters it passes.
-  std::map<std::string, std::vector<std::uint32_t>> building;  // while build_routes runs
   ValueTable by_value;
 };
 /// A contract an event visits, and what the filter index knows of its filters on the event's
@@ -254,13 +253,13 @@ struct Visit {
   Filters filters = Filters::unknown;
 };
 struct EventRoutes {
-  std::vector<std::uint32_t> everyone;     // every contract that declares the type, in order
-  std::vector<Visit> everyone_visits;      // the same, filters unknown (coverage visits all)
-  std::vector<Visit> broadcast;            // those that every event of the type visits
-  std::vector<std::uint32_t> day_visited;  // the others: visited through `fields`, and by the
-                                           // first event of each local day (windows roll)
+  std::vector<Visit> everyone;   // every contract that declares the type, in order; filters unknown
+  std::vector<Visit> broadcast;  // those that every event of the type visits
+  /// The others are visited through `fields`, and by the first event of each local day (their
+  /// windows roll).
   std::vector<FieldRoute> fields;
-  /// The local day of the last event of the type, by zone of the `day_visited` contracts.
+  /// The local day of the last event of the type, by zone of the contracts visited through
+  /// `fields`.
   std::vector<std::pair<TimeZone, std::int32_t>> days;
 };
 

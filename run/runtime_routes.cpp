@@ -6,6 +6,7 @@
 // instant once per zone, and where a trading-day window starts once per calendar and day.
 #include <algorithm>
 #include <cstring>
+#include <map>
 
 #include "run/runtime.hpp"
 
@@ -104,6 +105,10 @@ bool routable(const ContractRuntime& contract) {
 
 void Engine::Impl::build_routes() {
   routes.assign(schemas.events.size(), EventRoutes{});
+  // By event type and field route: each value's contracts, made into the routes' tables at
+  // the end.
+  std::map<std::pair<std::uint32_t, std::size_t>, std::map<std::string, std::vector<std::uint32_t>>>
+      building;
   std::string key;
   for (std::uint32_t index = 0; index < contracts.size(); ++index) {
     const ContractRuntime& contract = *contracts[index];
@@ -112,8 +117,7 @@ void Engine::Impl::build_routes() {
     for (std::uint32_t type = 0; type < routes.size(); ++type) {
       if (type >= plan.declared_events.size() || !plan.declared_events[type]) continue;
       EventRoutes& route = routes[type];
-      route.everyone.push_back(index);
-      route.everyone_visits.push_back({index, Visit::Filters::unknown});
+      route.everyone.push_back({index, Visit::Filters::unknown});
       // Every filter on this type's events must be one equality on one field with one value.
       std::vector<const Program*> filters;
       bool unfiltered = false;
@@ -159,7 +163,6 @@ void Engine::Impl::build_routes() {
         route.broadcast.push_back({index, Visit::Filters::unknown});
         continue;
       }
-      route.day_visited.push_back(index);
       const TimeZone& zone = *plan.zone;
       if (std::none_of(route.days.begin(), route.days.end(),
                        [&](const auto& day) { return day.first == zone; })) {
@@ -170,17 +173,15 @@ void Engine::Impl::build_routes() {
         return f.field == field->first && f.kind == field->second;
       });
       if (found == route.fields.end()) {
-        found = route.fields.insert(route.fields.end(),
-                                    FieldRoute{field->first, field->second, {}, {}});
+        found =
+            route.fields.insert(route.fields.end(), FieldRoute{field->first, field->second, {}});
       }
-      found->building[*value].push_back(index);
+      building[{type, static_cast<std::size_t>(found - route.fields.begin())}][*value].push_back(
+          index);
     }
   }
-  for (EventRoutes& route : routes) {
-    for (FieldRoute& field : route.fields) {
-      field.by_value = ValueTable(field.building);
-      field.building.clear();
-    }
+  for (const auto& [where, contracts_by_value] : building) {
+    routes[where.first].fields[where.second].by_value = ValueTable(contracts_by_value);
   }
   routes_built = true;
 }
@@ -188,7 +189,7 @@ void Engine::Impl::build_routes() {
 const std::vector<Visit>& Engine::Impl::contracts_for(const Event& event) {
   if (!routes_built) build_routes();
   EventRoutes& route = routes[event.type];
-  if (coverage_on) return route.everyone_visits;  // every evaluation counts then
+  if (coverage_on) return route.everyone;  // every evaluation counts then
   bool new_day = false;
   for (auto& [zone, day] : route.days) {
     const std::int32_t today = local_day(zone, event.ts.micros);
@@ -222,7 +223,8 @@ const std::vector<Visit>& Engine::Impl::contracts_for(const Event& event) {
   // filters fail.
   day_visiting.clear();
   auto matched = visiting.begin();
-  for (const std::uint32_t index : route.everyone) {
+  for (const Visit& declaring : route.everyone) {
+    const std::uint32_t index = declaring.contract;
     while (matched != visiting.end() && matched->contract < index) ++matched;
     const ContractRuntime& contract = *contracts[index];
     if (matched != visiting.end() && matched->contract == index) {
